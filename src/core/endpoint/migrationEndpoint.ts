@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * A migration endpoint: where the legacy mailboxes are read from, and how many may be migrated
+ * at once (Exchange Online's New-MigrationEndpoint -MaxConcurrentMigrations and
+ * -MaxConcurrentIncrementalSyncs). Its password is never held here: only a reference to it.
+ */
+export interface MigrationEndpoint {
+  name: string;
+  sourceKind: 'imap' | 'exchange';
+  host: string;
+  port: number;
+  security: 'tls' | 'starttls' | 'none';
+  /** Account that logs in for every mailbox (IMAP admin/master user); absent when each CSV row brings its own. */
+  adminUserName?: string;
+  /** How the per-user login name is built with an admin account, e.g. `{user}*{admin}` for Dovecot master users. */
+  adminLoginFormat?: string;
+  /** Name of the secret holding the admin password, in Key Vault (Azure) or the local secret store. */
+  passwordSecretRef?: string;
+  maxConcurrentMigrations: number;
+  maxConcurrentIncrementalSyncs: number;
+  createdAt: string;
+}
+
+export const DEFAULT_MAX_CONCURRENT_MIGRATIONS = 20;
+export const DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS = 10;
+
+export const ENDPOINT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The body of `POST /api/endpoints`. Unknown fields are refused so a typo is not silently ignored. */
+export const endpointInputSchema = z.strictObject({
+  name: z.string().regex(ENDPOINT_NAME_PATTERN, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
+  sourceKind: z.enum(['imap', 'exchange']).default('imap'),
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535).optional(),
+  security: z.enum(['tls', 'starttls', 'none']).default('tls'),
+  adminUserName: z.string().min(1).max(256).optional(),
+  adminLoginFormat: z.string().min(1).max(256).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  maxConcurrentMigrations: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_MIGRATIONS),
+  maxConcurrentIncrementalSyncs: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS),
+});
+export type EndpointInput = z.infer<typeof endpointInputSchema>;
+
+export function defaultPort(security: MigrationEndpoint['security']): number {
+  return security === 'tls' ? 993 : 143;
+}

@@ -1,0 +1,48 @@
+import type { MailboxStatus } from './mailboxStatus';
+
+/**
+ * One mailbox of a batch, with the fields of Exchange Online's Get-MigrationUserStatistics.
+ * The CSV password is not here: it is kept encrypted apart and erased once used.
+ */
+export interface MigrationMailbox {
+  batchId: string;
+  mailboxKey: string;
+  emailAddress: string;
+  /** The IMAP login name from an IMAP migration CSV. */
+  userName?: string;
+  userRoot?: string;
+  forceChangePassword?: boolean;
+  /** True while an encrypted CSV password waits to be used at provisioning. */
+  hasPendingPassword: boolean;
+  csvLine: number;
+  status: MailboxStatus;
+  statusDetail?: string;
+  syncedItemCount: number;
+  skippedItemCount: number;
+  totalItemsInSourceMailbox: number;
+  bytesTransferred: number;
+  estimatedTotalTransferSize: number;
+  percentageComplete: number;
+  lastSuccessfulSyncTimestamp?: string;
+  startTimestamp?: string;
+  lastUpdatedTimestamp: string;
+  error?: string;
+}
+
+export function newQueuedMailbox(fields: {
+  batchId: string; mailboxKey: string; emailAddress: string; csvLine: number; now: string;
+  userName?: string; userRoot?: string; forceChangePassword?: boolean; hasPendingPassword: boolean;
+}): MigrationMailbox {
+  const { now, ...identity } = fields;
+  return {
+    ...identity,
+    status: 'Queued',
+    syncedItemCount: 0,
+    skippedItemCount: 0,
+    totalItemsInSourceMailbox: 0,
+    bytesTransferred: 0,
+    estimatedTotalTransferSize: 0,
+    percentageComplete: 0,
+    lastUpdatedTimestamp: now,
+  };
+}

@@ -1,0 +1,35 @@
+import { app, type InvocationContext } from '@azure/functions';
+import { getServices } from '../compositionRoot';
+
+/**
+ * A CSV dropped into the intake container becomes a batch, or gets `<name>.errors.csv` beside it.
+ * The trigger's own copy of the content is not used: the service reads the blob with its ETag and
+ * metadata, so a re-fired trigger for a blob already taken in finds nothing to do.
+ */
+export async function batchIntakeBlob(_content: unknown, context: InvocationContext): Promise<void> {
+  const blobName = blobNameOf(context);
+  const outcome = await getServices().blobIntake.takeIn(blobName, new Date().toISOString());
+  switch (outcome.kind) {
+    case 'ignored':
+      context.log(`Intake: ${blobName} ignored: ${outcome.reason}.`);
+      return;
+    case 'created':
+      context.log(`Intake: ${blobName} became batch ${outcome.batch.id} with ${outcome.batch.mailboxCount} mailboxes; kept as ${outcome.processedAs} without passwords.`);
+      return;
+    case 'rejected':
+      context.warn(`Intake: ${blobName} rejected with ${outcome.errors.length} error(s); see ${outcome.errorsBlob}.`);
+  }
+}
+
+/** The blob's path inside the container, from the trigger's `{name}` binding data. */
+function blobNameOf(context: InvocationContext): string {
+  const name = context.triggerMetadata?.name;
+  if (typeof name !== 'string' || name === '') throw new Error('The blob trigger gave no blob name.');
+  return name;
+}
+
+app.storageBlob('batchIntakeBlob', {
+  path: '%MIGRATION_INTAKE_CONTAINER%/{name}',
+  connection: 'AzureWebJobsStorage',
+  handler: batchIntakeBlob,
+});

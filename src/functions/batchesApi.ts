@@ -1,0 +1,87 @@
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getServices } from '../compositionRoot';
+import { toBatchView, toMailboxView } from './http/apiViews';
+import { json, problem, withProblemAnswers } from './http/responses';
+
+/** A 2,000-row CSV with long fields fits well inside this; anything larger is not a batch file. */
+const MAX_CSV_BYTES = 5 * 1024 * 1024;
+const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
+
+function readQueryList(value: string | null): string[] {
+  return (value ?? '').split(/[;,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** `POST /api/batches?name=&endpoint=[&notify=][&autoStart=][&incrementalSyncIntervalHours=]`, body text/csv. */
+export async function createBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const name = request.query.get('name');
+  const endpoint = request.query.get('endpoint');
+  const missing = [!name && 'name', !endpoint && 'endpoint'].filter((f): f is string => typeof f === 'string');
+  if (missing.length > 0) {
+    return problem(400, 'Required query parameters are missing.', missing.map((field) => ({ code: 'MissingParameter', field, message: `The query parameter "${field}" is required.` })));
+  }
+  const contentType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (contentType && !CSV_CONTENT_TYPES.includes(contentType)) {
+    return problem(415, 'The body must be a CSV file.', [{ code: 'UnsupportedMediaType', field: 'content-type', message: `Send the batch CSV with Content-Type text/csv, not ${contentType}.` }]);
+  }
+  const interval = request.query.get('incrementalSyncIntervalHours');
+  if (interval !== null && !(Number(interval) >= 1 && Number(interval) <= 720)) {
+    return problem(400, 'A query parameter is not valid.', [{ code: 'InvalidParameter', field: 'incrementalSyncIntervalHours', message: 'incrementalSyncIntervalHours must be a number of hours from 1 to 720.' }]);
+  }
+  const body = Buffer.from(await request.arrayBuffer());
+  if (body.length > MAX_CSV_BYTES) {
+    return problem(413, 'The CSV file is too large.', [{ code: 'PayloadTooLarge', message: `The CSV is ${body.length} bytes; a batch CSV may be at most ${MAX_CSV_BYTES} bytes.` }]);
+  }
+  const result = await getServices().intake.takeIn({
+    name: name!,
+    endpointName: endpoint!,
+    csv: body,
+    source: 'http',
+    notificationEmails: readQueryList(request.query.get('notify')),
+    ...(interval !== null ? { incrementalSyncIntervalHours: Number(interval) } : {}),
+    autoStart: request.query.get('autoStart')?.toLowerCase() !== 'false',
+    now: new Date().toISOString(),
+  });
+  if (!result.ok) {
+    context.log(`Batch "${name}" rejected: ${result.errors.length} error(s).`);
+    return problem(result.status, result.title, result.errors);
+  }
+  context.log(`Batch ${result.batch.id} created with ${result.batch.mailboxCount} mailboxes.`);
+  return json(201, toBatchView(result.batch), { location: `/api/batches/${result.batch.id}` });
+}
+
+export async function listBatches(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  const batches = await getServices().batches.list();
+  return json(200, { value: batches.map(toBatchView) });
+}
+
+export async function getBatch(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  const stored = await getServices().batches.get(id);
+  if (!stored) return batchNotFound(id);
+  return json(200, toBatchView(stored.batch));
+}
+
+/** `GET /api/batches/{id}/mailboxes[?pageSize=][&continuationToken=]`: one page, with the token for the next. */
+export async function listBatchMailboxes(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  const services = getServices();
+  if (!(await services.batches.get(id))) return batchNotFound(id);
+  const pageSize = Number(request.query.get('pageSize') ?? '500');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+    return problem(400, 'A query parameter is not valid.', [{ code: 'InvalidParameter', field: 'pageSize', message: 'pageSize must be a whole number from 1 to 1000.' }]);
+  }
+  const page = await services.mailboxes.listPage(id, pageSize, request.query.get('continuationToken') ?? undefined);
+  return json(200, {
+    value: page.mailboxes.map(toMailboxView),
+    ...(page.continuationToken ? { nextLink: `/api/batches/${id}/mailboxes?pageSize=${pageSize}&continuationToken=${encodeURIComponent(page.continuationToken)}` } : {}),
+  });
+}
+
+function batchNotFound(id: string): HttpResponseInit {
+  return problem(404, 'The batch does not exist.', [{ code: 'BatchNotFound', field: 'id', message: `No batch has the id "${id}".` }]);
+}
+
+app.http('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', handler: withProblemAnswers(createBatch) });
+app.http('listBatches', { route: 'batches', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatches) });
+app.http('getBatch', { route: 'batches/{id}', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(getBatch) });
+app.http('listBatchMailboxes', { route: 'batches/{id}/mailboxes', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatchMailboxes) });

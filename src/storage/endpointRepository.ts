@@ -1,0 +1,61 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import type { MigrationEndpoint } from '../core/endpoint/migrationEndpoint';
+import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { listAll } from './tableTransactions';
+
+const PARTITION = 'endpoint';
+
+type EndpointEntity = Omit<MigrationEndpoint, 'name'> & { displayName: string };
+
+/** Migration endpoints, one row each, keyed by the lower-cased name. */
+export class EndpointRepository {
+  constructor(private readonly table: () => Promise<TableClient>) {}
+
+  /** Creates the endpoint; a ConcurrencyError when one with that name exists. */
+  async create(endpoint: MigrationEndpoint): Promise<void> {
+    const table = await this.table();
+    const { name, ...rest } = endpoint;
+    await withConcurrencyCheck(`Endpoint "${name}"`, () =>
+      table.createEntity<EndpointEntity>({ partitionKey: PARTITION, rowKey: name.toLowerCase(), displayName: name, ...rest }));
+  }
+
+  async get(name: string): Promise<MigrationEndpoint | undefined> {
+    const table = await this.table();
+    try {
+      return toEndpoint(await table.getEntity<EndpointEntity>(PARTITION, name.toLowerCase()));
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    const table = await this.table();
+    try {
+      await table.deleteEntity(PARTITION, name.toLowerCase());
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+
+  async list(): Promise<MigrationEndpoint[]> {
+    const rows = await listAll<EndpointEntity>(await this.table(), odata`PartitionKey eq ${PARTITION}`);
+    return rows.map(toEndpoint);
+  }
+}
+
+function toEndpoint(entity: EndpointEntity): MigrationEndpoint {
+  return {
+    name: entity.displayName,
+    sourceKind: entity.sourceKind,
+    host: entity.host,
+    port: entity.port,
+    security: entity.security,
+    ...(entity.adminUserName ? { adminUserName: entity.adminUserName } : {}),
+    ...(entity.adminLoginFormat ? { adminLoginFormat: entity.adminLoginFormat } : {}),
+    ...(entity.passwordSecretRef ? { passwordSecretRef: entity.passwordSecretRef } : {}),
+    maxConcurrentMigrations: entity.maxConcurrentMigrations,
+    maxConcurrentIncrementalSyncs: entity.maxConcurrentIncrementalSyncs,
+    createdAt: entity.createdAt,
+  };
+}

@@ -1,0 +1,91 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { MigrationMailbox } from '../core/mailbox/migrationMailbox';
+import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { submitInTransactions } from './tableTransactions';
+
+type MailboxEntity = Omit<MigrationMailbox, 'batchId' | 'mailboxKey'> & { partitionKey: string; rowKey: string };
+
+export interface StoredMailbox {
+  mailbox: MigrationMailbox;
+  etag: string;
+}
+
+export interface MailboxPage {
+  mailboxes: MigrationMailbox[];
+  /** Pass back to get the next page; absent on the last page. */
+  continuationToken?: string;
+}
+
+/** Mailboxes of batches: partition = batch id, row = mailbox key. */
+export class MailboxRepository {
+  constructor(private readonly table: () => Promise<TableClient>) {}
+
+  /**
+   * Writes a batch's mailbox rows in entity-group transactions of at most 100. Upserts, so an
+   * intake that is run again after a crash writes the same rows, not a second set.
+   */
+  async insertAll(mailboxes: MigrationMailbox[]): Promise<void> {
+    const actions: TransactionAction[] = mailboxes.map((m) => ['upsert', toEntity(m), 'Replace']);
+    await submitInTransactions(await this.table(), actions);
+  }
+
+  async get(batchId: string, mailboxKey: string): Promise<StoredMailbox | undefined> {
+    const table = await this.table();
+    try {
+      const entity = await table.getEntity<MailboxEntity>(batchId, mailboxKey);
+      return { mailbox: toMailbox(entity), etag: entity.etag };
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** One page of a batch's mailboxes, in key order. */
+  async listPage(batchId: string, pageSize: number, continuationToken?: string): Promise<MailboxPage> {
+    const table = await this.table();
+    const pages = table
+      .listEntities<MailboxEntity>({ queryOptions: { filter: odata`PartitionKey eq ${batchId}` } })
+      .byPage({ maxPageSize: pageSize, ...(continuationToken ? { continuationToken } : {}) });
+    const next = await pages.next();
+    if (next.done) return { mailboxes: [] };
+    const page = next.value;
+    return {
+      mailboxes: page.map(toMailbox),
+      ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
+    };
+  }
+
+  async listAll(batchId: string): Promise<StoredMailbox[]> {
+    const table = await this.table();
+    const rows: StoredMailbox[] = [];
+    for await (const entity of table.listEntities<MailboxEntity>({ queryOptions: { filter: odata`PartitionKey eq ${batchId}` } })) {
+      rows.push({ mailbox: toMailbox(entity as MailboxEntity), etag: entity.etag });
+    }
+    return rows;
+  }
+
+  /** Replaces the row if it still has `etag`; otherwise a ConcurrencyError. Returns the new ETag. */
+  async update(mailbox: MigrationMailbox, etag: string): Promise<string> {
+    const table = await this.table();
+    const result = await withConcurrencyCheck(`Mailbox ${mailbox.emailAddress}`, () =>
+      table.updateEntity(toEntity(mailbox), 'Replace', { etag }));
+    return result.etag ?? etag;
+  }
+
+  async deleteBatch(batchId: string): Promise<void> {
+    const rows = await this.listAll(batchId);
+    const actions: TransactionAction[] = rows.map(({ mailbox }) => ['delete', { partitionKey: batchId, rowKey: mailbox.mailboxKey }]);
+    await submitInTransactions(await this.table(), actions);
+  }
+}
+
+function toEntity(mailbox: MigrationMailbox): MailboxEntity {
+  const { batchId, mailboxKey, ...rest } = mailbox;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  return { partitionKey: batchId, rowKey: mailboxKey, ...defined } as MailboxEntity;
+}
+
+function toMailbox(entity: MailboxEntity & { etag?: string; timestamp?: string }): MigrationMailbox {
+  const { partitionKey, rowKey, etag: _etag, timestamp: _timestamp, ...rest } = entity;
+  return { batchId: partitionKey, mailboxKey: rowKey, ...rest } as MigrationMailbox;
+}

@@ -1,0 +1,49 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import { statusCodeOf } from './concurrencyError';
+import type { PasswordCipher } from './passwordCipher';
+import { listAll, submitInTransactions } from './tableTransactions';
+
+/**
+ * Passwords from a batch CSV, kept only until the mailbox is provisioned: sealed with AES-GCM
+ * (bound to batch and mailbox), in their own table so no mailbox read can return them, and
+ * erased once used.
+ */
+export class MailboxSecretRepository {
+  constructor(private readonly table: () => Promise<TableClient>, private readonly cipher: PasswordCipher) {}
+
+  async putAll(batchId: string, passwords: ReadonlyMap<string, string>): Promise<void> {
+    const actions: TransactionAction[] = [...passwords].map(([mailboxKey, password]) => [
+      'upsert',
+      { partitionKey: batchId, rowKey: mailboxKey, sealed: this.cipher.encrypt(password, `${batchId}/${mailboxKey}`) },
+      'Replace',
+    ]);
+    await submitInTransactions(await this.table(), actions);
+  }
+
+  /** The password, or undefined when none is kept (never given, or already used and erased). */
+  async read(batchId: string, mailboxKey: string): Promise<string | undefined> {
+    const table = await this.table();
+    try {
+      const entity = await table.getEntity<{ sealed: string }>(batchId, mailboxKey);
+      return this.cipher.decrypt(entity.sealed, `${batchId}/${mailboxKey}`);
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async erase(batchId: string, mailboxKey: string): Promise<void> {
+    const table = await this.table();
+    try {
+      await table.deleteEntity(batchId, mailboxKey);
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+
+  async eraseBatch(batchId: string): Promise<void> {
+    const table = await this.table();
+    const rows = await listAll<{ sealed: string }>(table, odata`PartitionKey eq ${batchId}`);
+    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: batchId, rowKey: row.rowKey }]));
+  }
+}

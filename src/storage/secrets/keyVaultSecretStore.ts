@@ -1,0 +1,38 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { SecretClient } from '@azure/keyvault-secrets';
+import { statusCodeOf } from '../concurrencyError';
+import type { SecretStore } from './secretStore';
+
+/**
+ * Secrets in Azure Key Vault, reached with the app's managed identity. Secret names allow only
+ * letters, digits and dashes, so references are built from those.
+ * https://learn.microsoft.com/azure/key-vault/general/about-keys-secrets-certificates#object-identifiers
+ */
+export class KeyVaultSecretStore implements SecretStore {
+  private readonly client: SecretClient;
+
+  constructor(vaultUrl: string) {
+    this.client = new SecretClient(vaultUrl, new DefaultAzureCredential());
+  }
+
+  async set(name: string, value: string): Promise<void> {
+    await this.client.setSecret(name, value);
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    try {
+      return (await this.client.getSecret(name)).value;
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    try {
+      await (await this.client.beginDeleteSecret(name)).pollUntilDone();
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { TableClient } from '@azure/data-tables';
+import { statusCodeOf } from '../concurrencyError';
+import type { PasswordCipher } from '../passwordCipher';
+import type { SecretStore } from './secretStore';
+
+const PARTITION = 'secret';
+
+/** Secrets for local runs: AES-GCM sealed in a table, with the key from settings. */
+export class LocalSecretStore implements SecretStore {
+  constructor(private readonly table: () => Promise<TableClient>, private readonly cipher: PasswordCipher) {}
+
+  async set(name: string, value: string): Promise<void> {
+    const table = await this.table();
+    await table.upsertEntity({ partitionKey: PARTITION, rowKey: name, sealed: this.cipher.encrypt(value, name) }, 'Replace');
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    const table = await this.table();
+    try {
+      const entity = await table.getEntity<{ sealed: string }>(PARTITION, name);
+      return this.cipher.decrypt(entity.sealed, name);
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    const table = await this.table();
+    try {
+      await table.deleteEntity(PARTITION, name);
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) throw error;
+    }
+  }
+}

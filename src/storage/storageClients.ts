@@ -1,0 +1,84 @@
+import { TableClient } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { type AppConfig, ConfigError } from '../config';
+
+/** Table names the service owns, before the deployment's prefix. */
+export const TABLES = {
+  endpoints: 'Endpoints',
+  batches: 'Batches',
+  mailboxes: 'Mailboxes',
+  mailboxSecrets: 'MailboxSecrets',
+  activeAddresses: 'ActiveAddresses',
+  secrets: 'Secrets',
+  folderState: 'FolderState',
+  itemMap: 'ItemMap',
+} as const;
+export type TableName = keyof typeof TABLES;
+
+/**
+ * Builds storage clients for the app's account: from a connection string locally (Azurite) or,
+ * in Azure, from the account name with the managed identity (no shared keys).
+ */
+export class StorageClients {
+  private readonly tables = new Map<string, Promise<TableClient>>();
+  private readonly containers = new Map<string, Promise<ContainerClient>>();
+  private readonly blobService: BlobServiceClient;
+
+  constructor(private readonly config: AppConfig) {
+    this.blobService = config.storageConnection
+      ? BlobServiceClient.fromConnectionString(config.storageConnection)
+      : new BlobServiceClient(`https://${this.accountName()}.blob.core.windows.net`, new DefaultAzureCredential());
+  }
+
+  /** The table client, with the table created on first use. */
+  async table(name: TableName): Promise<TableClient> {
+    const fullName = `${this.config.storagePrefix}${TABLES[name]}`;
+    let client = this.tables.get(fullName);
+    if (!client) {
+      client = this.createTable(fullName);
+      this.tables.set(fullName, client);
+      client.catch(() => this.tables.delete(fullName));
+    }
+    return client;
+  }
+
+  /** The container client, with the container created on first use. */
+  async container(baseName: string): Promise<ContainerClient> {
+    const fullName = this.containerName(baseName);
+    let client = this.containers.get(fullName);
+    if (!client) {
+      const container = this.blobService.getContainerClient(fullName);
+      client = container.createIfNotExists().then(() => container);
+      this.containers.set(fullName, client);
+      client.catch(() => this.containers.delete(fullName));
+    }
+    return client;
+  }
+
+  containerName(baseName: string): string {
+    return this.config.storagePrefix ? `${this.config.storagePrefix}-${baseName}` : baseName;
+  }
+
+  get blobServiceClient(): BlobServiceClient {
+    return this.blobService;
+  }
+
+  private async createTable(fullName: string): Promise<TableClient> {
+    const client = this.config.storageConnection
+      ? TableClient.fromConnectionString(this.config.storageConnection, fullName, {
+        allowInsecureConnection: this.config.storageConnection.includes('http://')
+          || this.config.storageConnection.includes('UseDevelopmentStorage=true'),
+      })
+      : new TableClient(`https://${this.accountName()}.table.core.windows.net`, fullName, new DefaultAzureCredential());
+    await client.createTable();
+    return client;
+  }
+
+  private accountName(): string {
+    if (!this.config.storageAccountName) {
+      throw new ConfigError('Set AzureWebJobsStorage (a connection string) or AzureWebJobsStorage__accountName (identity access).');
+    }
+    return this.config.storageAccountName;
+  }
+}
