@@ -13,6 +13,7 @@ export const TABLES = {
   secrets: 'Secrets',
   folderState: 'FolderState',
   itemMap: 'ItemMap',
+  skippedItems: 'SkippedItems',
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -1,0 +1,31 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { SkippedItem } from '../core/copy/copyLimits';
+import { folderKey, itemRowKey } from '../core/copy/itemKeys';
+import { listAll, submitInTransactions } from './tableTransactions';
+
+export interface StoredSkippedItem extends SkippedItem {
+  mailboxKey: string;
+  uidValidity: string;
+}
+
+/** Items that could not be copied, per batch (partition), for the errors report. */
+export class SkippedItemRepository {
+  constructor(private readonly table: () => Promise<TableClient>) {}
+
+  async putAll(batchId: string, items: StoredSkippedItem[]): Promise<void> {
+    const actions: TransactionAction[] = items.map((item) => [
+      'upsert',
+      { partitionKey: batchId, rowKey: `${item.mailboxKey}|${folderKey(item.sourcePath)}|${itemRowKey(item.uidValidity, item.uid)}`, ...item },
+      'Replace',
+    ]);
+    await submitInTransactions(await this.table(), actions);
+  }
+
+  async listBatch(batchId: string): Promise<StoredSkippedItem[]> {
+    const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId}`);
+    return rows.map(({ partitionKey: _p, rowKey: _r, etag: _e, ...rest }) => {
+      const { timestamp: _t, ...item } = rest as StoredSkippedItem & { timestamp?: string };
+      return item;
+    });
+  }
+}

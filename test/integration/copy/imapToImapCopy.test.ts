@@ -1,0 +1,102 @@
+import { generateCorpus } from '../../support/corpus/generateCorpus';
+import { seedMailbox } from '../../support/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox, type StoredMessageView } from '../../support/copyHarness';
+import { useAppTestEnvironment } from '../../support/appTestEnvironment';
+import type { CopyTarget } from '../../../src/services/copy/copyTarget';
+import { mapFolders } from '../../../src/core/folders/mapFolders';
+import { toTargetPathText } from '../../../src/core/folders/targetFolderPath';
+
+useAppTestEnvironment();
+let source: RunningDovecot;
+let target: RunningDovecot;
+const LARGE_ITEM_LIMIT = 5 * 1024 * 1024;
+
+beforeAll(async () => {
+  source = await startDovecot({ users: [{ name: 'ann', password: 'src-pw' }, { name: 'crash', password: 'src-pw' }, { name: 'renum', password: 'src-pw' }] });
+  target = await startDovecot({ users: [{ name: 'ann', password: 'dst-pw' }, { name: 'crash', password: 'dst-pw' }, { name: 'renum', password: 'dst-pw' }], separator: '.' });
+  const client = await connectImap(source, 'ann', 'src-pw');
+  await seedMailbox(client, { messages: generateCorpus({ seed: 7, count: 120, averageBytes: 20_000, largeItemBytes: LARGE_ITEM_LIMIT }) });
+  await client.logout();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([source?.stop(), target?.stop()]);
+});
+
+/** Messages keyed by content, so source and target (with other folder delimiters and UIDs) compare. */
+function byContent(messages: StoredMessageView[], folderOf: (path: string) => string) {
+  return messages.map((m) => `${folderOf(m.folder)}|${m.sha}|${m.flags.join(' ')}|${m.internalDate}`).sort();
+}
+
+/** Target folders are named by the folder mapping (Sent -> Sent Items...), with `.` as the target's delimiter. */
+function expectedTargetFolder(sourcePaths: string[]): (path: string) => string {
+  const map = mapFolders(sourcePaths.map((path) => ({ path, delimiter: '/' })));
+  return (path) => toTargetPathText(map.mappings.find((m) => m.sourcePath === path)!.target!);
+}
+const targetFolderName = (path: string) => (path === 'INBOX' ? 'Inbox' : path.replace(/\./g, '/'));
+
+describe('IMAP to IMAP copy', () => {
+  it('copies every message byte for byte with flags and dates, skipping and reporting the item over the large-item limit', async () => {
+    const copier = await imapToImapCopier({ batchId: 'copy1', mailboxKey: 'ann', source, sourceUser: ['ann', 'src-pw'], target, targetUser: ['ann', 'dst-pw'], limits: { largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 25 } });
+    const { results } = await copyWholeMailbox(copier);
+    await copier.close();
+
+    const src = await connectImap(source, 'ann', 'src-pw');
+    const dst = await connectImap(target, 'ann', 'dst-pw');
+    const sourceMessages = await readMailbox(src);
+    const targetMessages = await readMailbox(dst);
+    await Promise.all([src.logout(), dst.logout()]);
+
+    const large = sourceMessages.filter((m) => m.size > LARGE_ITEM_LIMIT);
+    expect(large).toHaveLength(1);
+    const sourceFolder = expectedTargetFolder([...new Set(sourceMessages.map((m) => m.folder))]);
+    const expected = byContent(sourceMessages.filter((m) => m.size <= LARGE_ITEM_LIMIT), sourceFolder);
+    expect(expected.some((line) => line.startsWith('Sent Items|'))).toBe(true);
+    expect(byContent(targetMessages, targetFolderName)).toEqual(expected);
+    const skipped = results.flatMap((r) => r.skippedItems);
+    expect(skipped).toEqual([expect.objectContaining({ reason: 'TooLarge', size: large[0]!.size, sourcePath: 'INBOX' })]);
+    expect(skipped[0]!.subject.length).toBeGreaterThan(0);
+    expect(results.reduce((n, r) => n + r.copied, 0)).toBe(expected.length);
+  });
+
+  it('copies nothing on a second pass over an unchanged mailbox, and only new mail and flag changes on an incremental one', async () => {
+    const counting = { creates: 0, flagChanges: 0 };
+    const wrapTarget = (inner: CopyTarget): CopyTarget => ({
+      preferredBatchSize: inner.preferredBatchSize,
+      ensureFolder: (f) => inner.ensureFolder(f),
+      createItems: async (id, items) => { counting.creates += items.length; return inner.createItems(id, items); },
+      findExisting: (id, item) => inner.findExisting(id, item),
+      setFlags: async (id, changes) => { counting.flagChanges += changes.length; return inner.setFlags(id, changes); },
+      close: () => inner.close(),
+    });
+    const again = await imapToImapCopier({ batchId: 'copy1', mailboxKey: 'ann', source, sourceUser: ['ann', 'src-pw'], target, targetUser: ['ann', 'dst-pw'], limits: { largeItemLimitBytes: LARGE_ITEM_LIMIT }, wrapTarget });
+    const { folders, results } = await copyWholeMailbox(again);
+    for (const folder of folders) await again.syncFlags(folder.sourcePath);
+    expect(results.every((r) => r.copied === 0 && r.done)).toBe(true);
+    expect(counting).toEqual({ creates: 0, flagChanges: 0 });
+
+    const src = await connectImap(source, 'ann', 'src-pw');
+    await src.append('INBOX', Buffer.from('From: new@x.example\r\nTo: ann@x.example\r\nSubject: arrived later\r\nMessage-ID: <later@x>\r\n\r\nhello\r\n'), ['\\Seen']);
+    const lock = await src.getMailboxLock('INBOX');
+    await src.messageFlagsAdd('1:3', ['\\Flagged']);
+    lock.release();
+    await src.logout();
+
+    const { results: incremental } = await copyWholeMailbox(again);
+    for (const folder of folders) await again.syncFlags(folder.sourcePath);
+    await again.close();
+    expect(incremental.reduce((n, r) => n + r.copied, 0)).toBe(1);
+    expect(counting.creates).toBe(1);
+    expect(counting.flagChanges).toBeGreaterThanOrEqual(1);
+    expect(counting.flagChanges).toBeLessThanOrEqual(3);
+
+    const s = await connectImap(source, 'ann', 'src-pw');
+    const d = await connectImap(target, 'ann', 'dst-pw');
+    const srcAll = (await readMailbox(s)).filter((m) => m.size <= LARGE_ITEM_LIMIT);
+    const dstAll = await readMailbox(d);
+    await Promise.all([s.logout(), d.logout()]);
+    const sourceFolder = expectedTargetFolder([...new Set(srcAll.map((m) => m.folder))]);
+    expect(byContent(dstAll, targetFolderName)).toEqual(byContent(srcAll, sourceFolder));
+  });
+});
