@@ -1,0 +1,65 @@
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+
+interface Counted { requests: number; messageCreates: number }
+
+/**
+ * Counts the requests sent to Graph the way Graph counts them against a mailbox: each request
+ * inside a `$batch` is one (https://learn.microsoft.com/graph/json-batching). The figures feed the
+ * statistics and the benchmark: requests per message, and how busy the mailbox was kept.
+ */
+export class RequestCounter implements Middleware {
+  requests = 0;
+  httpCalls = 0;
+  messageCreates = 0;
+  /** Sum over requests of the time each was in flight: divided by wall time, the mean concurrency. */
+  requestMilliseconds = 0;
+  private next: Middleware | undefined;
+
+  async execute(context: Context): Promise<void> {
+    const counted = countRequests(context);
+    this.httpCalls += 1;
+    this.requests += counted.requests;
+    this.messageCreates += counted.messageCreates;
+    if (!this.next) throw new Error('RequestCounter must not be the last middleware.');
+    const started = performance.now();
+    try {
+      await this.next.execute(context);
+    } finally {
+      this.requestMilliseconds += (performance.now() - started) * counted.requests;
+    }
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  /** Counts a request made outside the client (upload-session ranges go straight to their URL). */
+  async countDirect<T>(request: () => Promise<T>): Promise<T> {
+    this.httpCalls += 1;
+    this.requests += 1;
+    const started = performance.now();
+    try {
+      return await request();
+    } finally {
+      this.requestMilliseconds += performance.now() - started;
+    }
+  }
+}
+
+function isMessageCreate(method: string | undefined, url: string): boolean {
+  return (method ?? 'GET').toUpperCase() === 'POST' && /\/messages$/.test(url.split('?')[0] ?? '');
+}
+
+function countRequests(context: Context): Counted {
+  const url = typeof context.request === 'string' ? context.request : context.request.url;
+  const method = context.options?.method;
+  if (!url.endsWith('/$batch')) return { requests: 1, messageCreates: isMessageCreate(method, url) ? 1 : 0 };
+  const body = context.options?.body;
+  if (typeof body !== 'string') return { requests: 1, messageCreates: 0 };
+  try {
+    const requests = (JSON.parse(body) as { requests?: { method?: string; url: string }[] }).requests ?? [];
+    return { requests: requests.length || 1, messageCreates: requests.filter((r) => isMessageCreate(r.method, r.url)).length };
+  } catch {
+    return { requests: 1, messageCreates: 0 };
+  }
+}

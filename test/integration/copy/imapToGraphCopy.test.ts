@@ -1,0 +1,109 @@
+import { simpleParser } from 'mailparser';
+import { createGraphSession } from '../../../src/connectors/target/graph/graphConnection';
+import { GraphCopyTarget } from '../../../src/connectors/target/graph/graphCopyTarget';
+import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { DEFAULT_COPY_LIMITS } from '../../../src/core/copy/copyLimits';
+import { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
+import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
+import { generateCorpus } from '../../support/corpus/generateCorpus';
+import { seedMailbox } from '../../support/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { connectImap, copierStores, copyWholeMailbox, imapServerOf, passwordLogin, readMailbox } from '../../support/copyHarness';
+import { useAppTestEnvironment } from '../../support/appTestEnvironment';
+
+useAppTestEnvironment();
+let source: RunningDovecot;
+let sandbox: M365Sandbox;
+const LARGE_ITEM_LIMIT = 6 * 1024 * 1024;
+const UPN = 'ann@contoso.onmicrosoft.com';
+
+beforeAll(async () => {
+  source = await startDovecot({ users: [{ name: 'ann', password: 'src-pw' }] });
+  sandbox = await startM365Sandbox({});
+  sandbox.addUser({ userPrincipalName: UPN, licensed: true });
+  const client = await connectImap(source, 'ann', 'src-pw');
+  await seedMailbox(client, { messages: generateCorpus({ seed: 3, count: 40, averageBytes: 15_000, largeItemBytes: LARGE_ITEM_LIMIT }) });
+  await client.logout();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([source?.stop(), sandbox?.stop()]);
+});
+
+async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAfterCreates?: boolean } = {}) {
+  const imap = new ImapMailSource(imapServerOf(source), passwordLogin('ann', 'src-pw'));
+  await imap.connect();
+  const graph = createGraphSession({
+    tenantId: sandbox.tenantId, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
+    baseUrl: `${sandbox.origin}/`, authorityHost: sandbox.authorityHost, caCertificatePem: sandbox.caCertificatePem!,
+  });
+  const target = new GraphCopyTarget(graph, options.upn ?? UPN);
+  if (options.crashAfterCreates) {
+    // The process dies after Graph created the messages but before the item map heard of it.
+    const create = target.createItems.bind(target);
+    target.createItems = async (folderId, items) => {
+      await create(folderId, items);
+      throw new Error('simulated crash after the target created the page');
+    };
+  }
+  return new MailboxCopier({ batchId: 'graph1', mailboxKey: options.mailboxKey ?? 'ann' }, imap, target, copierStores(), { ...DEFAULT_COPY_LIMITS, largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 15 });
+}
+
+describe('IMAP to Microsoft 365 (Graph) copy', () => {
+  it('creates every message once, not as a draft, with its dates, read and flagged state, and its attachments', async () => {
+    const copier = await graphCopier();
+    const { results } = await copyWholeMailbox(copier);
+    await copier.close();
+    const src = await connectImap(source, 'ann', 'src-pw');
+    const sourceMessages = (await readMailbox(src)).filter((m) => m.size <= LARGE_ITEM_LIMIT);
+    await src.logout();
+
+    const snapshot = sandbox.listMailbox(UPN);
+    const targetMessages = snapshot.folders.flatMap((f) => f.messages.map((m) => ({ ...m, folder: f.displayName })));
+    expect(targetMessages).toHaveLength(sourceMessages.length);
+    expect(results.flatMap((r) => r.skippedItems).map((s) => s.reason)).toEqual(['TooLarge']);
+    expect(targetMessages.every((m) => m.isDraft === false)).toBe(true);
+    expect(snapshot.folders.map((f) => f.displayName)).toEqual(expect.arrayContaining(['Inbox', 'Sent Items', 'Deleted Items']));
+
+    // Item by item: the source message and its copy agree on headers, dates, state and attachments.
+    const src2 = await connectImap(source, 'ann', 'src-pw');
+    const lock = await src2.getMailboxLock('INBOX', { readOnly: true });
+    const checked = new Set<string>();
+    for await (const message of src2.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true, size: true })) {
+      if (message.size! > LARGE_ITEM_LIMIT) continue;
+      const parsed = await simpleParser(message.source!);
+      const copies = targetMessages.filter((t) => t.subject === (parsed.subject ?? '') && new Date(t.receivedDateTime).getTime() === new Date(message.internalDate!).getTime());
+      expect(copies).toHaveLength(1);
+      const copy = copies[0]!;
+      expect(copy.isRead).toBe(message.flags!.has('\\Seen'));
+      expect(copy.flagStatus).toBe(message.flags!.has('\\Flagged') ? 'flagged' : 'notFlagged');
+      if (parsed.date) expect(new Date(copy.sentDateTime).getTime()).toBe(parsed.date.getTime());
+      expect(copy.attachments.map((a) => a.size).sort()).toEqual(parsed.attachments.map((a) => a.content.length).sort());
+      checked.add(copy.id);
+    }
+    lock.release();
+    await src2.logout();
+    expect(checked.size).toBeGreaterThan(5);
+  });
+
+  it('finds the copies made before a crash by their marker and creates none twice', async () => {
+    const upn = 'crash@contoso.onmicrosoft.com';
+    sandbox.addUser({ userPrincipalName: upn, licensed: true });
+    const crashing = await graphCopier({ mailboxKey: 'crash', upn, crashAfterCreates: true });
+    const { folders } = await crashing.prepareFolders();
+    await expect(crashing.copyPage(folders[0]!.sourcePath)).rejects.toThrow('simulated crash');
+    await crashing.close();
+    const createdBeforeCrash = sandbox.listMailbox(upn).folders.flatMap((f) => f.messages).length;
+    expect(createdBeforeCrash).toBeGreaterThan(0);
+
+    const resumed = await graphCopier({ mailboxKey: 'crash', upn });
+    const { results } = await copyWholeMailbox(resumed);
+    await resumed.close();
+    expect(results.reduce((n, r) => n + r.matched, 0)).toBe(createdBeforeCrash);
+    const target = sandbox.listMailbox(upn).folders.flatMap((f) => f.messages);
+    const copies = new Map<string, number>();
+    for (const m of target) copies.set(`${m.subject}|${m.receivedDateTime}`, (copies.get(`${m.subject}|${m.receivedDateTime}`) ?? 0) + 1);
+    expect([...copies.values()].every((n) => n === 1)).toBe(true);
+    expect(target).toHaveLength(sandbox.listMailbox(UPN).folders.flatMap((f) => f.messages).length);
+  });
+});
