@@ -44,10 +44,10 @@ export default async function run(): Promise<void> {
     const sandbox = await startSandboxProcess(LATENCY_MS, users.map((u) => `${u}@contoso.onmicrosoft.com`));
     try {
       const sessions: GraphSession[] = [];
-      const graph = await measure(`Dovecot -> M365 sandbox (${LATENCY_MS} ms per request)`, 'graph', () => copyAll(source, async (user) => {
+      const graph = await measure(`Dovecot -> M365 sandbox (${LATENCY_MS} ms per request)`, 'graph', () => copyAll(source, (user) => {
         const session = createGraphSession(sandbox.connection);
         sessions.push(session);
-        return new GraphCopyTarget(session, `${user}@contoso.onmicrosoft.com`);
+        return Promise.resolve(new GraphCopyTarget(session, `${user}@contoso.onmicrosoft.com`));
       }));
       print(graph, seeded.bytes);
       const requests = sessions.reduce((n, s) => n + s.counter.requests, 0);

@@ -4,9 +4,12 @@
  * key is both a valid RowKey and reversible.
  * https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model#characters-disallowed-in-key-fields
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what Table Storage refuses in keys
+const DISALLOWED_IN_KEYS = /[%/\\#?\u0000-\u001f\u007f-\u009f]/g;
+
 export function toMailboxKey(emailAddress: string): string {
   return emailAddress
     .trim()
     .toLowerCase()
-    .replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    .replace(DISALLOWED_IN_KEYS, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

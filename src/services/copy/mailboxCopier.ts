@@ -4,7 +4,7 @@ import { decideNextPage, type FolderCheckpoint } from '../../core/copy/folderChe
 import { contentKey, sourceMarker } from '../../core/copy/itemKeys';
 import { MigrationError } from '../../core/errors/migrationError';
 import { mapFolders } from '../../core/folders/mapFolders';
-import { toTargetPathText, type TargetFolderPath } from '../../core/folders/targetFolderPath';
+import { toTargetPathText } from '../../core/folders/targetFolderPath';
 import { readHeaderSummary } from '../../core/mime/readHeaderSummary';
 import type { MailSource, SourceFolder, SourceMessage } from '../../connectors/mailTypes';
 import type { FolderStateRepository } from '../../storage/folderStateRepository';
@@ -251,7 +251,7 @@ export class MailboxCopier {
     const map = mapFolders(folders.filter((f) => f.selectable));
     const target = map.mappings.find((m) => m.sourcePath === checkpoint.sourcePath)?.target;
     if (!target) throw new MigrationError('FolderNotMapped', `The source folder "${checkpoint.sourcePath}" has no target folder.`);
-    const id = await this.target.ensureFolder(target as TargetFolderPath);
+    const id = await this.target.ensureFolder(target);
     checkpoint.targetFolderId = id;
     await this.saveCheckpoint(checkpoint);
     return id;

@@ -41,7 +41,7 @@ export class GraphCopyTarget implements CopyTarget {
   }
 
   async createItems(folderId: string, items: CopyItem[]): Promise<CreateOutcome[]> {
-    const outcomes: CreateOutcome[] = new Array(items.length);
+    const outcomes = new Array<CreateOutcome>(items.length);
     const plans: { index: number; plan: GraphMessagePlan }[] = [];
     for (const [index, item] of items.entries()) {
       try {

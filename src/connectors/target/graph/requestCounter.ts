@@ -51,7 +51,9 @@ function isMessageCreate(method: string | undefined, url: string): boolean {
 }
 
 function countRequests(context: Context): Counted {
-  const url = typeof context.request === 'string' ? context.request : context.request.url;
+  // The SDK types the request as the DOM's RequestInfo: a URL string or a Request.
+  const request = context.request as unknown as string | { url: string };
+  const url = typeof request === 'string' ? request : request.url;
   const method = context.options?.method;
   if (!url.endsWith('/$batch')) return { requests: 1, messageCreates: isMessageCreate(method, url) ? 1 : 0 };
   const body = context.options?.body;
