@@ -1,0 +1,143 @@
+import { ImapFlow } from 'imapflow';
+
+import { MigrationError } from '../../../core/errors/migrationError';
+import { type FlagState, MailErrorCode, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../mailTypes';
+import type { ImapLogin, ImapServer } from './imapConnection';
+import { listSourceFolders } from './listSourceFolders';
+import { planPage, type SizedUid } from './planPage';
+import { toImapFlowOptions, toLoginName } from './toImapFlowOptions';
+import { toMessageFlags } from './toMessageFlags';
+import { type ErrorContext, toMailError } from './toMailError';
+import { isInSelection, toUidRange } from './toUidRange';
+
+/**
+ * Reads one legacy mailbox over IMAP (imapflow). Folders are opened read-only (EXAMINE,
+ * RFC 3501 section 6.3.2) so reading never changes \Seen or \Recent on the source.
+ */
+export class ImapMailSource implements MailSource {
+  private client: ImapFlow | undefined;
+
+  constructor(
+    private readonly server: ImapServer,
+    private readonly login: ImapLogin,
+  ) {}
+
+  async connect(): Promise<void> {
+    if (this.client?.usable) return;
+    this.client?.close(); // a dropped connection is replaced, not leaked
+    const client = new ImapFlow(toImapFlowOptions(this.server, this.login));
+    // imapflow emits 'error' on socket failures; without a listener Node would crash the host.
+    // The failing command rejects as well, and that is where the error is mapped.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (error) {
+      client.close();
+      throw toMailError(error, this.context());
+    }
+    this.client = client;
+  }
+
+  async listFolders(): Promise<SourceFolder[]> {
+    const client = this.requireClient();
+    try {
+      return await listSourceFolders(client);
+    } catch (error) {
+      throw toMailError(error, this.context());
+    }
+  }
+
+  async *fetchMessages(folderPath: string, selection: UidSelection, limits: PageLimits): AsyncIterable<SourceMessage> {
+    const client = this.requireClient();
+    const lock = await this.lock(folderPath);
+    try {
+      const page = await this.planFolderPage(client, selection, limits);
+      if (page.length === 0) return;
+      const planned = new Set(page);
+      const query = { uid: true, flags: true, internalDate: true, size: true, source: true };
+      for await (const message of client.fetch(page.join(','), query, { uid: true })) {
+        // Skips unsolicited FETCH responses (flag changes from other sessions, RFC 3501 7.4.2).
+        if (!message.source || !planned.has(message.uid)) continue;
+        yield {
+          uid: message.uid,
+          flags: toMessageFlags(message.flags),
+          internalDate: new Date(message.internalDate ?? 0).toISOString(),
+          size: message.size ?? message.source.length,
+          source: message.source,
+        };
+      }
+    } catch (error) {
+      throw toMailError(error, this.context(folderPath));
+    } finally {
+      lock.release();
+    }
+  }
+
+  async fetchFlags(folderPath: string, sinceModseq?: string): Promise<FlagState[]> {
+    const client = this.requireClient();
+    const lock = await this.lock(folderPath);
+    try {
+      if (client.mailbox === false || client.mailbox.exists === 0) return [];
+      const condstore = client.enabled.has('CONDSTORE') || client.capabilities.has('CONDSTORE');
+      const options = { uid: true, ...(condstore && sinceModseq ? { changedSince: BigInt(sinceModseq) } : {}) };
+      const states: FlagState[] = [];
+      for await (const message of client.fetch('1:*', { uid: true, flags: true }, options)) {
+        // Unsolicited FETCH responses (another session changed flags) can arrive without a UID.
+        if (typeof message.uid !== 'number') continue;
+        states.push({
+          uid: message.uid,
+          flags: toMessageFlags(message.flags),
+          ...(message.modseq !== undefined ? { modseq: message.modseq.toString() } : {}),
+        });
+      }
+      return states.sort((a, b) => a.uid - b.uid);
+    } catch (error) {
+      throw toMailError(error, this.context(folderPath));
+    } finally {
+      lock.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      await client.logout();
+    } catch {
+      client.close();
+    }
+  }
+
+  /** Sizes first (RFC822.SIZE only), so a page is planned before any message body is read. */
+  private async planFolderPage(client: ImapFlow, selection: UidSelection, limits: PageLimits): Promise<number[]> {
+    const range = toUidRange(selection);
+    if (range === null || client.mailbox === false || client.mailbox.exists === 0) return [];
+    const found = await client.search({ uid: range }, { uid: true });
+    const uids = (found || []).filter((uid) => isInSelection(uid, selection)).sort((a, b) => a - b);
+    const candidates = uids.slice(0, Math.max(1, limits.maxCount));
+    if (candidates.length === 0) return [];
+    const sized: SizedUid[] = [];
+    for await (const message of client.fetch(candidates.join(','), { uid: true, size: true }, { uid: true })) {
+      sized.push({ uid: message.uid, size: message.size ?? 0 });
+    }
+    return planPage(sized, limits);
+  }
+
+  private async lock(folderPath: string): Promise<{ release(): void }> {
+    try {
+      return await this.requireClient().getMailboxLock(folderPath, { readOnly: true });
+    } catch (error) {
+      throw toMailError(error, this.context(folderPath));
+    }
+  }
+
+  private requireClient(): ImapFlow {
+    if (!this.client) throw new MigrationError(MailErrorCode.NotConnected, 'The IMAP source is not connected: call connect() first.');
+    return this.client;
+  }
+
+  private context(folder?: string): ErrorContext {
+    return { side: 'source', server: `${this.server.host}:${this.server.port}`, login: toLoginName(this.login), folder };
+  }
+}

@@ -1,0 +1,109 @@
+import { EXCHANGE_ONLINE_PLAN_1_SKU } from '../../../tools/m365-sandbox';
+import { graphFailure, type SandboxHarness, startSandboxHarness } from './sandboxGraphClient';
+
+describe('m365-sandbox directory', () => {
+  let h: SandboxHarness;
+  beforeAll(async () => {
+    h = await startSandboxHarness({ tenant: { onPremisesSyncEnabled: true, domain: 'fabrikam.onmicrosoft.com' } });
+  });
+  afterAll(async () => h.sandbox.stop());
+
+  test('GET /organization reports whether directory sync is on', async () => {
+    const page = await h.graph.api('/organization').select('id,onPremisesSyncEnabled,verifiedDomains').get();
+    expect(page.value).toHaveLength(1);
+    expect(page.value[0]).toMatchObject({ id: h.sandbox.tenantId, onPremisesSyncEnabled: true });
+    h.sandbox.setOrganization({ onPremisesSyncEnabled: null });
+    const after = await h.graph.api('/organization').get();
+    expect(after.value[0].onPremisesSyncEnabled).toBeNull();
+    h.sandbox.setOrganization({ onPremisesSyncEnabled: true });
+  });
+
+  test('a user is found by id or by userPrincipalName, case-insensitively', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'Bea@fabrikam.onmicrosoft.com', licensed: true });
+    const byUpn = await h.graph.api('/users/bea@FABRIKAM.onmicrosoft.com').get();
+    const byId = await h.graph.api(`/users/${user.id}`).get();
+    expect(byUpn.id).toBe(user.id);
+    expect(byId.userPrincipalName).toBe('Bea@fabrikam.onmicrosoft.com');
+  });
+
+  test('proxyAddresses, assignedLicenses and onPremisesSyncEnabled come only with $select, as in Graph', async () => {
+    h.sandbox.addUser({ userPrincipalName: 'cy@fabrikam.onmicrosoft.com', mail: 'cy@fabrikam.com', proxyAddresses: ['SMTP:cy@fabrikam.com', 'smtp:cyril@fabrikam.com'], onPremisesSyncEnabled: true });
+    const plain = await h.graph.api('/users/cy@fabrikam.onmicrosoft.com').get();
+    expect(plain).toHaveProperty('mail', 'cy@fabrikam.com');
+    expect(plain).not.toHaveProperty('proxyAddresses');
+    const selected = await h.graph.api('/users/cy@fabrikam.onmicrosoft.com').select('mail,proxyAddresses,assignedLicenses,onPremisesSyncEnabled').get();
+    expect(selected).toMatchObject({ proxyAddresses: ['SMTP:cy@fabrikam.com', 'smtp:cyril@fabrikam.com'], assignedLicenses: [], onPremisesSyncEnabled: true });
+  });
+
+  test('users are found by any proxy address with proxyAddresses/any and by mail with eq', async () => {
+    const byProxy = await h.graph.api('/users').filter("proxyAddresses/any(x:x eq 'smtp:CYRIL@fabrikam.com')").select('userPrincipalName').get();
+    expect(byProxy.value.map((u: { userPrincipalName: string }) => u.userPrincipalName)).toEqual(['cy@fabrikam.onmicrosoft.com']);
+    const byMail = await h.graph.api('/users').filter("mail eq 'cy@fabrikam.com'").get();
+    expect(byMail.value).toHaveLength(1);
+  });
+
+  test('PATCH /users sets usageLocation, refuses read-only proxyAddresses and names of synced users', async () => {
+    h.sandbox.addUser({ userPrincipalName: 'hub@fabrikam.onmicrosoft.com', usageLocation: null, onPremisesSyncEnabled: true });
+    const response = await h.graph.api('/users/hub@fabrikam.onmicrosoft.com').responseType('raw' as never).patch({ usageLocation: 'GB' });
+    expect((response as Response).status).toBe(204);
+    const user = await h.graph.api('/users/hub@fabrikam.onmicrosoft.com').select('usageLocation').get();
+    expect(user.usageLocation).toBe('GB');
+    const proxy = await graphFailure(async () => h.graph.api('/users/hub@fabrikam.onmicrosoft.com').patch({ proxyAddresses: ['SMTP:x@y.z'] }));
+    expect(proxy.code).toBe('Request_BadRequest');
+    const synced = await graphFailure(async () => h.graph.api('/users/hub@fabrikam.onmicrosoft.com').patch({ displayName: 'Hub' }));
+    expect(synced.message).toMatch(/on-premises mastered/);
+  });
+
+  test('an unknown user is 404 Request_ResourceNotFound', async () => {
+    const error = await graphFailure(async () => h.graph.api('/users/nobody@fabrikam.onmicrosoft.com').get());
+    expect(error.statusCode).toBe(404);
+    expect(error.code).toBe('Request_ResourceNotFound');
+  });
+
+  test('mail calls to a user without an Exchange licence fail with MailboxNotEnabledForRESTAPI until one is assigned', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'dee@fabrikam.onmicrosoft.com' });
+    const before = await graphFailure(async () => h.graph.api(`/users/${user.id}/mailFolders`).get());
+    expect(before.statusCode).toBe(404);
+    expect(before.code).toBe('MailboxNotEnabledForRESTAPI');
+    expect(before.message).toBe('REST API is not yet supported for this mailbox.');
+
+    const assigned = await h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU, disabledPlans: [] }], removeLicenses: [] });
+    expect(assigned.id).toBe(user.id);
+    const folders = await h.graph.api(`/users/${user.id}/mailFolders`).get();
+    expect(folders.value.map((f: { displayName: string }) => f.displayName)).toContain('Inbox');
+  });
+
+  test('with a provisioning delay, the mailbox is not there right after the licence is assigned', async () => {
+    const slow = await startSandboxHarness({ mailboxProvisioningDelayMs: 10 * 60 * 1000 });
+    try {
+      const user = slow.sandbox.addUser({ userPrincipalName: 'gil@contoso.onmicrosoft.com' });
+      await slow.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] });
+      const error = await graphFailure(async () => slow.graph.api(`/users/${user.id}/mailFolders/inbox`).get());
+      expect(error.code).toBe('MailboxNotEnabledForRESTAPI');
+    } finally {
+      await slow.sandbox.stop();
+    }
+  });
+
+  test('a directory-synced user without a cloud mailbox is reported as hosted on-premises', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'ivo@fabrikam.onmicrosoft.com', onPremisesSyncEnabled: true });
+    const error = await graphFailure(async () => h.graph.api(`/users/${user.id}/messages`).get());
+    expect(error.message).toBe('The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+  });
+
+  test('a licence without Exchange gives no mailbox', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'eve@fabrikam.onmicrosoft.com' });
+    await h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: 'a403ebcc-fae0-4ca2-8c8c-7a907fd6c235' }], removeLicenses: [] });
+    const error = await graphFailure(async () => h.graph.api(`/users/${user.id}/messages`).get());
+    expect(error.code).toBe('MailboxNotEnabledForRESTAPI');
+  });
+
+  test('assignLicense is refused for a user without usageLocation and for an unknown SKU', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'fay@fabrikam.onmicrosoft.com', usageLocation: null });
+    const noLocation = await graphFailure(async () => h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] }));
+    expect(noLocation.statusCode).toBe(400);
+    expect(noLocation.message).toMatch(/usage location/);
+    const unknownSku = await graphFailure(async () => h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000' }], removeLicenses: [] }));
+    expect(unknownSku.code).toBe('Request_BadRequest');
+  });
+});

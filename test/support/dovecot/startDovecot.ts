@@ -1,0 +1,256 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+import { createSelfSignedCert } from './createSelfSignedCert';
+import { findFreePort } from './findFreePort';
+import { renderDovecotConfig, renderOAuth2Settings } from './renderDovecotConfig';
+import { type DovecotUser, writePasswdFile } from './writePasswdFile';
+
+export type { DovecotUser } from './writePasswdFile';
+
+export interface StartDovecotOptions {
+  users: DovecotUser[];
+  /** Hierarchy delimiter of the (only) namespace. Default `/`. */
+  separator?: '/' | '.';
+  /** Courier/Cyrus layout: folders are listed as `INBOX.Sent`, `INBOX.Archiv.2007`. */
+  inboxPrefix?: boolean;
+  /**
+   * Maildir layout: `maildir++` (default, Courier-compatible; folder names cannot contain `.`)
+   * or `fs` (one directory per level; names may contain `.`).
+   */
+  layout?: 'maildir++' | 'fs';
+  /** Dovecot master user; log in as `<user>*<master>` with the master's password. */
+  masterUser?: DovecotUser;
+  /**
+   * Accept SASL XOAUTH2/OAUTHBEARER tokens, checked by POSTing them to this RFC 7662 token
+   * introspection URL (served by the test, answering `{ "active": true, "username": "..." }`).
+   */
+  oauth2IntrospectionUrl?: string;
+  /** Also serve implicit TLS (a second port) and STARTTLS on the plain port, with a fresh self-signed cert. */
+  tls?: boolean;
+}
+
+export interface RunningDovecot {
+  host: string;
+  /** Plain IMAP port (STARTTLS offered there when `tls` was asked for). */
+  port: number;
+  separator: '/' | '.';
+  masterUser: DovecotUser;
+  /** Implicit-TLS port and the certificate to trust, when started with `tls: true`. */
+  tls?: { port: number; certPem: string };
+  /** `<mailRoot>/<user>/Maildir` is each user's Maildir. */
+  mailRoot: string;
+  logPath: string;
+  addUser(name: string, password: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const DOVECOT_BINARY = '/usr/sbin/dovecot';
+const START_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts a private Dovecot (Debian `dovecot-core` + `dovecot-imapd`, 2.3.x) on 127.0.0.1 and a
+ * free port, with its config, sockets, logs, passwd-files and Maildirs in one temporary folder.
+ * It runs in the foreground (`-F`) as a child of this process, so stop() (or this process
+ * exiting) ends it and every Dovecot child with it; stop() also removes the folder.
+ *
+ * Privileges: Dovecot started as root drops privileges and refuses to access mail as uid 0, so
+ * as root the mail belongs to `nobody`, and the internal/login processes run as the `dovecot`
+ * and `dovenull` accounts that the Debian package creates; the temporary folder is made 0755 so
+ * they can reach the sockets and passwd-files. Started by a normal user, everything runs as that
+ * user and chroot (root only) is switched off.
+ */
+export async function startDovecot(options: StartDovecotOptions): Promise<RunningDovecot> {
+  if (!existsSync(DOVECOT_BINARY)) {
+    throw new Error('Dovecot is not installed: apt-get install -y dovecot-core dovecot-imapd');
+  }
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      lastError = error;
+      if (!(error instanceof PortTakenError)) break;
+    }
+  }
+  throw lastError;
+}
+
+class PortTakenError extends Error {}
+
+/**
+ * Processes still running, killed if the test process exits without calling stop(). Kept on
+ * globalThis because Jest loads this module once per test file in the same worker process, and
+ * one exit listener per worker is enough.
+ */
+const RUNNING_KEY = Symbol.for('staged-migration.test.dovecot.running');
+const registry = globalThis as typeof globalThis & { [RUNNING_KEY]?: Set<ChildProcess> };
+const running: Set<ChildProcess> = registry[RUNNING_KEY] ?? createRunningSet();
+
+function createRunningSet(): Set<ChildProcess> {
+  const set = new Set<ChildProcess>();
+  registry[RUNNING_KEY] = set;
+  process.once('exit', () => set.forEach((child) => signalGroup(child, 'SIGKILL')));
+  return set;
+}
+
+async function startOnce(options: StartDovecotOptions): Promise<RunningDovecot> {
+  const root = await mkdtemp(join(tmpdir(), 'dovecot-'));
+  await chmod(root, 0o755);
+  const privileges = privilegeSettings();
+  const mailRoot = join(root, 'mail');
+  await mkdir(mailRoot);
+  if (privileges.root) await chown(mailRoot, privileges.mailUid, privileges.mailGid);
+
+  const masterUser = options.masterUser ?? { name: 'admin', password: randomBytes(9).toString('base64url') };
+  let users = [...options.users];
+  await writePasswdFile(join(root, 'users'), users);
+  await writePasswdFile(join(root, 'master-users'), [masterUser]);
+
+  const port = await findFreePort();
+  const cert = options.tls ? await createSelfSignedCert(root) : undefined;
+  const tlsPort = cert ? await findFreePort() : 0;
+  const separator = options.separator ?? '/';
+  const configPath = join(root, 'dovecot.conf');
+  const oauth2SettingsPath = options.oauth2IntrospectionUrl ? join(root, 'oauth2.conf.ext') : undefined;
+  if (oauth2SettingsPath) await writeFile(oauth2SettingsPath, renderOAuth2Settings(options.oauth2IntrospectionUrl ?? ''));
+  await writeFile(configPath, renderDovecotConfig({
+    root, port, separator, inboxPrefix: options.inboxPrefix ?? false, layout: options.layout ?? 'maildir++',
+    mailUid: privileges.mailUid, mailGid: privileges.mailGid,
+    internalUser: privileges.internalUser, internalGroup: privileges.internalGroup, loginUser: privileges.loginUser,
+    unprivileged: !privileges.root,
+    tls: cert ? { certPath: cert.certPath, keyPath: cert.keyPath, tlsPort } : undefined,
+    oauth2SettingsPath,
+  }));
+
+  const logPath = join(root, 'dovecot.log');
+  // Its own process group: Dovecot's master leaves running sessions (imap processes) alive when it
+  // stops, so stop() signals the whole group to leave no process behind.
+  const child = spawn(DOVECOT_BINARY, ['-F', '-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const guard = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(guard);
+    }
+    signalGroup(child, 'SIGKILL');
+    await groupGone(child);
+    running.delete(child);
+    await rm(root, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForGreeting(port, exited);
+  } catch (error) {
+    const log = await readFile(logPath, 'utf8').catch(() => '');
+    await stop();
+    const details = `${output}\n${log}`.trim();
+    if (/Address already in use/.test(details)) throw new PortTakenError(details);
+    throw new Error(`Dovecot did not start: ${(error as Error).message}\n${details}`);
+  }
+
+  return {
+    host: '127.0.0.1',
+    port,
+    separator,
+    masterUser,
+    tls: cert ? { port: tlsPort, certPem: cert.certPem } : undefined,
+    mailRoot,
+    logPath,
+    addUser: async (name, password) => {
+      users = [...users.filter((u) => u.name !== name), { name, password }];
+      await writePasswdFile(join(root, 'users'), users);
+    },
+    stop,
+  };
+}
+
+/** Signals every process of the Dovecot's process group (master, services, open sessions). */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: nobody left in the group
+  }
+}
+
+/** Waits until the kernel has reaped the whole group (SIGKILL is delivered asynchronously). */
+async function groupGone(child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (signalGroup(child, 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+interface Privileges {
+  root: boolean;
+  mailUid: number;
+  mailGid: number;
+  internalUser: string;
+  internalGroup: string;
+  loginUser: string;
+}
+
+function privilegeSettings(): Privileges {
+  const me = userInfo();
+  if (me.uid !== 0) {
+    const group = new RegExp(`^([^:]+):[^:]*:${me.gid}:`, 'm').exec(readFileSync('/etc/group', 'utf8'))?.[1];
+    return {
+      root: false, mailUid: me.uid, mailGid: me.gid,
+      internalUser: me.username, internalGroup: group ?? me.username, loginUser: me.username,
+    };
+  }
+  const nobody = /^nobody:[^:]*:(\d+):(\d+):/m.exec(readFileSync('/etc/passwd', 'utf8'));
+  return {
+    root: true,
+    mailUid: Number(nobody?.[1] ?? 65534),
+    mailGid: Number(nobody?.[2] ?? 65534),
+    internalUser: 'dovecot',
+    internalGroup: 'dovecot',
+    loginUser: 'dovenull',
+  };
+}
+
+/** Resolves once the server sends its `* OK` greeting (RFC 3501 section 7.1.1). */
+async function waitForGreeting(port: number, exited: Promise<void>): Promise<void> {
+  let processGone = false;
+  void exited.then(() => (processGone = true));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!processGone) {
+    if (Date.now() > deadline) throw new Error(`no greeting on port ${port} within ${START_TIMEOUT_MS} ms`);
+    if (await readsGreeting(port)) return;
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+  throw new Error('the dovecot process exited');
+}
+
+function readsGreeting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let text = '';
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(2_000, () => finish(false));
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n')) finish(text.startsWith('* OK'));
+    });
+    socket.on('error', () => finish(false));
+    socket.on('close', () => finish(false));
+  });
+}

@@ -1,0 +1,49 @@
+import { graphErrors } from '../graphError';
+import type { SandboxRequest } from './sandboxRequest';
+
+/**
+ * The OData query options the service uses: `$select` and `$top`/`$skip` paging with `@odata.nextLink`
+ * (https://learn.microsoft.com/graph/query-parameters, https://learn.microsoft.com/graph/paging); `$filter` is in odataFilter.ts.
+ */
+export interface PageOptions {
+  defaultTop: number;
+  maxTop: number;
+  context: string;
+}
+
+export function pageOf<T>(request: SandboxRequest, items: T[], toJson: (item: T) => Record<string, unknown>, options: PageOptions): Record<string, unknown> {
+  const top = parseCount(request.query.get('$top'), '$top') ?? options.defaultTop;
+  if (top < 1 || top > options.maxTop) throw graphErrors.badRequest(`Invalid value '${top}' for $top: it must be between 1 and ${options.maxTop}.`);
+  const skip = parseCount(request.query.get('$skip'), '$skip') ?? 0;
+  const window = items.slice(skip, skip + top);
+  const select = selectedProperties(request);
+  const page: Record<string, unknown> = {
+    '@odata.context': `${request.graphBaseUrl}/$metadata#${options.context}`,
+    value: window.map((item) => applySelect(toJson(item), select)),
+  };
+  if (skip + top < items.length) {
+    const next = new URLSearchParams(request.query);
+    next.set('$top', String(top));
+    next.set('$skip', String(skip + top));
+    page['@odata.nextLink'] = `${request.graphBaseUrl}${request.path}?${next.toString()}`;
+  }
+  return page;
+}
+
+function parseCount(raw: string | null, name: string): number | undefined {
+  if (raw === null) return undefined;
+  if (!/^\d+$/.test(raw)) throw graphErrors.badRequest(`Invalid value '${raw}' for query option ${name}.`);
+  return Number(raw);
+}
+
+export function selectedProperties(request: SandboxRequest): string[] | undefined {
+  const raw = request.query.get('$select');
+  return raw ? raw.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
+}
+
+/** Graph returns `id` and `@odata.*` annotations with any `$select`; property names match case-insensitively. */
+export function applySelect(json: Record<string, unknown>, select: string[] | undefined): Record<string, unknown> {
+  if (!select) return json;
+  const wanted = new Set(select.map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(json).filter(([key]) => key === 'id' || key.startsWith('@odata') || wanted.has(key.toLowerCase())));
+}

@@ -1,0 +1,11 @@
+export { startM365Sandbox, type M365Sandbox } from './startM365Sandbox';
+export type { M365SandboxOptions } from './sandboxOptions';
+export type { MailboxSnapshot, FolderSnapshot, MessageSnapshot } from './inspection/mailboxInspector';
+export type { FaultRuleInput, FaultKind } from './faults/faultInjector';
+export type { NewUser } from './store/tenantStore';
+export { trustSandboxCa } from './tls/trustSandboxCa';
+export { EXCHANGE_ONLINE_PLAN_1_SKU, subscribedSkus } from './directory/licenceCatalog';
+export { PR_MESSAGE_FLAGS, PR_MESSAGE_DELIVERY_TIME, PR_CLIENT_SUBMIT_TIME } from './mail/draftState';
+export { MAILBOX_CONCURRENCY_LIMIT } from './throttling/mailboxThrottle';
+export { MAX_BATCH_REQUESTS } from './batch/batchRoute';
+export type { RequestHold } from './faults/requestGate';

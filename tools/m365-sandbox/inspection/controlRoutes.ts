@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { toUserJson } from '../directory/directoryRoutes';
+import { faultRuleSchema } from '../faults/faultInjector';
+import { parseJsonBody } from '../http/parseJsonBody';
+import { Router } from '../http/router';
+import type { M365SandboxControls } from '../sandboxControls';
+import { exportMailboxMessage, listMailbox } from './mailboxInspector';
+
+const newUserSchema = z.object({
+  userPrincipalName: z.string().min(3),
+  displayName: z.string().optional(),
+  mail: z.string().nullable().optional(),
+  proxyAddresses: z.array(z.string()).optional(),
+  licensed: z.boolean().optional(),
+  usageLocation: z.string().nullable().optional(),
+  onPremisesSyncEnabled: z.boolean().nullable().optional(),
+});
+
+const organizationSchema = z.object({ displayName: z.string().optional(), onPremisesSyncEnabled: z.boolean().nullable().optional() });
+
+/**
+ * The sandbox's own HTTP API under `/_sandbox`, for a test or a process that did not start the sandbox:
+ * the same inspection and controls as the M365Sandbox object. Not part of Graph, so it needs no token.
+ */
+export function createControlRouter(controls: M365SandboxControls): Router {
+  const router = new Router();
+  router.add('GET', '/_sandbox/health', () => ({ status: 200, json: { status: 'ok' } }));
+  router.add('POST', '/_sandbox/users', (req) => ({ status: 201, json: toUserJson(controls.addUser(parseJsonBody(req, newUserSchema))) }));
+  router.add('PATCH', '/_sandbox/organization', (req) => {
+    controls.setOrganization(parseJsonBody(req, organizationSchema));
+    return { status: 204 };
+  });
+  router.add('GET', '/_sandbox/mailboxes/:upn', (_req, p) => ({ status: 200, json: listMailbox(controls.store, p.upn!) }));
+  router.add('GET', '/_sandbox/mailboxes/:upn/messages/:message/mime', (_req, p) => ({
+    status: 200,
+    raw: { contentType: 'message/rfc822', body: exportMailboxMessage(controls.store, p.upn!, p.message!) },
+  }));
+  router.add('PUT', '/_sandbox/latency', (req) => {
+    controls.setLatency(parseJsonBody(req, z.object({ latencyMs: z.number().int().nonnegative() })).latencyMs);
+    return { status: 204 };
+  });
+  router.add('POST', '/_sandbox/faults', (req) => ({ status: 201, json: { id: controls.addFault(parseJsonBody(req, faultRuleSchema)) } }));
+  router.add('DELETE', '/_sandbox/faults', () => {
+    controls.clearFaults();
+    return { status: 204 };
+  });
+  return router;
+}

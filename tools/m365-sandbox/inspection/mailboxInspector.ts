@@ -1,0 +1,86 @@
+import { graphErrors } from '../graphError';
+import { exportMessageMime } from '../mail/mimeExport';
+import type { TenantStore } from '../store/tenantStore';
+import type { MailboxRecord, MailFolderRecord, MessageRecord } from '../store/types';
+
+export interface MessageSnapshot {
+  id: string;
+  internetMessageId: string;
+  subject: string;
+  from: string | null;
+  isDraft: boolean;
+  isRead: boolean;
+  receivedDateTime: string;
+  sentDateTime: string;
+  flagStatus: string;
+  categories: string[];
+  attachments: { name: string; contentType: string; size: number; isInline: boolean }[];
+  createdFromMime: boolean;
+}
+
+export interface FolderSnapshot {
+  id: string;
+  displayName: string;
+  /** Display names from the top of the mailbox, `/`-joined: `Inbox/Projects/2024`. */
+  path: string;
+  wellKnownName: string | null;
+  messages: MessageSnapshot[];
+}
+
+export interface MailboxSnapshot {
+  userPrincipalName: string;
+  folders: FolderSnapshot[];
+  contacts: { id: string; folder: string; properties: Record<string, unknown> }[];
+  events: { id: string; calendar: string; properties: Record<string, unknown> }[];
+}
+
+/** What a mailbox holds, item by item, for tests that compare source and target. */
+export function listMailbox(store: TenantStore, userPrincipalName: string): MailboxSnapshot {
+  const mailbox = store.mailboxOf(userPrincipalName);
+  const folders = Object.values(mailbox.folders).filter((folder) => folder.wellKnownName !== 'msgfolderroot');
+  return {
+    userPrincipalName: store.findUser(userPrincipalName).userPrincipalName,
+    folders: folders.map((folder) => ({
+      id: folder.id,
+      displayName: folder.displayName,
+      path: folderPath(mailbox, folder),
+      wellKnownName: folder.wellKnownName,
+      messages: Object.values(mailbox.messages).filter((message) => message.parentFolderId === folder.id).map(toSnapshot),
+    })),
+    contacts: Object.values(mailbox.contacts).map((item) => ({ id: item.id, folder: mailbox.contactFolders[item.containerId]?.displayName ?? '', properties: item.properties })),
+    events: Object.values(mailbox.events).map((item) => ({ id: item.id, calendar: mailbox.calendars[item.containerId]?.name ?? '', properties: item.properties })),
+  };
+}
+
+export function exportMailboxMessage(store: TenantStore, userPrincipalName: string, messageId: string): Buffer {
+  const message = store.mailboxOf(userPrincipalName).messages[messageId];
+  if (!message) throw graphErrors.notFound(`message ${messageId}`);
+  return exportMessageMime(message);
+}
+
+function folderPath(mailbox: MailboxRecord, folder: MailFolderRecord): string {
+  const names: string[] = [];
+  let current: MailFolderRecord | undefined = folder;
+  while (current && current.wellKnownName !== 'msgfolderroot') {
+    names.unshift(current.displayName);
+    current = mailbox.folders[current.parentFolderId];
+  }
+  return names.join('/');
+}
+
+function toSnapshot(message: MessageRecord): MessageSnapshot {
+  return {
+    id: message.id,
+    internetMessageId: message.internetMessageId,
+    subject: message.subject,
+    from: message.from?.emailAddress.address ?? null,
+    isDraft: message.isDraft,
+    isRead: message.isRead,
+    receivedDateTime: message.receivedDateTime,
+    sentDateTime: message.sentDateTime,
+    flagStatus: message.flag.flagStatus,
+    categories: message.categories,
+    attachments: message.attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.size, isInline: a.isInline })),
+    createdFromMime: message.mimeBase64 !== null,
+  };
+}

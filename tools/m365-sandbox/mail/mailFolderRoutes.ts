@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { GraphError } from '../graphError';
+import { matchesFilter, parseFilter } from '../http/odataFilter';
+import { pageOf } from '../http/odataQuery';
+import { parseJsonBody } from '../http/parseJsonBody';
+import type { Router } from '../http/router';
+import type { SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
+import { newExchangeId } from '../store/graphIds';
+import type { TenantStore } from '../store/tenantStore';
+import type { MailboxRecord, MailFolderRecord } from '../store/types';
+import { ROOT_WELL_KNOWN_NAME } from './wellKnownFolders';
+
+const createFolderSchema = z.object({ displayName: z.string().trim().min(1), isHidden: z.boolean().optional() });
+
+/**
+ * Mail folders (https://learn.microsoft.com/graph/api/resources/mailfolder): `GET /mailFolders` lists the
+ * top-level folders (children of `msgfolderroot`), 10 per page by default; names are unique per parent.
+ */
+export function addMailFolderRoutes(router: Router, store: TenantStore): void {
+  router.add('GET', '/users/:user/mailFolders', (req, p) => listFolders(req, store, p.user!, ROOT_WELL_KNOWN_NAME));
+  router.add('POST', '/users/:user/mailFolders', (req, p) => createFolder(req, store, p.user!, ROOT_WELL_KNOWN_NAME));
+  router.add('GET', '/users/:user/mailFolders/:folder', (req, p) => {
+    const mailbox = store.mailboxOf(p.user!);
+    return { status: 200, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`, ...toFolderJson(mailbox, store.folderOf(mailbox, p.folder!)) } };
+  });
+  router.add('GET', '/users/:user/mailFolders/:folder/childFolders', (req, p) => listFolders(req, store, p.user!, p.folder!));
+  router.add('POST', '/users/:user/mailFolders/:folder/childFolders', (req, p) => createFolder(req, store, p.user!, p.folder!));
+}
+
+export function toFolderJson(mailbox: MailboxRecord, folder: MailFolderRecord): Record<string, unknown> {
+  const messages = Object.values(mailbox.messages).filter((message) => message.parentFolderId === folder.id);
+  return {
+    id: folder.id,
+    displayName: folder.displayName,
+    parentFolderId: folder.parentFolderId,
+    childFolderCount: Object.values(mailbox.folders).filter((child) => child.parentFolderId === folder.id).length,
+    unreadItemCount: messages.filter((message) => !message.isRead).length,
+    totalItemCount: messages.length,
+    sizeInBytes: messages.reduce((sum, message) => sum + message.body.content.length + message.attachments.reduce((bytes, a) => bytes + a.size, 0), 0),
+    isHidden: false,
+  };
+}
+
+function listFolders(req: SandboxRequest, store: TenantStore, user: string, parent: string): SandboxResponse {
+  const mailbox = store.mailboxOf(user);
+  const parentFolder = store.folderOf(mailbox, parent);
+  const filter = parseFilter(req.query.get('$filter'));
+  const children = Object.values(mailbox.folders)
+    .filter((folder) => folder.parentFolderId === parentFolder.id)
+    .map((folder) => toFolderJson(mailbox, folder))
+    .filter((json) => matchesFilter(json, filter));
+  return { status: 200, json: pageOf(req, children, (json) => json, { defaultTop: 10, maxTop: 1000, context: `users('${mailbox.userId}')/mailFolders` }) };
+}
+
+function createFolder(req: SandboxRequest, store: TenantStore, user: string, parent: string): SandboxResponse {
+  const mailbox = store.mailboxOf(user);
+  const parentFolder = store.folderOf(mailbox, parent);
+  const body = parseJsonBody(req, createFolderSchema);
+  const clash = Object.values(mailbox.folders).some((folder) =>
+    folder.parentFolderId === parentFolder.id && folder.displayName.toLowerCase() === body.displayName.toLowerCase());
+  if (clash) throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
+  const folder: MailFolderRecord = { id: newExchangeId('folder'), displayName: body.displayName, parentFolderId: parentFolder.id, wellKnownName: null };
+  mailbox.folders[folder.id] = folder;
+  store.changed();
+  return { status: 201, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`, ...toFolderJson(mailbox, folder) } };
+}

@@ -1,0 +1,64 @@
+import { GraphError } from '../graphError';
+import { Router } from '../http/router';
+import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
+import type { TenantStore } from '../store/tenantStore';
+import { newAttachment, nowIso } from './createMessage';
+
+/**
+ * The pre-authenticated upload URL of an attachment upload session
+ * (https://learn.microsoft.com/graph/outlook-large-attachments): sequential `PUT`s of at most 4 MB with
+ * `Content-Range: bytes {start}-{end}/{size}`, no `Authorization` header (the URL carries its token);
+ * 200 with the next expected start until the last range, then 201 with the attachment in `Location`.
+ */
+export function createUploadRouter(store: TenantStore): Router {
+  const router = new Router();
+  router.add('PUT', '/_upload/users/:user/attachmentSessions/:session', (req, p) => uploadRange(req, store, p));
+  router.add('DELETE', '/_upload/users/:user/attachmentSessions/:session', (req, p) => {
+    const { mailbox, session } = findSession(req, store, p);
+    delete mailbox.uploadSessions[session.id];
+    store.changed();
+    return { status: 204 };
+  });
+  return router;
+}
+
+function findSession(req: SandboxRequest, store: TenantStore, params: RouteParams): { mailbox: ReturnType<TenantStore['mailboxOf']>; session: NonNullable<ReturnType<TenantStore['mailboxOf']>['uploadSessions'][string]> } {
+  if (req.headers.authorization) {
+    throw new GraphError(401, 'InvalidAuthenticationToken', 'Do not send an Authorization header to an upload URL: it carries its own token.');
+  }
+  const mailbox = store.mailboxOf(params.user!);
+  const session = mailbox.uploadSessions[params.session!];
+  if (!session || req.query.get('authtoken') !== session.token) throw new GraphError(404, 'ErrorItemNotFound', 'The upload session does not exist or has expired.');
+  if (Date.parse(session.expirationDateTime) < Date.now()) throw new GraphError(404, 'ErrorItemNotFound', 'The upload session does not exist or has expired.');
+  return { mailbox, session };
+}
+
+function uploadRange(req: SandboxRequest, store: TenantStore, params: RouteParams): SandboxResponse {
+  const { mailbox, session } = findSession(req, store, params);
+  const received = Buffer.from(session.receivedBase64, 'base64');
+  const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(req.headers['content-range'] ?? '');
+  if (!range) throw new GraphError(400, 'ErrorInvalidContentRange', "Content-Range must be 'bytes {start}-{end}/{size}'.");
+  const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
+  if (total !== session.size) throw new GraphError(400, 'ErrorInvalidContentRange', `The total size ${total} differs from the session's size ${session.size}.`);
+  if (start !== received.length) {
+    throw new GraphError(416, 'ErrorInvalidContentRange', `Expected the next range to start at ${received.length}, got ${start}.`);
+  }
+  if (end < start || end - start + 1 !== req.body.length || end >= total) {
+    throw new GraphError(400, 'ErrorInvalidContentRange', `The range ${start}-${end} does not match the ${req.body.length} bytes sent.`);
+  }
+  const bytes = Buffer.concat([received, req.body]);
+  session.receivedBase64 = bytes.toString('base64');
+  session.expirationDateTime = new Date(Date.now() + 15 * 60 * 1000).toISOString();
+  if (bytes.length < session.size) {
+    store.changed();
+    return { status: 200, json: { expirationDateTime: session.expirationDateTime, nextExpectedRanges: [String(bytes.length)] } };
+  }
+  const message = mailbox.messages[session.messageId];
+  if (!message) throw new GraphError(404, 'ErrorItemNotFound', 'The message of this upload session no longer exists.');
+  const attachment = newAttachment(session.name, session.contentType, bytes, session.isInline, session.contentId);
+  message.attachments.push(attachment);
+  message.lastModifiedDateTime = nowIso();
+  delete mailbox.uploadSessions[session.id];
+  store.changed();
+  return { status: 201, headers: { Location: `${req.graphBaseUrl}/users/${mailbox.userId}/messages/${message.id}/attachments/${attachment.id}` } };
+}

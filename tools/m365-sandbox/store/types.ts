@@ -1,0 +1,135 @@
+/** The sandbox tenant's state: plain JSON-serialisable records, so it can be saved to a folder as is. */
+
+export interface OrganizationRecord {
+  id: string;
+  displayName: string;
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesLastSyncDateTime: string | null;
+  verifiedDomains: string[];
+}
+
+export interface UserRecord {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  proxyAddresses: string[];
+  usageLocation: string | null;
+  assignedLicenses: { skuId: string; disabledPlans: string[] }[];
+  onPremisesSyncEnabled: boolean | null;
+  onPremisesImmutableId: string | null;
+  /** When Exchange finishes provisioning the mailbox after a licence assignment (ISO); null = at once. */
+  mailboxReadyAt?: string | null;
+}
+
+export interface RecipientRecord {
+  emailAddress: { name?: string; address: string };
+}
+
+export interface AttachmentRecord {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentId: string | null;
+  lastModifiedDateTime: string;
+  /** base64 of the bytes. */
+  contentBytes: string;
+}
+
+export interface ExtendedPropertyRecord {
+  id: string;
+  value: string;
+}
+
+export interface MessageRecord {
+  id: string;
+  parentFolderId: string;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+  receivedDateTime: string;
+  sentDateTime: string;
+  isDraft: boolean;
+  isRead: boolean;
+  subject: string;
+  body: { contentType: 'text' | 'html'; content: string };
+  from: RecipientRecord | null;
+  sender: RecipientRecord | null;
+  toRecipients: RecipientRecord[];
+  ccRecipients: RecipientRecord[];
+  bccRecipients: RecipientRecord[];
+  replyTo: RecipientRecord[];
+  internetMessageId: string;
+  conversationId: string;
+  importance: 'low' | 'normal' | 'high';
+  flag: { flagStatus: 'notFlagged' | 'flagged' | 'complete'; [key: string]: unknown };
+  categories: string[];
+  singleValueExtendedProperties: ExtendedPropertyRecord[];
+  internetMessageHeaders: { name: string; value: string }[];
+  attachments: AttachmentRecord[];
+  /** The MIME the message was created from (base64), returned unchanged by `$value` and the export. */
+  mimeBase64: string | null;
+}
+
+export interface MailFolderRecord {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+  /** `inbox`, `sentitems`, ... for the folders Exchange creates with the mailbox. */
+  wellKnownName: string | null;
+}
+
+export interface ContactFolderRecord {
+  id: string;
+  displayName: string;
+  parentFolderId: string;
+}
+
+export interface CalendarRecord {
+  id: string;
+  name: string;
+  isDefaultCalendar: boolean;
+}
+
+/** Contacts and events keep the Graph properties the client sent (validated), plus server-set ones. */
+export interface ItemRecord {
+  id: string;
+  containerId: string;
+  properties: Record<string, unknown>;
+  createdDateTime: string;
+  lastModifiedDateTime: string;
+}
+
+export interface UploadSessionRecord {
+  id: string;
+  token: string;
+  messageId: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  contentId: string | null;
+  expirationDateTime: string;
+  /** base64 of the bytes received so far. */
+  receivedBase64: string;
+}
+
+export interface MailboxRecord {
+  userId: string;
+  folders: Record<string, MailFolderRecord>;
+  messages: Record<string, MessageRecord>;
+  contactFolders: Record<string, ContactFolderRecord>;
+  contacts: Record<string, ItemRecord>;
+  calendars: Record<string, CalendarRecord>;
+  events: Record<string, ItemRecord>;
+  uploadSessions: Record<string, UploadSessionRecord>;
+}
+
+export interface TenantState {
+  organization: OrganizationRecord;
+  users: Record<string, UserRecord>;
+  mailboxes: Record<string, MailboxRecord>;
+}
