@@ -13,6 +13,16 @@ import { KeyVaultSecretStore } from './storage/secrets/keyVaultSecretStore';
 import { LocalSecretStore } from './storage/secrets/localSecretStore';
 import type { SecretStore } from './storage/secrets/secretStore';
 import { StorageClients } from './storage/storageClients';
+import { FolderStateRepository } from './storage/folderStateRepository';
+import { ItemMapRepository } from './storage/itemMapRepository';
+import { NotificationOutbox } from './storage/notificationOutbox';
+import { ReportStore } from './storage/reportStore';
+import { SkippedItemRepository } from './storage/skippedItemRepository';
+import { BatchLifecycle } from './services/batchLifecycle';
+import { BatchSteps } from './services/migration/batchSteps';
+import { MailboxSteps } from './services/migration/mailboxSteps';
+import { MigrationConnectors } from './services/migration/migrationConnectors';
+import type { MigrationStores } from './services/migration/migrationStores';
 
 /** Everything the triggers use, built from settings in one place: the only code that makes real clients. */
 export interface Services {
@@ -22,6 +32,11 @@ export interface Services {
   mailboxes: MailboxRepository;
   intake: BatchIntake;
   blobIntake: BlobIntake;
+  stores: MigrationStores;
+  connectors: MigrationConnectors;
+  mailboxSteps: MailboxSteps;
+  batchSteps: BatchSteps;
+  lifecycle: BatchLifecycle;
 }
 
 export function buildServices(config: AppConfig): Services {
@@ -33,21 +48,37 @@ export function buildServices(config: AppConfig): Services {
   const endpoints = new EndpointRepository(() => storage.table('endpoints'));
   const batches = new BatchRepository(() => storage.table('batches'));
   const mailboxes = new MailboxRepository(() => storage.table('mailboxes'));
-  const intake = new BatchIntake({
-    endpoints,
+  const mailboxSecrets = new MailboxSecretRepository(() => storage.table('mailboxSecrets'), cipher);
+  const activeAddresses = new ActiveAddressRepository(() => storage.table('activeAddresses'));
+  const intake = new BatchIntake({ endpoints, batches, mailboxes, mailboxSecrets, activeAddresses });
+  const endpointService = new EndpointService(endpoints, secrets);
+  const stores: MigrationStores = {
+    endpoints: endpointService,
     batches,
     mailboxes,
-    mailboxSecrets: new MailboxSecretRepository(() => storage.table('mailboxSecrets'), cipher),
-    activeAddresses: new ActiveAddressRepository(() => storage.table('activeAddresses')),
-  });
-  const csvBlobs = new CsvBlobStore(() => storage.container(config.intakeContainer), () => storage.container(config.processedContainer));
+    mailboxSecrets,
+    activeAddresses,
+    folderStates: new FolderStateRepository(() => storage.table('folderState')),
+    itemMap: new ItemMapRepository(() => storage.table('itemMap')),
+    skippedItems: new SkippedItemRepository(() => storage.table('skippedItems')),
+    reports: new ReportStore(() => storage.container(config.reportsContainer), storage.blobServiceClient),
+    outbox: new NotificationOutbox(() => storage.queue(config.notificationQueue)),
+    csvBlobs: new CsvBlobStore(() => storage.container(config.intakeContainer), () => storage.container(config.processedContainer)),
+  };
+  const connectors = new MigrationConnectors(config);
+  const batchSteps = new BatchSteps(stores, connectors);
   return {
     config,
-    endpoints: new EndpointService(endpoints, secrets),
+    endpoints: endpointService,
     batches,
     mailboxes,
     intake,
-    blobIntake: new BlobIntake(intake, csvBlobs),
+    blobIntake: new BlobIntake(intake, stores.csvBlobs),
+    stores,
+    connectors,
+    mailboxSteps: new MailboxSteps(config, stores, connectors),
+    batchSteps,
+    lifecycle: new BatchLifecycle(stores, batchSteps),
   };
 }
 

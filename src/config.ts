@@ -8,7 +8,7 @@ export interface AppConfig {
   storageConnection?: string;
   /** Account name for identity-based storage access in Azure (`AzureWebJobsStorage__accountName`). */
   storageAccountName?: string;
-  /** Prefix for table and container names, so several deployments or test runs can share an account. */
+  /** Prefix for table names, so several deployments or test runs can share an account. */
   storagePrefix: string;
   intakeContainer: string;
   processedContainer: string;
@@ -17,7 +17,50 @@ export interface AppConfig {
   encryptionKey?: string;
   secretsProvider: 'local' | 'keyvault';
   keyVaultUrl?: string;
+  /** Microsoft 365 tenant reached through Graph (the migration target and the directory checks). */
+  graph?: GraphSettings;
+  /** Where mail is copied: Microsoft 365 through Graph, or another IMAP server. */
+  target: TargetSettings;
+  /** The on-premises directory (Active Directory over LDAP); absent for IMAP migrations without one. */
+  onPremisesDirectory?: LdapSettings;
+  /** SKU id of the licence assigned to each migrated user (Exchange Online Plan 1 by default). */
+  licenseSkuId: string;
+  /** Mailbox that sends the status emails (Graph sendMail). */
+  notificationSender?: string;
+  notificationQueue: string;
+  /** Large-item and bad-item limits, and copy page bounds. */
+  copy: { largeItemLimitMb: number; badItemLimit: number; pageMaxCount: number; pageMaxMb: number };
+  /** Days after completion or removal before a batch's history and item maps are purged. */
+  retentionDays: number;
+  /** Minutes without progress after which a syncing mailbox is reported as stalled. */
+  stallMinutes: number;
+  /** Minutes between incremental syncs; overrides the batch's hours (tests and demos). */
+  incrementalSyncMinutesOverride?: number;
 }
+
+export interface GraphSettings {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  baseUrl?: string;
+  authorityHost?: string;
+  caCertificateFile?: string;
+}
+
+export type TargetSettings =
+  | { kind: 'graph' }
+  | { kind: 'imap'; host: string; port: number; security: 'tls' | 'starttls' | 'none'; allowPlaintext: boolean; adminUser?: string; adminPassword?: string; adminLoginFormat?: string; password?: string };
+
+export interface LdapSettings {
+  url: string;
+  bindDn: string;
+  bindPassword: string;
+  baseDn: string;
+  caCertificateFile?: string;
+}
+
+/** Exchange Online (Plan 1): the licence that gives a user an Exchange Online mailbox. */
+export const EXCHANGE_ONLINE_PLAN_1 = '4b9405b0-7788-4568-add1-99614e613b69';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -50,6 +93,78 @@ export function readConfig(): AppConfig {
     encryptionKey: setting('MIGRATION_ENCRYPTION_KEY'),
     secretsProvider,
     keyVaultUrl: setting('KEY_VAULT_URL'),
+    graph: readGraphSettings(),
+    target: readTargetSettings(),
+    onPremisesDirectory: readLdapSettings(),
+    licenseSkuId: setting('MIGRATION_LICENSE_SKU_ID') ?? EXCHANGE_ONLINE_PLAN_1,
+    notificationSender: setting('NOTIFICATION_SENDER'),
+    notificationQueue: setting('NOTIFICATION_QUEUE') ?? 'notification-outbox',
+    copy: {
+      largeItemLimitMb: numberSetting('MIGRATION_LARGE_ITEM_LIMIT_MB', 150),
+      badItemLimit: numberSetting('MIGRATION_BAD_ITEM_LIMIT', 50),
+      pageMaxCount: numberSetting('MIGRATION_PAGE_MAX_COUNT', 200),
+      pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 25),
+    },
+    retentionDays: numberSetting('MIGRATION_RETENTION_DAYS', 30),
+    stallMinutes: numberSetting('MIGRATION_STALL_MINUTES', 60),
+    ...(setting('MIGRATION_INCREMENTAL_SYNC_MINUTES') ? { incrementalSyncMinutesOverride: numberSetting('MIGRATION_INCREMENTAL_SYNC_MINUTES', 0) } : {}),
+  };
+}
+
+function numberSetting(name: string, fallback: number): number {
+  const value = setting(name);
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new ConfigError(`${name} must be a non-negative number, not "${value}".`);
+  return number;
+}
+
+function readGraphSettings(): GraphSettings | undefined {
+  const tenantId = setting('GRAPH_TENANT_ID');
+  const clientId = setting('GRAPH_CLIENT_ID');
+  const clientSecret = setting('GRAPH_CLIENT_SECRET');
+  if (!tenantId && !clientId && !clientSecret) return undefined;
+  if (!tenantId || !clientId || !clientSecret) {
+    throw new ConfigError('GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET go together: set all three (the secret from Key Vault in Azure).');
+  }
+  const optional = (key: keyof GraphSettings, name: string) => (setting(name) ? { [key]: setting(name) } : {});
+  return {
+    tenantId, clientId, clientSecret,
+    ...optional('baseUrl', 'GRAPH_BASE_URL'),
+    ...optional('authorityHost', 'GRAPH_AUTHORITY_HOST'),
+    ...optional('caCertificateFile', 'GRAPH_CA_CERTIFICATE_FILE'),
+  };
+}
+
+function readTargetSettings(): TargetSettings {
+  const kind = setting('MIGRATION_TARGET') ?? 'graph';
+  if (kind === 'graph') return { kind };
+  if (kind !== 'imap') throw new ConfigError(`MIGRATION_TARGET must be "graph" or "imap", not "${kind}".`);
+  const host = requireSetting(setting('TARGET_IMAP_HOST'), 'TARGET_IMAP_HOST', 'the IMAP target server.');
+  const security = setting('TARGET_IMAP_SECURITY') ?? 'tls';
+  if (security !== 'tls' && security !== 'starttls' && security !== 'none') throw new ConfigError('TARGET_IMAP_SECURITY must be tls, starttls or none.');
+  const optional = (key: string, name: string) => (setting(name) ? { [key]: setting(name) } : {});
+  return {
+    kind, host, security,
+    port: numberSetting('TARGET_IMAP_PORT', security === 'tls' ? 993 : 143),
+    allowPlaintext: setting('TARGET_IMAP_ALLOW_PLAINTEXT') === 'true',
+    ...optional('adminUser', 'TARGET_IMAP_ADMIN_USER'),
+    ...optional('adminPassword', 'TARGET_IMAP_ADMIN_PASSWORD'),
+    ...optional('adminLoginFormat', 'TARGET_IMAP_ADMIN_LOGIN_FORMAT'),
+    ...optional('password', 'TARGET_IMAP_PASSWORD'),
+  };
+}
+
+function readLdapSettings(): LdapSettings | undefined {
+  const url = setting('ONPREM_LDAP_URL');
+  if (!url) return undefined;
+  const need = (name: string) => requireSetting(setting(name), name, 'the on-premises directory needs it when ONPREM_LDAP_URL is set.');
+  return {
+    url,
+    bindDn: need('ONPREM_LDAP_BIND_DN'),
+    bindPassword: need('ONPREM_LDAP_BIND_PASSWORD'),
+    baseDn: need('ONPREM_LDAP_BASE_DN'),
+    ...(setting('ONPREM_LDAP_CA_CERTIFICATE_FILE') ? { caCertificateFile: setting('ONPREM_LDAP_CA_CERTIFICATE_FILE') } : {}),
   };
 }
 

@@ -1,7 +1,14 @@
 /**
- * The app's entry (package.json "main"): importing a function module registers its triggers with
- * the Functions host.
+ * The app's entry (package.json "main"): importing a module registers its functions with the
+ * Functions host.
  */
 import './functions/batchesApi';
 import './functions/batchIntakeBlob';
+import './functions/batchLifecycleApi';
 import './functions/endpointsApi';
+import './functions/maintenanceTimers';
+import './functions/notificationSender';
+import './functions/openApi';
+import './orchestrators/batchMigration';
+import './orchestrators/mailboxMigration';
+import './activities/migrationActivities';

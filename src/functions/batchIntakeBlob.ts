@@ -1,5 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { getServices } from '../compositionRoot';
+import { startIfWanted } from './durable/startIfWanted';
 
 /**
  * A CSV dropped into the intake container becomes a batch, or gets `<name>.errors.csv` beside it.
@@ -15,6 +17,7 @@ export async function batchIntakeBlob(_content: unknown, context: InvocationCont
       return;
     case 'created':
       context.log(`Intake: ${blobName} became batch ${outcome.batch.id} with ${outcome.batch.mailboxCount} mailboxes; kept as ${outcome.processedAs} without passwords.`);
+      await startIfWanted(context, outcome.batch);
       return;
     case 'rejected':
       context.warn(`Intake: ${blobName} rejected with ${outcome.errors.length} error(s); see ${outcome.errorsBlob}.`);
@@ -31,5 +34,6 @@ function blobNameOf(context: InvocationContext): string {
 app.storageBlob('batchIntakeBlob', {
   path: '%MIGRATION_INTAKE_CONTAINER%/{name}',
   connection: 'AzureWebJobsStorage',
+  extraInputs: [df.input.durableClient()],
   handler: batchIntakeBlob,
 });

@@ -1,5 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import { getServices } from '../compositionRoot';
+import { startIfWanted } from './durable/startIfWanted';
 import { toBatchView, toMailboxView } from './http/apiViews';
 import { json, problem, withProblemAnswers } from './http/responses';
 
@@ -46,7 +48,8 @@ export async function createBatch(request: HttpRequest, context: InvocationConte
     return problem(result.status, result.title, result.errors);
   }
   context.log(`Batch ${result.batch.id} created with ${result.batch.mailboxCount} mailboxes.`);
-  return json(201, toBatchView(result.batch), { location: `/api/batches/${result.batch.id}` });
+  const batch = await startIfWanted(context, result.batch);
+  return json(201, toBatchView(batch), { location: `/api/batches/${batch.id}` });
 }
 
 export async function listBatches(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
@@ -81,7 +84,7 @@ function batchNotFound(id: string): HttpResponseInit {
   return problem(404, 'The batch does not exist.', [{ code: 'BatchNotFound', field: 'id', message: `No batch has the id "${id}".` }]);
 }
 
-app.http('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', handler: withProblemAnswers(createBatch) });
+app.http('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()], handler: withProblemAnswers(createBatch) });
 app.http('listBatches', { route: 'batches', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatches) });
 app.http('getBatch', { route: 'batches/{id}', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(getBatch) });
 app.http('listBatchMailboxes', { route: 'batches/{id}/mailboxes', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatchMailboxes) });

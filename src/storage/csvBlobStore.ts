@@ -56,6 +56,12 @@ export class CsvBlobStore {
     });
   }
 
+  /** Deletes the batch's password-free CSV copy (retention). */
+  async deleteProcessed(batchId: string): Promise<void> {
+    const container = await this.processed();
+    for await (const blob of container.listBlobsFlat({ prefix: `${batchId}/` })) await container.getBlobClient(blob.name).deleteIfExists();
+  }
+
   async deleteIntake(blobName: string): Promise<void> {
     await (await this.intake()).getBlobClient(blobName).deleteIfExists();
   }

@@ -2,7 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { FolderCheckpoint } from '../core/copy/folderCheckpoint';
 import { folderKey } from '../core/copy/itemKeys';
 import { statusCodeOf } from './concurrencyError';
-import { listAll } from './tableTransactions';
+import { listAll, submitInTransactions } from './tableTransactions';
 
 type FolderStateEntity = Omit<FolderCheckpoint, never> & { partitionKey: string; rowKey: string };
 
@@ -27,6 +27,13 @@ export class FolderStateRepository {
   async list(batchId: string, mailboxKey: string): Promise<FolderCheckpoint[]> {
     const rows = await listAll<FolderStateEntity>(await this.table(), odata`PartitionKey eq ${mailboxScope(batchId, mailboxKey)}`);
     return rows.map(toCheckpoint);
+  }
+
+  async deleteMailbox(batchId: string, mailboxKey: string): Promise<void> {
+    const table = await this.table();
+    const scope = mailboxScope(batchId, mailboxKey);
+    const rows = await listAll<FolderStateEntity>(table, odata`PartitionKey eq ${scope}`);
+    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]));
   }
 
   /** Saves the checkpoint. Only the mailbox's own copy step writes it, one page at a time. */

@@ -42,6 +42,16 @@ export class ItemMapRepository {
     return this.listRange(scope, uidValidity, 0, 9_999_999_999);
   }
 
+  /** Deletes the item maps of every folder of a mailbox (the folders' checkpoints name them). */
+  async deleteMailbox(batchId: string, mailboxKey: string, folders: { sourcePath: string }[]): Promise<void> {
+    const table = await this.table();
+    for (const folder of folders) {
+      const scope = this.scope(batchId, mailboxKey, folder.sourcePath);
+      const rows = await listAll<ItemEntity>(table, odata`PartitionKey eq ${scope}`);
+      await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]));
+    }
+  }
+
   /** Writes entries in transactions of at most 100 (one partition per folder). */
   async putAll(scope: string, entries: ItemMapEntry[]): Promise<void> {
     const actions: TransactionAction[] = entries.map((entry) => {

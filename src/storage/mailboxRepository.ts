@@ -59,7 +59,7 @@ export class MailboxRepository {
     const table = await this.table();
     const rows: StoredMailbox[] = [];
     for await (const entity of table.listEntities<MailboxEntity>({ queryOptions: { filter: odata`PartitionKey eq ${batchId}` } })) {
-      rows.push({ mailbox: toMailbox(entity as MailboxEntity), etag: entity.etag });
+      rows.push({ mailbox: toMailbox(entity), etag: entity.etag });
     }
     return rows;
   }
@@ -87,5 +87,5 @@ function toEntity(mailbox: MigrationMailbox): MailboxEntity {
 
 function toMailbox(entity: MailboxEntity & { etag?: string; timestamp?: string }): MigrationMailbox {
   const { partitionKey, rowKey, etag: _etag, timestamp: _timestamp, ...rest } = entity;
-  return { batchId: partitionKey, mailboxKey: rowKey, ...rest } as MigrationMailbox;
+  return { batchId: partitionKey, mailboxKey: rowKey, ...rest };
 }

@@ -21,6 +21,12 @@ export class SkippedItemRepository {
     await submitInTransactions(await this.table(), actions);
   }
 
+  async deleteBatch(batchId: string): Promise<void> {
+    const table = await this.table();
+    const rows = await listAll<StoredSkippedItem>(table, odata`PartitionKey eq ${batchId}`);
+    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: batchId, rowKey: row.rowKey }]));
+  }
+
   async listBatch(batchId: string): Promise<StoredSkippedItem[]> {
     const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId}`);
     return rows.map(({ partitionKey: _p, rowKey: _r, etag: _e, ...rest }) => {

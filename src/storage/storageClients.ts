@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { type AppConfig, ConfigError } from '../config';
 
 /** Table names the service owns, before the deployment's prefix. */
@@ -24,6 +25,7 @@ export type TableName = keyof typeof TABLES;
 export class StorageClients {
   private readonly tables = new Map<string, Promise<TableClient>>();
   private readonly containers = new Map<string, Promise<ContainerClient>>();
+  private readonly queues = new Map<string, Promise<QueueClient>>();
   private readonly blobService: BlobServiceClient;
 
   constructor(private readonly config: AppConfig) {
@@ -44,9 +46,11 @@ export class StorageClients {
     return client;
   }
 
-  /** The container client, with the container created on first use. */
-  async container(baseName: string): Promise<ContainerClient> {
-    const fullName = this.containerName(baseName);
+  /**
+   * The container client, with the container created on first use. Container and queue names
+   * come whole from settings (triggers name them too), so the table prefix does not apply.
+   */
+  async container(fullName: string): Promise<ContainerClient> {
     let client = this.containers.get(fullName);
     if (!client) {
       const container = this.blobService.getContainerClient(fullName);
@@ -57,8 +61,19 @@ export class StorageClients {
     return client;
   }
 
-  containerName(baseName: string): string {
-    return this.config.storagePrefix ? `${this.config.storagePrefix}-${baseName}` : baseName;
+  /** The queue client, with the queue created on first use. */
+  async queue(fullName: string): Promise<QueueClient> {
+    let client = this.queues.get(fullName);
+    if (!client) {
+      const service = this.config.storageConnection
+        ? QueueServiceClient.fromConnectionString(this.config.storageConnection)
+        : new QueueServiceClient(`https://${this.accountName()}.queue.core.windows.net`, new DefaultAzureCredential());
+      const queue = service.getQueueClient(fullName);
+      client = queue.createIfNotExists().then(() => queue);
+      this.queues.set(fullName, client);
+      client.catch(() => this.queues.delete(fullName));
+    }
+    return client;
   }
 
   get blobServiceClient(): BlobServiceClient {

@@ -19,7 +19,10 @@ export function useAppTestEnvironment(): AppTestEnvironment {
   process.env.AzureWebJobsStorage = connection;
   process.env.MIGRATION_STORAGE_PREFIX = prefix;
   process.env.MIGRATION_ENCRYPTION_KEY = randomBytes(32).toString('base64');
-  process.env.MIGRATION_INTAKE_CONTAINER = 'migration-batches';
+  process.env.MIGRATION_INTAKE_CONTAINER = `${prefix}-migration-batches`;
+  process.env.MIGRATION_PROCESSED_CONTAINER = `${prefix}-migration-batches-processed`;
+  process.env.MIGRATION_REPORTS_CONTAINER = `${prefix}-migration-reports`;
+  process.env.NOTIFICATION_QUEUE = `${prefix}-notification-outbox`;
   process.env.SECRETS_PROVIDER = 'local';
   return { prefix, connection, logs: [] };
 }

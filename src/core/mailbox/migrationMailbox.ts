@@ -12,8 +12,12 @@ export interface MigrationMailbox {
   userName?: string;
   userRoot?: string;
   forceChangePassword?: boolean;
-  /** True while an encrypted CSV password waits to be used at provisioning. */
+  /** True while an encrypted CSV password waits to be used (staged: at provisioning; IMAP: every sync, until completion). */
   hasPendingPassword: boolean;
+  /** The Microsoft 365 user's id, found at preflight. */
+  targetUserId?: string;
+  /** Where on-premises mail is forwarded (the on-premises targetAddress). */
+  cloudAddress?: string;
   csvLine: number;
   status: MailboxStatus;
   statusDetail?: string;

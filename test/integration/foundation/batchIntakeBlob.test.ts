@@ -10,7 +10,8 @@ let intake: ContainerClient;
 let processed: ContainerClient;
 
 async function drop(name: string, text: string, metadata?: Record<string, string>): Promise<void> {
-  await intake.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), metadata ? { metadata } : {});
+  // Starting the orchestration needs the Functions host; these tests stop at intake.
+  await intake.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), { metadata: { autostart: 'false', ...metadata } });
   await batchIntakeBlob(Buffer.from(text), newContext(env, 'batchIntakeBlob', { name }));
 }
 
@@ -24,8 +25,8 @@ async function exists(container: ContainerClient, name: string): Promise<boolean
 
 beforeAll(async () => {
   const service = BlobServiceClient.fromConnectionString(env.connection);
-  intake = service.getContainerClient(`${env.prefix}-migration-batches`);
-  processed = service.getContainerClient(`${env.prefix}-migration-batches-processed`);
+  intake = service.getContainerClient(process.env.MIGRATION_INTAKE_CONTAINER!);
+  processed = service.getContainerClient(process.env.MIGRATION_PROCESSED_CONTAINER!);
   await intake.createIfNotExists();
   const response = await createEndpoint(
     newRequest({ method: 'POST', path: '/api/endpoints', body: { string: JSON.stringify({ name: 'ex2003', host: 'ex2003.contoso.local' }) } }),
@@ -39,7 +40,7 @@ describe('CSV dropped into migration-batches', () => {
     await drop('ex2003/Finance.csv', 'EmailAddress,Password,ForceChangePassword\r\nann@fin.contoso.com,Blob-Pass-1,True\r\nbob@fin.contoso.com,Blob-Pass-2,false\r\n', { notificationemails: 'it@contoso.com' });
     const batch = await getBatch(newRequest({ method: 'GET', path: '/api/batches/finance', params: { id: 'finance' } }), newContext(env, 'getBatch'));
     expect(batch.status).toBe(200);
-    expect(batch.jsonBody).toMatchObject({ name: 'Finance', endpoint: 'ex2003', mailboxCount: 2, notificationEmails: ['it@contoso.com'] });
+    expect(batch.jsonBody).toMatchObject({ name: 'Finance', endpoint: 'ex2003', mailboxCount: 2, notificationEmails: ['it@contoso.com'], autoStart: false, status: 'Created' });
     expect(await exists(intake, 'ex2003/Finance.csv')).toBe(false);
     const kept = await readText(processed, 'finance/Finance.csv');
     expect(kept).toContain('ann@fin.contoso.com');

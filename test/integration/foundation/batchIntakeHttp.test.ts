@@ -24,7 +24,7 @@ async function countRows(name: string, filter?: string): Promise<number> {
 function postCsv(query: Record<string, string>, csv: string | Uint8Array) {
   const body = typeof csv === 'string' ? { string: csv } : { bytes: csv };
   return createBatch(
-    newRequest({ method: 'POST', path: '/api/batches', query, body, headers: { 'content-type': 'text/csv' } }),
+    newRequest({ method: 'POST', path: '/api/batches', query: { autoStart: 'false', ...query }, body, headers: { 'content-type': 'text/csv' } }),
     newContext(env, 'createBatch'),
   );
 }
@@ -104,7 +104,7 @@ describe('POST /api/batches', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.jsonBody).toMatchObject({ errors: [{ code: 'EndpointNotFound', field: 'endpoint' }] });
     const wrongType = await createBatch(
-      newRequest({ method: 'POST', path: '/api/batches', query: { name: 'x', endpoint: 'exchange2007' }, body: { string: '{}' }, headers: { 'content-type': 'application/json' } }),
+      newRequest({ method: 'POST', path: '/api/batches', query: { name: 'x', endpoint: 'exchange2007', autoStart: 'false' }, body: { string: '{}' }, headers: { 'content-type': 'application/json' } }),
       newContext(env, 'createBatch'),
     );
     expect(wrongType.status).toBe(415);

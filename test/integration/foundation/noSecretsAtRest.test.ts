@@ -36,29 +36,29 @@ describe('secrets never reach storage, logs or API answers', () => {
 
     await call(createEndpoint(newRequest({ method: 'POST', path: '/api/endpoints', body: { string: JSON.stringify({ name: 'secret-ep', host: 'h.local', adminUserName: 'admin', password: SECRETS[0] }) } }), newContext(env, 'createEndpoint')));
     const created = await call(createBatch(newRequest({
-      method: 'POST', path: '/api/batches', query: { name: 'secret-http', endpoint: 'secret-ep' }, headers: { 'content-type': 'text/csv' },
+      method: 'POST', path: '/api/batches', query: { name: 'secret-http', endpoint: 'secret-ep', autoStart: 'false' }, headers: { 'content-type': 'text/csv' },
       body: { string: `EmailAddress,Password,ForceChangePassword\r\nsa@s.contoso.com,${SECRETS[1]},True\r\n` },
     }), newContext(env, 'createBatch')));
     expect(created.status).toBe(201);
     const imap = await call(createBatch(newRequest({
-      method: 'POST', path: '/api/batches', query: { name: 'secret-imap', endpoint: 'secret-ep' }, headers: { 'content-type': 'text/csv' },
+      method: 'POST', path: '/api/batches', query: { name: 'secret-imap', endpoint: 'secret-ep', autoStart: 'false' }, headers: { 'content-type': 'text/csv' },
       body: { string: `EmailAddress,UserName,Password\r\nsi@s.contoso.com,si,${SECRETS[4]}\r\n` },
     }), newContext(env, 'createBatch')));
     expect(imap.status).toBe(201);
     // A rejected HTTP upload must not echo the password in its errors either.
     const rejected = await call(createBatch(newRequest({
-      method: 'POST', path: '/api/batches', query: { name: 'secret-bad', endpoint: 'secret-ep' }, headers: { 'content-type': 'text/csv' },
+      method: 'POST', path: '/api/batches', query: { name: 'secret-bad', endpoint: 'secret-ep', autoStart: 'false' }, headers: { 'content-type': 'text/csv' },
       body: { string: `EmailAddress,UserName,Password\r\nbroken,${SECRETS[3]},${SECRETS[3]}\r\n` },
     }), newContext(env, 'createBatch')));
     expect(rejected.status).toBe(400);
 
-    const container = BlobServiceClient.fromConnectionString(env.connection).getContainerClient(`${env.prefix}-migration-batches`);
+    const container = BlobServiceClient.fromConnectionString(env.connection).getContainerClient(process.env.MIGRATION_INTAKE_CONTAINER!);
     await container.createIfNotExists();
     for (const [name, text] of [
       ['secret-ep/secret-blob.csv', `EmailAddress,Password\r\nsb@s.contoso.com,${SECRETS[2]}\r\n`],
       ['secret-ep/secret-rejected.csv', `EmailAddress,Password\r\nnope,${SECRETS[3]}\r\n`],
     ] as const) {
-      await container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
+      await container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), { metadata: { autostart: 'false' } });
       await batchIntakeBlob(Buffer.from(text), newContext(env, 'batchIntakeBlob', { name }));
     }
 

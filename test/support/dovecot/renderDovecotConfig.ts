@@ -110,9 +110,12 @@ ${input.oauth2SettingsPath ? `passdb {
   mechanisms = xoauth2 oauthbearer
   args = ${input.oauth2SettingsPath}
 }` : ''}
+# Users come from the passwd-file, so a login (a master user's too) for an account that does
+# not exist fails, as it does on Exchange; uid, gid and home are the same for all of them.
 userdb {
-  driver = static
-  args = uid=${input.mailUid} gid=${input.mailGid} home=${root}/mail/%u
+  driver = passwd-file
+  args = ${root}/users
+  default_fields = uid=${input.mailUid} gid=${input.mailGid} home=${root}/mail/%u
 }
 
 service imap-login {

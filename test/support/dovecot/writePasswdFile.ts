@@ -15,7 +15,8 @@ export async function writePasswdFile(path: string, users: readonly DovecotUser[
     if (!/^[^\s:*]+$/.test(user.name)) throw new Error(`invalid test user name "${user.name}"`);
     if (/[\r\n]/.test(user.password)) throw new Error(`password of ${user.name} contains a line break`);
   }
-  const text = users.map((u) => `${u.name}:{PLAIN}${u.password}\n`).join('');
+  // Empty uid, gid and home fields: the userdb fills them from its default_fields.
+  const text = users.map((u) => `${u.name}:{PLAIN}${u.password}::::::\n`).join('');
   const temporary = `${path}.new`;
   await writeFile(temporary, text);
   await chmod(temporary, 0o644);

@@ -7,6 +7,8 @@ export interface BatchItem {
   /** Relative to the version root, e.g. `/users/{id}/messages`. */
   url: string;
   body?: unknown;
+  /** Ids of requests of the same batch that must succeed first; Graph runs this one after them. */
+  dependsOn?: string[];
 }
 
 export interface BatchAnswer {
@@ -23,7 +25,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * Sends requests as one JSON batch. A batch answers 200 even when some of its requests were
  * throttled: those (429, and 503/504) are sent again after the longest Retry-After they carried,
- * as the throttling guidance asks, up to five attempts. Other answers are returned as they are.
+ * as the throttling guidance asks, up to five attempts; so are requests that did not run because
+ * one they depended on failed (424), without that dependency. Other answers are returned as they are.
  * https://learn.microsoft.com/graph/throttling#best-practices-to-handle-throttling
  */
 export async function sendBatch(client: Client, items: BatchItem[], sleep = defaultSleep): Promise<Map<string, BatchAnswer>> {
@@ -31,7 +34,9 @@ export async function sendBatch(client: Client, items: BatchItem[], sleep = defa
   const answers = new Map<string, BatchAnswer>();
   let pending = items;
   for (let attempt = 1; pending.length > 0; attempt += 1) {
-    const response = (await client.api('/$batch').post({ requests: pending.map(toRequest) })) as { responses: BatchAnswer[] };
+    const ids = new Set(pending.map((p) => p.id));
+    const requests = pending.map((item) => toRequest({ ...item, ...(item.dependsOn ? { dependsOn: item.dependsOn.filter((id) => ids.has(id)) } : {}) }));
+    const response = (await client.api('/$batch').post({ requests })) as { responses: BatchAnswer[] };
     const retry: BatchItem[] = [];
     let waitSeconds = 0;
     for (const answer of response.responses) {
@@ -55,14 +60,16 @@ function toRequest(item: BatchItem): Record<string, unknown> {
     method: item.method,
     url: item.url,
     ...(item.body !== undefined ? { body: item.body, headers: { 'Content-Type': 'application/json' } } : {}),
+    ...(item.dependsOn && item.dependsOn.length > 0 ? { dependsOn: item.dependsOn } : {}),
   };
 }
 
 function isRetryable(status: number): boolean {
-  return status === 429 || status === 503 || status === 504;
+  return status === 429 || status === 503 || status === 504 || status === 424;
 }
 
 function retryAfterSeconds(answer: BatchAnswer): number {
+  if (answer.status === 424) return 0;
   const header = Object.entries(answer.headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 300) : 2;

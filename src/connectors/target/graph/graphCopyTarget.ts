@@ -3,7 +3,7 @@ import { simpleParser } from 'mailparser';
 import type { TargetFolderPath } from '../../../core/folders/targetFolderPath';
 import { readHeaderSummary } from '../../../core/mime/readHeaderSummary';
 import type { CopyItem, CopyTarget, CreateOutcome } from '../../../services/copy/copyTarget';
-import { type BatchAnswer, type BatchItem, describeGraphError, sendBatch } from './graphBatch';
+import { type BatchAnswer, type BatchItem, describeGraphError, MAX_BATCH_REQUESTS, sendBatch } from './graphBatch';
 import { createBodyBytes, fitCreateBody, type GraphMessagePlan, headerBlockOf, MAPI, toCreateBody, toGraphMessage } from './graphMessageJson';
 import type { GraphSession } from './graphConnection';
 import { GraphMailFolders } from './graphMailFolders';
@@ -11,8 +11,10 @@ import { uploadLargeAttachment } from './uploadLargeAttachment';
 
 /**
  * Exchange Online allows 4 concurrent requests per mailbox, and counts each request of a `$batch`
- * on its own: a batch of 4 keeps the mailbox busy without being throttled.
+ * on its own. A batch of up to 20 creates in 4 `dependsOn` chains runs 4 at a time: the mailbox
+ * stays busy, and is not throttled, for one round trip per 20 messages.
  * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits
+ * https://learn.microsoft.com/graph/json-batching#sequencing-requests-with-the-dependson-property
  */
 export const MAILBOX_CONCURRENCY = 4;
 /** Stay under Graph's 4 MB request limit with room for the batch envelope. */
@@ -51,7 +53,13 @@ export class GraphCopyTarget implements CopyTarget {
       }
     }
     for (const group of packBatches(plans)) {
-      const requests: BatchItem[] = group.map(({ index, plan }) => ({ id: String(index), method: 'POST', url: `${this.userPath}/mailFolders/${folderId}/messages`, body: toCreateBody(plan) }));
+      const requests: BatchItem[] = group.map(({ index, plan }, position) => ({
+        id: String(index),
+        method: 'POST',
+        url: `${this.userPath}/mailFolders/${folderId}/messages`,
+        body: toCreateBody(plan),
+        ...(position >= MAILBOX_CONCURRENCY ? { dependsOn: [String(group[position - MAILBOX_CONCURRENCY]!.index)] } : {}),
+      }));
       const answers = await sendBatch(this.client, requests);
       for (const { index, plan } of group) {
         outcomes[index] = await this.settle(answers.get(String(index)), plan);
@@ -103,14 +111,14 @@ async function planMessage(item: CopyItem): Promise<GraphMessagePlan> {
   return fitCreateBody(plan, MAX_BATCH_BODY_BYTES);
 }
 
-/** Groups creates into batches of at most four requests and about 3.5 MB. */
+/** Groups creates into batches of at most 20 requests and about 3.5 MB. */
 function packBatches<T extends { plan: GraphMessagePlan }>(plans: T[]): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const entry of plans) {
     const size = createBodyBytes(entry.plan);
-    if (current.length > 0 && (current.length >= MAILBOX_CONCURRENCY || bytes + size > MAX_BATCH_BODY_BYTES)) {
+    if (current.length > 0 && (current.length >= MAX_BATCH_REQUESTS || bytes + size > MAX_BATCH_BODY_BYTES)) {
       batches.push(current);
       current = [];
       bytes = 0;

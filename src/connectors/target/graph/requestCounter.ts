@@ -1,6 +1,9 @@
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
-interface Counted { requests: number; messageCreates: number }
+interface Counted { requests: number; messageCreates: number; concurrent: number }
+
+/** The copy target sends batches as four dependsOn chains: at most four of a batch run at once. */
+const MAX_CONCURRENT_IN_BATCH = 4;
 
 /**
  * Counts the requests sent to Graph the way Graph counts them against a mailbox: each request
@@ -11,7 +14,7 @@ export class RequestCounter implements Middleware {
   requests = 0;
   httpCalls = 0;
   messageCreates = 0;
-  /** Sum over requests of the time each was in flight: divided by wall time, the mean concurrency. */
+  /** Time in flight times requests running at once: divided by wall time, the mean concurrency. */
   requestMilliseconds = 0;
   private next: Middleware | undefined;
 
@@ -25,7 +28,7 @@ export class RequestCounter implements Middleware {
     try {
       await this.next.execute(context);
     } finally {
-      this.requestMilliseconds += (performance.now() - started) * counted.requests;
+      this.requestMilliseconds += (performance.now() - started) * counted.concurrent;
     }
   }
 
@@ -55,13 +58,14 @@ function countRequests(context: Context): Counted {
   const request = context.request as unknown as string | { url: string };
   const url = typeof request === 'string' ? request : request.url;
   const method = context.options?.method;
-  if (!url.endsWith('/$batch')) return { requests: 1, messageCreates: isMessageCreate(method, url) ? 1 : 0 };
+  if (!url.endsWith('/$batch')) return { requests: 1, messageCreates: isMessageCreate(method, url) ? 1 : 0, concurrent: 1 };
   const body = context.options?.body;
-  if (typeof body !== 'string') return { requests: 1, messageCreates: 0 };
+  if (typeof body !== 'string') return { requests: 1, messageCreates: 0, concurrent: 1 };
   try {
     const requests = (JSON.parse(body) as { requests?: { method?: string; url: string }[] }).requests ?? [];
-    return { requests: requests.length || 1, messageCreates: requests.filter((r) => isMessageCreate(r.method, r.url)).length };
+    const count = requests.length || 1;
+    return { requests: count, messageCreates: requests.filter((r) => isMessageCreate(r.method, r.url)).length, concurrent: Math.min(count, MAX_CONCURRENT_IN_BATCH) };
   } catch {
-    return { requests: 1, messageCreates: 0 };
+    return { requests: 1, messageCreates: 0, concurrent: 1 };
   }
 }

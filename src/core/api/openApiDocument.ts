@@ -1,0 +1,114 @@
+import { BATCH_STATUSES } from '../batch/batchStatus';
+import { MAILBOX_STATUSES } from '../mailbox/mailboxStatus';
+
+const problem = { description: 'Problem details (RFC 9457) listing every error found.', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Batch id (the batch name, lower-cased, spaces as dashes).' };
+const batchAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Batch' } } } });
+
+function action(summary: string, description: string) {
+  return {
+    post: {
+      summary, description, parameters: [idParam],
+      responses: { 202: batchAnswer('Accepted; the batch as it is now.'), 404: problem, 409: problem },
+    },
+  };
+}
+
+/** The OpenAPI 3.0 description of the whole HTTP API, served at `GET /api/openapi.json`. */
+export const OPEN_API_DOCUMENT = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Staged mailbox migration API',
+    version: '1.0.0',
+    description: 'Migration endpoints and batches, after Exchange Online staged migration. Every call needs a function key (x-functions-key header or code query parameter).',
+  },
+  servers: [{ url: '/api' }],
+  security: [{ functionKey: [] }, { functionKeyQuery: [] }],
+  paths: {
+    '/endpoints': {
+      get: { summary: 'List migration endpoints', responses: { 200: { description: 'The endpoints (never their passwords).' } } },
+      post: {
+        summary: 'Create a migration endpoint',
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EndpointInput' } } } },
+        responses: { 201: { description: 'Created.' }, 400: problem, 409: problem },
+      },
+    },
+    '/endpoints/{name}': { get: { summary: 'Get a migration endpoint', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The endpoint.' }, 404: problem } } },
+    '/batches': {
+      get: { summary: 'List batches', responses: { 200: { description: 'Batches with status and counts by mailbox status.' } } },
+      post: {
+        summary: 'Create a batch from a CSV',
+        description: 'Staged CSV: EmailAddress[,Password,ForceChangePassword]. IMAP CSV: EmailAddress,UserName,Password[,UserRoot]. 1 to 2,000 rows.',
+        parameters: [
+          { name: 'name', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'endpoint', in: 'query', required: true, schema: { type: 'string' } },
+          { name: 'notify', in: 'query', schema: { type: 'string' }, description: 'Comma-separated addresses for the status emails.' },
+          { name: 'autoStart', in: 'query', schema: { type: 'boolean', default: true } },
+          { name: 'incrementalSyncIntervalHours', in: 'query', schema: { type: 'number', minimum: 1, maximum: 720, default: 24 } },
+        ],
+        requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } } } },
+        responses: { 201: batchAnswer('Created (Location header points at it).'), 400: problem, 404: problem, 409: problem, 413: problem, 415: problem },
+      },
+    },
+    '/batches/{id}': {
+      get: { summary: 'Get a batch', parameters: [idParam], responses: { 200: batchAnswer('The batch.'), 404: problem } },
+      delete: { summary: 'Remove a batch', description: 'Refused (409) while the batch is validating, syncing or completing.', parameters: [idParam], responses: { 204: { description: 'Removed.' }, 404: problem, 409: problem } },
+    },
+    '/batches/{id}/mailboxes': {
+      get: {
+        summary: 'List the mailboxes of a batch, a page at a time',
+        parameters: [idParam, { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } }, { name: 'continuationToken', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: { description: 'Mailboxes with Get-MigrationUserStatistics fields, and nextLink while more remain.' }, 404: problem },
+      },
+    },
+    '/batches/{id}/start': action('Start a batch created with autoStart=false', 'Allowed when Created.'),
+    '/batches/{id}/stop': action('Stop a batch', 'Allowed when Validating, Syncing, Synced or SyncedWithErrors.'),
+    '/batches/{id}/resume': action('Resume a stopped or failed batch', 'Allowed when Stopped or Failed.'),
+    '/batches/{id}/complete': action('Complete a batch', 'A last incremental sync, then the on-premises mailboxes become mail-enabled users. Allowed when Synced or SyncedWithErrors.'),
+    '/batches/{id}/retry': action('Retry the failed mailboxes', 'Allowed when SyncedWithErrors.'),
+    '/batches/{id}/reports/{kind}': {
+      get: {
+        summary: 'Download a report',
+        parameters: [idParam, { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['statistics', 'errors'] } }],
+        responses: { 200: { description: 'MigrationStatistics.csv or MigrationErrors.csv.', content: { 'text/csv': { schema: { type: 'string' } } } }, 404: problem },
+      },
+    },
+    '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.0 document.' } } } },
+  },
+  components: {
+    securitySchemes: {
+      functionKey: { type: 'apiKey', in: 'header', name: 'x-functions-key' },
+      functionKeyQuery: { type: 'apiKey', in: 'query', name: 'code' },
+    },
+    schemas: {
+      Problem: {
+        type: 'object',
+        properties: {
+          type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, line: { type: 'integer' }, column: { type: 'string' }, field: { type: 'string' } } } },
+        },
+      },
+      EndpointInput: {
+        type: 'object', required: ['name', 'host'], additionalProperties: false,
+        properties: {
+          name: { type: 'string' }, sourceKind: { type: 'string', enum: ['imap', 'exchange'] }, host: { type: 'string' }, port: { type: 'integer' },
+          security: { type: 'string', enum: ['tls', 'starttls', 'none'] }, adminUserName: { type: 'string' }, adminLoginFormat: { type: 'string' },
+          password: { type: 'string', writeOnly: true }, maxConcurrentMigrations: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          maxConcurrentIncrementalSyncs: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
+        },
+      },
+      Batch: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, name: { type: 'string' }, endpoint: { type: 'string' }, kind: { type: 'string', enum: ['staged', 'imap'] },
+          status: { type: 'string', enum: [...BATCH_STATUSES] }, statusDetail: { type: 'string' }, mailboxCount: { type: 'integer' },
+          counts: { type: 'object', properties: Object.fromEntries(MAILBOX_STATUSES.map((s) => [s, { type: 'integer' }])) },
+          notificationEmails: { type: 'array', items: { type: 'string' } }, incrementalSyncIntervalHours: { type: 'number' },
+          createdAt: { type: 'string', format: 'date-time' }, startedAt: { type: 'string', format: 'date-time' },
+          syncedAt: { type: 'string', format: 'date-time' }, completedAt: { type: 'string', format: 'date-time' },
+          reports: { type: 'object', properties: { statistics: { type: 'string' }, errors: { type: 'string' } } },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,177 @@
+import type { BatchStatus } from '../../core/batch/batchStatus';
+import type { MigrationBatch } from '../../core/batch/migrationBatch';
+import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
+import { countStatuses, type MailboxStatus } from '../../core/mailbox/mailboxStatus';
+import { type ReportPhase, summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '../../core/reports/migrationReports';
+import { ConcurrencyError } from '../../storage/concurrencyError';
+import { updateMailbox } from '../copy/mailboxStatistics';
+import type { MigrationConnectors } from './migrationConnectors';
+import type { MigrationStores } from './migrationStores';
+
+export interface PreflightResult {
+  ok: boolean;
+  /** Why the whole batch cannot start (directory synchronisation off). */
+  reason?: string;
+  /** Mailboxes that passed, to be migrated. */
+  eligible: string[];
+  failed: number;
+}
+
+/**
+ * Batch-level steps, each one a Durable activity: preflight, status, reports and the status
+ * email. They read by batch id and are safe to run again.
+ */
+export class BatchSteps {
+  constructor(private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
+
+  /**
+   * Exchange Online's checks before a staged batch starts: directory synchronisation is on (or
+   * the whole batch fails), every row has a mail-enabled user in the tenant, and the source
+   * accepts a login. A row that fails a check fails alone, with its reason.
+   */
+  async preflight(batchId: string, now: string): Promise<PreflightResult> {
+    const batch = await this.requireBatch(batchId);
+    const mailboxes = (await this.stores.mailboxes.listAll(batchId)).map((s) => s.mailbox).filter((m) => m.status === 'Queued' || m.status === 'Stopped');
+    const tenant = this.connectors.tenant();
+    const problems = new Map<string, string>();
+    if (tenant) {
+      if (batch.kind === 'staged' && !(await tenant.isDirectorySyncEnabled())) {
+        return { ok: false, reason: 'Directory synchronisation is not enabled in the Microsoft 365 tenant; a staged migration needs it.', eligible: [], failed: 0 };
+      }
+      const users = await tenant.findUsers(mailboxes.map((m) => m.emailAddress));
+      for (const mailbox of mailboxes) {
+        const user = users.get(mailbox.emailAddress.toLowerCase());
+        if (!user) problems.set(mailbox.mailboxKey, `No user ${mailbox.emailAddress} exists in Microsoft 365: directory synchronisation creates it as a mail-enabled user.`);
+        else if (!user.mail) problems.set(mailbox.mailboxKey, `${mailbox.emailAddress} exists in Microsoft 365 but is not mail-enabled.`);
+        else await updateMailbox(this.stores.mailboxes, batchId, mailbox.mailboxKey, (m) => ({ ...m, targetUserId: user.id }));
+      }
+    }
+    await this.checkSourceLogins(batch, mailboxes.filter((m) => !problems.has(m.mailboxKey)).map((m) => m.mailboxKey), problems);
+    for (const [mailboxKey, error] of problems) {
+      await updateMailbox(this.stores.mailboxes, batchId, mailboxKey, (m) => ({ ...m, status: 'Failed', statusDetail: 'FailedPreflight', error, lastUpdatedTimestamp: now }));
+    }
+    return { ok: true, eligible: mailboxes.map((m) => m.mailboxKey).filter((k) => !problems.has(k)), failed: problems.size };
+  }
+
+  /** Sets the batch's status and recounts its mailboxes by status; stamps the matching time. */
+  async setStatus(batchId: string, status: BatchStatus, now: string, detail?: string): Promise<MigrationBatch> {
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.stores.batches.get(batchId);
+      if (!stored) throw new MigrationError('BatchNotFound', `The batch ${batchId} does not exist.`);
+      const mailboxes = await this.stores.mailboxes.listAll(batchId);
+      const batch: MigrationBatch = {
+        ...stored.batch,
+        status,
+        counts: countStatuses(mailboxes.map((m) => m.mailbox.status)),
+        ...(detail !== undefined ? { statusDetail: detail } : { statusDetail: undefined }),
+        ...(status === 'Syncing' && !stored.batch.startedAt ? { startedAt: now } : {}),
+        ...((status === 'Synced' || status === 'SyncedWithErrors') ? { syncedAt: now } : {}),
+        ...((status === 'Completed' || status === 'CompletedWithErrors') ? { completedAt: now } : {}),
+      };
+      try {
+        await this.stores.batches.update(batch, stored.etag);
+        return batch;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= 8) throw error;
+      }
+    }
+  }
+
+  /** What the orchestration needs to know of the batch and its endpoint to pace its passes. */
+  async plan(batchId: string, incrementalMinutesOverride?: number): Promise<{ maxConcurrentMigrations: number; maxConcurrentIncrementalSyncs: number; incrementalIntervalMs: number }> {
+    const batch = await this.requireBatch(batchId);
+    const endpoint = await this.stores.endpoints.get(batch.endpoint);
+    if (!endpoint) throw new MigrationError('EndpointNotFound', `The migration endpoint "${batch.endpoint}" no longer exists.`);
+    return {
+      maxConcurrentMigrations: endpoint.maxConcurrentMigrations,
+      maxConcurrentIncrementalSyncs: endpoint.maxConcurrentIncrementalSyncs,
+      incrementalIntervalMs: (incrementalMinutesOverride ?? batch.incrementalSyncIntervalHours * 60) * 60_000,
+    };
+  }
+
+  /** Puts mailboxes in these statuses back in the queue (retry failed ones, resume stopped ones). */
+  async requeue(batchId: string, statuses: MailboxStatus[], now: string): Promise<number> {
+    const keys = await this.mailboxKeys(batchId, statuses);
+    for (const key of keys) {
+      await updateMailbox(this.stores.mailboxes, batchId, key, (m) => ({ ...m, status: 'Queued', statusDetail: undefined, error: undefined, lastUpdatedTimestamp: now }));
+    }
+    return keys.length;
+  }
+
+  /** Mailbox keys of the batch in the given statuses, in key order. */
+  async mailboxKeys(batchId: string, statuses: MailboxStatus[]): Promise<string[]> {
+    const wanted = new Set(statuses);
+    return (await this.stores.mailboxes.listAll(batchId)).map((s) => s.mailbox).filter((m) => wanted.has(m.status)).map((m) => m.mailboxKey);
+  }
+
+  /** Writes both reports, links them from the batch, and queues the status email. */
+  async report(batchId: string, phase: ReportPhase, now: string): Promise<{ migrated: number; failed: number }> {
+    const batch = await this.requireBatch(batchId);
+    const mailboxes = (await this.stores.mailboxes.listAll(batchId)).map((s) => s.mailbox);
+    const addresses = new Map(mailboxes.map((m) => [m.mailboxKey, m.emailAddress]));
+    const skipped = (await this.stores.skippedItems.listBatch(batchId)).map((s) => ({ ...s, emailAddress: addresses.get(s.mailboxKey) ?? s.mailboxKey }));
+    await this.stores.reports.write(batchId, 'statistics', toStatisticsCsv(mailboxes));
+    await this.stores.reports.write(batchId, 'errors', toErrorsReportCsv(mailboxes, skipped));
+    const links = {
+      statistics: await this.stores.reports.link(batchId, 'statistics', new Date(now)),
+      errors: await this.stores.reports.link(batchId, 'errors', new Date(now)),
+    };
+    await this.saveReportLinks(batchId);
+    const summary = summarise(mailboxes);
+    if (batch.notificationEmails.length > 0) {
+      const email = toStatusEmail(batch, phase, summary, links);
+      await this.stores.outbox.enqueue({ batchId, to: batch.notificationEmails, subject: email.subject, html: email.html });
+    }
+    return { migrated: summary.migrated, failed: summary.failed };
+  }
+
+  private async saveReportLinks(batchId: string): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const stored = await this.requireStored(batchId);
+      const reports = { statistics: `/api/batches/${batchId}/reports/statistics`, errors: `/api/batches/${batchId}/reports/errors` };
+      try {
+        await this.stores.batches.update({ ...stored.batch, reports }, stored.etag);
+        return;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= 8) throw error;
+      }
+    }
+  }
+
+  /**
+   * Logs in to the source once per mailbox (8 at a time), so a row whose account is missing or
+   * locked fails alone with the server's reason.
+   */
+  private async checkSourceLogins(batch: MigrationBatch, keys: string[], problems: Map<string, string>): Promise<void> {
+    const endpoint = await this.stores.endpoints.get(batch.endpoint);
+    if (!endpoint) {
+      for (const key of keys) problems.set(key, `The migration endpoint "${batch.endpoint}" no longer exists.`);
+      return;
+    }
+    const endpointPassword = await this.stores.endpoints.password(endpoint);
+    const queue = [...keys];
+    const worker = async (): Promise<void> => {
+      for (let key = queue.shift(); key !== undefined; key = queue.shift()) {
+        const mailbox = (await this.stores.mailboxes.get(batch.id, key))!.mailbox;
+        const rowPassword = batch.kind === 'imap' ? await this.stores.mailboxSecrets.read(batch.id, key) : undefined;
+        try {
+          const source = await this.connectors.openSource(endpoint, mailbox, { ...(rowPassword ? { rowPassword } : {}), ...(endpointPassword ? { endpointPassword } : {}) });
+          await source.close();
+        } catch (error) {
+          problems.set(key, `The source server refused the login for ${mailbox.emailAddress}: ${toErrorMessage(error)}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, keys.length) }, worker));
+  }
+
+  private async requireStored(batchId: string) {
+    const stored = await this.stores.batches.get(batchId);
+    if (!stored) throw new MigrationError('BatchNotFound', `The batch ${batchId} does not exist.`);
+    return stored;
+  }
+
+  private async requireBatch(batchId: string): Promise<MigrationBatch> {
+    return (await this.requireStored(batchId)).batch;
+  }
+}

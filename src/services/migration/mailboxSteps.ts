@@ -1,0 +1,152 @@
+import type { AppConfig } from '../../config';
+import { withPageProgress, withSourceTotals } from '../../core/copy/mailboxProgress';
+import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
+import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
+import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
+import { cloudRoutingAddress } from '../../connectors/directory/graph/graphTenant';
+import { type CopyPageResult, type FolderPlan, MailboxCopier, type MailboxRef } from '../copy/mailboxCopier';
+import { updateMailbox } from '../copy/mailboxStatistics';
+import type { MigrationConnectors } from './migrationConnectors';
+import type { MigrationStores } from './migrationStores';
+
+export type SyncMode = 'initial' | 'incremental';
+
+/**
+ * The steps of one mailbox's migration, each one a Durable activity: safe to run again, reading
+ * what it needs by id and leaving its result in storage.
+ */
+export class MailboxSteps {
+  constructor(private readonly config: AppConfig, private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
+
+  async start(ref: MailboxRef, mode: SyncMode, now: string): Promise<void> {
+    await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
+      ...withStatus(m, mode === 'initial' ? 'Provisioning' : 'Syncing', now),
+      ...(mode === 'initial' ? { startTimestamp: now } : {}),
+      error: undefined,
+    }));
+  }
+
+  /**
+   * Makes the Exchange Online mailbox: assigns the licence, sets the CSV password (then erases it),
+   * and waits for the mailbox to answer. Throws a transient error until it does, so the
+   * orchestration retries with back-off.
+   */
+  async provision(ref: MailboxRef): Promise<void> {
+    const tenant = this.connectors.tenant();
+    if (!tenant) return; // an IMAP target has nothing to provision
+    const { mailbox, batchKind } = await this.read(ref);
+    const user = await tenant.findUser(mailbox.emailAddress);
+    if (!user) throw new MigrationError('TargetUserNotFound', `${mailbox.emailAddress} no longer exists in Microsoft 365.`);
+    if (!user.hasLicense(this.config.licenseSkuId)) await tenant.assignLicense(user.id, this.config.licenseSkuId);
+    if (batchKind === 'staged' && mailbox.hasPendingPassword) {
+      const password = await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey);
+      if (password) await tenant.setPassword(user.id, password, mailbox.forceChangePassword ?? false);
+      await this.stores.mailboxSecrets.erase(ref.batchId, ref.mailboxKey);
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, hasPendingPassword: false }));
+    }
+    if (!(await tenant.mailboxAnswers(user.id))) {
+      throw new MigrationError('MailboxNotReady', `The Exchange Online mailbox of ${mailbox.emailAddress} does not answer yet.`, 'transient', 30);
+    }
+  }
+
+  /** Sets the on-premises targetAddress so new mail for the user is forwarded to the cloud. */
+  async forward(ref: MailboxRef): Promise<void> {
+    const directory = this.connectors.directory();
+    const tenant = this.connectors.tenant();
+    if (!directory || !tenant) return;
+    const { mailbox } = await this.read(ref);
+    const user = await tenant.findUser(mailbox.emailAddress);
+    if (!user) throw new MigrationError('TargetUserNotFound', `${mailbox.emailAddress} no longer exists in Microsoft 365.`);
+    const onPremises = await directory.findUserByPrimarySmtp(mailbox.emailAddress);
+    if (!onPremises) throw new MigrationError('OnPremisesUserNotFound', `No on-premises user has the primary address ${mailbox.emailAddress}.`);
+    const cloudAddress = cloudRoutingAddress(user);
+    await directory.setTargetAddress(onPremises.dn, cloudAddress);
+    await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, cloudAddress }));
+  }
+
+  async prepareFolders(ref: MailboxRef, now: string): Promise<FolderPlan[]> {
+    return this.withCopier(ref, async (copier) => {
+      const { folders } = await copier.prepareFolders();
+      const total = folders.reduce((n, f) => n + f.messages, 0);
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withSourceTotals(withStatus(m, 'Syncing', now), total, now));
+      return folders;
+    });
+  }
+
+  async copyPage(ref: MailboxRef, sourcePath: string, now: string): Promise<Omit<CopyPageResult, 'skippedItems'>> {
+    return this.withCopier(ref, async (copier) => {
+      const { skippedItems: _details, ...result } = await copier.copyPage(sourcePath);
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withPageProgress(m, result, now));
+      return result;
+    });
+  }
+
+  async syncFlags(ref: MailboxRef, sourcePath: string): Promise<{ updated: number }> {
+    return this.withCopier(ref, (copier) => copier.syncFlags(sourcePath));
+  }
+
+  /** Records how the sync ended: Synced with the time, or Failed with the reason. */
+  async finish(ref: MailboxRef, outcome: { ok: true } | { ok: false; error: string }, now: string): Promise<MailboxStatus> {
+    const updated = await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => (outcome.ok
+      ? { ...withStatus(m, 'Synced', now), lastSuccessfulSyncTimestamp: now, percentageComplete: 100, error: undefined, statusDetail: undefined }
+      : { ...withStatus(m, 'Failed', now), error: outcome.error, statusDetail: 'FailedSync' }));
+    return updated.status;
+  }
+
+  /** Converts the on-premises mailbox to a mail-enabled user pointing at the cloud mailbox. */
+  async complete(ref: MailboxRef, now: string): Promise<MailboxStatus> {
+    const { mailbox } = await this.read(ref);
+    if (mailbox.status !== 'Synced' && mailbox.status !== 'Completing') return mailbox.status;
+    try {
+      const directory = this.connectors.directory();
+      if (directory) {
+        const onPremises = await directory.findUserByPrimarySmtp(mailbox.emailAddress);
+        if (!onPremises) throw new MigrationError('OnPremisesUserNotFound', `No on-premises user has the primary address ${mailbox.emailAddress}.`);
+        await directory.convertToMailEnabledUser(onPremises.dn, mailbox.cloudAddress ?? onPremises.targetAddress ?? mailbox.emailAddress);
+      }
+      await this.stores.mailboxSecrets.erase(ref.batchId, ref.mailboxKey);
+      return (await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...withStatus(m, 'Completed', now), hasPendingPassword: false }))).status;
+    } catch (error) {
+      if (error instanceof MigrationError && error.errorClass === 'transient') throw error;
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...withStatus(m, 'Failed', now), statusDetail: 'FailedCompletion', error: toErrorMessage(error) }));
+      return 'Failed';
+    }
+  }
+
+  private async read(ref: MailboxRef): Promise<{ mailbox: MigrationMailbox; batchKind: 'staged' | 'imap' }> {
+    const [stored, batch] = await Promise.all([this.stores.mailboxes.get(ref.batchId, ref.mailboxKey), this.stores.batches.get(ref.batchId)]);
+    if (!stored || !batch) throw new MigrationError('MailboxNotFound', `The mailbox ${ref.mailboxKey} is not in batch ${ref.batchId}.`);
+    return { mailbox: stored.mailbox, batchKind: batch.batch.kind };
+  }
+
+  private async withCopier<T>(ref: MailboxRef, work: (copier: MailboxCopier) => Promise<T>): Promise<T> {
+    const { mailbox, batchKind } = await this.read(ref);
+    const batch = (await this.stores.batches.get(ref.batchId))!.batch;
+    const endpoint = await this.stores.endpoints.get(batch.endpoint);
+    if (!endpoint) throw new MigrationError('EndpointNotFound', `The migration endpoint "${batch.endpoint}" no longer exists.`);
+    const rowPassword = batchKind === 'imap' ? await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey) : undefined;
+    const endpointPassword = await this.stores.endpoints.password(endpoint);
+    const source = await this.connectors.openSource(endpoint, mailbox, { ...(rowPassword ? { rowPassword } : {}), ...(endpointPassword ? { endpointPassword } : {}) });
+    let target;
+    try {
+      target = await this.connectors.openTarget(mailbox);
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+    const limits = this.config.copy;
+    const copier = new MailboxCopier(ref, source, target, this.stores, {
+      largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024, badItemLimit: limits.badItemLimit,
+      pageMaxCount: limits.pageMaxCount, pageMaxBytes: limits.pageMaxMb * 1024 * 1024,
+    });
+    try {
+      return await work(copier);
+    } finally {
+      await copier.close();
+    }
+  }
+}
+
+function withStatus(mailbox: MigrationMailbox, status: MailboxStatus, now: string): MigrationMailbox {
+  return { ...mailbox, status, lastUpdatedTimestamp: now };
+}

@@ -1,0 +1,48 @@
+import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { statusCodeOf } from './concurrencyError';
+
+export type ReportKind = 'statistics' | 'errors';
+
+const FILE_NAMES: Record<ReportKind, string> = { statistics: 'MigrationStatistics.csv', errors: 'MigrationErrors.csv' };
+const LINK_VALIDITY_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The reports container: `<batch>/MigrationStatistics.csv` and `<batch>/MigrationErrors.csv`,
+ * linked from the status email by read-only SAS URLs that expire. With an account key (Azurite,
+ * connection strings) the SAS is signed with it; with a managed identity, by a user delegation key.
+ */
+export class ReportStore {
+  constructor(private readonly container: () => Promise<ContainerClient>, private readonly service: BlobServiceClient) {}
+
+  async write(batchId: string, kind: ReportKind, csv: string): Promise<void> {
+    const text = `\uFEFF${csv}`;
+    await (await this.container()).getBlockBlobClient(`${batchId}/${FILE_NAMES[kind]}`).upload(text, Buffer.byteLength(text), {
+      blobHTTPHeaders: { blobContentType: 'text/csv; charset=utf-8', blobContentDisposition: `attachment; filename="${FILE_NAMES[kind]}"` },
+    });
+  }
+
+  async read(batchId: string, kind: ReportKind): Promise<Buffer | undefined> {
+    try {
+      return await (await this.container()).getBlobClient(`${batchId}/${FILE_NAMES[kind]}`).downloadToBuffer();
+    } catch (error) {
+      if (statusCodeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async link(batchId: string, kind: ReportKind, now: Date): Promise<string> {
+    const container = await this.container();
+    const blob = container.getBlobClient(`${batchId}/${FILE_NAMES[kind]}`);
+    const expiresOn = new Date(now.getTime() + LINK_VALIDITY_MS);
+    const permissions = BlobSASPermissions.parse('r');
+    if (blob.credential instanceof StorageSharedKeyCredential) return blob.generateSasUrl({ permissions, expiresOn });
+    const key = await this.service.getUserDelegationKey(now, expiresOn);
+    const sas = generateBlobSASQueryParameters({ containerName: container.containerName, blobName: blob.name, permissions, expiresOn }, key, this.service.accountName);
+    return `${blob.url}?${sas.toString()}`;
+  }
+
+  async deleteBatch(batchId: string): Promise<void> {
+    const container = await this.container();
+    for await (const blob of container.listBlobsFlat({ prefix: `${batchId}/` })) await container.getBlobClient(blob.name).deleteIfExists();
+  }
+}

@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type M365Sandbox, startM365Sandbox } from '../../tools/m365-sandbox';
+import { type DevHostProcess, startDevHost } from '../../tools/devhost';
+import { generateCorpus } from './corpus/generateCorpus';
+import { seedMailbox } from './corpus/seedMailbox';
+import { connectImap } from './copyHarness';
+import { type RunningDovecot, startDovecot } from './dovecot/startDovecot';
+import { type RunningOpenLdap, startOpenLdap } from './openldap/startOpenLdap';
+
+export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
+export const ADMIN_MAILBOX = `admin@${TENANT_DOMAIN}`;
+export const SENDER_MAILBOX = `migration@${TENANT_DOMAIN}`;
+
+export interface LabMailbox {
+  address: string;
+  messages: number;
+  /** Planted faults: no user in Microsoft 365, or no account at the source. */
+  missingInCloud?: boolean;
+  missingAtSource?: boolean;
+}
+
+export interface MigrationLab {
+  dovecot: RunningDovecot;
+  ldap: RunningOpenLdap;
+  sandbox: M365Sandbox;
+  host: DevHostProcess;
+  settings: Record<string, string>;
+  /** The on-premises DN of each address. */
+  dns: Map<string, string>;
+  api(route: string, init?: RequestInit): Promise<Response>;
+  restartHost(kill: boolean): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole staged-migration setting on loopback: the legacy Exchange (Dovecot with a master user
+ * as the admin account, OpenLDAP as its Active Directory), Microsoft 365 (the sandbox, with the
+ * users directory synchronisation made), and the app itself under the devhost.
+ */
+export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incrementalSyncMinutes: number; extraSettings?: Record<string, string> }): Promise<MigrationLab> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'migration-lab-'));
+  const dovecot = await startDovecot({ users: options.mailboxes.filter((m) => !m.missingAtSource).map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })) });
+  const ldap = await startOpenLdap();
+  const sandbox = await startM365Sandbox({ tenant: { domain: TENANT_DOMAIN, onPremisesSyncEnabled: true } });
+  const dns = new Map<string, string>();
+  for (const [i, mailbox] of options.mailboxes.entries()) {
+    dns.set(mailbox.address, (await ldap.addMailbox({ samAccountName: `user${i}`, primarySmtp: mailbox.address })).dn);
+    if (!mailbox.missingInCloud) {
+      const alias = mailbox.address.replace(/@.*$/, '@contoso.mail.onmicrosoft.com');
+      sandbox.addUser({ userPrincipalName: mailbox.address, proxyAddresses: [`SMTP:${mailbox.address}`, `smtp:${alias}`], onPremisesSyncEnabled: true });
+    }
+  }
+  sandbox.addUser({ userPrincipalName: ADMIN_MAILBOX, licensed: true });
+  sandbox.addUser({ userPrincipalName: SENDER_MAILBOX, licensed: true });
+  await seed(dovecot, options.mailboxes);
+  const caFile = path.join(folder, 'sandbox-ca.pem');
+  writeFileSync(caFile, sandbox.caCertificatePem!);
+  const prefix = `e${randomBytes(4).toString('hex')}`;
+  const settings: Record<string, string> = {
+    AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION!,
+    TASKHUB_NAME: `hub${prefix}`,
+    MIGRATION_STORAGE_PREFIX: prefix,
+    MIGRATION_INTAKE_CONTAINER: `${prefix}-intake`,
+    MIGRATION_PROCESSED_CONTAINER: `${prefix}-processed`,
+    MIGRATION_REPORTS_CONTAINER: `${prefix}-reports`,
+    NOTIFICATION_QUEUE: `${prefix}-outbox`,
+    MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    GRAPH_TENANT_ID: sandbox.tenantId,
+    GRAPH_CLIENT_ID: sandbox.clientId,
+    GRAPH_CLIENT_SECRET: sandbox.clientSecret,
+    GRAPH_BASE_URL: `${sandbox.origin}/`,
+    GRAPH_AUTHORITY_HOST: sandbox.authorityHost,
+    GRAPH_CA_CERTIFICATE_FILE: caFile,
+    ONPREM_LDAP_URL: ldap.url,
+    ONPREM_LDAP_BIND_DN: ldap.bindDn,
+    ONPREM_LDAP_BIND_PASSWORD: ldap.bindPassword,
+    ONPREM_LDAP_BASE_DN: ldap.baseDn,
+    NOTIFICATION_SENDER: SENDER_MAILBOX,
+    MIGRATION_INCREMENTAL_SYNC_MINUTES: String(options.incrementalSyncMinutes),
+    ...options.extraSettings,
+  };
+  let host = await startDevHost({ appRoot: path.resolve(__dirname, '../..'), settings });
+  const lab: MigrationLab = {
+    dovecot, ldap, sandbox, settings, dns,
+    get host() { return host; },
+    api: (route, init = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } }),
+    restartHost: async (kill) => {
+      if (kill) await host.kill();
+      else await host.stop();
+      host = await startDevHost({ appRoot: path.resolve(__dirname, '../..'), settings });
+    },
+    stop: async () => {
+      await host.stop();
+      await Promise.all([dovecot.stop(), ldap.stop(), sandbox.stop()]);
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+  return lab;
+}
+
+async function seed(dovecot: RunningDovecot, mailboxes: LabMailbox[]): Promise<void> {
+  for (const [i, mailbox] of mailboxes.entries()) {
+    if (mailbox.missingAtSource || mailbox.messages === 0) continue;
+    const client = await connectImap(dovecot, `${mailbox.address}*${dovecot.masterUser.name}`, dovecot.masterUser.password);
+    await seedMailbox(client, { messages: generateCorpus({ seed: 1000 + i, count: mailbox.messages, averageBytes: 3_000, folders: [['INBOX'], ['Sent'], ['Projects', '2007']] }) });
+    await client.logout();
+  }
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` saying what it waited for. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
