@@ -9,10 +9,10 @@ import { ImapCopyTarget } from '../src/connectors/target/imap/imapCopyTarget';
 import { DEFAULT_COPY_LIMITS } from '../src/core/copy/copyLimits';
 import type { CopyTarget } from '../src/services/copy/copyTarget';
 import { MailboxCopier } from '../src/services/copy/mailboxCopier';
-import { generateCorpus } from '../test/support/corpus/generateCorpus';
-import { seedMailbox } from '../test/support/corpus/seedMailbox';
+import { generateCorpus } from '../tools/corpus/generateCorpus';
+import { seedMailbox } from '../tools/corpus/seedMailbox';
 import { connectImap, copierStores, copyWholeMailbox, imapServerOf, passwordLogin } from '../test/support/copyHarness';
-import { type RunningDovecot, startDovecot } from '../test/support/dovecot/startDovecot';
+import { type RunningDovecot, startDovecot } from '../tools/dovecot/startDovecot';
 import { startAzurite } from '../tools/azurite/startAzurite';
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { CopyTarget } from '../../src/services/copy/copyTarget';
 import { copyWholeMailbox, imapToImapCopier } from './copyHarness';
-import type { RunningDovecot } from './dovecot/startDovecot';
+import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 
 async function main(): Promise<void> {
   const [sourcePort, targetPort, user, sourcePassword, targetPassword, delay] = process.argv.slice(2);

@@ -9,7 +9,7 @@ import { FolderStateRepository } from '../../src/storage/folderStateRepository';
 import { ItemMapRepository } from '../../src/storage/itemMapRepository';
 import { SkippedItemRepository } from '../../src/storage/skippedItemRepository';
 import { StorageClients } from '../../src/storage/storageClients';
-import type { RunningDovecot } from './dovecot/startDovecot';
+import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 
 export function imapServerOf(dovecot: RunningDovecot) {
   return { host: dovecot.host, port: dovecot.port, security: 'none' as const, allowPlaintext: true };

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type M365Sandbox, startM365Sandbox } from '../../tools/m365-sandbox';
 import { type DevHostProcess, startDevHost } from '../../tools/devhost';
-import { generateCorpus } from './corpus/generateCorpus';
-import { seedMailbox } from './corpus/seedMailbox';
+import { generateCorpus } from '../../tools/corpus/generateCorpus';
+import { seedMailbox } from '../../tools/corpus/seedMailbox';
 import { connectImap } from './copyHarness';
-import { type RunningDovecot, startDovecot } from './dovecot/startDovecot';
-import { type RunningOpenLdap, startOpenLdap } from './openldap/startOpenLdap';
+import { type RunningDovecot, startDovecot } from '../../tools/dovecot/startDovecot';
+import { type RunningOpenLdap, startOpenLdap } from '../../tools/openldap/startOpenLdap';
 
 export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 export const ADMIN_MAILBOX = `admin@${TENANT_DOMAIN}`;

@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { findFreePort } from '../net/findFreePort';
+
+export { findFreePort };
 
 /** The well-known development account every Azurite accepts (documented by Microsoft, not a secret). */
 export const DEV_ACCOUNT_NAME = 'devstoreaccount1';
@@ -19,19 +21,6 @@ export interface RunningAzurite {
   connectionString: string;
   ports: { blob: number; queue: number; table: number };
   stop(): Promise<void>;
-}
-
-/** Asks the OS for a port nobody listens on. */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function toAzuriteConnectionString(ports: { blob: number; queue: number; table: number }): string {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { generateCorpus } from '../../support/corpus/generateCorpus';
-import { seedMailbox } from '../../support/corpus/seedMailbox';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { generateCorpus } from '../../../tools/corpus/generateCorpus';
+import { seedMailbox } from '../../../tools/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 

@@ -5,9 +5,9 @@ import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSour
 import { DEFAULT_COPY_LIMITS } from '../../../src/core/copy/copyLimits';
 import { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
-import { generateCorpus } from '../../support/corpus/generateCorpus';
-import { seedMailbox } from '../../support/corpus/seedMailbox';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { generateCorpus } from '../../../tools/corpus/generateCorpus';
+import { seedMailbox } from '../../../tools/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { connectImap, copierStores, copyWholeMailbox, imapServerOf, passwordLogin, readMailbox } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 

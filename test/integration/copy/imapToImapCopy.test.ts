@@ -1,6 +1,6 @@
-import { generateCorpus } from '../../support/corpus/generateCorpus';
-import { seedMailbox } from '../../support/corpus/seedMailbox';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { generateCorpus } from '../../../tools/corpus/generateCorpus';
+import { seedMailbox } from '../../../tools/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox, type StoredMessageView } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { CopyTarget } from '../../../src/services/copy/copyTarget';

@@ -1,6 +1,6 @@
 import { simpleParser } from 'mailparser';
 
-import { corpusMessage, type CorpusMessage, type CorpusOptions, generateCorpus } from '../../support/corpus/generateCorpus';
+import { corpusMessage, type CorpusMessage, type CorpusOptions, generateCorpus } from '../../../tools/corpus/generateCorpus';
 
 // Pure, but kept next to the IMAP suites that rely on it: the corpus is what they seed.
 const OPTIONS: CorpusOptions = { seed: 42, count: 12, largeItemBytes: 400_000 };

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 
 import { ImapFlow } from 'imapflow';
 
-import { startDovecot } from '../../support/dovecot/startDovecot';
+import { startDovecot } from '../../../tools/dovecot/startDovecot';
 
 /** The master names its config path; every service process carries the instance name in its title. */
 function dovecotProcessesFor(configRoot: string, port: number): string[] {

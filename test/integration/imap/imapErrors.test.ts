@@ -1,6 +1,6 @@
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { toMailError } from '../../../src/connectors/source/imap/toMailError';
-import { startDovecot } from '../../support/dovecot/startDovecot';
+import { startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer } from './imapTestClients';
 
 const CONTEXT = { side: 'source' as const, server: 'mail.legacy.example:993', login: 'alice*admin' };

@@ -1,6 +1,6 @@
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { toAdminLoginName, toImapFlowOptions } from '../../../src/connectors/source/imap/toImapFlowOptions';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 
 const FRANK = { name: 'frank', password: 'frank-pw' };

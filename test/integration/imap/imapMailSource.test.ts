@@ -1,10 +1,10 @@
 import { MigrationError } from '../../../src/core/errors/migrationError';
 import type { PageLimits, SourceMessage, UidSelection } from '../../../src/connectors/mailTypes';
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
-import { type CorpusMessage, generateCorpus } from '../../support/corpus/generateCorpus';
-import { type SeedResult, seedMailbox } from '../../support/corpus/seedMailbox';
-import { findFreePort } from '../../support/dovecot/findFreePort';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { type CorpusMessage, generateCorpus } from '../../../tools/corpus/generateCorpus';
+import { type SeedResult, seedMailbox } from '../../../tools/corpus/seedMailbox';
+import { findFreePort } from '../../../tools/net/findFreePort';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 
 const ALICE = { name: 'alice', password: 'alice-Secret-1' };

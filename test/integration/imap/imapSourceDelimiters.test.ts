@@ -1,8 +1,8 @@
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { mapFolders } from '../../../src/core/folders/mapFolders';
-import { generateCorpus } from '../../support/corpus/generateCorpus';
-import { seedMailbox } from '../../support/corpus/seedMailbox';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { generateCorpus } from '../../../tools/corpus/generateCorpus';
+import { seedMailbox } from '../../../tools/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 
 const USER = { name: 'carol', password: 'carol-pw-2007' };

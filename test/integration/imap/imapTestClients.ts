@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 
 import type { ImapServer } from '../../../src/connectors/source/imap/imapConnection';
-import type { RunningDovecot } from '../../support/dovecot/startDovecot';
+import type { RunningDovecot } from '../../../tools/dovecot/startDovecot';
 
 /** The plain-IMAP endpoint of a test Dovecot (cleartext is allowed explicitly, for tests only). */
 export function plainServer(dovecot: RunningDovecot): ImapServer {

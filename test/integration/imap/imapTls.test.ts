@@ -1,6 +1,6 @@
 import type { ImapServer } from '../../../src/connectors/source/imap/imapConnection';
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 
 const ERIN = { name: 'erin', password: 'erin-tls-pw' };
 let dovecot: RunningDovecot;

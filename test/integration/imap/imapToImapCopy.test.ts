@@ -2,9 +2,9 @@ import type { SourceMessage } from '../../../src/connectors/mailTypes';
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { ImapMailTarget } from '../../../src/connectors/target/imap/imapMailTarget';
 import { mapFolders } from '../../../src/core/folders/mapFolders';
-import { type CorpusMessage, generateCorpus } from '../../support/corpus/generateCorpus';
-import { seedMailbox } from '../../support/corpus/seedMailbox';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { type CorpusMessage, generateCorpus } from '../../../tools/corpus/generateCorpus';
+import { seedMailbox } from '../../../tools/corpus/seedMailbox';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 
 const OLD = { name: 'dora', password: 'dora-old-server' };

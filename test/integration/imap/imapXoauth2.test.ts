@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { ImapMailTarget } from '../../../src/connectors/target/imap/imapMailTarget';
-import { type RunningDovecot, startDovecot } from '../../support/dovecot/startDovecot';
+import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 
 const GRACE = { name: 'grace', password: 'grace-pw' };

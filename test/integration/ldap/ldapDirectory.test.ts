@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 
 import { LdapDirectory } from '../../../src/connectors/directory/ldap/ldapDirectory';
 import { MigrationError } from '../../../src/core/errors/migrationError';
-import { type RunningOpenLdap, startOpenLdap } from '../../support/openldap/startOpenLdap';
+import { type RunningOpenLdap, startOpenLdap } from '../../../tools/openldap/startOpenLdap';
 
 const CLOUD = 'contoso.mail.onmicrosoft.com';
 

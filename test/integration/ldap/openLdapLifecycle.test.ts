@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 import { Client, InsufficientAccessError } from 'ldapts';
 
-import { startOpenLdap } from '../../support/openldap/startOpenLdap';
+import { startOpenLdap } from '../../../tools/openldap/startOpenLdap';
 
 function isRunning(pid: number): boolean {
   try {

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 
 /**
- * Asks the kernel for a free TCP port on 127.0.0.1. The port is released before Dovecot binds
- * it, so another process could take it in between; startDovecot retries on "Address already in
- * use" for that reason.
+ * Asks the kernel for a free TCP port on 127.0.0.1. The port is released before the server binds
+ * it, so another process could take it in between; servers that start on it retry on "Address
+ * already in use" for that reason.
  */
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

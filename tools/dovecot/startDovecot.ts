@@ -7,7 +7,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
 import { createSelfSignedCert } from './createSelfSignedCert';
-import { findFreePort } from './findFreePort';
+import { findFreePort } from '../net/findFreePort';
 import { renderDovecotConfig, renderOAuth2Settings } from './renderDovecotConfig';
 import { type DovecotUser, writePasswdFile } from './writePasswdFile';
 

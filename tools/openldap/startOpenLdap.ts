@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Attribute, Client, NoSuchObjectError } from 'ldapts';
 
 import { createSelfSignedCert } from '../dovecot/createSelfSignedCert';
-import { findFreePort } from '../dovecot/findFreePort';
+import { findFreePort } from '../net/findFreePort';
 import { renderSlapdConfig } from './renderSlapdConfig';
 import { SLAPD_BINARY, spawnSlapd } from './spawnSlapd';
 import { type MailboxSpec, toMailboxEntry } from './toMailboxEntry';
