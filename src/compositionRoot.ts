@@ -18,6 +18,7 @@ import { ItemMapRepository } from './storage/itemMapRepository';
 import { NotificationOutbox } from './storage/notificationOutbox';
 import { ReportStore } from './storage/reportStore';
 import { SkippedItemRepository } from './storage/skippedItemRepository';
+import { ThroughputRepository } from './storage/throughputRepository';
 import { BatchLifecycle } from './services/batchLifecycle';
 import { BatchSteps } from './services/migration/batchSteps';
 import { MailboxSteps } from './services/migration/mailboxSteps';
@@ -63,6 +64,7 @@ export function buildServices(config: AppConfig): Services {
     skippedItems: new SkippedItemRepository(() => storage.table('skippedItems')),
     reports: new ReportStore(() => storage.container(config.reportsContainer), storage.blobServiceClient),
     outbox: new NotificationOutbox(() => storage.queue(config.notificationQueue)),
+    throughput: new ThroughputRepository(() => storage.table('throughput')),
     csvBlobs: new CsvBlobStore(() => storage.container(config.intakeContainer), () => storage.container(config.processedContainer)),
   };
   const connectors = new MigrationConnectors(config);

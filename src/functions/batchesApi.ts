@@ -2,6 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { getServices } from '../compositionRoot';
 import { startIfWanted } from './durable/startIfWanted';
+import { THROUGHPUT_BUCKET_SECONDS } from '../storage/throughputRepository';
 import { toBatchView, toMailboxView } from './http/apiViews';
 import { json, problem, withProblemAnswers } from './http/responses';
 
@@ -80,6 +81,14 @@ export async function listBatchMailboxes(request: HttpRequest, _context: Invocat
   });
 }
 
+/** `GET /api/batches/{id}/throughput`: items and bytes copied per 10-second interval, for the chart. */
+export async function getBatchThroughput(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  const services = getServices();
+  if (!(await services.batches.get(id))) return batchNotFound(id);
+  return json(200, { intervalSeconds: THROUGHPUT_BUCKET_SECONDS, value: await services.stores.throughput.list(id) });
+}
+
 function batchNotFound(id: string): HttpResponseInit {
   return problem(404, 'The batch does not exist.', [{ code: 'BatchNotFound', field: 'id', message: `No batch has the id "${id}".` }]);
 }
@@ -87,4 +96,5 @@ function batchNotFound(id: string): HttpResponseInit {
 app.http('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()], handler: withProblemAnswers(createBatch) });
 app.http('listBatches', { route: 'batches', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatches) });
 app.http('getBatch', { route: 'batches/{id}', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(getBatch) });
+app.http('getBatchThroughput', { route: 'batches/{id}/throughput', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(getBatchThroughput) });
 app.http('listBatchMailboxes', { route: 'batches/{id}/mailboxes', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatchMailboxes) });

@@ -15,6 +15,7 @@ export const TABLES = {
   folderState: 'FolderState',
   itemMap: 'ItemMap',
   skippedItems: 'SkippedItems',
+  throughput: 'Throughput',
 } as const;
 export type TableName = keyof typeof TABLES;
 

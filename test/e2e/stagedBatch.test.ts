@@ -102,6 +102,9 @@ describe('a staged migration batch, end to end', () => {
     }
     const notForwarded = await lab.ldap.readEntry(lab.dns.get(FAILING[0]!)!);
     expect(notForwarded?.targetAddress).toBeUndefined();
+    const throughput = (await (await lab.api('/api/batches/wave-1/throughput')).json()) as { intervalSeconds: number; value: { items: number }[] };
+    expect(throughput.intervalSeconds).toBe(10);
+    expect(throughput.value.reduce((n, s) => n + s.items, 0)).toBe(MIGRATED.reduce((n, m) => n + m.messages, 0));
   });
 
   it('sent the status email with the counts and report links that work', async () => {

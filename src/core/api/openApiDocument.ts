@@ -61,6 +61,9 @@ export const OPEN_API_DOCUMENT = {
         responses: { 200: { description: 'Mailboxes with Get-MigrationUserStatistics fields, and nextLink while more remain.' }, 404: problem },
       },
     },
+    '/batches/{id}/throughput': {
+      get: { summary: 'Items and bytes copied per 10-second interval', parameters: [idParam], responses: { 200: { description: '{ intervalSeconds, value: [{ at, items, bytes }] }' }, 404: problem } },
+    },
     '/batches/{id}/start': action('Start a batch created with autoStart=false', 'Allowed when Created.'),
     '/batches/{id}/stop': action('Stop a batch', 'Allowed when Validating, Syncing, Synced or SyncedWithErrors.'),
     '/batches/{id}/resume': action('Resume a stopped or failed batch', 'Allowed when Stopped or Failed.'),

@@ -77,6 +77,7 @@ export class MailboxSteps {
     return this.withCopier(ref, async (copier) => {
       const { skippedItems: _details, ...result } = await copier.copyPage(sourcePath);
       await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withPageProgress(m, result, now));
+      await this.stores.throughput.record(ref.batchId, ref.mailboxKey, now, result.copied, result.bytes);
       return result;
     });
   }

@@ -8,6 +8,7 @@ import type { MailboxSecretRepository } from '../../storage/mailboxSecretReposit
 import type { NotificationOutbox } from '../../storage/notificationOutbox';
 import type { ReportStore } from '../../storage/reportStore';
 import type { SkippedItemRepository } from '../../storage/skippedItemRepository';
+import type { ThroughputRepository } from '../../storage/throughputRepository';
 import type { EndpointService } from '../endpointService';
 
 /** The stores the migration steps read and write. */
@@ -23,4 +24,5 @@ export interface MigrationStores {
   reports: ReportStore;
   outbox: NotificationOutbox;
   csvBlobs: CsvBlobStore;
+  throughput: ThroughputRepository;
 }
