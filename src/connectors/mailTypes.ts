@@ -31,6 +31,8 @@ export interface SourceFolder {
   messages: number;
 }
 
+export type FolderStatus = Pick<SourceFolder, 'uidValidity' | 'uidNext' | 'highestModseq' | 'messages'>;
+
 /** Which messages to read: a closed or open UID range (`uidTo` absent = up to the newest), or a list. */
 export type UidSelection = { uidFrom: number; uidTo?: number } | { uids: number[] };
 
@@ -61,6 +63,8 @@ export interface FlagState {
 export interface MailSource {
   connect(): Promise<void>;
   listFolders(): Promise<SourceFolder[]>;
+  /** One folder's counters (STATUS): what a copy page needs, without listing the whole mailbox. */
+  folderStatus(folderPath: string): Promise<FolderStatus>;
   /** Messages in ascending UID order, stopping at the page limits. */
   fetchMessages(folderPath: string, selection: UidSelection, limits: PageLimits): AsyncIterable<SourceMessage>;
   /** Flags of every message, or only of those changed after `sinceModseq` when CONDSTORE is offered. */

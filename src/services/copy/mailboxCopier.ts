@@ -81,8 +81,7 @@ export class MailboxCopier {
   /** Copies the next page of a folder and returns where the folder stands. */
   async copyPage(sourcePath: string): Promise<CopyPageResult> {
     let checkpoint = await this.requireCheckpoint(sourcePath);
-    const folder = (await this.sourceFolders(false)).find((f) => f.path === sourcePath);
-    if (!folder) throw new MigrationError('FolderNotFound', `The source folder "${sourcePath}" no longer exists.`);
+    const folder = await this.source.folderStatus(sourcePath);
     const decision = decideNextPage(checkpoint, folder);
     if (decision.kind === 'uidValidityChanged') {
       checkpoint = decision.checkpoint;
@@ -116,8 +115,8 @@ export class MailboxCopier {
    */
   async syncFlags(sourcePath: string): Promise<{ updated: number }> {
     const checkpoint = await this.requireCheckpoint(sourcePath);
-    const folder = (await this.sourceFolders(false)).find((f) => f.path === sourcePath);
-    if (!folder || folder.uidValidity !== checkpoint.uidValidity || checkpoint.lastCopiedUid === 0) return { updated: 0 };
+    const folder = await this.source.folderStatus(sourcePath);
+    if (folder.uidValidity !== checkpoint.uidValidity || checkpoint.lastCopiedUid === 0) return { updated: 0 };
     if (folder.highestModseq && folder.highestModseq === checkpoint.flagsModseq) return { updated: 0 };
     const states = await this.source.fetchFlags(sourcePath, checkpoint.flagsModseq);
     const scope = this.stores.itemMap.scope(this.mailbox.batchId, this.mailbox.mailboxKey, sourcePath);

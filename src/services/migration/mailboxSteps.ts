@@ -6,6 +6,7 @@ import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import { cloudRoutingAddress } from '../../connectors/directory/graph/graphTenant';
 import { type CopyPageResult, type FolderPlan, MailboxCopier, type MailboxRef } from '../copy/mailboxCopier';
 import { updateMailbox } from '../copy/mailboxStatistics';
+import { ConnectionPool, type MailboxConnections } from './connectionPool';
 import type { MigrationConnectors } from './migrationConnectors';
 import type { MigrationStores } from './migrationStores';
 
@@ -16,6 +17,8 @@ export type SyncMode = 'initial' | 'incremental';
  * what it needs by id and leaving its result in storage.
  */
 export class MailboxSteps {
+  private readonly pool = new ConnectionPool();
+
   constructor(private readonly config: AppConfig, private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
 
   async start(ref: MailboxRef, mode: SyncMode, now: string): Promise<void> {
@@ -120,7 +123,28 @@ export class MailboxSteps {
     return { mailbox: stored.mailbox, batchKind: batch.batch.kind };
   }
 
+  /**
+   * Runs work with a copier over the mailbox's pooled connections (opened with the endpoint's or
+   * the row's credentials when none are open). A failure closes them: the next try starts clean.
+   */
   private async withCopier<T>(ref: MailboxRef, work: (copier: MailboxCopier) => Promise<T>): Promise<T> {
+    const lease = await this.pool.acquire(`${ref.batchId}|${ref.mailboxKey}`, () => this.openConnections(ref));
+    const limits = this.config.copy;
+    const copier = new MailboxCopier(ref, lease.connections.source, lease.connections.target, this.stores, {
+      largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024, badItemLimit: limits.badItemLimit,
+      pageMaxCount: limits.pageMaxCount, pageMaxBytes: limits.pageMaxMb * 1024 * 1024,
+    });
+    try {
+      const result = await work(copier);
+      lease.release(true);
+      return result;
+    } catch (error) {
+      lease.release(false);
+      throw error;
+    }
+  }
+
+  private async openConnections(ref: MailboxRef): Promise<MailboxConnections> {
     const { mailbox, batchKind } = await this.read(ref);
     const batch = (await this.stores.batches.get(ref.batchId))!.batch;
     const endpoint = await this.stores.endpoints.get(batch.endpoint);
@@ -128,22 +152,11 @@ export class MailboxSteps {
     const rowPassword = batchKind === 'imap' ? await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey) : undefined;
     const endpointPassword = await this.stores.endpoints.password(endpoint);
     const source = await this.connectors.openSource(endpoint, mailbox, { ...(rowPassword ? { rowPassword } : {}), ...(endpointPassword ? { endpointPassword } : {}) });
-    let target;
     try {
-      target = await this.connectors.openTarget(mailbox);
+      return { source, target: await this.connectors.openTarget(mailbox) };
     } catch (error) {
       await source.close();
       throw error;
-    }
-    const limits = this.config.copy;
-    const copier = new MailboxCopier(ref, source, target, this.stores, {
-      largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024, badItemLimit: limits.badItemLimit,
-      pageMaxCount: limits.pageMaxCount, pageMaxBytes: limits.pageMaxMb * 1024 * 1024,
-    });
-    try {
-      return await work(copier);
-    } finally {
-      await copier.close();
     }
   }
 }

@@ -1,7 +1,7 @@
 import { ImapFlow } from 'imapflow';
 
 import { MigrationError } from '../../../core/errors/migrationError';
-import { type FlagState, MailErrorCode, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../mailTypes';
+import { type FlagState, type FolderStatus, MailErrorCode, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../mailTypes';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { listSourceFolders } from './listSourceFolders';
 import { planPage, type SizedUid } from './planPage';
@@ -44,6 +44,26 @@ export class ImapMailSource implements MailSource {
       return await listSourceFolders(client);
     } catch (error) {
       throw toMailError(error, this.context());
+    }
+  }
+
+  async folderStatus(folderPath: string): Promise<FolderStatus> {
+    const client = this.requireClient();
+    try {
+      // A connection kept between pages still has the folder selected, and STATUS of the selected
+      // folder may answer from that session's view (RFC 3501 section 6.3.10 advises against it):
+      // leave it first, so mail that arrived since is counted.
+      if (client.mailbox !== false && client.mailbox.path === folderPath) await client.mailboxClose();
+      const status = await client.status(folderPath, { messages: true, uidNext: true, uidValidity: true, highestModseq: true });
+      if (status === false) throw new MigrationError(MailErrorCode.FolderNotFound, `The source folder "${folderPath}" no longer exists.`);
+      return {
+        uidValidity: (status.uidValidity ?? 0n).toString(),
+        uidNext: status.uidNext ?? 0,
+        ...(status.highestModseq !== undefined ? { highestModseq: status.highestModseq.toString() } : {}),
+        messages: status.messages ?? 0,
+      };
+    } catch (error) {
+      throw toMailError(error, this.context(folderPath));
     }
   }
 
