@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '*.js', '*.mjs', 'test/artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'scripts/**', 'coverage/**', '.data/**', '*.js', '*.mjs', 'test/artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,6 +5,7 @@
 import './functions/batchesApi';
 import './functions/batchIntakeBlob';
 import './functions/batchLifecycleApi';
+import './functions/dashboard';
 import './functions/endpointsApi';
 import './functions/maintenanceTimers';
 import './functions/notificationSender';

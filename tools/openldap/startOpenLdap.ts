@@ -8,6 +8,7 @@ import { Attribute, Client, NoSuchObjectError } from 'ldapts';
 
 import { createSelfSignedCert } from '../dovecot/createSelfSignedCert';
 import { findFreePort } from '../net/findFreePort';
+import { ACTIVE_DIRECTORY_EXCHANGE_SCHEMA } from './activeDirectoryExchangeSchema';
 import { renderSlapdConfig } from './renderSlapdConfig';
 import { SLAPD_BINARY, spawnSlapd } from './spawnSlapd';
 import { type MailboxSpec, toMailboxEntry } from './toMailboxEntry';
@@ -44,7 +45,6 @@ export interface RunningOpenLdap {
   stop(): Promise<void>;
 }
 
-const SCHEMA_PATH = join(__dirname, 'activeDirectoryExchange.schema');
 const BASE_DN = 'DC=contoso,DC=local';
 const USERS_DN = `OU=Users,${BASE_DN}`;
 const SERVICE_DN = `CN=svc-migration,OU=Service Accounts,${BASE_DN}`;
@@ -82,11 +82,13 @@ async function startOnce(options: StartOpenLdapOptions): Promise<RunningOpenLdap
   await chmod(root, 0o700);
   await mkdir(join(root, 'db'));
   const rootPassword = randomBytes(12).toString('base64url');
+  const schemaPath = join(root, 'activeDirectoryExchange.schema');
+  await writeFile(schemaPath, ACTIVE_DIRECTORY_EXCHANGE_SCHEMA);
   const bindPassword = randomBytes(12).toString('base64url');
   const cert = options.tls ? await createSelfSignedCert(root) : undefined;
   const configPath = join(root, 'slapd.conf');
   await writeFile(configPath, renderSlapdConfig({
-    root, schemaPath: SCHEMA_PATH, baseDn: BASE_DN, rootDn: ROOT_DN, rootPassword,
+    root, schemaPath, baseDn: BASE_DN, rootDn: ROOT_DN, rootPassword,
     serviceDn: SERVICE_DN, writableDn: USERS_DN, tls: cert,
   }), { mode: 0o600 });
 

@@ -1,4 +1,9 @@
-# A small slice of the Active Directory and Exchange 2003/2007 schema, enough for the staged
+/**
+ * The Active Directory / Exchange schema slice the test and demo directory carries (slapd.conf
+ * schema syntax), kept as a module so it travels with the compiled code; startOpenLdap writes it
+ * next to the server's configuration.
+ */
+export const ACTIVE_DIRECTORY_EXCHANGE_SCHEMA = `# A small slice of the Active Directory and Exchange 2003/2007 schema, enough for the staged
 # migration's on-premises directory connector to be tested against a real OpenLDAP.
 #
 # TEST OIDs ONLY. Every OID below sits under 1.3.6.1.4.1.32473, the enterprise number that
@@ -87,7 +92,7 @@ attributetype ( TestAttr:18 NAME 'msExchPoliciesExcluded'
 	EQUALITY caseIgnoreMatch
 	SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 )
 
-# In Active Directory `user` is structural under organizationalPerson; here it extends
+# In Active Directory 'user' is structural under organizationalPerson; here it extends
 # inetOrgPerson so the standard OpenLDAP schemas supply cn, sn, mail and userPassword.
 objectclass ( TestClass:1 NAME 'user'
 	SUP inetOrgPerson STRUCTURAL
@@ -96,3 +101,4 @@ objectclass ( TestClass:1 NAME 'user'
 		msExchMailboxGuid $ msExchRecipientTypeDetails $ msExchRecipientDisplayType $
 		showInAddressBook $ mDBUseDefaults $ msExchMailboxSecurityDescriptor $
 		msExchUserAccountControl $ msExchPoliciesIncluded $ msExchPoliciesExcluded ) )
+`;

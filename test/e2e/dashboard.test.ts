@@ -1,0 +1,139 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { openBrowser, type TestBrowser } from '../support/browser';
+import { type LabMailbox, type MigrationLab, startMigrationLab } from '../support/migrationLab';
+
+/**
+ * Issue 7's dashboard in headless Chromium against the real app under the devhost: an administrator
+ * uploads a bad CSV and a good one, watches the batch sync without reloading, and completes it.
+ */
+const MAILBOXES: LabMailbox[] = Array.from({ length: 4 }, (_, i) => ({ address: `user${i}@contoso.com`, messages: 6 }));
+const GOOD_CSV = ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\r\n');
+const BAD_CSV = 'EmailAddress\r\nuser0@contoso.com\r\nnot-an-address\r\n';
+const ARTIFACTS = path.resolve(__dirname, '../artifacts');
+
+let lab: MigrationLab;
+let browser: TestBrowser;
+let page: Page;
+
+function dashboardUrl(): string {
+  return `${lab.host.baseUrl}/api/dashboard?code=${encodeURIComponent(lab.host.functionKey)}`;
+}
+
+/** The cells' text of each row of a table body. */
+async function tableRows(selector: string): Promise<string[][]> {
+  return page.$$eval(`${selector} tbody tr`, (rows) => rows.map((row) => [...row.children].map((cell) => (cell.textContent ?? '').trim())));
+}
+
+async function waitForBatchStatus(status: string, timeout: number): Promise<void> {
+  await page.locator('#batch-status .badge', { hasText: new RegExp(`^${status}$`) }).waitFor({ timeout });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  [lab, browser] = await Promise.all([startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60 }), openBrowser()]);
+  page = browser.page;
+  const endpoint = await lab.api('/api/endpoints', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'ex2007', host: '127.0.0.1', port: lab.dovecot.port, security: 'none',
+      adminUserName: lab.dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: lab.dovecot.masterUser.password,
+      maxConcurrentMigrations: 4,
+    }),
+  });
+  expect(endpoint.status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await lab?.stop();
+});
+
+describe('the dashboard', () => {
+  it('is served only with the function key, and may run only its own script and style', async () => {
+    expect((await fetch(`${lab.host.baseUrl}/api/dashboard`)).status).toBe(401);
+    const response = await page.goto(dashboardUrl());
+    expect(response?.status()).toBe(200);
+    const headers = response!.headers();
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headers['content-security-policy']).toContain("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'");
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    const script = await fetch(`${lab.host.baseUrl}/api/dashboard/app.js`);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${lab.host.baseUrl}/api/dashboard/secrets.txt`)).status).toBe(404);
+    await page.locator('#batch-endpoint option[value="ex2007"]').waitFor({ state: 'attached' });
+    expect(await page.textContent('#no-batches')).toBe('No batches yet. Upload a CSV below to create one.');
+  });
+
+  it('shows every error of a dropped CSV inline, with its line, and creates nothing', async () => {
+    await page.evaluate('window.sameDocument = true');
+    // What Chromium hands a page when a file is dropped on it (tsconfig has no DOM types, hence text).
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([${JSON.stringify(BAD_CSV)}], 'Wave 1.csv', { type: 'text/csv' }));
+      return transfer;
+    })()`);
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+    expect(await page.inputValue('#batch-name')).toBe('Wave 1');
+    expect(await page.textContent('#chosen-file')).toBe(`Chosen: Wave 1.csv (${BAD_CSV.length} B)`);
+    await page.getByRole('button', { name: 'Create batch' }).click();
+    await page.locator('#upload-errors').waitFor();
+    const rows = await tableRows('#csv-errors');
+    expect(rows).toEqual([['3', 'EmailAddress', 'InvalidEmailAddress', expect.stringContaining('"not-an-address"')]]);
+    expect(await page.textContent('#csv-errors caption')).toMatch(/nothing was created/i);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'upload-errors.png') });
+    expect(((await (await lab.api('/api/batches')).json()) as { value: unknown[] }).value).toEqual([]);
+  });
+
+  it('creates the batch from a chosen file and shows it reach Synced without a reload', async () => {
+    await page.setInputFiles('#csv-file', { name: 'Wave 1.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
+    await page.getByRole('button', { name: 'Create batch' }).click();
+    await page.locator('#batch-view:not([hidden]), #upload-errors:not([hidden])').waitFor({ timeout: 15_000 });
+    expect(await page.isVisible('#upload-errors') ? await page.textContent('#upload-errors') : 'no errors').toBe('no errors');
+    expect(new URL(page.url()).hash).toBe('#/batches/wave-1');
+    await page.locator('#batch-title', { hasText: /^Wave 1$/ }).waitFor({ timeout: 5_000 });
+    await waitForBatchStatus('Synced', 60_000);
+    const rows = await tableRows('#mailboxes');
+    expect(rows.map((cells) => cells.slice(0, 2))).toEqual(MAILBOXES.map((m) => [m.address, 'Synced']));
+    for (const cells of rows) expect(cells.slice(3, 6)).toEqual(['100 %', '6', '0']);
+    expect(await page.$$eval('#mailboxes progress', (bars) => bars.map((bar) => Number(bar.getAttribute('value'))))).toEqual([100, 100, 100, 100]);
+    await page.locator('#chart-summary', { hasText: '24 items' }).waitFor({ timeout: 5_000 });
+    expect(await page.locator('#chart svg rect.bar').count()).toBeGreaterThan(0);
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
+  });
+
+  it('downloads the statistics report with the key', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Statistics report' }).click()]);
+    expect(download.suggestedFilename()).toBe('wave-1-MigrationStatistics.csv');
+    const report = readFileSync(await download.path(), 'utf8');
+    expect(report).toContain('user0@contoso.com,Synced');
+  });
+
+  it('completes the batch from the keyboard, announces Completed, and shows why a second Complete is refused', async () => {
+    await page.getByRole('button', { name: 'Complete', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await waitForBatchStatus('Completed', 60_000);
+    await page.locator('#status', { hasText: 'Batch "Wave 1" is now Completed.' }).waitFor({ timeout: 5_000 });
+    expect((await tableRows('#mailboxes')).map((cells) => cells[1])).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'batch-page.png'), fullPage: true });
+
+    const refused = await lab.api('/api/batches/wave-1/complete', { method: 'POST' });
+    expect(refused.status).toBe(409);
+    const { detail } = (await refused.json()) as { detail: string };
+    await page.getByRole('button', { name: 'Complete', exact: true }).click();
+    await page.locator('#alert', { hasText: `Complete: ${detail}` }).waitFor({ timeout: 5_000 });
+  });
+
+  it('lists the batch with its status and counts, back on the first page', async () => {
+    await page.getByRole('link', { name: 'All batches' }).click();
+    await page.locator('#batches tbody tr').waitFor();
+    expect(await tableRows('#batches')).toEqual([['Wave 1', 'Completed', 'ex2007', '4', '0', '0', '4', '0', expect.any(String)]]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'batch-list.png') });
+    await page.getByRole('link', { name: 'Wave 1' }).click();
+    await page.locator('#batch-title', { hasText: /^Wave 1$/ }).waitFor({ timeout: 5_000 });
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});

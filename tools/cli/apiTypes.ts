@@ -1,0 +1,58 @@
+/**
+ * The shapes the API answers with, as far as the CLI reads them (see `src/core/api/openApiDocument.ts`).
+ * Declared here rather than imported from `src/` so the CLI stays a plain HTTP client.
+ */
+export interface EndpointView {
+  name: string;
+  sourceKind: string;
+  host: string;
+  port: number;
+  security: string;
+  adminUserName?: string;
+  adminLoginFormat?: string;
+  hasPassword: boolean;
+  maxConcurrentMigrations: number;
+  maxConcurrentIncrementalSyncs: number;
+  createdAt: string;
+}
+
+export interface BatchView {
+  id: string;
+  name: string;
+  endpoint: string;
+  kind: string;
+  status: string;
+  statusDetail?: string;
+  mailboxCount: number;
+  counts: Record<string, number>;
+  notificationEmails: string[];
+  incrementalSyncIntervalHours: number;
+  autoStart: boolean;
+  createdAt: string;
+  startedAt?: string;
+  syncedAt?: string;
+  completedAt?: string;
+}
+
+export interface MailboxView {
+  emailAddress: string;
+  status: string;
+  statusDetail?: string;
+  syncedItemCount: number;
+  skippedItemCount: number;
+  totalItemsInSourceMailbox: number;
+  bytesTransferred: number;
+  percentageComplete: number;
+  error?: string;
+}
+
+export interface ListAnswer<T> {
+  value: T[];
+  nextLink?: string;
+}
+
+/** Statuses in which a batch is still working on its own; `status --watch` stops when it leaves them. */
+export const RUNNING_BATCH_STATUSES: readonly string[] = ['Validating', 'Syncing', 'Completing'];
+
+/** Mailbox statuses that mean work in flight (shown with a bar each by `status --watch`). */
+export const IN_FLIGHT_MAILBOX_STATUSES: readonly string[] = ['Provisioning', 'Syncing', 'Completing'];

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { runCli } from '../cli/runCli';
+import { type DevHost, runDevHost } from '../devhost';
+import { demoPeople } from './demoOrganisation';
+import { DEMO_ADMIN, DEMO_SENDER, startDemoServers } from './startDemoServers';
+
+export interface DemoOptions {
+  appRoot: string;
+  /** Emptied at start: every demo begins from a fresh legacy organisation and an empty tenant. */
+  dataDir: string;
+  port: number;
+  people: number;
+  messagesPerPerson: number;
+  out: NodeJS.WriteStream;
+}
+
+const BATCH_NAME = 'Demo wave 1';
+const BATCH_ID = 'demo-wave-1';
+const ENDPOINT = 'legacy-exchange';
+
+/**
+ * `npm start` on embedded defaults: a whole staged migration on this machine. Starts the legacy
+ * organisation and the Microsoft 365 sandbox, runs the app under the devhost, creates the
+ * migration endpoint, drops the batch CSV into the intake container, shows the batch running,
+ * prints its statistics and the dashboard's address, and keeps serving.
+ */
+export async function runDemo(options: DemoOptions): Promise<{ stop(): Promise<void> }> {
+  const say = (line: string) => options.out.write(`${line}\n`);
+  rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(options.dataDir, { recursive: true });
+  say(`Staged mailbox migration demo (data in ${options.dataDir})`);
+  const people = demoPeople(options.people);
+  const servers = await startDemoServers(options.dataDir, people, options.messagesPerPerson, say);
+  let host: DevHost | undefined;
+  try {
+    host = await runDevHost({
+      appRoot: options.appRoot,
+      port: options.port,
+      settings: demoSettings(servers),
+      log: hostLog(options.dataDir),
+    });
+    say(`The app runs at ${host.baseUrl} (log: ${path.join(options.dataDir, 'host.log')})`);
+    const env = { ...process.env, MIGRATION_API_URL: host.baseUrl, MIGRATION_API_KEY: host.functionKey };
+    const cli = (args: string[]) => runCli(args, { stdout: options.out, stderr: process.stderr, stdin: passwordInput(servers.dovecot.masterUser.password), env });
+    await expectOk(cli(['endpoints', 'create', '--name', ENDPOINT, '--host', '127.0.0.1', '--port', String(servers.dovecot.port), '--security', 'none',
+      '--admin-user', servers.dovecot.masterUser.name, '--admin-login-format', '{user}*{admin}', '--password-stdin', '--max-concurrent-migrations', '8']), 'create the endpoint');
+    await dropCsv(servers.azurite.connectionString, people.map((p) => p.address));
+    say(`Dropped "${BATCH_NAME}.csv" (${people.length} mailboxes) into the migration-batches container.\n`);
+    await waitForBatch(host, say);
+    await expectOk(cli(['batches', 'status', BATCH_ID, '--watch', '--interval', '1']), 'watch the batch');
+    await expectOk(cli(['batches', 'show', BATCH_ID]), 'show the batch');
+    say('');
+    say(`DEMO_SYNCED ${JSON.stringify({ batchId: BATCH_ID, sandbox: servers.sandbox.origin, caFile: servers.caFile, baseUrl: host.baseUrl })}`);
+    say(`Dashboard:   ${host.baseUrl}/api/dashboard?code=${host.functionKey}`);
+    say(`Status email and reports: in ${DEMO_ADMIN}'s mailbox (${servers.sandbox.origin}/_sandbox/mailboxes/${DEMO_ADMIN})`);
+    say(`Next: complete the batch from the dashboard, or drop your own CSV (EmailAddress column, addresses @contoso.com) under ${ENDPOINT}/ in the container.`);
+    say('Press Ctrl+C to stop.');
+  } catch (error) {
+    await host?.stop();
+    await servers.stop();
+    throw error;
+  }
+  const running = host;
+  return {
+    stop: async () => {
+      await running.stop();
+      await servers.stop();
+    },
+  };
+}
+
+function demoSettings(servers: Awaited<ReturnType<typeof startDemoServers>>): Record<string, string> {
+  return {
+    AzureWebJobsStorage: servers.azurite.connectionString,
+    TASKHUB_NAME: 'StagedMigrationDemo',
+    MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    GRAPH_TENANT_ID: servers.sandbox.tenantId,
+    GRAPH_CLIENT_ID: servers.sandbox.clientId,
+    GRAPH_CLIENT_SECRET: servers.sandbox.clientSecret,
+    GRAPH_BASE_URL: `${servers.sandbox.origin}/`,
+    GRAPH_AUTHORITY_HOST: servers.sandbox.authorityHost,
+    GRAPH_CA_CERTIFICATE_FILE: servers.caFile,
+    ONPREM_LDAP_URL: servers.ldap.url,
+    ONPREM_LDAP_BIND_DN: servers.ldap.bindDn,
+    ONPREM_LDAP_BIND_PASSWORD: servers.ldap.bindPassword,
+    ONPREM_LDAP_BASE_DN: servers.ldap.baseDn,
+    NOTIFICATION_SENDER: DEMO_SENDER,
+  };
+}
+
+async function dropCsv(connection: string, addresses: string[]): Promise<void> {
+  const csv = ['EmailAddress', ...addresses].join('\r\n');
+  const container = BlobServiceClient.fromConnectionString(connection).getContainerClient('migration-batches');
+  await container.createIfNotExists();
+  await container.getBlockBlobClient(`${ENDPOINT}/${BATCH_NAME}.csv`).upload(csv, Buffer.byteLength(csv), { metadata: { notificationemails: DEMO_ADMIN } });
+}
+
+/** The blob trigger takes a moment to find the file: wait until the batch exists. */
+async function waitForBatch(host: DevHost, say: (line: string) => void): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt += 1) {
+    const response = await fetch(`${host.baseUrl}/api/batches/${BATCH_ID}`, { headers: { 'x-functions-key': host.functionKey } });
+    if (response.status === 200) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  say('The batch did not appear: see host.log.');
+  throw new Error('The demo batch was not created from the dropped CSV.');
+}
+
+async function expectOk(run: Promise<number>, what: string): Promise<void> {
+  const code = await run;
+  if (code !== 0) throw new Error(`The demo could not ${what} (exit code ${code}).`);
+}
+
+/** The endpoint's admin password goes to the CLI on standard input, as an administrator would type it. */
+function passwordInput(password: string): NodeJS.ReadableStream {
+  return Readable.from([`${password}\n`]);
+}
+
+function hostLog(dataDir: string): (line: string) => void {
+  const file = path.join(dataDir, 'host.log');
+  return (line) => appendFileSync(file, `${line}\n`);
+}
+

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { findFreePort } from '../azurite/startAzurite';
+import { DevHostError } from './errors';
+
+export interface StartDevHostOptions {
+  /** The Functions app: a folder with package.json ("main"), host.json and local.settings.json. */
+  appRoot: string;
+  /** HTTP port; default a free port (tests run side by side). */
+  port?: number;
+  /** App settings that win over local.settings.json, e.g. AzureWebJobsStorage and TASKHUB_NAME. */
+  settings?: Record<string, string>;
+  /** Receives every log line of the host; by default lines are only kept for `output()`. */
+  log?: (line: string) => void;
+}
+
+export interface DevHostProcess {
+  baseUrl: string;
+  functionKey: string;
+  adminKey: string;
+  pid: number;
+  /** Graceful stop (SIGTERM), resolves when the process has exited. */
+  stop(): Promise<void>;
+  /** kill -9, for crash tests; resolves when the process is gone. */
+  kill(): Promise<void>;
+  /** The host's log so far (the last 2,000 lines). */
+  output(): string;
+}
+
+const READY_PREFIX = 'DEVHOST_READY ';
+const START_TIMEOUT_MS = 60_000;
+/** A graceful stop that takes longer than this becomes kill -9, so a test never hangs in afterAll. */
+const STOP_TIMEOUT_MS = 20_000;
+
+function cliPath(): string {
+  // Under ts-jest this file runs from tools/devhost; the compiled CLI is under dist/.
+  const compiled = __filename.endsWith('.ts')
+    ? path.resolve(__dirname, '..', '..', 'dist', 'tools', 'devhost', 'cli.js')
+    : path.join(__dirname, 'cli.js');
+  if (!existsSync(compiled)) throw new DevHostError('DEVHOST_START_FAILED', `${compiled} does not exist: run "npm run build" first.`);
+  return compiled;
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/**
+ * Starts the devhost in a child process (`cli.js`) and resolves once it listens. A process per host
+ * gives each test its own app settings and module registry, and lets a crash test kill -9 it.
+ */
+export async function startDevHost(options: StartDevHostOptions): Promise<DevHostProcess> {
+  const port = options.port ?? (await findFreePort());
+  // The child is a plain Node process, not a jest worker (runDevHost refuses to run inside one).
+  const { JEST_WORKER_ID: _jestWorker, ...parentEnv } = process.env;
+  const child = spawn(process.execPath, [cliPath(), '--app-root', path.resolve(options.appRoot), '--port', String(port)], {
+    env: { ...parentEnv, ...options.settings },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  let ready: ((info: { baseUrl: string; functionKey: string; adminKey: string }) => void) | undefined;
+  const onLine = (line: string): void => {
+    lines.push(line);
+    if (lines.length > 2000) lines.shift();
+    if (line.startsWith(READY_PREFIX)) ready?.(JSON.parse(line.slice(READY_PREFIX.length)) as { baseUrl: string; functionKey: string; adminKey: string });
+    else options.log?.(line);
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      const parts = pending.split('\n');
+      pending = parts.pop() ?? '';
+      parts.forEach(onLine);
+    });
+  }
+  const info = await new Promise<{ baseUrl: string; functionKey: string; adminKey: string }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new DevHostError('DEVHOST_START_FAILED', `The devhost did not start within ${START_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`));
+    }, START_TIMEOUT_MS);
+    ready = (value) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new DevHostError('DEVHOST_START_FAILED', `The devhost exited with code ${code} before it was ready:\n${lines.join('\n')}`));
+    });
+  });
+  return {
+    ...info,
+    pid: child.pid ?? 0,
+    output: () => lines.join('\n'),
+    async stop(): Promise<void> {
+      const exited = waitForExit(child);
+      child.kill('SIGTERM');
+      const force = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(force);
+    },
+    async kill(): Promise<void> {
+      const exited = waitForExit(child);
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
