@@ -1,4 +1,5 @@
 import { BATCH_EVENT, batchInstanceId, ORCHESTRATION } from '../activities/activityNames';
+import type { BatchStatus } from '../core/batch/batchStatus';
 import { actionRefusal, type BatchAction, isActionAllowed } from '../core/batch/batchTransitions';
 import type { MigrationBatch } from '../core/batch/migrationBatch';
 import type { BatchMigrationInput } from '../orchestrators/batchMigration';
@@ -29,19 +30,27 @@ export class BatchLifecycle {
     const checked = await this.check(batchId, action);
     if (!checked.ok) return checked;
     const instanceId = batchInstanceId(batchId);
-    const startPhase = (phase: BatchMigrationInput['phase']) => control.start(ORCHESTRATION.batch, instanceId, { batchId, phase, generation: Date.parse(now) } satisfies BatchMigrationInput);
+    // A resumed batch's mailbox instances must not reuse ids of the run that was stopped.
+    const startPhase = (phase: BatchMigrationInput['phase']) => control.start(ORCHESTRATION.batch, instanceId, { batchId, phase, generation: phase === 'start' ? 0 : Date.parse(now) } satisfies BatchMigrationInput);
+    // Once accepted, the batch shows the status the request leads to, so a repeated request is
+    // refused (409) even before the orchestration has picked the first one up.
+    const accepted = (from: BatchStatus[], to: BatchStatus) => this.steps.setStatusIf(batchId, from, to, now);
     switch (action) {
       case 'start':
         await startPhase('start');
+        await accepted(['Created'], 'Validating');
         break;
       case 'resume':
         await startPhase('resume');
+        await accepted(['Stopped', 'Failed'], 'Validating');
         break;
       case 'complete':
         await control.raise(instanceId, BATCH_EVENT.complete);
+        await accepted(['Synced', 'SyncedWithErrors'], 'Completing');
         break;
       case 'retry':
         await control.raise(instanceId, BATCH_EVENT.retry);
+        await accepted(['SyncedWithErrors'], 'Validating');
         break;
       case 'stop':
         await this.stop(batchId, control, now);

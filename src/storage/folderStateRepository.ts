@@ -2,6 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { FolderCheckpoint } from '../core/copy/folderCheckpoint';
 import { folderKey } from '../core/copy/itemKeys';
 import { statusCodeOf } from './concurrencyError';
+import { ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 
 type FolderStateEntity = Omit<FolderCheckpoint, never> & { partitionKey: string; rowKey: string };
@@ -44,7 +45,6 @@ export class FolderStateRepository {
   }
 }
 
-function toCheckpoint(entity: FolderStateEntity & { etag?: string; timestamp?: string }): FolderCheckpoint {
-  const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...rest } = entity;
-  return rest;
+function toCheckpoint(entity: FolderStateEntity): FolderCheckpoint {
+  return ownFields(entity) as unknown as FolderCheckpoint;
 }

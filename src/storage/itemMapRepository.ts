@@ -1,5 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { folderKey, itemRowKey } from '../core/copy/itemKeys';
+import { ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 
 /**
@@ -62,7 +63,6 @@ export class ItemMapRepository {
   }
 }
 
-function toEntry(entity: ItemEntity & { etag?: string; timestamp?: string }): ItemMapEntry {
-  const { partitionKey: _p, rowKey: _r, etag: _e, timestamp: _t, ...rest } = entity;
-  return rest;
+function toEntry(entity: ItemEntity): ItemMapEntry {
+  return ownFields(entity) as unknown as ItemMapEntry;
 }

@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { MigrationMailbox } from '../core/mailbox/migrationMailbox';
 import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { ownFields } from './entityFields';
 import { submitInTransactions } from './tableTransactions';
 
 type MailboxEntity = Omit<MigrationMailbox, 'batchId' | 'mailboxKey'> & { partitionKey: string; rowKey: string };
@@ -85,7 +86,6 @@ function toEntity(mailbox: MigrationMailbox): MailboxEntity {
   return { partitionKey: batchId, rowKey: mailboxKey, ...defined } as MailboxEntity;
 }
 
-function toMailbox(entity: MailboxEntity & { etag?: string; timestamp?: string }): MigrationMailbox {
-  const { partitionKey, rowKey, etag: _etag, timestamp: _timestamp, ...rest } = entity;
-  return { batchId: partitionKey, mailboxKey: rowKey, ...rest };
+function toMailbox(entity: MailboxEntity): MigrationMailbox {
+  return { ...ownFields(entity), batchId: entity.partitionKey, mailboxKey: entity.rowKey } as MigrationMailbox;
 }

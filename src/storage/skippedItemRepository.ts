@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { SkippedItem } from '../core/copy/copyLimits';
 import { folderKey, itemRowKey } from '../core/copy/itemKeys';
+import { ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 
 export interface StoredSkippedItem extends SkippedItem {
@@ -29,9 +30,6 @@ export class SkippedItemRepository {
 
   async listBatch(batchId: string): Promise<StoredSkippedItem[]> {
     const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId}`);
-    return rows.map(({ partitionKey: _p, rowKey: _r, etag: _e, ...rest }) => {
-      const { timestamp: _t, ...item } = rest as StoredSkippedItem & { timestamp?: string };
-      return item;
-    });
+    return rows.map((row) => ownFields(row) as unknown as StoredSkippedItem);
   }
 }

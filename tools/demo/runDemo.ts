@@ -99,11 +99,11 @@ async function dropCsv(connection: string, addresses: string[]): Promise<void> {
   await container.getBlockBlobClient(`${ENDPOINT}/${BATCH_NAME}.csv`).upload(csv, Buffer.byteLength(csv), { metadata: { notificationemails: DEMO_ADMIN } });
 }
 
-/** The blob trigger takes a moment to find the file: wait until the batch exists. */
+/** The blob trigger takes a moment to find the file: wait until the batch exists and has started. */
 async function waitForBatch(host: DevHost, say: (line: string) => void): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt += 1) {
     const response = await fetch(`${host.baseUrl}/api/batches/${BATCH_ID}`, { headers: { 'x-functions-key': host.functionKey } });
-    if (response.status === 200) return;
+    if (response.status === 200 && ((await response.json()) as { status: string }).status !== 'Created') return;
     await new Promise((r) => setTimeout(r, 200));
   }
   say('The batch did not appear: see host.log.');

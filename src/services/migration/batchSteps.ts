@@ -55,9 +55,18 @@ export class BatchSteps {
 
   /** Sets the batch's status and recounts its mailboxes by status; stamps the matching time. */
   async setStatus(batchId: string, status: BatchStatus, now: string, detail?: string): Promise<MigrationBatch> {
+    return (await this.setStatusIf(batchId, undefined, status, now, detail))!;
+  }
+
+  /**
+   * Like setStatus, but only while the batch is still in one of `from` (undefined: any status).
+   * Returns undefined when it was not: someone (the orchestration) moved it on meanwhile.
+   */
+  async setStatusIf(batchId: string, from: readonly BatchStatus[] | undefined, status: BatchStatus, now: string, detail?: string): Promise<MigrationBatch | undefined> {
     for (let attempt = 1; ; attempt += 1) {
       const stored = await this.stores.batches.get(batchId);
       if (!stored) throw new MigrationError('BatchNotFound', `The batch ${batchId} does not exist.`);
+      if (from && !from.includes(stored.batch.status)) return undefined;
       const mailboxes = await this.stores.mailboxes.listAll(batchId);
       const batch: MigrationBatch = {
         ...stored.batch,

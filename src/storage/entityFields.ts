@@ -1,0 +1,9 @@
+/**
+ * An entity's own fields: without the keys, the ETag, the timestamp and the `odata.*` annotations
+ * the service adds (which carry the account's URL and must not reach an API answer).
+ */
+export function ownFields(entity: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entity).filter(([key]) => !SERVICE_FIELDS.has(key) && !key.startsWith('odata.')));
+}
+
+const SERVICE_FIELDS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp']);
