@@ -59,7 +59,7 @@ describe('npm start', () => {
     const dispatcher = new Agent({ connect: { ca: readFileSync(synced.caFile, 'utf8') } });
     for (const row of rows) {
       expect(row.status).toBe('Synced');
-      const mailbox = (await (await fetch(`${synced.sandbox}/_sandbox/mailboxes/${row.address}`, { dispatcher } as RequestInit)).json()) as { folders: { messages: unknown[] }[] };
+      const mailbox = (await (await fetch(`${synced.sandbox}/_sandbox/mailboxes/${row.address}`, { dispatcher })).json()) as { folders: { messages: unknown[] }[] };
       const inCloud = mailbox.folders.reduce((n, f) => n + f.messages.length, 0);
       expect({ address: row.address, printed: row.synced }).toEqual({ address: row.address, printed: inCloud });
       expect(row.synced).toBe(row.total);

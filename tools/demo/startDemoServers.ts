@@ -29,13 +29,31 @@ export const DEMO_SENDER = `migration@${DEMO_TENANT_DOMAIN}`;
  * privileges and need paths every user can reach.
  */
 export async function startDemoServers(dataDir: string, people: DemoPerson[], messagesPerPerson: number, say: (line: string) => void): Promise<DemoServers> {
+  // Whatever started is stopped again if a later step fails, so a failed start leaves nothing running.
+  const started: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    return await startAll(dataDir, people, messagesPerPerson, say, started, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function startAll(dataDir: string, people: DemoPerson[], messagesPerPerson: number, say: (line: string) => void, started: (() => Promise<void>)[], stopAll: () => Promise<void>): Promise<DemoServers> {
   const azurite = await startAzurite({ location: path.join(dataDir, 'azurite') });
+  started.push(() => azurite.stop());
   say(`Azurite (storage) on ports ${azurite.ports.blob}-${azurite.ports.table}`);
   const dovecot = await startDovecot({ users: people.map((p) => ({ name: p.address, password: 'not-used-the-admin-logs-in' })) });
+  started.push(() => dovecot.stop());
   say(`Legacy mail server (Dovecot IMAP) on 127.0.0.1:${dovecot.port}`);
   const ldap = await startOpenLdap();
+  started.push(() => ldap.stop());
   say(`On-premises directory (OpenLDAP) at ${ldap.url}`);
   const sandbox = await startM365Sandbox({ persistDir: path.join(dataDir, 'm365'), tenant: { domain: DEMO_TENANT_DOMAIN, onPremisesSyncEnabled: true } });
+  started.push(() => sandbox.stop());
   say(`Microsoft 365 (sandbox tenant) at ${sandbox.origin}`);
   const caFile = path.join(dataDir, 'm365-sandbox-ca.pem');
   writeFileSync(caFile, sandbox.caCertificatePem!);
@@ -53,11 +71,5 @@ export async function startDemoServers(dataDir: string, people: DemoPerson[], me
   sandbox.addUser({ userPrincipalName: DEMO_ADMIN, displayName: 'Migration administrator', licensed: true });
   sandbox.addUser({ userPrincipalName: DEMO_SENDER, displayName: 'Staged migration', licensed: true });
   say(`Seeded ${people.length} legacy mailboxes with ${messages} messages`);
-  return {
-    azurite, dovecot, ldap, sandbox, caFile, messages,
-    stop: async () => {
-      await Promise.allSettled([sandbox.stop(), ldap.stop(), dovecot.stop()]);
-      await azurite.stop();
-    },
-  };
+  return { azurite, dovecot, ldap, sandbox, caFile, messages, stop: stopAll };
 }
