@@ -40,6 +40,11 @@ export type UidSelection = { uidFrom: number; uidTo?: number } | { uids: number[
 export interface PageLimits {
   maxBytes: number;
   maxCount: number;
+  /**
+   * Messages larger than this are returned without their content (`oversized`, with the subject
+   * from the envelope): they will be skipped, so they are never read into memory.
+   */
+  skipContentOverBytes?: number;
 }
 
 export interface SourceMessage {
@@ -49,8 +54,10 @@ export interface SourceMessage {
   internalDate: string;
   /** RFC822.SIZE: octets of the message as stored. */
   size: number;
-  /** The exact stored octets. Never passed through an activity boundary. */
+  /** The exact stored octets (empty when `oversized`). Never passed through an activity boundary. */
   source: Buffer | Readable;
+  /** Over the page's `skipContentOverBytes`: the content was not read. */
+  oversized?: { subject: string };
 }
 
 export interface FlagState {

@@ -157,8 +157,8 @@ export class MailboxCopier {
       if (previous && previous.state !== 'pending') continue;
       const entry = this.newEntry(checkpoint, message);
       const item = this.toItem(checkpoint, message, entry.marker);
-      if (message.size > this.limits.largeItemLimitBytes) {
-        skipped.push(this.skip(checkpoint, message, 'TooLarge', `The item is ${message.size} bytes; the large-item limit is ${this.limits.largeItemLimitBytes} bytes.`));
+      if (message.oversized || message.size > this.limits.largeItemLimitBytes) {
+        skipped.push(this.skip(checkpoint, message, 'TooLarge', `The item is ${message.size} bytes; the large-item limit is ${this.limits.largeItemLimitBytes} bytes.`, message.oversized?.subject));
         settled.push({ ...entry, state: 'skipped' });
         continue;
       }
@@ -238,7 +238,8 @@ export class MailboxCopier {
   private async readPage(sourcePath: string, fromUid: number): Promise<LoadedMessage[]> {
     const page: LoadedMessage[] = [];
     const selection = { uidFrom: fromUid };
-    for await (const message of this.source.fetchMessages(sourcePath, selection, { maxBytes: this.limits.pageMaxBytes, maxCount: this.limits.pageMaxCount })) {
+    const limits = { maxBytes: this.limits.pageMaxBytes, maxCount: this.limits.pageMaxCount, skipContentOverBytes: this.limits.largeItemLimitBytes };
+    for await (const message of this.source.fetchMessages(sourcePath, selection, limits)) {
       page.push({ ...message, raw: await toBuffer(message.source) });
     }
     return page.sort((a, b) => a.uid - b.uid);

@@ -3,6 +3,8 @@ import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox, type StoredMessageView } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
+import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { imapServerOf, passwordLogin } from '../../support/copyHarness';
 import type { CopyTarget } from '../../../src/services/copy/copyTarget';
 import { mapFolders } from '../../../src/core/folders/mapFolders';
 import { toTargetPathText } from '../../../src/core/folders/targetFolderPath';
@@ -98,5 +100,19 @@ describe('IMAP to IMAP copy', () => {
     await Promise.all([s.logout(), d.logout()]);
     const sourceFolder = expectedTargetFolder([...new Set(srcAll.map((m) => m.folder))]);
     expect(byContent(dstAll, targetFolderName)).toEqual(byContent(srcAll, sourceFolder));
+  });
+
+  it('never reads the content of a message over the large-item limit', async () => {
+    const reader = new ImapMailSource(imapServerOf(source), passwordLogin('ann', 'src-pw'));
+    await reader.connect();
+    const page = [];
+    for await (const message of reader.fetchMessages('INBOX', { uidFrom: 1 }, { maxBytes: 1e9, maxCount: 1000, skipContentOverBytes: LARGE_ITEM_LIMIT })) page.push(message);
+    await reader.close();
+    const oversized = page.filter((m) => m.oversized);
+    expect(oversized).toHaveLength(1);
+    expect(oversized[0]!.size).toBeGreaterThan(LARGE_ITEM_LIMIT);
+    expect((oversized[0]!.source as Buffer).length).toBe(0);
+    expect(oversized[0]!.oversized!.subject.length).toBeGreaterThan(0);
+    expect(page.filter((m) => !m.oversized).every((m) => (m.source as Buffer).length === m.size)).toBe(true);
   });
 });

@@ -71,7 +71,12 @@ export class ImapMailSource implements MailSource {
     const client = this.requireClient();
     const lock = await this.lock(folderPath);
     try {
-      const page = await this.planFolderPage(client, selection, limits);
+      const sized = await this.planFolderPage(client, selection, limits);
+      if (sized.length === 0) return;
+      const limit = limits.skipContentOverBytes ?? Number.POSITIVE_INFINITY;
+      const oversized = sized.filter((m) => m.size > limit).map((m) => m.uid);
+      if (oversized.length > 0) yield* this.fetchOversized(client, oversized);
+      const page = sized.filter((m) => m.size <= limit).map((m) => m.uid);
       if (page.length === 0) return;
       const planned = new Set(page);
       const query = { uid: true, flags: true, internalDate: true, size: true, source: true };
@@ -129,8 +134,24 @@ export class ImapMailSource implements MailSource {
     }
   }
 
+  /** Messages too large to copy: their envelope, flags and size only, never their content. */
+  private async *fetchOversized(client: ImapFlow, uids: number[]): AsyncIterable<SourceMessage> {
+    const wanted = new Set(uids);
+    for await (const message of client.fetch(uids.join(','), { uid: true, flags: true, internalDate: true, size: true, envelope: true }, { uid: true })) {
+      if (!wanted.has(message.uid)) continue;
+      yield {
+        uid: message.uid,
+        flags: toMessageFlags(message.flags),
+        internalDate: new Date(message.internalDate ?? 0).toISOString(),
+        size: message.size ?? 0,
+        source: Buffer.alloc(0),
+        oversized: { subject: message.envelope?.subject ?? '' },
+      };
+    }
+  }
+
   /** Sizes first (RFC822.SIZE only), so a page is planned before any message body is read. */
-  private async planFolderPage(client: ImapFlow, selection: UidSelection, limits: PageLimits): Promise<number[]> {
+  private async planFolderPage(client: ImapFlow, selection: UidSelection, limits: PageLimits): Promise<SizedUid[]> {
     const range = toUidRange(selection);
     if (range === null || client.mailbox === false || client.mailbox.exists === 0) return [];
     const found = await client.search({ uid: range }, { uid: true });
@@ -141,7 +162,10 @@ export class ImapMailSource implements MailSource {
     for await (const message of client.fetch(candidates.join(','), { uid: true, size: true }, { uid: true })) {
       sized.push({ uid: message.uid, size: message.size ?? 0 });
     }
-    return planPage(sized, limits);
+    // Oversized messages are not read, so they take no room in the page's byte budget.
+    const limit = limits.skipContentOverBytes ?? Number.POSITIVE_INFINITY;
+    const uidsInPage = new Set(planPage(sized.map((m) => (m.size > limit ? { ...m, size: 0 } : m)), limits));
+    return sized.filter((m) => uidsInPage.has(m.uid)).sort((a, b) => a.uid - b.uid);
   }
 
   private async lock(folderPath: string): Promise<{ release(): void }> {
