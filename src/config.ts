@@ -103,7 +103,7 @@ export function readConfig(): AppConfig {
       largeItemLimitMb: numberSetting('MIGRATION_LARGE_ITEM_LIMIT_MB', 150),
       badItemLimit: numberSetting('MIGRATION_BAD_ITEM_LIMIT', 50),
       pageMaxCount: numberSetting('MIGRATION_PAGE_MAX_COUNT', 200),
-      pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 25),
+      pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 8),
     },
     retentionDays: numberSetting('MIGRATION_RETENTION_DAYS', 30),
     stallMinutes: numberSetting('MIGRATION_STALL_MINUTES', 60),

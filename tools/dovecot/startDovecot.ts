@@ -8,6 +8,7 @@ import { join } from 'node:path';
 
 import { createSelfSignedCert } from './createSelfSignedCert';
 import { findFreePort } from '../net/findFreePort';
+import { PortTakenError, retryWhenPortTaken } from '../net/retryWhenPortTaken';
 import { renderDovecotConfig, renderOAuth2Settings } from './renderDovecotConfig';
 import { type DovecotUser, writePasswdFile } from './writePasswdFile';
 
@@ -70,19 +71,9 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Runnin
   if (!existsSync(DOVECOT_BINARY)) {
     throw new Error('Dovecot is not installed: apt-get install -y dovecot-core dovecot-imapd');
   }
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    try {
-      return await startOnce(options);
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof PortTakenError)) break;
-    }
-  }
-  throw lastError;
+  return retryWhenPortTaken(() => startOnce(options));
 }
 
-class PortTakenError extends Error {}
 
 /**
  * Processes still running, killed if the test process exits without calling stop(). Kept on

@@ -8,6 +8,7 @@ import { Attribute, Client, NoSuchObjectError } from 'ldapts';
 
 import { createSelfSignedCert } from '../dovecot/createSelfSignedCert';
 import { findFreePort } from '../net/findFreePort';
+import { PortTakenError, retryWhenPortTaken } from '../net/retryWhenPortTaken';
 import { ACTIVE_DIRECTORY_EXCHANGE_SCHEMA } from './activeDirectoryExchangeSchema';
 import { renderSlapdConfig } from './renderSlapdConfig';
 import { SLAPD_BINARY, spawnSlapd } from './spawnSlapd';
@@ -52,7 +53,6 @@ const ROOT_DN = `CN=Directory Manager,${BASE_DN}`;
 const BINARY_ATTRIBUTES = ['msExchMailboxGuid', 'msExchMailboxSecurityDescriptor'];
 const START_TIMEOUT_MS = 10_000;
 
-class PortTakenError extends Error {}
 
 /**
  * Starts a private OpenLDAP (Debian `slapd`) on 127.0.0.1 and a free port, with its slapd.conf,
@@ -65,16 +65,7 @@ export async function startOpenLdap(options: StartOpenLdapOptions = {}): Promise
   if (!existsSync(SLAPD_BINARY)) {
     throw new Error('OpenLDAP is not installed: apt-get install -y --no-install-recommends slapd ldap-utils');
   }
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    try {
-      return await startOnce(options);
-    } catch (error) {
-      lastError = error;
-      if (!(error instanceof PortTakenError)) break;
-    }
-  }
-  throw lastError;
+  return retryWhenPortTaken(() => startOnce(options));
 }
 
 async function startOnce(options: StartOpenLdapOptions): Promise<RunningOpenLdap> {

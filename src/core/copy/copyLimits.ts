@@ -15,7 +15,7 @@ export const DEFAULT_COPY_LIMITS: CopyLimits = {
   largeItemLimitBytes: 150 * 1024 * 1024,
   badItemLimit: 50,
   pageMaxCount: 200,
-  pageMaxBytes: 25 * 1024 * 1024,
+  pageMaxBytes: 8 * 1024 * 1024,
 };
 
 export type SkipReason = 'TooLarge' | 'Unparseable' | 'RejectedByTarget';

@@ -280,8 +280,16 @@ function relevantFlags(flags: string[]): string[] {
   return flags.filter((f) => ['\\Seen', '\\Flagged', '\\Answered'].includes(f)).sort();
 }
 
+/**
+ * A folder's first checkpoint. Its flag watermark is the folder's HIGHESTMODSEQ before any message
+ * is read: every copy carries the flags it had when read, and any change after the watermark has
+ * a higher MODSEQ (RFC 7162), so the first flag sync asks only for those instead of every message.
+ */
 function newCheckpoint(folder: SourceFolder, targetPath: string): FolderCheckpoint {
-  return { sourcePath: folder.path, uidValidity: folder.uidValidity, lastCopiedUid: 0, targetPath, copiedCount: 0, skippedCount: 0, bytesCopied: 0 };
+  return {
+    sourcePath: folder.path, uidValidity: folder.uidValidity, lastCopiedUid: 0, targetPath, copiedCount: 0, skippedCount: 0, bytesCopied: 0,
+    ...(folder.highestModseq ? { flagsModseq: folder.highestModseq } : {}),
+  };
 }
 
 const NOTHING = { copied: 0, matched: 0, bytes: 0 };

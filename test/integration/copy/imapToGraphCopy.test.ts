@@ -30,6 +30,8 @@ afterAll(async () => {
   await Promise.all([source?.stop(), sandbox?.stop()]);
 });
 
+let lastSession: ReturnType<typeof createGraphSession> | undefined;
+
 async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAfterCreates?: boolean } = {}) {
   const imap = new ImapMailSource(imapServerOf(source), passwordLogin('ann', 'src-pw'));
   await imap.connect();
@@ -37,6 +39,7 @@ async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAf
     tenantId: sandbox.tenantId, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
     baseUrl: `${sandbox.origin}/`, authorityHost: sandbox.authorityHost, caCertificatePem: sandbox.caCertificatePem!,
   });
+  lastSession = graph;
   const target = new GraphCopyTarget(graph, options.upn ?? UPN);
   if (options.crashAfterCreates) {
     // The process dies after Graph created the messages but before the item map heard of it.
@@ -47,6 +50,15 @@ async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAf
     };
   }
   return new MailboxCopier({ batchId: 'graph1', mailboxKey: options.mailboxKey ?? 'ann' }, imap, target, copierStores(), { ...DEFAULT_COPY_LIMITS, largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 15 });
+}
+
+function normalise(text: string): string {
+  return text.replace(/\r\n/g, '\n').trim();
+}
+
+function addresses(value: unknown): string[] {
+  const list = (value === undefined ? [] : Array.isArray(value) ? value : [value]) as { value: { address?: string }[] }[];
+  return list.flatMap((o) => o.value.map((a) => a.address ?? '')).sort();
 }
 
 describe('IMAP to Microsoft 365 (Graph) copy', () => {
@@ -79,11 +91,26 @@ describe('IMAP to Microsoft 365 (Graph) copy', () => {
       expect(copy.flagStatus).toBe(message.flags!.has('\\Flagged') ? 'flagged' : 'notFlagged');
       if (parsed.date) expect(new Date(copy.sentDateTime).getTime()).toBe(parsed.date.getTime());
       expect(copy.attachments.map((a) => a.size).sort()).toEqual(parsed.attachments.map((a) => a.content.length).sort());
+      // The body and the addresses, read back from the target as MIME.
+      const exported = await simpleParser(sandbox.exportMessageMime(UPN, copy.id));
+      if (parsed.html) expect(normalise(exported.html || '')).toBe(normalise(parsed.html));
+      else expect(normalise(exported.text ?? '')).toBe(normalise(parsed.text ?? ''));
+      expect(exported.from?.value[0]?.address).toBe(parsed.from?.value[0]?.address);
+      expect(addresses(exported.to)).toEqual(addresses(parsed.to));
       checked.add(copy.id);
     }
     lock.release();
     await src2.logout();
     expect(checked.size).toBeGreaterThan(5);
+  });
+
+  it('sends no request to Microsoft 365 on a second pass over an unchanged mailbox', async () => {
+    const again = await graphCopier();
+    const { folders, results } = await copyWholeMailbox(again);
+    for (const folder of folders) await again.syncFlags(folder.sourcePath);
+    await again.close();
+    expect(results.every((r) => r.copied === 0 && r.matched === 0)).toBe(true);
+    expect(lastSession!.counter.requests).toBe(0);
   });
 
   it('finds the copies made before a crash by their marker and creates none twice', async () => {

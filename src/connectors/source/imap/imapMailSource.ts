@@ -2,6 +2,7 @@ import { ImapFlow } from 'imapflow';
 
 import { MigrationError } from '../../../core/errors/migrationError';
 import { type FlagState, type FolderStatus, MailErrorCode, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../mailTypes';
+import { closeImapClient } from './closeImapClient';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { listSourceFolders } from './listSourceFolders';
 import { planPage, type SizedUid } from './planPage';
@@ -126,12 +127,7 @@ export class ImapMailSource implements MailSource {
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (!client) return;
-    try {
-      await client.logout();
-    } catch {
-      client.close();
-    }
+    await closeImapClient(client);
   }
 
   /** Messages too large to copy: their envelope, flags and size only, never their content. */

@@ -3,6 +3,7 @@ import { ImapFlow, type ListResponse } from 'imapflow';
 import { MigrationError } from '../../../core/errors/migrationError';
 import { type TargetFolderPath, WELL_KNOWN_DISPLAY_NAMES, type WellKnownFolder } from '../../../core/folders/targetFolderPath';
 import { type AppendOptions, type AppendResult, MailErrorCode, type MailTarget } from '../../mailTypes';
+import { closeImapClient } from '../../source/imap/closeImapClient';
 import type { ImapLogin, ImapServer } from '../../source/imap/imapConnection';
 import { toImapFlowOptions, toLoginName } from '../../source/imap/toImapFlowOptions';
 import { type ErrorContext, toMailError } from '../../source/imap/toMailError';
@@ -109,12 +110,7 @@ export class ImapMailTarget implements MailTarget {
     const client = this.client;
     this.client = undefined;
     this.folders = undefined;
-    if (!client) return;
-    try {
-      await client.logout();
-    } catch {
-      client.close();
-    }
+    await closeImapClient(client);
   }
 
   private findWellKnown(folders: KnownFolders, wellKnown: WellKnownFolder): string | null {
