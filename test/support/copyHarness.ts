@@ -47,18 +47,32 @@ export async function imapToImapCopier(options: {
   return new MailboxCopier({ batchId: options.batchId, mailboxKey: options.mailboxKey }, source, target, copierStores(), { ...DEFAULT_COPY_LIMITS, ...options.limits });
 }
 
-/** Runs pages until every folder is done; returns the page results. */
-export async function copyWholeMailbox(copier: MailboxCopier) {
+/**
+ * Runs pages until every folder is done; returns the page results. `attempts` > 1 retries a
+ * failed page as the orchestration's activity retry does (the item map makes that safe).
+ */
+export async function copyWholeMailbox(copier: MailboxCopier, attempts = 1) {
   const { folders } = await copier.prepareFolders();
   const results = [];
   for (const folder of folders) {
     for (;;) {
-      const page = await copier.copyPage(folder.sourcePath);
+      const page = await withAttempts(attempts, () => copier.copyPage(folder.sourcePath));
       results.push(page);
       if (page.done) break;
     }
   }
   return { folders, results };
+}
+
+async function withAttempts<T>(attempts: number, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
 }
 
 export interface StoredMessageView { folder: string; uid: number; flags: string[]; internalDate: string; sha: string; size: number }

@@ -100,7 +100,14 @@ export class GraphCopyTarget implements CopyTarget {
     }
     if (answer.status >= 400) return { ok: false, reason: 'RejectedByTarget', detail: describeGraphError(answer), subject: plan.subject };
     const id = (answer.body as { id: string }).id;
-    for (const attachment of plan.largeAttachments) await uploadLargeAttachment(this.graph, this.userPath, id, attachment);
+    try {
+      for (const attachment of plan.largeAttachments) await uploadLargeAttachment(this.graph, this.userPath, id, attachment);
+    } catch (error) {
+      // A copy without all its attachments must not stay: its marker would make the retried page
+      // take it for a finished copy. Remove it, so the retry creates the message whole.
+      await this.client.api(`${this.userPath}/messages/${id}`).delete().catch(() => undefined);
+      throw error;
+    }
     return { ok: true, targetId: id };
   }
 }
