@@ -58,7 +58,9 @@ async function runWorker(storage: string, input: WorkerInput): Promise<WorkerOut
     MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'), COPY_WORKER_INPUT: JSON.stringify(input),
   };
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'copyEngineWorker.js')], { env, maxBuffer: 1 << 20 });
+    // A heap limit makes the collector keep up, so RSS shows what the copy needs rather than
+    // garbage V8 had no reason to collect yet; the copy must finish within it.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=256', path.join(__dirname, 'copyEngineWorker.js')], { env, maxBuffer: 1 << 20 });
     return JSON.parse(stdout.trim().split('\n').pop()!) as WorkerOutput;
   } catch (error) {
     throw new Error(`The copy worker failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);

@@ -61,11 +61,10 @@ function countRequests(context: Context): Counted {
   if (!url.endsWith('/$batch')) return { requests: 1, messageCreates: isMessageCreate(method, url) ? 1 : 0, concurrent: 1 };
   const body = context.options?.body;
   if (typeof body !== 'string') return { requests: 1, messageCreates: 0, concurrent: 1 };
-  try {
-    const requests = (JSON.parse(body) as { requests?: { method?: string; url: string }[] }).requests ?? [];
-    const count = requests.length || 1;
-    return { requests: count, messageCreates: requests.filter((r) => isMessageCreate(r.method, r.url)).length, concurrent: Math.min(count, MAX_CONCURRENT_IN_BATCH) };
-  } catch {
-    return { requests: 1, messageCreates: 0, concurrent: 1 };
-  }
+  // A batch body can be megabytes of message content: scan it for the requests' method and url
+  // (JSON.stringify writes them without spaces, in the order sendBatch builds them) instead of
+  // parsing a second copy of it.
+  const requests = [...body.matchAll(/"method":"([A-Z]+)","url":"([^"]*)"/g)];
+  const count = requests.length || 1;
+  return { requests: count, messageCreates: requests.filter((r) => isMessageCreate(r[1], r[2] ?? '')).length, concurrent: Math.min(count, MAX_CONCURRENT_IN_BATCH) };
 }
