@@ -1,4 +1,4 @@
-import { type LabMailbox, type MigrationLab, startMigrationLab, waitFor } from '../support/migrationLab';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
 
 /** Issue 6's lifecycle API: start, stop, resume, retry, complete and remove, with 409 for what a status does not allow. */
 const MAILBOXES: LabMailbox[] = Array.from({ length: 5 }, (_, i) => ({ address: `life${i}@contoso.com`, messages: 6 }));
@@ -15,11 +15,7 @@ async function act(action: string): Promise<{ status: number; body: { status?: s
 
 beforeAll(async () => {
   lab = await startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60, extraSettings: { MIGRATION_PAGE_MAX_COUNT: '2' } });
-  const endpoint = await lab.api('/api/endpoints', {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ex', host: '127.0.0.1', port: lab.dovecot.port, security: 'none', adminUserName: lab.dovecot.masterUser.name, password: lab.dovecot.masterUser.password, maxConcurrentMigrations: 2 }),
-  });
-  expect(endpoint.status).toBe(201);
+  await createLabEndpoint(lab, 'ex', 2);
   const created = await lab.api('/api/batches?name=life&endpoint=ex&autoStart=false', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n') });
   expect(created.status).toBe(201);
 }, 120_000);

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, type TestBrowser } from '../support/browser';
-import { type LabMailbox, type MigrationLab, startMigrationLab } from '../support/migrationLab';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab } from '../support/migrationLab';
 
 /**
  * Issue 7's dashboard in headless Chromium against the real app under the devhost: an administrator
@@ -34,16 +34,7 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [lab, browser] = await Promise.all([startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60 }), openBrowser()]);
   page = browser.page;
-  const endpoint = await lab.api('/api/endpoints', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'ex2007', host: '127.0.0.1', port: lab.dovecot.port, security: 'none',
-      adminUserName: lab.dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: lab.dovecot.masterUser.password,
-      maxConcurrentMigrations: 4,
-    }),
-  });
-  expect(endpoint.status).toBe(201);
+  await createLabEndpoint(lab, 'ex2007', 4);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { ImapFlow } from 'imapflow';
-import { ADMIN_MAILBOX, type LabMailbox, type MigrationLab, startMigrationLab, waitFor } from '../support/migrationLab';
+import { ADMIN_MAILBOX, type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
 
 /**
  * Issue 6's whole staged migration under the devhost: a CSV of 30 mailboxes dropped into the
@@ -43,16 +43,7 @@ function emailsTo(address: string) {
 
 beforeAll(async () => {
   lab = await startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 0.1 });
-  const endpoint = await lab.api('/api/endpoints', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      name: 'ex2007', host: '127.0.0.1', port: lab.dovecot.port, security: 'none',
-      adminUserName: lab.dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: lab.dovecot.masterUser.password,
-      maxConcurrentMigrations: 4,
-    }),
-  });
-  expect(endpoint.status).toBe(201);
+  await createLabEndpoint(lab, 'ex2007', 4);
   const csv = ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\r\n');
   const intake = BlobServiceClient.fromConnectionString(lab.settings.AzureWebJobsStorage!).getContainerClient(lab.settings.MIGRATION_INTAKE_CONTAINER!);
   await intake.createIfNotExists();

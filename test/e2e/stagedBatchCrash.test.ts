@@ -1,4 +1,4 @@
-import { type LabMailbox, type MigrationLab, startMigrationLab, waitFor } from '../support/migrationLab';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
 
 /** Issue 6: killing the host (kill -9) during the initial sync loses and duplicates nothing. */
 const MAILBOXES: LabMailbox[] = Array.from({ length: 6 }, (_, i) => ({ address: `crash${i}@contoso.com`, messages: 9 }));
@@ -14,11 +14,7 @@ beforeAll(async () => {
   lab = await startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60, extraSettings: { MIGRATION_PAGE_MAX_COUNT: '3' } });
   // Slow Microsoft 365 down so the kill lands in the middle of the copy.
   lab.sandbox.setLatency(150);
-  const endpoint = await lab.api('/api/endpoints', {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'ex2007', host: '127.0.0.1', port: lab.dovecot.port, security: 'none', adminUserName: lab.dovecot.masterUser.name, password: lab.dovecot.masterUser.password, maxConcurrentMigrations: 3 }),
-  });
-  expect(endpoint.status).toBe(201);
+  await createLabEndpoint(lab, 'ex2007', 3);
 }, 120_000);
 
 afterAll(async () => {

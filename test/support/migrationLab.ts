@@ -110,6 +110,23 @@ async function seed(dovecot: RunningDovecot, mailboxes: LabMailbox[]): Promise<v
   }
 }
 
+/**
+ * Creates the legacy server's migration endpoint through the API, with the Dovecot master user as
+ * the admin account (`{user}*{admin}`, as an Exchange admin acts for every mailbox).
+ */
+export async function createLabEndpoint(lab: MigrationLab, name: string, maxConcurrentMigrations: number): Promise<void> {
+  const response = await lab.api('/api/endpoints', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name, host: '127.0.0.1', port: lab.dovecot.port, security: 'none',
+      adminUserName: lab.dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: lab.dovecot.masterUser.password,
+      maxConcurrentMigrations,
+    }),
+  });
+  if (response.status !== 201) throw new Error(`Creating the endpoint failed: ${response.status} ${await response.text()}`);
+}
+
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` saying what it waited for. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
