@@ -18,6 +18,8 @@ export interface MigrationMailbox {
   targetUserId?: string;
   /** Where on-premises mail is forwarded (the on-premises targetAddress). */
   cloudAddress?: string;
+  /** Folders whose names the target could not take as they were (JSON list of FolderRemap), for the errors report. */
+  folderRemapsJson?: string;
   csvLine: number;
   status: MailboxStatus;
   statusDetail?: string;

@@ -25,7 +25,20 @@ export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: Skippe
     .filter((m) => m.status === 'Failed' || m.error)
     .map((m) => [m.emailAddress, 'Mailbox', '', '', '', m.statusDetail ?? 'Failed', m.error ?? '']);
   const itemErrors = skipped.map((s) => [s.emailAddress, 'Item', s.sourcePath, s.subject, String(s.size), s.reason, s.detail]);
-  return writeCsv([header, ...mailboxErrors, ...itemErrors]);
+  const renamedFolders = mailboxes.flatMap((m) => folderRemapsOf(m).map((r) => [
+    m.emailAddress, 'Folder', r.sourcePath, '', '', r.reason === 'virtualFolder' ? 'NotCopied' : 'FolderRenamed',
+    r.reason === 'virtualFolder' ? 'A virtual folder (\\All or \\Flagged): its messages are copied from their own folders.' : `Copied as "${r.targetPath}" (${r.reason}).`,
+  ]));
+  return writeCsv([header, ...mailboxErrors, ...renamedFolders, ...itemErrors]);
+}
+
+function folderRemapsOf(mailbox: MigrationMailbox): { sourcePath: string; targetPath: string; reason: string }[] {
+  if (!mailbox.folderRemapsJson) return [];
+  try {
+    return JSON.parse(mailbox.folderRemapsJson) as { sourcePath: string; targetPath: string; reason: string }[];
+  } catch {
+    return [];
+  }
 }
 
 /** Mailboxes counted as migrated and failed, for the status email. */

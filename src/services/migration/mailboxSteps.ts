@@ -69,9 +69,12 @@ export class MailboxSteps {
 
   async prepareFolders(ref: MailboxRef, now: string): Promise<FolderPlan[]> {
     return this.withCopier(ref, async (copier) => {
-      const { folders } = await copier.prepareFolders();
+      const { folders, remaps } = await copier.prepareFolders();
       const total = folders.reduce((n, f) => n + f.messages, 0);
-      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withSourceTotals(withStatus(m, 'Syncing', now), total, now));
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
+        ...withSourceTotals(withStatus(m, 'Syncing', now), total, now),
+        folderRemapsJson: remaps.length > 0 ? JSON.stringify(remaps) : undefined,
+      }));
       return folders;
     });
   }

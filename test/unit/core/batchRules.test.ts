@@ -41,6 +41,16 @@ describe('reports', () => {
     expect(csv).toContain('bob@x.com,Item,INBOX,Huge,200000000,TooLarge,over the limit');
   });
 
+  it('lists the folders that were renamed for the target, and the virtual ones not copied', () => {
+    const renamed = { ...mailboxes[1]!, status: 'Synced' as const, error: undefined, statusDetail: undefined, folderRemapsJson: JSON.stringify([
+      { sourcePath: 'Notes/Q1: plan', targetPath: 'Notes/Q1_ plan', reason: 'invalidCharacter' },
+      { sourcePath: 'All Mail', targetPath: '', reason: 'virtualFolder' },
+    ]) };
+    const csv = toErrorsReportCsv([renamed], []);
+    expect(csv).toContain('ann@x.com,Folder,Notes/Q1: plan,,,FolderRenamed,"Copied as ""Notes/Q1_ plan"" (invalidCharacter)."');
+    expect(csv).toContain('ann@x.com,Folder,All Mail,,,NotCopied,');
+  });
+
   it('writes the status email with the counts and both links', () => {
     const batch: MigrationBatch = { id: 'w', name: 'Wave <1>', endpoint: 'e', kind: 'staged', status: 'Syncing', mailboxCount: 2, counts: emptyStatusCounts(), notificationEmails: [], incrementalSyncIntervalHours: 24, autoStart: true, source: 'http', createdAt: 't' };
     const email = toStatusEmail(batch, 'initialSync', summarise(mailboxes), { statistics: 'https://s/a?x=1&y=2', errors: 'https://s/b' });
