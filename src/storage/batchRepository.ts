@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { MigrationBatch } from '../core/batch/migrationBatch';
-import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { withConcurrencyCheck } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
 
 const PARTITION = 'batch';
@@ -43,13 +44,8 @@ export class BatchRepository {
 
   async get(id: string): Promise<StoredBatch | undefined> {
     const table = await this.table();
-    try {
-      const entity = await table.getEntity<BatchEntity>(PARTITION, id);
-      return { batch: toBatch(entity.rowKey ?? id, entity), etag: entity.etag };
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessNotFound(() => table.getEntity<BatchEntity>(PARTITION, id));
+    return entity && { batch: toBatch(entity.rowKey ?? id, entity), etag: entity.etag };
   }
 
   async list(): Promise<MigrationBatch[]> {
@@ -67,11 +63,7 @@ export class BatchRepository {
 
   async delete(id: string): Promise<void> {
     const table = await this.table();
-    try {
-      await table.deleteEntity(PARTITION, id);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await unlessNotFound(() => table.deleteEntity(PARTITION, id));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import { statusCodeOf } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 
 export interface IntakeBlob {
   bytes: Buffer;
@@ -20,14 +20,11 @@ export class CsvBlobStore {
   /** The dropped file, or undefined if it is gone (already taken in by an earlier run). */
   async readIntake(blobName: string): Promise<IntakeBlob | undefined> {
     const blob = (await this.intake()).getBlobClient(blobName);
-    try {
+    return unlessNotFound(async () => {
       const bytes = await blob.downloadToBuffer();
       const properties = await blob.getProperties();
       return { bytes, etag: properties.etag ?? '', metadata: properties.metadata ?? {} };
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    });
   }
 
   /** Keeps the password-free copy of a taken-in CSV under the batch's folder. */

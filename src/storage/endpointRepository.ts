@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { MigrationEndpoint } from '../core/endpoint/migrationEndpoint';
-import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { withConcurrencyCheck } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
 
 const PARTITION = 'endpoint';
@@ -21,21 +22,13 @@ export class EndpointRepository {
 
   async get(name: string): Promise<MigrationEndpoint | undefined> {
     const table = await this.table();
-    try {
-      return toEndpoint(await table.getEntity<EndpointEntity>(PARTITION, name.toLowerCase()));
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessNotFound(() => table.getEntity<EndpointEntity>(PARTITION, name.toLowerCase()));
+    return entity && toEndpoint(entity);
   }
 
   async delete(name: string): Promise<void> {
     const table = await this.table();
-    try {
-      await table.deleteEntity(PARTITION, name.toLowerCase());
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await unlessNotFound(() => table.deleteEntity(PARTITION, name.toLowerCase()));
   }
 
   async list(): Promise<MigrationEndpoint[]> {

@@ -1,7 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { FolderCheckpoint } from '../core/copy/folderCheckpoint';
 import { folderKey } from '../core/copy/itemKeys';
-import { statusCodeOf } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 import { ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 
@@ -17,12 +17,8 @@ export class FolderStateRepository {
 
   async get(batchId: string, mailboxKey: string, sourcePath: string): Promise<FolderCheckpoint | undefined> {
     const table = await this.table();
-    try {
-      return toCheckpoint(await table.getEntity<FolderStateEntity>(mailboxScope(batchId, mailboxKey), folderKey(sourcePath)));
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessNotFound(() => table.getEntity<FolderStateEntity>(mailboxScope(batchId, mailboxKey), folderKey(sourcePath)));
+    return entity && toCheckpoint(entity);
   }
 
   async list(batchId: string, mailboxKey: string): Promise<FolderCheckpoint[]> {

@@ -1,6 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { MigrationMailbox } from '../core/mailbox/migrationMailbox';
-import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { withConcurrencyCheck } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 import { ownFields } from './entityFields';
 import { submitInTransactions } from './tableTransactions';
 
@@ -32,13 +33,8 @@ export class MailboxRepository {
 
   async get(batchId: string, mailboxKey: string): Promise<StoredMailbox | undefined> {
     const table = await this.table();
-    try {
-      const entity = await table.getEntity<MailboxEntity>(batchId, mailboxKey);
-      return { mailbox: toMailbox(entity), etag: entity.etag };
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessNotFound(() => table.getEntity<MailboxEntity>(batchId, mailboxKey));
+    return entity && { mailbox: toMailbox(entity), etag: entity.etag };
   }
 
   /** One page of a batch's mailboxes, in key order. */

@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import { statusCodeOf } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 import type { PasswordCipher } from './passwordCipher';
 import { listAll, submitInTransactions } from './tableTransactions';
 
@@ -23,22 +23,13 @@ export class MailboxSecretRepository {
   /** The password, or undefined when none is kept (never given, or already used and erased). */
   async read(batchId: string, mailboxKey: string): Promise<string | undefined> {
     const table = await this.table();
-    try {
-      const entity = await table.getEntity<{ sealed: string }>(batchId, mailboxKey);
-      return this.cipher.decrypt(entity.sealed, `${batchId}/${mailboxKey}`);
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessNotFound(() => table.getEntity<{ sealed: string }>(batchId, mailboxKey));
+    return entity && this.cipher.decrypt(entity.sealed, `${batchId}/${mailboxKey}`);
   }
 
   async erase(batchId: string, mailboxKey: string): Promise<void> {
     const table = await this.table();
-    try {
-      await table.deleteEntity(batchId, mailboxKey);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await unlessNotFound(() => table.deleteEntity(batchId, mailboxKey));
   }
 
   async eraseBatch(batchId: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
-import { statusCodeOf } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 
 export type ReportKind = 'statistics' | 'errors';
 
@@ -22,12 +22,8 @@ export class ReportStore {
   }
 
   async read(batchId: string, kind: ReportKind): Promise<Buffer | undefined> {
-    try {
-      return await (await this.container()).getBlobClient(`${batchId}/${FILE_NAMES[kind]}`).downloadToBuffer();
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const blob = (await this.container()).getBlobClient(`${batchId}/${FILE_NAMES[kind]}`);
+    return unlessNotFound(() => blob.downloadToBuffer());
   }
 
   async link(batchId: string, kind: ReportKind, now: Date): Promise<string> {

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import { statusCodeOf } from './concurrencyError';
+import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
 
 /** Seconds per throughput sample: fine enough to chart a short demo, coarse enough for a long batch. */
@@ -22,12 +22,7 @@ export class ThroughputRepository {
     const table = await this.table();
     const bucket = Math.floor(Date.parse(now) / 1000 / THROUGHPUT_BUCKET_SECONDS) * THROUGHPUT_BUCKET_SECONDS;
     const rowKey = `${String(bucket).padStart(12, '0')}|${mailboxKey}`;
-    let previous: SampleEntity | undefined;
-    try {
-      previous = await table.getEntity<SampleEntity>(batchId, rowKey);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    const previous = await unlessNotFound(() => table.getEntity<SampleEntity>(batchId, rowKey));
     await table.upsertEntity({
       partitionKey: batchId, rowKey, at: new Date(bucket * 1000).toISOString(),
       items: (previous?.items ?? 0) + items, bytes: (previous?.bytes ?? 0) + bytes,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createSelfSignedCert } from './createSelfSignedCert';
 import { findFreePort } from '../net/findFreePort';
 import { PortTakenError, retryWhenPortTaken } from '../net/retryWhenPortTaken';
+import { waitUntilServing } from '../net/waitUntilServing';
 import { renderDovecotConfig, renderOAuth2Settings } from './renderDovecotConfig';
 import { type DovecotUser, writePasswdFile } from './writePasswdFile';
 
@@ -217,15 +218,7 @@ function privilegeSettings(): Privileges {
 
 /** Resolves once the server sends its `* OK` greeting (RFC 3501 section 7.1.1). */
 async function waitForGreeting(port: number, exited: Promise<void>): Promise<void> {
-  let processGone = false;
-  void exited.then(() => (processGone = true));
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (!processGone) {
-    if (Date.now() > deadline) throw new Error(`no greeting on port ${port} within ${START_TIMEOUT_MS} ms`);
-    if (await readsGreeting(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-  throw new Error('the dovecot process exited');
+  await waitUntilServing(() => readsGreeting(port), exited, START_TIMEOUT_MS, `greeting on port ${port}`);
 }
 
 function readsGreeting(port: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { waitUntilServing } from '../net/waitUntilServing';
 
 /**
  * Resolves once something accepts TCP connections on 127.0.0.1:`port`; rejects if `exited`
@@ -6,15 +7,7 @@ import { connect } from 'node:net';
  * listeners only after the database is ready, so an accepted connection means it serves.
  */
 export async function waitForListener(port: number, exited: Promise<void>, timeoutMs: number): Promise<void> {
-  let processGone = false;
-  void exited.then(() => (processGone = true));
-  const deadline = Date.now() + timeoutMs;
-  while (!processGone) {
-    if (Date.now() > deadline) throw new Error(`nothing listening on port ${port} within ${timeoutMs} ms`);
-    if (await accepts(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error('the server process exited');
+  await waitUntilServing(() => accepts(port), exited, timeoutMs, `listener on port ${port}`);
 }
 
 function accepts(port: number): Promise<boolean> {

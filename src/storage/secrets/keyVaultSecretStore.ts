@@ -1,6 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { statusCodeOf } from '../concurrencyError';
+import { unlessNotFound } from '../unlessNotFound';
 import type { SecretStore } from './secretStore';
 
 /**
@@ -20,19 +20,10 @@ export class KeyVaultSecretStore implements SecretStore {
   }
 
   async get(name: string): Promise<string | undefined> {
-    try {
-      return (await this.client.getSecret(name)).value;
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    return (await unlessNotFound(() => this.client.getSecret(name)))?.value;
   }
 
   async delete(name: string): Promise<void> {
-    try {
-      await (await this.client.beginDeleteSecret(name)).pollUntilDone();
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await unlessNotFound(async () => (await this.client.beginDeleteSecret(name)).pollUntilDone());
   }
 }

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { statusCodeOf } from '../concurrencyError';
+import { unlessNotFound } from '../unlessNotFound';
 import type { PasswordCipher } from '../passwordCipher';
 import type { SecretStore } from './secretStore';
 
@@ -16,21 +16,12 @@ export class LocalSecretStore implements SecretStore {
 
   async get(name: string): Promise<string | undefined> {
     const table = await this.table();
-    try {
-      const entity = await table.getEntity<{ sealed: string }>(PARTITION, name);
-      return this.cipher.decrypt(entity.sealed, name);
-    } catch (error) {
-      if (statusCodeOf(error) === 404) return undefined;
-      throw error;
-    }
+    const entity = await unlessNotFound(() => table.getEntity<{ sealed: string }>(PARTITION, name));
+    return entity && this.cipher.decrypt(entity.sealed, name);
   }
 
   async delete(name: string): Promise<void> {
     const table = await this.table();
-    try {
-      await table.deleteEntity(PARTITION, name);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) throw error;
-    }
+    await unlessNotFound(() => table.deleteEntity(PARTITION, name));
   }
 }
