@@ -52,7 +52,7 @@ function print(name: string, m: WorkerOutput): void {
   console.log(`${name}: ${m.messages} messages in ${m.seconds.toFixed(1)} s = ${(m.messages / m.seconds).toFixed(0)} messages/s, ${(m.bytes / 1e6 / m.seconds).toFixed(1)} MB/s, peak memory ${m.peakRssMb.toFixed(0)} MB RSS of the copying process (heap and buffers in use at most ${m.peakHeapMb.toFixed(0)} MB)`);
 }
 
-async function runWorker(storage: string, input: WorkerInput): Promise<WorkerOutput> {
+export async function runWorker(storage: string, input: WorkerInput): Promise<WorkerOutput> {
   const env = {
     ...process.env, AzureWebJobsStorage: storage, MIGRATION_STORAGE_PREFIX: `b${randomBytes(3).toString('hex')}`,
     MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'), COPY_WORKER_INPUT: JSON.stringify(input),
@@ -78,12 +78,13 @@ async function seed(source: RunningDovecot): Promise<{ bytes: number; seconds: n
   return { bytes: results.reduce((a, b) => a + b, 0), seconds: (Date.now() - started) / 1000 };
 }
 
-interface SandboxProcess { connection: GraphConnection; stop(): void }
+export interface SandboxProcess { connection: GraphConnection; stop(): void }
 
-async function startSandboxProcess(latencyMs: number, upns: string[]): Promise<SandboxProcess> {
+/** The sandbox in a process of its own (extra CLI arguments scale its limits), so its memory and CPU are not the copy's. */
+export async function startSandboxProcess(latencyMs: number, upns: string[], extraArgs: string[] = []): Promise<SandboxProcess> {
   const cli = path.resolve(__dirname, '../tools/m365-sandbox/cli.js');
-  const caFile = path.join(process.env.TMPDIR ?? '/tmp', `bench-sandbox-ca-${process.pid}.pem`);
-  const args = [cli, '--latency-ms', String(latencyMs), '--ca-file', caFile, ...upns.flatMap((u) => ['--user', u])];
+  const caFile = path.join(process.env.TMPDIR ?? '/tmp', `bench-sandbox-ca-${process.pid}-${Date.now()}.pem`);
+  const args = [cli, '--latency-ms', String(latencyMs), '--ca-file', caFile, ...extraArgs, ...upns.flatMap((u) => ['--user', u])];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);

@@ -29,6 +29,10 @@ export interface WorkerOutput {
   requests: number;
   messageCreates: number;
   requestMilliseconds: number;
+  /** Requests Graph answered 429, inside batches too. */
+  throttled: number;
+  /** Bytes of PATCH/POST/PUT bodies sent (what Outlook's upload limit counts). */
+  uploadBytes: number;
 }
 
 async function copyAll(input: WorkerInput): Promise<WorkerOutput> {
@@ -68,6 +72,8 @@ async function copyAll(input: WorkerInput): Promise<WorkerOutput> {
     requests: sessions.reduce((n, s) => n + s.counter.requests, 0),
     messageCreates: sessions.reduce((n, s) => n + s.counter.messageCreates, 0),
     requestMilliseconds: sessions.reduce((n, s) => n + s.counter.requestMilliseconds, 0),
+    throttled: sessions.reduce((n, s) => n + s.counter.throttled, 0),
+    uploadBytes: sessions.reduce((n, s) => n + s.counter.uploadBytes, 0),
   };
 }
 

@@ -68,7 +68,7 @@ export function buildServices(config: AppConfig): Services {
     csvBlobs: new CsvBlobStore(() => storage.container(config.intakeContainer), () => storage.container(config.processedContainer)),
   };
   const connectors = new MigrationConnectors(config);
-  const batchSteps = new BatchSteps(stores, connectors);
+  const batchSteps = new BatchSteps(config, stores, connectors);
   return {
     config,
     endpoints: endpointService,

@@ -36,6 +36,17 @@ export interface AppConfig {
   stallMinutes: number;
   /** Minutes between incremental syncs; overrides the batch's hours (tests and demos). */
   incrementalSyncMinutesOverride?: number;
+  /** How long provisioning waits for a licensed user's Exchange Online mailbox to appear (default 24 h). */
+  mailboxWaitLimitMinutes: number;
+  /** Usage location for users who have none, when neither the CSV, the batch nor the endpoint gives one. */
+  defaultUsageLocation?: string;
+  /**
+   * What Entra Connect does with the on-premises msExchMailboxGuid: `synced` (its default: Exchange Online
+   * then never creates a mailbox from a licence) or `authoritativeNull` (an inbound rule sets it to null).
+   */
+  entraConnectMailboxGuid: 'synced' | 'authoritativeNull';
+  /** Outlook's per-mailbox limits the copy paces itself to (Microsoft's values; scaled only to test). */
+  graphLimits: { requestsPerWindow: number; requestWindowSeconds: number; uploadMbPerWindow: number; uploadWindowSeconds: number };
 }
 
 export interface GraphSettings {
@@ -100,7 +111,9 @@ export function readConfig(): AppConfig {
     notificationSender: setting('NOTIFICATION_SENDER'),
     notificationQueue: setting('NOTIFICATION_QUEUE') ?? 'notification-outbox',
     copy: {
-      largeItemLimitMb: numberSetting('MIGRATION_LARGE_ITEM_LIMIT_MB', 150),
+      // Exchange Online's default maximum message size (35 MB; a tenant may raise it to 150 MB:
+      // https://learn.microsoft.com/office365/servicedescriptions/exchange-online-service-description/exchange-online-limits).
+      largeItemLimitMb: numberSetting('MIGRATION_LARGE_ITEM_LIMIT_MB', setting('MIGRATION_TARGET') === 'imap' ? 150 : 35),
       badItemLimit: numberSetting('MIGRATION_BAD_ITEM_LIMIT', 50),
       pageMaxCount: numberSetting('MIGRATION_PAGE_MAX_COUNT', 200),
       pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 8),
@@ -108,7 +121,31 @@ export function readConfig(): AppConfig {
     retentionDays: numberSetting('MIGRATION_RETENTION_DAYS', 30),
     stallMinutes: numberSetting('MIGRATION_STALL_MINUTES', 60),
     ...(setting('MIGRATION_INCREMENTAL_SYNC_MINUTES') ? { incrementalSyncMinutesOverride: numberSetting('MIGRATION_INCREMENTAL_SYNC_MINUTES', 0) } : {}),
+    mailboxWaitLimitMinutes: numberSetting('MIGRATION_MAILBOX_WAIT_MINUTES', 24 * 60),
+    ...readUsageLocation(),
+    entraConnectMailboxGuid: readMailboxGuidFlow(),
+    graphLimits: {
+      requestsPerWindow: numberSetting('GRAPH_MAILBOX_REQUESTS_PER_WINDOW', 10_000),
+      requestWindowSeconds: numberSetting('GRAPH_MAILBOX_REQUEST_WINDOW_SECONDS', 600),
+      uploadMbPerWindow: numberSetting('GRAPH_MAILBOX_UPLOAD_MB_PER_WINDOW', 150),
+      uploadWindowSeconds: numberSetting('GRAPH_MAILBOX_UPLOAD_WINDOW_SECONDS', 300),
+    },
   };
+}
+
+function readUsageLocation(): { defaultUsageLocation?: string } {
+  const value = setting('MIGRATION_DEFAULT_USAGE_LOCATION');
+  if (value === undefined) return {};
+  if (!/^[A-Za-z]{2}$/.test(value)) throw new ConfigError(`MIGRATION_DEFAULT_USAGE_LOCATION must be a two-letter country code such as US, GB or DE, not "${value}".`);
+  return { defaultUsageLocation: value.toUpperCase() };
+}
+
+function readMailboxGuidFlow(): AppConfig['entraConnectMailboxGuid'] {
+  const value = setting('ENTRA_CONNECT_MAILBOX_GUID') ?? 'synced';
+  if (value !== 'synced' && value !== 'authoritativeNull') {
+    throw new ConfigError(`ENTRA_CONNECT_MAILBOX_GUID must be "synced" (Entra Connect's default) or "authoritativeNull" (an inbound sync rule nulls msExchMailboxGuid), not "${value}".`);
+  }
+  return value;
 }
 
 function numberSetting(name: string, fallback: number): number {

@@ -43,7 +43,13 @@ export interface BatchPlan {
   incrementalIntervalMs: number;
 }
 
-export interface CopyPageOutput { sourcePath: string; done: boolean; copied: number; matched: number; skipped: number; bytes: number; lastCopiedUid: number }
+export interface CopyPageOutput {
+  sourcePath: string; done: boolean; copied: number; matched: number; skipped: number; bytes: number; lastCopiedUid: number;
+  /** The target paused the copy: the next page waits until this time (ISO), on a durable timer. */
+  resumeAt?: string;
+}
+
+export type ProvisionOutput = { state: 'ready' } | { state: 'waiting'; recheckAfterSeconds: number };
 
 export interface FolderPlanOutput { sourcePath: string; targetPath: string; messages: number }
 

@@ -29,7 +29,7 @@ const writeBatchReports: ActivityHandler = (input: BatchInput & { phase: ReportP
 interface MailboxInput { ref: MailboxRefInput; now: string }
 
 const startMailbox: ActivityHandler = (input: MailboxInput & { mode: SyncMode }) => getServices().mailboxSteps.start(input.ref, input.mode, input.now);
-const provisionMailbox: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.provision(input.ref);
+const provisionMailbox: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.provision(input.ref, input.now);
 const forwardMailbox: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.forward(input.ref);
 const prepareMailboxFolders: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.prepareFolders(input.ref, input.now);
 const copyMailboxPage: ActivityHandler = (input: MailboxInput & { sourcePath: string }) => getServices().mailboxSteps.copyPage(input.ref, input.sourcePath, input.now);

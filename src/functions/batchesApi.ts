@@ -14,7 +14,7 @@ function readQueryList(value: string | null): string[] {
   return (value ?? '').split(/[;,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** `POST /api/batches?name=&endpoint=[&notify=][&autoStart=][&incrementalSyncIntervalHours=]`, body text/csv. */
+/** `POST /api/batches?name=&endpoint=[&notify=][&autoStart=][&incrementalSyncIntervalHours=][&usageLocation=]`, body text/csv. */
 export async function createBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const name = request.query.get('name');
   const endpoint = request.query.get('endpoint');
@@ -41,6 +41,7 @@ export async function createBatch(request: HttpRequest, context: InvocationConte
     source: 'http',
     notificationEmails: readQueryList(request.query.get('notify')),
     ...(interval !== null ? { incrementalSyncIntervalHours: Number(interval) } : {}),
+    ...(request.query.get('usageLocation') ? { usageLocation: request.query.get('usageLocation')! } : {}),
     autoStart: request.query.get('autoStart')?.toLowerCase() !== 'false',
     now: new Date().toISOString(),
   });

@@ -1,27 +1,30 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { ACTIVITY, type CopyPageOutput, type FolderPlanOutput, ORCHESTRATION } from '../activities/activityNames';
+import { ACTIVITY, type CopyPageOutput, type FolderPlanOutput, ORCHESTRATION, type ProvisionOutput } from '../activities/activityNames';
+import { addMilliseconds } from '../core/time/addMilliseconds';
+import { parseInstant } from '../core/time/parseInstant';
 
 export interface MailboxMigrationInput {
   batchId: string;
   mailboxKey: string;
   mode: 'initial' | 'incremental';
-  /** Where a continued generation picks up: the folder list and the folder it was in. */
-  resume?: { folders: FolderPlanOutput[]; folderIndex: number };
+  /**
+   * Where a continued generation picks up: still waiting for the Exchange Online mailbox, or copying,
+   * with the folder list and the folder it was in.
+   */
+  resume?: { provisioning: true } | { folders: FolderPlanOutput[]; folderIndex: number };
 }
 
 export interface MailboxMigrationOutput { status: string }
 
 /** After this many pages the history starts afresh (continueAsNew), so a huge mailbox stays cheap to replay. */
 const PAGES_PER_GENERATION = 50;
+/** Likewise after this many looks at a mailbox that Exchange Online has not provisioned yet (up to 24 hours of them). */
+const PROVISION_CHECKS_PER_GENERATION = 20;
 
 /** Transient failures of a step (a dropped connection, throttling) are retried with back-off. */
 const stepRetry = new df.RetryOptions(5_000, 4);
 stepRetry.backoffCoefficient = 2;
-/** A new Exchange Online mailbox can take minutes to answer after its licence is assigned. */
-const provisionRetry = new df.RetryOptions(10_000, 12);
-provisionRetry.backoffCoefficient = 1.5;
-provisionRetry.maxRetryIntervalInMilliseconds = 120_000;
 
 /**
  * One mailbox of a batch: provision the cloud mailbox and forward on-premises mail to it (initial
@@ -32,18 +35,29 @@ const mailboxMigration: OrchestrationHandler = function* (context: Orchestration
   const input = context.df.getInput<MailboxMigrationInput>();
   const ref = { batchId: input.batchId, mailboxKey: input.mailboxKey };
   const now = () => context.df.currentUtcDateTime.toISOString();
+  const waitUntil = (at: Date) => context.df.createTimer(at);
   try {
-    let folders = input.resume?.folders;
+    let folders = input.resume && 'folders' in input.resume ? input.resume.folders : undefined;
     if (!folders) {
-      yield context.df.callActivity(ACTIVITY.startMailbox, { ref, mode: input.mode, now: now() });
+      if (!input.resume) yield context.df.callActivity(ACTIVITY.startMailbox, { ref, mode: input.mode, now: now() });
       if (input.mode === 'initial') {
-        yield context.df.callActivityWithRetry(ACTIVITY.provisionMailbox, provisionRetry, { ref });
+        // Exchange Online may take up to 24 hours to create the mailbox: wait on durable timers, not retries.
+        for (let checks = 0; ; checks += 1) {
+          const provisioned = (yield context.df.callActivityWithRetry(ACTIVITY.provisionMailbox, stepRetry, { ref, now: now() })) as ProvisionOutput;
+          if (provisioned.state === 'ready') break;
+          if (checks + 1 >= PROVISION_CHECKS_PER_GENERATION) {
+            context.df.continueAsNew({ ...input, resume: { provisioning: true } } satisfies MailboxMigrationInput);
+            return undefined;
+          }
+          yield waitUntil(addMilliseconds(context.df.currentUtcDateTime, provisioned.recheckAfterSeconds * 1000));
+        }
         yield context.df.callActivityWithRetry(ACTIVITY.forwardMailbox, stepRetry, { ref });
       }
       folders = (yield context.df.callActivityWithRetry(ACTIVITY.prepareMailboxFolders, stepRetry, { ref, now: now() })) as FolderPlanOutput[];
     }
     let pages = 0;
-    for (let index = input.resume?.folderIndex ?? 0; index < folders.length; index += 1) {
+    const startIndex = input.resume && 'folderIndex' in input.resume ? input.resume.folderIndex : 0;
+    for (let index = startIndex; index < folders.length; index += 1) {
       const sourcePath = folders[index]!.sourcePath;
       for (let done = false; !done; pages += 1) {
         if (pages >= PAGES_PER_GENERATION) {
@@ -52,6 +66,8 @@ const mailboxMigration: OrchestrationHandler = function* (context: Orchestration
         }
         const page = (yield context.df.callActivityWithRetry(ACTIVITY.copyMailboxPage, stepRetry, { ref, sourcePath, now: now() })) as CopyPageOutput;
         done = page.done;
+        // Graph's budget for the mailbox is spent, or creates await confirmation: come back when told.
+        if (page.resumeAt && parseInstant(page.resumeAt) > context.df.currentUtcDateTime) yield waitUntil(parseInstant(page.resumeAt));
       }
       yield context.df.callActivityWithRetry(ACTIVITY.syncMailboxFlags, stepRetry, { ref, sourcePath });
     }

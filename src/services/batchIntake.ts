@@ -1,6 +1,7 @@
 import { BATCH_NAME_RULE, tryBatchIdFromName } from '../core/batch/batchId';
 import { isActiveBatchStatus } from '../core/batch/batchStatus';
 import { DEFAULT_INCREMENTAL_SYNC_INTERVAL_HOURS, type MigrationBatch } from '../core/batch/migrationBatch';
+import { USAGE_LOCATION_PATTERN } from '../core/csv/batchCsvSchema';
 import { parseBatchCsv } from '../core/csv/parseBatchCsv';
 import type { BatchCsvRow } from '../core/csv/batchCsvTypes';
 import { toMailboxKey } from '../core/mailbox/mailboxKey';
@@ -21,6 +22,8 @@ export interface IntakeRequest {
   source: string;
   notificationEmails: string[];
   incrementalSyncIntervalHours?: number;
+  /** Usage location for the batch's users who have none and no UsageLocation in the CSV. */
+  usageLocation?: string;
   autoStart: boolean;
   now: string;
 }
@@ -46,6 +49,9 @@ export class BatchIntake {
   async takeIn(request: IntakeRequest): Promise<IntakeResult> {
     const batchId = tryBatchIdFromName(request.name);
     if (!batchId) return rejection(400, 'The batch name is not valid.', [{ code: 'InvalidBatchName', field: 'name', message: `"${request.name}" is not a valid batch name. ${BATCH_NAME_RULE}` }]);
+    if (request.usageLocation !== undefined && !USAGE_LOCATION_PATTERN.test(request.usageLocation)) {
+      return rejection(400, 'A batch setting is not valid.', [{ code: 'InvalidUsageLocation', field: 'usageLocation', message: `"${request.usageLocation.slice(0, 20)}" is not a usage location: give a two-letter country code such as US, GB or DE (ISO 3166).` }]);
+    }
     const endpoint = await this.stores.endpoints.get(request.endpointName);
     if (!endpoint) {
       return rejection(404, 'The migration endpoint does not exist.', [{ code: 'EndpointNotFound', field: 'endpoint', message: `No migration endpoint is named "${request.endpointName}". Create it first (POST /api/endpoints).` }]);
@@ -108,6 +114,7 @@ function toMailbox(batchId: string, row: BatchCsvRow, now: string): MigrationMai
     ...(row.userName !== undefined ? { userName: row.userName } : {}),
     ...(row.userRoot !== undefined ? { userRoot: row.userRoot } : {}),
     ...(row.forceChangePassword !== undefined ? { forceChangePassword: row.forceChangePassword } : {}),
+    ...(row.usageLocation !== undefined ? { usageLocation: row.usageLocation } : {}),
   });
 }
 
@@ -131,6 +138,7 @@ function newBatch(id: string, request: IntakeRequest, kind: MigrationBatch['kind
     autoStart: request.autoStart,
     source: request.source,
     createdAt: request.now,
+    ...(request.usageLocation ? { usageLocation: request.usageLocation.toUpperCase() } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ export type BlobIntakeOutcome =
   | { kind: 'rejected'; errors: IntakeError[]; errorsBlob: string };
 
 /** Blob metadata keys an administrator may set on a dropped CSV (metadata names are case-insensitive). */
-const METADATA = { endpoint: 'endpoint', notify: 'notificationemails', autoStart: 'autostart', interval: 'incrementalsyncintervalhours', rejected: 'intakerejected' };
+const METADATA = { endpoint: 'endpoint', notify: 'notificationemails', autoStart: 'autostart', interval: 'incrementalsyncintervalhours', usageLocation: 'usagelocation', rejected: 'intakerejected' };
 
 /**
  * A CSV dropped into the intake container: `<endpoint>/<batch name>.csv`, or `<batch name>.csv`
@@ -44,6 +44,7 @@ export class BlobIntake {
       source: `blob:${blobName}@${blob.etag}`,
       notificationEmails: splitList(metadata[METADATA.notify]),
       ...(interval && Number(interval) > 0 ? { incrementalSyncIntervalHours: Number(interval) } : {}),
+      ...(metadata[METADATA.usageLocation] ? { usageLocation: metadata[METADATA.usageLocation] } : {}),
       autoStart: metadata[METADATA.autoStart]?.toLowerCase() !== 'false',
       now,
     });

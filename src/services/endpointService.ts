@@ -28,6 +28,7 @@ export class EndpointService {
       ...(secretRef ? { passwordSecretRef: secretRef } : {}),
       maxConcurrentMigrations: input.maxConcurrentMigrations,
       maxConcurrentIncrementalSyncs: input.maxConcurrentIncrementalSyncs,
+      ...(input.defaultUsageLocation ? { defaultUsageLocation: input.defaultUsageLocation } : {}),
       createdAt: now,
     };
     try {

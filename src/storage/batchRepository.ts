@@ -24,6 +24,7 @@ interface BatchEntity {
   syncedAt?: string;
   completedAt?: string;
   reportsJson?: string;
+  usageLocation?: string;
 }
 
 export interface StoredBatch {
@@ -80,7 +81,7 @@ function toEntity(batch: MigrationBatch): BatchEntity & { partitionKey: string; 
 }
 
 function toBatch(id: string, entity: BatchEntity): MigrationBatch {
-  const optional = (key: 'statusDetail' | 'startedAt' | 'syncedAt' | 'completedAt') =>
+  const optional = (key: 'statusDetail' | 'startedAt' | 'syncedAt' | 'completedAt' | 'usageLocation') =>
     (entity[key] ? { [key]: entity[key] } : {});
   return {
     id,
@@ -99,6 +100,7 @@ function toBatch(id: string, entity: BatchEntity): MigrationBatch {
     ...optional('startedAt'),
     ...optional('syncedAt'),
     ...optional('completedAt'),
+    ...optional('usageLocation'),
     ...(entity.reportsJson ? { reports: JSON.parse(entity.reportsJson) as MigrationBatch['reports'] } : {}),
   };
 }

@@ -49,6 +49,7 @@ function toEndpoint(entity: EndpointEntity): MigrationEndpoint {
     ...(entity.passwordSecretRef ? { passwordSecretRef: entity.passwordSecretRef } : {}),
     maxConcurrentMigrations: entity.maxConcurrentMigrations,
     maxConcurrentIncrementalSyncs: entity.maxConcurrentIncrementalSyncs,
+    ...(entity.defaultUsageLocation ? { defaultUsageLocation: entity.defaultUsageLocation } : {}),
     createdAt: entity.createdAt,
   };
 }

@@ -53,6 +53,11 @@ export class ItemMapRepository {
     }
   }
 
+  /** Forgets entries (written `pending` for items that were then never sent). */
+  async deleteAll(scope: string, entries: Pick<ItemMapEntry, 'uidValidity' | 'uid'>[]): Promise<void> {
+    await submitInTransactions(await this.table(), entries.map((entry) => ['delete', { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid) }]));
+  }
+
   /** Writes entries in transactions of at most 100 (one partition per folder). */
   async putAll(scope: string, entries: ItemMapEntry[]): Promise<void> {
     const actions: TransactionAction[] = entries.map((entry) => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
   await createLabEndpoint(lab, 'ex', 2);
   const created = await lab.api('/api/batches?name=life&endpoint=ex&autoStart=false', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n') });
   expect(created.status).toBe(201);
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   await lab?.stop();
@@ -46,11 +46,11 @@ describe('the batch lifecycle API', () => {
     expect(afterStop.some((m) => m.status === 'Stopped')).toBe(true);
     lab.sandbox.setLatency(0);
     expect((await act('resume')).status).toBe(202);
-    await waitFor('the resumed batch to finish', async () => ((await status()) === 'Synced' ? true : undefined), 180_000);
+    await waitFor('the resumed batch to finish', async () => ((await status()) === 'Synced' ? true : undefined), 360_000);
     for (const mailbox of MAILBOXES) expect(lab.sandbox.listMailbox(mailbox.address).folders.flatMap((f) => f.messages)).toHaveLength(mailbox.messages);
     const retry = await act('retry');
     expect(retry.status).toBe(409);
-  });
+  }, 600_000);
 
   it('serves its OpenAPI document without a key, and nothing else without one', async () => {
     const document = await fetch(`${lab.host.baseUrl}/api/openapi.json`);

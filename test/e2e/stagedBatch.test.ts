@@ -48,7 +48,7 @@ beforeAll(async () => {
   const intake = BlobServiceClient.fromConnectionString(lab.settings.AzureWebJobsStorage!).getContainerClient(lab.settings.MIGRATION_INTAKE_CONTAINER!);
   await intake.createIfNotExists();
   await intake.getBlockBlobClient('ex2007/Wave 1.csv').upload(csv, csv.length, { metadata: { notificationemails: ADMIN_MAILBOX } });
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   await lab?.stop();
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe('a staged migration batch, end to end', () => {
   it('syncs the batch with errors: two rows fail preflight with their reasons, the others are migrated', async () => {
-    const synced = await waitFor('the batch to finish its initial sync', () => batchStatus(['Synced', 'SyncedWithErrors', 'Failed']), 240_000);
+    const synced = await waitFor('the batch to finish its initial sync', () => batchStatus(['Synced', 'SyncedWithErrors', 'Failed']), 480_000);
     expect(synced.status).toBe('SyncedWithErrors');
     expect(synced.counts).toMatchObject({ Synced: 28, Failed: 2 });
     const rows = await mailboxes();
@@ -143,7 +143,7 @@ describe('a staged migration batch, end to end', () => {
       expect(response.status).toBe(409); // an incremental pass is running: try again when it is Synced
       return undefined;
     });
-    const completed = await waitFor('the batch to complete', () => batchStatus(['Completed', 'CompletedWithErrors']), 180_000);
+    const completed = await waitFor('the batch to complete', () => batchStatus(['Completed', 'CompletedWithErrors']), 360_000);
     expect(completed.status).toBe('CompletedWithErrors');
     expect(completed.counts).toMatchObject({ Completed: 28, Failed: 2 });
     for (const mailbox of MIGRATED) {
@@ -156,5 +156,5 @@ describe('a staged migration batch, end to end', () => {
     expect(finalEmail.subject).toBe('Migration batch "Wave 1" completed: 28 of 30 mailboxes migrated, 2 failed');
     const removal = await lab.api('/api/batches/wave-1', { method: 'DELETE' });
     expect(removal.status).toBe(204);
-  });
+  }, 720_000);
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   // Slow Microsoft 365 down so the kill lands in the middle of the copy.
   lab.sandbox.setLatency(150);
   await createLabEndpoint(lab, 'ex2007', 3);
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   await lab?.stop();
@@ -36,7 +36,7 @@ describe('a host killed during the initial sync', () => {
     const batch = await waitFor('the batch to finish after the restart', async () => {
       const view = (await (await lab.api('/api/batches/crash-wave')).json()) as { status: string; counts: Record<string, number> };
       return ['Synced', 'SyncedWithErrors', 'Failed'].includes(view.status) ? view : undefined;
-    }, 240_000);
+    }, 480_000);
     expect(batch.status).toBe('Synced');
     expect(batch.counts.Synced).toBe(MAILBOXES.length);
     for (const mailbox of MAILBOXES) {
@@ -45,5 +45,5 @@ describe('a host killed during the initial sync', () => {
       const keys = new Set(messages.map((m) => `${m.subject}|${m.receivedDateTime}`));
       expect(keys.size).toBe(mailbox.messages);
     }
-  });
+  }, 840_000);
 });

@@ -49,7 +49,8 @@ export async function imapToImapCopier(options: {
 
 /**
  * Runs pages until every folder is done; returns the page results. `attempts` > 1 retries a
- * failed page as the orchestration's activity retry does (the item map makes that safe).
+ * failed page as the orchestration's activity retry does (the item map makes that safe). A page
+ * that ends with `resumeAt` is followed by a wait until then, as the orchestration's durable timer.
  */
 export async function copyWholeMailbox(copier: MailboxCopier, attempts = 1) {
   const { folders } = await copier.prepareFolders();
@@ -58,6 +59,7 @@ export async function copyWholeMailbox(copier: MailboxCopier, attempts = 1) {
     for (;;) {
       const page = await withAttempts(attempts, () => copier.copyPage(folder.sourcePath));
       results.push(page);
+      if (page.resumeAt) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(page.resumeAt!) - Date.now())));
       if (page.done) break;
     }
   }

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type M365Sandbox, startM365Sandbox } from '../../tools/m365-sandbox';
+import { type M365Sandbox, type M365SandboxOptions, startM365Sandbox } from '../../tools/m365-sandbox';
 import { type DevHostProcess, startDevHost } from '../../tools/devhost';
 import { generateCorpus } from '../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../tools/corpus/seedMailbox';
@@ -17,9 +17,17 @@ export const SENDER_MAILBOX = `migration@${TENANT_DOMAIN}`;
 export interface LabMailbox {
   address: string;
   messages: number;
+  /** Messages appended to INBOX besides the generated ones (raw MIME). */
+  extraMessages?: Buffer[];
   /** Planted faults: no user in Microsoft 365, or no account at the source. */
   missingInCloud?: boolean;
   missingAtSource?: boolean;
+  /** The cloud user's principal name when it is not the address (found by proxyAddresses). */
+  upn?: string;
+  /** The on-premises user carries msExchMailboxGuid (default true: an Exchange 2007 mailbox). */
+  onPremisesGuid?: boolean;
+  /** Entra Connect synced that GUID to the cloud user, so Exchange Online never creates its mailbox. */
+  cloudGuid?: boolean;
 }
 
 export interface MigrationLab {
@@ -40,26 +48,68 @@ export interface MigrationLab {
  * as the admin account, OpenLDAP as its Active Directory), Microsoft 365 (the sandbox, with the
  * users directory synchronisation made), and the app itself under the devhost.
  */
-export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incrementalSyncMinutes: number; extraSettings?: Record<string, string> }): Promise<MigrationLab> {
+export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incrementalSyncMinutes: number; extraSettings?: Record<string, string>; sandbox?: M365SandboxOptions }): Promise<MigrationLab> {
   const folder = mkdtempSync(path.join(tmpdir(), 'migration-lab-'));
-  const dovecot = await startDovecot({ users: options.mailboxes.filter((m) => !m.missingAtSource).map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })) });
-  const ldap = await startOpenLdap();
-  const sandbox = await startM365Sandbox({ tenant: { domain: TENANT_DOMAIN, onPremisesSyncEnabled: true } });
+  // What has started is stopped again if a later step fails, so a failed setup leaves nothing behind.
+  const started: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined); // the app first, then its servers
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    const dovecot = await startDovecot({ users: options.mailboxes.filter((m) => !m.missingAtSource).map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })) });
+    started.push(() => dovecot.stop());
+    const ldap = await startOpenLdap();
+    started.push(() => ldap.stop());
+    const sandbox = await startM365Sandbox({ tenant: { domain: TENANT_DOMAIN, onPremisesSyncEnabled: true }, ...options.sandbox });
+    started.push(() => sandbox.stop());
+    const dns = await addDirectoryUsers(ldap, sandbox, options.mailboxes);
+    await seed(dovecot, options.mailboxes);
+    const caFile = path.join(folder, 'sandbox-ca.pem');
+    writeFileSync(caFile, sandbox.caCertificatePem!);
+    const settings = labSettings(sandbox, ldap, caFile, options);
+    const appRoot = path.resolve(__dirname, '../..');
+    let host = await startDevHost({ appRoot, settings });
+    started.push(() => host.stop());
+    return {
+      dovecot, ldap, sandbox, settings, dns,
+      get host() { return host; },
+      api: (route, init = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } }),
+      restartHost: async (kill) => {
+        if (kill) await host.kill();
+        else await host.stop();
+        host = await startDevHost({ appRoot, settings });
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The on-premises users, and the cloud users Entra Connect makes of them; returns each address's DN. */
+async function addDirectoryUsers(ldap: RunningOpenLdap, sandbox: M365Sandbox, mailboxes: LabMailbox[]): Promise<Map<string, string>> {
   const dns = new Map<string, string>();
-  for (const [i, mailbox] of options.mailboxes.entries()) {
-    dns.set(mailbox.address, (await ldap.addMailbox({ samAccountName: `user${i}`, primarySmtp: mailbox.address })).dn);
+  for (const [i, mailbox] of mailboxes.entries()) {
+    dns.set(mailbox.address, (await ldap.addMailbox({ samAccountName: `user${i}`, primarySmtp: mailbox.address, mailboxGuid: mailbox.onPremisesGuid ?? true })).dn);
     if (!mailbox.missingInCloud) {
+      // As Entra Connect makes them: mail-enabled, no usage location, the routing address as a proxy.
       const alias = mailbox.address.replace(/@.*$/, '@contoso.mail.onmicrosoft.com');
-      sandbox.addUser({ userPrincipalName: mailbox.address, proxyAddresses: [`SMTP:${mailbox.address}`, `smtp:${alias}`], onPremisesSyncEnabled: true });
+      sandbox.addUser({
+        userPrincipalName: mailbox.upn ?? mailbox.address, mail: mailbox.address, proxyAddresses: [`SMTP:${mailbox.address}`, `smtp:${alias}`], onPremisesSyncEnabled: true,
+        ...(mailbox.cloudGuid ? { onPremisesExchangeGuid: randomUUID() } : {}),
+      });
     }
   }
   sandbox.addUser({ userPrincipalName: ADMIN_MAILBOX, licensed: true });
   sandbox.addUser({ userPrincipalName: SENDER_MAILBOX, licensed: true });
-  await seed(dovecot, options.mailboxes);
-  const caFile = path.join(folder, 'sandbox-ca.pem');
-  writeFileSync(caFile, sandbox.caCertificatePem!);
+  return dns;
+}
+
+function labSettings(sandbox: M365Sandbox, ldap: RunningOpenLdap, caFile: string, options: { incrementalSyncMinutes: number; extraSettings?: Record<string, string> }): Record<string, string> {
   const prefix = `e${randomBytes(4).toString('hex')}`;
-  const settings: Record<string, string> = {
+  return {
     AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION!,
     TASKHUB_NAME: `hub${prefix}`,
     MIGRATION_STORAGE_PREFIX: prefix,
@@ -80,32 +130,19 @@ export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incr
     ONPREM_LDAP_BASE_DN: ldap.baseDn,
     NOTIFICATION_SENDER: SENDER_MAILBOX,
     MIGRATION_INCREMENTAL_SYNC_MINUTES: String(options.incrementalSyncMinutes),
+    // Every lab mailbox is an Exchange 2007 mailbox with msExchMailboxGuid; the lab's Entra Connect
+    // nulls it (the fix third-party migrations need), unless a test sets this back to 'synced'.
+    ENTRA_CONNECT_MAILBOX_GUID: 'authoritativeNull',
     ...options.extraSettings,
   };
-  let host = await startDevHost({ appRoot: path.resolve(__dirname, '../..'), settings });
-  const lab: MigrationLab = {
-    dovecot, ldap, sandbox, settings, dns,
-    get host() { return host; },
-    api: (route, init = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } }),
-    restartHost: async (kill) => {
-      if (kill) await host.kill();
-      else await host.stop();
-      host = await startDevHost({ appRoot: path.resolve(__dirname, '../..'), settings });
-    },
-    stop: async () => {
-      await host.stop();
-      await Promise.all([dovecot.stop(), ldap.stop(), sandbox.stop()]);
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
-  return lab;
 }
 
 async function seed(dovecot: RunningDovecot, mailboxes: LabMailbox[]): Promise<void> {
   for (const [i, mailbox] of mailboxes.entries()) {
-    if (mailbox.missingAtSource || mailbox.messages === 0) continue;
+    if (mailbox.missingAtSource || (mailbox.messages === 0 && !mailbox.extraMessages?.length)) continue;
     const client = await connectImap(dovecot, `${mailbox.address}*${dovecot.masterUser.name}`, dovecot.masterUser.password);
     await seedMailbox(client, { messages: generateCorpus({ seed: 1000 + i, count: mailbox.messages, averageBytes: 3_000, folders: [['INBOX'], ['Sent'], ['Projects', '2007']] }) });
+    for (const raw of mailbox.extraMessages ?? []) await client.append('INBOX', raw, ['\\Seen'], new Date('2007-03-01T09:00:00Z'));
     await client.logout();
   }
 }
@@ -128,7 +165,7 @@ export async function createLabEndpoint(lab: MigrationLab, name: string, maxConc
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` saying what it waited for. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -1,7 +1,7 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { findFreePort } from '../net/findFreePort';
+import { spawnServer } from '../process/spawnServer';
 
 export { findFreePort };
 
@@ -39,19 +39,29 @@ function azuriteEntry(): string {
   return path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 }
 
-async function waitForListening(child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+/** Azurite starts in about a second; a loaded 2-core machine (a test run) can make that many times longer. */
+const START_TIMEOUT_MS = 60_000;
+/** Azurite saves its metadata and exits within a second of SIGTERM; after this it gets SIGKILL. */
+const STOP_GRACE_MS = 2_000;
+
+async function waitForListening(exited: Promise<void>, output: () => string): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const text = output();
     if (/Table service is successfully listening/.test(text) && /Queue service is successfully listening/.test(text)
       && /Blob service is successfully listening/.test(text)) return;
-    if (child.exitCode !== null) throw new Error(`Azurite exited with code ${child.exitCode}: ${text}`);
+    if (gone) throw new Error(`Azurite exited: ${text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`Azurite did not start within 30 s: ${output()}`);
+  throw new Error(`Azurite did not start within ${START_TIMEOUT_MS / 1000} s: ${output()}`);
 }
 
-/** Starts the `azurite` npm package (blob, queue, table) on loopback and waits until it listens. */
+/**
+ * Starts the `azurite` npm package (blob, queue, table) on loopback and waits until it listens. It
+ * runs tethered to this process (spawnServer): if this process dies, even by SIGKILL, Azurite goes too.
+ */
 export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
   const ports = options.ports ?? { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
   const args = [
@@ -66,18 +76,19 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   } else {
     args.push('--inMemoryPersistence');
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawnServer(process.execPath, args);
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
-  await waitForListening(child, () => output);
+  server.child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
+  server.child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  try {
+    await waitForListening(server.exited, () => output);
+  } catch (error) {
+    await server.stop(STOP_GRACE_MS);
+    throw error;
+  }
   return {
     connectionString: toAzuriteConnectionString(ports),
     ports,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    stop: () => server.stop(STOP_GRACE_MS),
   };
 }

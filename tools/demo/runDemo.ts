@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { runCli } from '../cli/runCli';
 import { type DevHost, runDevHost } from '../devhost';
+import type { Shutdown } from '../process/exitOnSignals';
 import { demoPeople } from './demoOrganisation';
 import { DEMO_ADMIN, DEMO_SENDER, startDemoServers } from './startDemoServers';
 
@@ -16,6 +17,8 @@ export interface DemoOptions {
   people: number;
   messagesPerPerson: number;
   out: NodeJS.WriteStream;
+  /** Stops what the demo started when a signal comes, from its very first step (see exitOnSignals). */
+  shutdown: Shutdown;
 }
 
 const BATCH_NAME = 'Demo wave 1';
@@ -26,31 +29,37 @@ const ENDPOINT = 'legacy-exchange';
  * `npm start` on embedded defaults: a whole staged migration on this machine. Starts the legacy
  * organisation and the Microsoft 365 sandbox, runs the app under the devhost, creates the
  * migration endpoint, drops the batch CSV into the intake container, shows the batch running,
- * prints its statistics and the dashboard's address, and keeps serving.
+ * prints its statistics and the dashboard's address, and keeps serving. On a signal the app stops
+ * first, then every server at once.
  */
-export async function runDemo(options: DemoOptions): Promise<{ stop(): Promise<void> }> {
+export async function runDemo(options: DemoOptions): Promise<void> {
   const say = (line: string) => options.out.write(`${line}\n`);
   rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(options.dataDir, { recursive: true });
   say(`Staged mailbox migration demo (data in ${options.dataDir})`);
   const people = demoPeople(options.people);
-  const servers = await startDemoServers(options.dataDir, people, options.messagesPerPerson, say);
+  const { shutdown } = options;
+  const servers = await startDemoServers(options.dataDir, people, options.messagesPerPerson, say, shutdown);
   let host: DevHost | undefined;
   try {
+    shutdown.signal.throwIfAborted();
     host = await runDevHost({
       appRoot: options.appRoot,
       port: options.port,
       settings: demoSettings(servers),
       log: hostLog(options.dataDir),
     });
+    const app = host;
+    shutdown.onStop(() => app.stop());
     say(`The app runs at ${host.baseUrl} (log: ${path.join(options.dataDir, 'host.log')})`);
     const env = { ...process.env, MIGRATION_API_URL: host.baseUrl, MIGRATION_API_KEY: host.functionKey };
-    const cli = (args: string[]) => runCli(args, { stdout: options.out, stderr: process.stderr, stdin: passwordInput(servers.dovecot.masterUser.password), env });
+    const stderr = quietOnceStopping(process.stderr, shutdown.signal);
+    const cli = (args: string[]) => runCli(args, { stdout: options.out, stderr, stdin: passwordInput(servers.dovecot.masterUser.password), env });
     await expectOk(cli(['endpoints', 'create', '--name', ENDPOINT, '--host', '127.0.0.1', '--port', String(servers.dovecot.port), '--security', 'none',
       '--admin-user', servers.dovecot.masterUser.name, '--admin-login-format', '{user}*{admin}', '--password-stdin', '--max-concurrent-migrations', '8']), 'create the endpoint');
     await dropCsv(servers.azurite.connectionString, people.map((p) => p.address));
     say(`Dropped "${BATCH_NAME}.csv" (${people.length} mailboxes) into the migration-batches container.\n`);
-    await waitForBatch(host, say);
+    await waitForBatch(host, say, shutdown.signal);
     await expectOk(cli(['batches', 'status', BATCH_ID, '--watch', '--interval', '1']), 'watch the batch');
     await expectOk(cli(['batches', 'show', BATCH_ID]), 'show the batch');
     say('');
@@ -64,19 +73,15 @@ export async function runDemo(options: DemoOptions): Promise<{ stop(): Promise<v
     await servers.stop();
     throw error;
   }
-  const running = host;
-  return {
-    stop: async () => {
-      await running.stop();
-      await servers.stop();
-    },
-  };
 }
 
 function demoSettings(servers: Awaited<ReturnType<typeof startDemoServers>>): Record<string, string> {
   return {
     AzureWebJobsStorage: servers.azurite.connectionString,
     TASKHUB_NAME: 'StagedMigrationDemo',
+    // The demo's legacy users are Exchange 2007 mailboxes (msExchMailboxGuid set); its Entra Connect is
+    // configured as a third-party migration needs, with an inbound rule nulling that attribute.
+    ENTRA_CONNECT_MAILBOX_GUID: 'authoritativeNull',
     MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     GRAPH_TENANT_ID: servers.sandbox.tenantId,
     GRAPH_CLIENT_ID: servers.sandbox.clientId,
@@ -100,8 +105,9 @@ async function dropCsv(connection: string, addresses: string[]): Promise<void> {
 }
 
 /** The blob trigger takes a moment to find the file: wait until the batch exists and has started. */
-async function waitForBatch(host: DevHost, say: (line: string) => void): Promise<void> {
+async function waitForBatch(host: DevHost, say: (line: string) => void, signal: AbortSignal): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt += 1) {
+    signal.throwIfAborted();
     const response = await fetch(`${host.baseUrl}/api/batches/${BATCH_ID}`, { headers: { 'x-functions-key': host.functionKey } });
     if (response.status === 200 && ((await response.json()) as { status: string }).status !== 'Created') return;
     await new Promise((r) => setTimeout(r, 200));
@@ -118,6 +124,19 @@ async function expectOk(run: Promise<number>, what: string): Promise<void> {
 /** The endpoint's admin password goes to the CLI on standard input, as an administrator would type it. */
 function passwordInput(password: string): NodeJS.ReadableStream {
   return Readable.from([`${password}\n`]);
+}
+
+/**
+ * The CLI's error stream, silent once the demo is stopping: the watch loses the app when it stops,
+ * and its "fetch failed" would only confuse after "Stopping...".
+ */
+function quietOnceStopping(stream: NodeJS.WritableStream, signal: AbortSignal): NodeJS.WritableStream {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!signal.aborted) stream.write(chunk);
+      done();
+    },
+  });
 }
 
 function hostLog(dataDir: string): (line: string) => void {

@@ -39,6 +39,16 @@ export interface DevHost {
   stop(): Promise<void>;
 }
 
+/**
+ * How long stop() lets functions already running finish. Work still running after that is left
+ * unfinished, which Durable Functions is built for: "each called activity function will be executed
+ * at least once" and orchestrator episodes replay from history
+ * (https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-types-features-overview),
+ * so a work item whose queue message was not deleted runs again on the next start. The bound keeps
+ * Ctrl+C on `npm start` fast while a migration is in the middle of copying a page.
+ */
+const STOP_DRAIN_MS = 1_500;
+
 function configuredPort(appRoot: string): number {
   const file = path.join(appRoot, 'local.settings.json');
   if (!existsSync(file)) return 7071;
@@ -139,9 +149,20 @@ async function startServices(appRoot: string, options: DevHostOptions, log: Host
       stopped = true;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await stopServices();
+      await withinDrain(stopServices());
       for (const hook of registry.hooks.appTerminate) await hook({ hookData: {}, appHookData: registry.appHookData });
       await azurite?.stop();
     },
   };
+}
+
+/** Waits for `stopped`, but no longer than STOP_DRAIN_MS (a stop that fails meanwhile fails the drain). */
+async function withinDrain(stopped: Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const drained = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_DRAIN_MS); });
+  try {
+    await Promise.race([stopped, drained]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

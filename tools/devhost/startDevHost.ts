@@ -1,7 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { findFreePort } from '../azurite/startAzurite';
+import { spawnServer } from '../process/spawnServer';
 import { DevHostError } from './errors';
 
 export interface StartDevHostOptions {
@@ -29,9 +29,14 @@ export interface DevHostProcess {
 }
 
 const READY_PREFIX = 'DEVHOST_READY ';
-const START_TIMEOUT_MS = 60_000;
-/** A graceful stop that takes longer than this becomes kill -9, so a test never hangs in afterAll. */
-const STOP_TIMEOUT_MS = 20_000;
+/** The host loads the app and opens its task hub in a few seconds; a loaded 2-core machine can take many times that. */
+const START_TIMEOUT_MS = 120_000;
+/**
+ * A graceful stop that takes longer than this becomes kill -9, so a test never hangs in afterAll.
+ * The host itself gives in-flight functions a bounded drain (runDevHost), so this is only slack for
+ * a loaded machine.
+ */
+const STOP_TIMEOUT_MS = 10_000;
 
 function cliPath(): string {
   // Under ts-jest this file runs from tools/devhost; the compiled CLI is under dist/.
@@ -42,25 +47,20 @@ function cliPath(): string {
   return compiled;
 }
 
-function waitForExit(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else child.once('exit', () => resolve());
-  });
-}
-
 /**
  * Starts the devhost in a child process (`cli.js`) and resolves once it listens. A process per host
- * gives each test its own app settings and module registry, and lets a crash test kill -9 it.
+ * gives each test its own app settings and module registry, and lets a crash test kill -9 it. The
+ * child is tethered to this process (spawnServer): if a test worker dies, even by SIGKILL, the
+ * host dies with it.
  */
 export async function startDevHost(options: StartDevHostOptions): Promise<DevHostProcess> {
   const port = options.port ?? (await findFreePort());
   // The child is a plain Node process, not a jest worker (runDevHost refuses to run inside one).
   const { JEST_WORKER_ID: _jestWorker, ...parentEnv } = process.env;
-  const child = spawn(process.execPath, [cliPath(), '--app-root', path.resolve(options.appRoot), '--port', String(port)], {
+  const server = spawnServer(process.execPath, [cliPath(), '--app-root', path.resolve(options.appRoot), '--port', String(port)], {
     env: { ...parentEnv, ...options.settings },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const child = server.child;
   const lines: string[] = [];
   let ready: ((info: { baseUrl: string; functionKey: string; adminKey: string }) => void) | undefined;
   const onLine = (line: string): void => {
@@ -71,7 +71,7 @@ export async function startDevHost(options: StartDevHostOptions): Promise<DevHos
   };
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
-    stream.on('data', (chunk: Buffer) => {
+    stream?.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
       const parts = pending.split('\n');
       pending = parts.pop() ?? '';
@@ -79,9 +79,11 @@ export async function startDevHost(options: StartDevHostOptions): Promise<DevHos
     });
   }
   const info = await new Promise<{ baseUrl: string; functionKey: string; adminKey: string }>((resolve, reject) => {
+    let timedOut = false;
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new DevHostError('DEVHOST_START_FAILED', `The devhost did not start within ${START_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`));
+      timedOut = true;
+      const error = new DevHostError('DEVHOST_START_FAILED', `The devhost did not start within ${START_TIMEOUT_MS / 1000} s:\n${lines.join('\n')}`);
+      void server.kill().finally(() => reject(error));
     }, START_TIMEOUT_MS);
     ready = (value) => {
       clearTimeout(timer);
@@ -89,24 +91,14 @@ export async function startDevHost(options: StartDevHostOptions): Promise<DevHos
     };
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new DevHostError('DEVHOST_START_FAILED', `The devhost exited with code ${code} before it was ready:\n${lines.join('\n')}`));
+      if (!timedOut) reject(new DevHostError('DEVHOST_START_FAILED', `The devhost exited with code ${code} before it was ready:\n${lines.join('\n')}`));
     });
   });
   return {
     ...info,
-    pid: child.pid ?? 0,
+    pid: server.pid,
     output: () => lines.join('\n'),
-    async stop(): Promise<void> {
-      const exited = waitForExit(child);
-      child.kill('SIGTERM');
-      const force = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(force);
-    },
-    async kill(): Promise<void> {
-      const exited = waitForExit(child);
-      child.kill('SIGKILL');
-      await exited;
-    },
+    stop: () => server.stop(STOP_TIMEOUT_MS),
+    kill: () => server.kill(),
   };
 }

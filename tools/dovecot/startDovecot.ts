@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,6 +9,7 @@ import { createSelfSignedCert } from './createSelfSignedCert';
 import { findFreePort } from '../net/findFreePort';
 import { PortTakenError, retryWhenPortTaken } from '../net/retryWhenPortTaken';
 import { waitUntilServing } from '../net/waitUntilServing';
+import { spawnServer } from '../process/spawnServer';
 import { renderDovecotConfig, renderOAuth2Settings } from './renderDovecotConfig';
 import { type DovecotUser, writePasswdFile } from './writePasswdFile';
 
@@ -53,14 +53,15 @@ export interface RunningDovecot {
 }
 
 const DOVECOT_BINARY = '/usr/sbin/dovecot';
-const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 5_000;
+/** Generous for a loaded 2-core machine; a Dovecot that fails (a bad config) is reported at once. */
+const START_TIMEOUT_MS = 60_000;
 
 /**
  * Starts a private Dovecot (Debian `dovecot-core` + `dovecot-imapd`, 2.3.x) on 127.0.0.1 and a
  * free port, with its config, sockets, logs, passwd-files and Maildirs in one temporary folder.
- * It runs in the foreground (`-F`) as a child of this process, so stop() (or this process
- * exiting) ends it and every Dovecot child with it; stop() also removes the folder.
+ * It runs in the foreground (`-F`) as a child of this process, in a process group of its own and
+ * tethered to this process (spawnServer): stop(), or this process dying by any means, ends it and
+ * every Dovecot child with it; stop() (or the tether) also removes the folder.
  *
  * Privileges: Dovecot started as root drops privileges and refuses to access mail as uid 0, so
  * as root the mail belongs to `nobody`, and the internal/login processes run as the `dovecot`
@@ -73,23 +74,6 @@ export async function startDovecot(options: StartDovecotOptions): Promise<Runnin
     throw new Error('Dovecot is not installed: apt-get install -y dovecot-core dovecot-imapd');
   }
   return retryWhenPortTaken(() => startOnce(options));
-}
-
-
-/**
- * Processes still running, killed if the test process exits without calling stop(). Kept on
- * globalThis because Jest loads this module once per test file in the same worker process, and
- * one exit listener per worker is enough.
- */
-const RUNNING_KEY = Symbol.for('staged-migration.test.dovecot.running');
-const registry = globalThis as typeof globalThis & { [RUNNING_KEY]?: Set<ChildProcess> };
-const running: Set<ChildProcess> = registry[RUNNING_KEY] ?? createRunningSet();
-
-function createRunningSet(): Set<ChildProcess> {
-  const set = new Set<ChildProcess>();
-  registry[RUNNING_KEY] = set;
-  process.once('exit', () => set.forEach((child) => signalGroup(child, 'SIGKILL')));
-  return set;
 }
 
 async function startOnce(options: StartDovecotOptions): Promise<RunningDovecot> {
@@ -122,25 +106,16 @@ async function startOnce(options: StartDovecotOptions): Promise<RunningDovecot> 
   }));
 
   const logPath = join(root, 'dovecot.log');
-  // Its own process group: Dovecot's master leaves running sessions (imap processes) alive when it
-  // stops, so stop() signals the whole group to leave no process behind.
-  const child = spawn(DOVECOT_BINARY, ['-F', '-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  running.add(child);
+  const server = spawnServer(DOVECOT_BINARY, ['-F', '-c', configPath], { removeFolderOnDeath: root });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  server.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = server.exited;
 
+  // SIGKILL to the whole group, not SIGTERM: the master's own shutdown takes about a second, and
+  // nothing in this throwaway server is worth it (its folder is removed next).
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const guard = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(guard);
-    }
-    signalGroup(child, 'SIGKILL');
-    await groupGone(child);
-    running.delete(child);
+    await server.kill();
     await rm(root, { recursive: true, force: true });
   };
 
@@ -168,23 +143,6 @@ async function startOnce(options: StartDovecotOptions): Promise<RunningDovecot> 
     },
     stop,
   };
-}
-
-/** Signals every process of the Dovecot's process group (master, services, open sessions). */
-function signalGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
-  if (child.pid === undefined) return false;
-  try {
-    process.kill(-child.pid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: nobody left in the group
-  }
-}
-
-/** Waits until the kernel has reaped the whole group (SIGKILL is delivered asynchronously). */
-async function groupGone(child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (signalGroup(child, 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 interface Privileges {

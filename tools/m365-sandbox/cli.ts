@@ -5,7 +5,7 @@ import { startM365Sandbox } from './startM365Sandbox';
 
 /**
  * `node dist/tools/m365-sandbox/cli.js [--port N] [--http] [--persist-dir DIR] [--latency-ms N]
- *   [--budget N] [--user upn]... [--ca-file FILE] [--tenant-id ID --client-id ID --client-secret S] [--info-file FILE]`
+ *   [--budget N] [--upload-mb N] [--request-window-ms N] [--upload-window-ms N] [--user upn]... [--ca-file FILE] [--tenant-id ID --client-id ID --client-secret S] [--info-file FILE]`
  * Starts the sandbox, prints its URLs and the sandbox app's credentials (local, generated, not a real
  * secret) as one JSON line (also to --info-file), and writes the CA so another process can trust it with NODE_EXTRA_CA_CERTS.
  */
@@ -17,6 +17,9 @@ async function main(): Promise<void> {
       'persist-dir': { type: 'string' },
       'latency-ms': { type: 'string', default: '0' },
       budget: { type: 'string' },
+      'upload-mb': { type: 'string' },
+      'request-window-ms': { type: 'string' },
+      'upload-window-ms': { type: 'string' },
       user: { type: 'string', multiple: true, default: [] },
       'ca-file': { type: 'string' },
       'tenant-id': { type: 'string' },
@@ -31,6 +34,9 @@ async function main(): Promise<void> {
     persistDir: values['persist-dir'],
     latencyMs: Number(values['latency-ms']),
     ...(values.budget ? { mailboxRequestBudgetPer10Min: Number(values.budget) } : {}),
+    ...(values['upload-mb'] ? { mailboxUploadBytesPer5Min: Number(values['upload-mb']) * 1024 * 1024 } : {}),
+    ...(values['request-window-ms'] ? { requestWindowMs: Number(values['request-window-ms']) } : {}),
+    ...(values['upload-window-ms'] ? { uploadWindowMs: Number(values['upload-window-ms']) } : {}),
     tenant: { tenantId: values['tenant-id'], clientId: values['client-id'], clientSecret: values['client-secret'] },
   });
   for (const upn of values.user ?? []) {

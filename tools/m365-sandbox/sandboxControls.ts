@@ -8,6 +8,10 @@ export interface M365SandboxControls {
   addUser(user: NewUser): UserRecord;
   setOrganization(organization: { displayName?: string; onPremisesSyncEnabled?: boolean | null }): void;
   setLatency(latencyMs: number): void;
+  /** How long mailboxes take to appear after a licence is assigned from now on. */
+  setMailboxProvisioningDelay(delayMs: number): void;
   addFault(rule: FaultRuleInput): number;
   clearFaults(): void;
+  /** Changes the app's permissions (new tokens carry the new roles) and its service principal's directory roles. */
+  setAppPermissions(permissions: { roles?: string[]; directoryRoles?: string[] }): void;
 }

@@ -1,7 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLoginRouter } from './auth/loginRoutes';
+import { type AppRegistration, createLoginRouter } from './auth/loginRoutes';
 import { TokenService } from './auth/tokenService';
 import { addBatchRoute } from './batch/batchRoute';
 import { FaultInjector, type FaultRuleInput } from './faults/faultInjector';
@@ -20,8 +20,6 @@ import type { UserRecord } from './store/types';
 import { MailboxThrottle } from './throttling/mailboxThrottle';
 import { createCertificates } from './tls/createCertificates';
 
-/** The application permissions the sandbox app registration has, with admin consent. */
-const APP_ROLES = ['Mail.ReadWrite', 'Mail.Send', 'Contacts.ReadWrite', 'Calendars.ReadWrite', 'User.ReadWrite.All', 'Organization.Read.All'];
 
 export interface M365Sandbox extends M365SandboxControls {
   /** `https://127.0.0.1:PORT`: the Graph client's `baseUrl` (it appends `v1.0` itself). */
@@ -44,6 +42,8 @@ export interface M365Sandbox extends M365SandboxControls {
   setMailboxRequestBudget(requestsPer10Min: number): void;
   /** Holds Graph requests whose path matches (a regular expression) until `release()`, keeping their mailbox slots. */
   holdRequests(pathPattern: string): RequestHold;
+  /** Whether `candidate` is the password last set on the user through passwordProfile (only a hash is kept). */
+  passwordMatches(idOrUpn: string, candidate: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -58,9 +58,11 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
     displayName: options.tenant.displayName,
     onPremisesSyncEnabled: options.tenant.onPremisesSyncEnabled,
     verifiedDomains: [options.tenant.domain],
+    countryLetterCode: options.tenant.countryLetterCode,
   }), options.mailboxProvisioningDelayMs);
+  store.maxMessageBytes = options.maxMessageSizeMb * 1024 * 1024;
   const tokens = new TokenService(tenantId);
-  const throttle = new MailboxThrottle(options.mailboxRequestBudgetPer10Min, Date.now, options.mailboxUploadBytesPer5Min);
+  const throttle = new MailboxThrottle(options.mailboxRequestBudgetPer10Min, Date.now, options.mailboxUploadBytesPer5Min, { requestWindowMs: options.requestWindowMs, uploadWindowMs: options.uploadWindowMs });
   const faults = new FaultInjector(options.faultSeed);
   const pipelineControls: PipelineControls = { latencyMs: options.latencyMs };
   const gate = new RequestGate();
@@ -78,10 +80,18 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
       store.changed();
     },
     setLatency: (latencyMs: number) => { pipelineControls.latencyMs = latencyMs; },
+    setMailboxProvisioningDelay: (delayMs: number) => { store.mailboxProvisioningDelayMs = delayMs; },
     addFault: (rule: FaultRuleInput) => faults.add(rule),
     clearFaults: () => faults.clear(),
+    setAppPermissions: (permissions) => {
+      if (permissions.roles) app.roles = [...permissions.roles];
+      if (permissions.directoryRoles) app.directoryRoles = [...permissions.directoryRoles];
+    },
   };
-  const app = { tenantId, tenantDomain: store.state.organization.verifiedDomains[0] ?? options.tenant.domain, clientId, clientSecret, roles: APP_ROLES };
+  const app: AppRegistration = {
+    tenantId, tenantDomain: store.state.organization.verifiedDomains[0] ?? options.tenant.domain, clientId, clientSecret,
+    roles: [...options.app.roles], directoryRoles: [...options.app.directoryRoles],
+  };
   const certificates = options.https ? await createCertificates() : undefined;
   const server = createSandboxServer({
     tokens,
@@ -89,6 +99,7 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
     uploadRouter: createUploadRouter(store),
     controlRouter: createControlRouter(controls),
     loginRouter: createLoginRouter(app, tokens, () => origin),
+    directoryRoles: () => app.directoryRoles,
     origin: () => origin,
   }, certificates && { cert: certificates.serverCertificatePem, key: certificates.serverKeyPem });
 
@@ -119,6 +130,7 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
       throttle.reset();
     },
     holdRequests: (pathPattern) => gate.hold(pathPattern),
+    passwordMatches: (idOrUpn, candidate) => store.findUser(idOrUpn).passwordProfile?.passwordSha256 === createHash('sha256').update(candidate).digest('hex'),
     stop: async () => {
       gate.releaseAll();
       saver?.flush();

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawnServer } from '../process/spawnServer';
 
 export interface SlapdProcess {
   pid: number;
@@ -11,36 +11,21 @@ export interface SlapdProcess {
 }
 
 const SLAPD_BINARY = '/usr/sbin/slapd';
-const STOP_TIMEOUT_MS = 5_000;
-
-/** Processes still running, killed if the test process exits without stopping them. */
-const running = new Set<ChildProcess>();
-process.once('exit', () => running.forEach((child) => child.kill('SIGKILL')));
+/** slapd closes its mdb database and exits within milliseconds of SIGTERM; a loaded machine gets some slack. */
+const STOP_GRACE_MS = 2_000;
 
 /**
  * Starts slapd as a child of this process. `-d 0` keeps it in the foreground (slapd never forks
- * when a debug level is given) without debug output, so it cannot outlive the test run.
+ * when a debug level is given) without debug output. It runs in a process group of its own,
+ * tethered to this process (spawnServer): if this process dies, even by SIGKILL, slapd is killed
+ * and `dataDir` (its temporary folder) removed.
  */
-export function spawnSlapd(configPath: string, listenerUrls: string[]): SlapdProcess {
-  const child = spawn(SLAPD_BINARY, ['-f', configPath, '-h', listenerUrls.join(' '), '-d', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
+export function spawnSlapd(configPath: string, listenerUrls: string[], dataDir?: string): SlapdProcess {
+  const server = spawnServer(SLAPD_BINARY, ['-f', configPath, '-h', listenerUrls.join(' '), '-d', '0'], { removeFolderOnDeath: dataDir });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exited.then(() => running.delete(child));
-
-  const kill = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const guard = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      await exited;
-      clearTimeout(guard);
-    }
-  };
-  return { pid: child.pid ?? 0, exited, output: () => output, kill };
+  server.child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  server.child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { pid: server.pid, exited: server.exited, output: () => output, kill: () => server.stop(STOP_GRACE_MS) };
 }
 
 export { SLAPD_BINARY };

@@ -51,14 +51,16 @@ const USERS_DN = `OU=Users,${BASE_DN}`;
 const SERVICE_DN = `CN=svc-migration,OU=Service Accounts,${BASE_DN}`;
 const ROOT_DN = `CN=Directory Manager,${BASE_DN}`;
 const BINARY_ATTRIBUTES = ['msExchMailboxGuid', 'msExchMailboxSecurityDescriptor'];
-const START_TIMEOUT_MS = 10_000;
-
+/** Generous for a loaded 2-core machine; a slapd that fails (a bad config) is reported at once. */
+const START_TIMEOUT_MS = 60_000;
+/** Per LDAP operation of the tool's own client; slapd answers in milliseconds unless the machine is very busy. */
+const OPERATION_TIMEOUT_MS = 30_000;
 
 /**
  * Starts a private OpenLDAP (Debian `slapd`) on 127.0.0.1 and a free port, with its slapd.conf,
  * the Active Directory / Exchange schema slice and an mdb database in one temporary folder.
- * slapd runs in the foreground as a child of this process (see spawnSlapd), so stop() or this
- * process exiting ends it; stop() also removes the folder. The tree holds `OU=Users` and
+ * slapd runs in the foreground as a child of this process, tethered to it (see spawnSlapd), so
+ * stop(), or this process dying by any means, ends it; stop() (or the tether) also removes the folder. The tree holds `OU=Users` and
  * `OU=Service Accounts` with the service account. Starting takes about 0.1 s.
  */
 export async function startOpenLdap(options: StartOpenLdapOptions = {}): Promise<RunningOpenLdap> {
@@ -87,7 +89,7 @@ async function startOnce(options: StartOpenLdapOptions): Promise<RunningOpenLdap
   const tlsPort = cert ? await findFreePort() : 0;
   const url = `ldap://127.0.0.1:${port}`;
   const tlsUrl = `ldaps://127.0.0.1:${tlsPort}`;
-  const slapd = spawnSlapd(configPath, cert ? [`${url}/`, `${tlsUrl}/`] : [`${url}/`]);
+  const slapd = spawnSlapd(configPath, cert ? [`${url}/`, `${tlsUrl}/`] : [`${url}/`], root);
   const stop = async (): Promise<void> => {
     await slapd.kill();
     await rm(root, { recursive: true, force: true });
@@ -157,7 +159,7 @@ async function readAll(client: Client, dn: string): Promise<Record<string, strin
 }
 
 async function bound(url: string, dn: string, password: string): Promise<Client> {
-  const client = new Client({ url, timeout: 5_000, connectTimeout: 5_000 });
+  const client = new Client({ url, timeout: OPERATION_TIMEOUT_MS, connectTimeout: OPERATION_TIMEOUT_MS });
   try {
     await client.bind(dn, password);
     return client;

@@ -4,6 +4,11 @@ export interface MailboxSpec {
   samAccountName: string;
   primarySmtp: string;
   secondarySmtp?: string[];
+  /**
+   * Whether the user carries msExchMailboxGuid (default true, as every Exchange mailbox does). False
+   * models a user whose mail lives elsewhere (an IMAP server) with no Exchange mailbox GUID to sync.
+   */
+  mailboxGuid?: boolean;
 }
 
 /** Exchange 2007 organisation names used by every fixture mailbox. */
@@ -35,7 +40,7 @@ export function toMailboxEntry(spec: MailboxSpec, configurationDn: string): Reco
     homeMDB: [`CN=Mailbox Database,CN=First Storage Group,CN=InformationStore,${server}`],
     homeMTA: [`CN=Microsoft MTA,${server}`],
     msExchHomeServerName: [`/o=${ORGANIZATION}/ou=${ADMIN_GROUP}/cn=Configuration/cn=Servers/cn=${SERVER}`],
-    msExchMailboxGuid: [randomBytes(16)],
+    ...(spec.mailboxGuid === false ? {} : { msExchMailboxGuid: [randomBytes(16)] }),
     msExchMailboxSecurityDescriptor: [randomBytes(20)],
     mDBUseDefaults: ['TRUE'],
     msExchUserAccountControl: ['0'],

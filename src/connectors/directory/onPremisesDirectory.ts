@@ -48,6 +48,11 @@ export interface OnPremisesUser {
   isMailbox: boolean;
   /** No mailbox, but a targetAddress: Exchange routes its mail elsewhere (a mail-enabled user). */
   isMailEnabledUser: boolean;
+  /**
+   * msExchMailboxGuid is set: the on-premises mailbox's ExchangeGuid. Entra Connect syncs it by
+   * default, and then Exchange Online never creates a mailbox for the user from a licence.
+   */
+  hasMailboxGuid: boolean;
 }
 
 /** What the Exchange Online side knows and the conversion can copy on-premises (all optional). */

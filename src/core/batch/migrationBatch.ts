@@ -15,6 +15,8 @@ export interface MigrationBatch {
   /** Hours between incremental syncs (Exchange Online: every 24 hours). */
   incrementalSyncIntervalHours: number;
   autoStart: boolean;
+  /** Usage location for users who have none and no UsageLocation column value (two letters). */
+  usageLocation?: string;
   /** Where the CSV came from: `http` or the intake blob's name. */
   source: string;
   createdAt: string;

@@ -23,6 +23,8 @@ export interface BatchCsvRow {
   userName?: string;
   /** IMAP only: the folder under which the user's mailbox lives (UserRoot), when given. */
   userRoot?: string;
+  /** The two-letter country for the user's licence (upper case), when the file has a UsageLocation column and the cell is not empty. */
+  usageLocation?: string;
 }
 
 export interface ParseBatchCsvOptions {

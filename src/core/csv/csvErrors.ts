@@ -30,6 +30,7 @@ export type CsvErrorCode =
   | 'MissingValue'
   | 'InvalidEmailAddress'
   | 'InvalidBoolean'
+  | 'InvalidUsageLocation'
   | 'DuplicateEmailAddress'
   | 'AddressInActiveBatch';
 
@@ -131,6 +132,8 @@ export const csvErrors = {
     error(line, 'InvalidEmailAddress', `Line ${line}: ${describe(value)} in column ${column} is not a valid email address.`, column),
   invalidBoolean: (line: number, column: string, value: string | undefined): CsvError =>
     error(line, 'InvalidBoolean', `Line ${line}: ${describe(value)} in column ${column} must be True or False (or empty for False).`, column),
+  invalidUsageLocation: (line: number, column: string, value: string | undefined): CsvError =>
+    error(line, 'InvalidUsageLocation', `Line ${line}: ${describe(value)} in column ${column} must be a two-letter country code such as US, GB or DE (ISO 3166), or empty.`, column),
   duplicateEmailAddress: (line: number, column: string, address: string | undefined, firstLine: number): CsvError =>
     error(
       line,

@@ -1,4 +1,4 @@
-import type { BatchCsvColumn } from './batchCsvSchema';
+import { type BatchCsvColumn, USAGE_LOCATION_PATTERN } from './batchCsvSchema';
 import type { BatchCsvKind, BatchCsvRow } from './batchCsvTypes';
 import type { RevealValue } from './createRevealValue';
 import { csvErrors, MISSING_VALUE_REASONS, type CsvError } from './csvErrors';
@@ -51,5 +51,8 @@ function buildRow(line: number, cells: Cells, kind: BatchCsvKind, shown: RevealV
   else if (userName !== undefined) errors.push(csvErrors.missingValue(line, userName.name, MISSING_VALUE_REASONS.UserName));
   const userRoot = cells.get('UserRoot');
   if (userRoot !== undefined && userRoot.value !== '') row.userRoot = userRoot.value;
+  const usageLocation = cells.get('UsageLocation');
+  if (usageLocation !== undefined && USAGE_LOCATION_PATTERN.test(usageLocation.value)) row.usageLocation = usageLocation.value.toUpperCase();
+  else if (usageLocation !== undefined && usageLocation.value !== '') errors.push(csvErrors.invalidUsageLocation(line, usageLocation.name, shown(usageLocation.value)));
   return row;
 }

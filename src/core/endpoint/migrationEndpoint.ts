@@ -19,6 +19,8 @@ export interface MigrationEndpoint {
   passwordSecretRef?: string;
   maxConcurrentMigrations: number;
   maxConcurrentIncrementalSyncs: number;
+  /** Usage location for users of this endpoint's batches who have none (two letters), before the tenant's country. */
+  defaultUsageLocation?: string;
   createdAt: string;
 }
 
@@ -39,6 +41,7 @@ export const endpointInputSchema = z.strictObject({
   password: z.string().min(1).max(1024).optional(),
   maxConcurrentMigrations: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_MIGRATIONS),
   maxConcurrentIncrementalSyncs: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS),
+  defaultUsageLocation: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code such as US, GB or DE (ISO 3166)').transform((code) => code.toUpperCase()).optional(),
 });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
 

@@ -12,10 +12,14 @@ export interface MigrationMailbox {
   userName?: string;
   userRoot?: string;
   forceChangePassword?: boolean;
+  /** The usage location from the CSV, set on the Microsoft 365 user before its licence when it has none. */
+  usageLocation?: string;
   /** True while an encrypted CSV password waits to be used (staged: at provisioning; IMAP: every sync, until completion). */
   hasPendingPassword: boolean;
   /** The Microsoft 365 user's id, found at preflight. */
   targetUserId?: string;
+  /** When provisioning first found the Exchange Online mailbox missing (ISO); cleared once it answers. */
+  mailboxWaitStartedAt?: string;
   /** Where on-premises mail is forwarded (the on-premises targetAddress). */
   cloudAddress?: string;
   /** Folders whose names the target could not take as they were (JSON list of FolderRemap), for the errors report. */
@@ -37,7 +41,7 @@ export interface MigrationMailbox {
 
 export function newQueuedMailbox(fields: {
   batchId: string; mailboxKey: string; emailAddress: string; csvLine: number; now: string;
-  userName?: string; userRoot?: string; forceChangePassword?: boolean; hasPendingPassword: boolean;
+  userName?: string; userRoot?: string; forceChangePassword?: boolean; usageLocation?: string; hasPendingPassword: boolean;
 }): MigrationMailbox {
   const { now, ...identity } = fields;
   return {

@@ -1,4 +1,16 @@
+import { MigrationError } from '../../core/errors/migrationError';
 import type { TargetFolderPath } from '../../core/folders/targetFolderPath';
+
+/**
+ * The target will take no more work until `resumeAt` (its request or upload budget is spent, or it
+ * asked for a long Retry-After). Not a failure: the copy stops where it is and comes back then.
+ */
+export class TargetPaused extends MigrationError {
+  constructor(readonly resumeAt: Date, why: string) {
+    super('TargetBudgetExhausted', `Paused until ${resumeAt.toISOString()}: ${why}`, 'transient', Math.max(1, Math.ceil((resumeAt.getTime() - Date.now()) / 1000)));
+    this.name = 'TargetPaused';
+  }
+}
 
 /** One message on its way to the target. `raw` never crosses an activity boundary. */
 export interface CopyItem {
@@ -13,7 +25,12 @@ export interface CopyItem {
 
 export type CreateOutcome =
   | { ok: true; targetId: string }
-  | { ok: false; reason: 'Unparseable' | 'RejectedByTarget'; detail: string; subject?: string };
+  /** The item can never be copied to this target as it is: skipped, with the reason for the errors report. */
+  | { ok: false; reason: 'Unparseable' | 'RejectedByTarget' | 'TooLarge'; detail: string; subject?: string }
+  /** Not sent at all: the target's budget is spent until `resumeAt` (ISO). Safe to send later as new. */
+  | { ok: false; reason: 'Deferred'; resumeAt: string }
+  /** Sent, but whether a whole copy exists is not known (no answer, 503/504, unfinished attachments): look for it later. */
+  | { ok: false; reason: 'Unknown'; detail: string };
 
 /**
  * What the copy engine needs of a target mailbox (Microsoft 365 through Graph, or an IMAP server).
@@ -26,7 +43,11 @@ export interface CopyTarget {
   ensureFolder(folder: TargetFolderPath): Promise<string>;
   /** Creates the items in the folder; one outcome per item, in order. */
   createItems(folderId: string, items: CopyItem[]): Promise<CreateOutcome[]>;
-  /** The id of a copy of `item` made by an earlier, interrupted run, if there is one. */
+  /**
+   * The id of a whole copy of `item` made by an earlier, interrupted run, if there is one. A copy the
+   * earlier run left unfinished (attachments missing) is finished first; one that cannot be is removed,
+   * and then there is none.
+   */
   findExisting(folderId: string, item: CopyItem): Promise<string | undefined>;
   /** Applies read/flagged state to copies made earlier. */
   setFlags(folderId: string, changes: { targetId: string; flags: string[] }[]): Promise<void>;

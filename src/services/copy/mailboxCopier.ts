@@ -10,7 +10,14 @@ import type { MailSource, SourceFolder, SourceMessage } from '../../connectors/m
 import type { FolderStateRepository } from '../../storage/folderStateRepository';
 import type { ItemMapEntry, ItemMapRepository } from '../../storage/itemMapRepository';
 import type { SkippedItemRepository, StoredSkippedItem } from '../../storage/skippedItemRepository';
-import type { CopyItem, CopyTarget } from './copyTarget';
+import { type CopyItem, type CopyTarget, type CreateOutcome, TargetPaused } from './copyTarget';
+
+/** How long a create Graph did not confirm is left to finish on Graph's side before it is looked for. */
+const UNCONFIRMED_SETTLE_MS = 10_000;
+
+function later(current: string | undefined, candidate: string): string {
+  return current === undefined || candidate > current ? candidate : current;
+}
 
 export interface MailboxRef { batchId: string; mailboxKey: string }
 
@@ -32,6 +39,11 @@ export interface CopyPageResult {
   skipped: number;
   bytes: number;
   lastCopiedUid: number;
+  /**
+   * When the target paused the copy (its budget is spent, or some creates were not confirmed and must be
+   * looked for once they have settled): the folder goes on at this time (ISO), not before.
+   */
+  resumeAt?: string;
   /** Items skipped by this page, for statistics (details are in the skipped-items table). */
   skippedItems: SkippedItem[];
 }
@@ -97,16 +109,19 @@ export class MailboxCopier {
       return pageResult(settled, true, NOTHING, []);
     }
     const outcome = await this.copyMessages(checkpoint, folderId, messages);
-    const lastUid = messages[messages.length - 1]!.uid;
+    // Every UID up to the first one left open (deferred, or not confirmed) is settled.
+    const open = outcome.firstOpenUid;
+    const lastUid = open === undefined ? messages[messages.length - 1]!.uid : open - 1;
     const next: FolderCheckpoint = {
       ...checkpoint,
-      lastCopiedUid: lastUid,
+      lastCopiedUid: Math.max(checkpoint.lastCopiedUid, lastUid),
       copiedCount: checkpoint.copiedCount + outcome.copied + outcome.matched,
       skippedCount: checkpoint.skippedCount + outcome.skipped.length,
       bytesCopied: checkpoint.bytesCopied + outcome.bytes,
     };
     await this.saveCheckpoint(next);
-    return pageResult(next, lastUid + 1 >= folder.uidNext, outcome, outcome.skipped);
+    const result = pageResult(next, open === undefined && lastUid + 1 >= folder.uidNext, outcome, outcome.skipped);
+    return outcome.resumeAt ? { ...result, resumeAt: outcome.resumeAt } : result;
   }
 
   /**
@@ -150,11 +165,17 @@ export class MailboxCopier {
     const settled: ItemMapEntry[] = [];
     const skipped: SkippedItem[] = [];
     const toCreate: { item: CopyItem; entry: ItemMapEntry }[] = [];
+    const openUids: number[] = [];
+    let resumeAt: string | undefined;
     let bytes = 0;
 
     for (const message of messages) {
       const previous = known.get(message.uid);
       if (previous && previous.state !== 'pending') continue;
+      if (resumeAt) {
+        openUids.push(message.uid);
+        continue;
+      }
       const entry = this.newEntry(checkpoint, message);
       const item = this.toItem(checkpoint, message, entry.marker);
       if (message.oversized || message.size > this.limits.largeItemLimitBytes) {
@@ -162,8 +183,15 @@ export class MailboxCopier {
         settled.push({ ...entry, state: 'skipped' });
         continue;
       }
-      const reused = earlier.get(entry.contentKey)?.shift();
-      const found = reused?.targetId ?? (previous ? await this.target.findExisting(folderId, item) : undefined);
+      let found: string | undefined;
+      try {
+        found = earlier.get(entry.contentKey)?.shift()?.targetId ?? (previous ? await this.target.findExisting(folderId, item) : undefined);
+      } catch (error) {
+        if (!(error instanceof TargetPaused)) throw error;
+        resumeAt = error.resumeAt.toISOString();
+        openUids.push(message.uid);
+        continue;
+      }
       if (found) {
         settled.push({ ...entry, state: 'copied', targetId: found });
         continue;
@@ -173,16 +201,25 @@ export class MailboxCopier {
 
     await this.stores.itemMap.putAll(scope, toCreate.map((c) => c.entry));
     const matched = settled.filter((e) => e.state === 'copied').length;
+    const neverSent: ItemMapEntry[] = [];
     let copied = 0;
     for (let start = 0; start < toCreate.length; start += this.target.preferredBatchSize) {
       const chunk = toCreate.slice(start, start + this.target.preferredBatchSize);
-      const outcomes = await this.target.createItems(folderId, chunk.map((c) => c.item));
+      const outcomes = resumeAt ? chunk.map((): CreateOutcome => ({ ok: false, reason: 'Deferred', resumeAt: resumeAt! })) : await this.target.createItems(folderId, chunk.map((c) => c.item));
       outcomes.forEach((outcome, i) => {
         const { item, entry } = chunk[i]!;
         if (outcome.ok) {
           settled.push({ ...entry, state: 'copied', targetId: outcome.targetId });
           copied += 1;
           bytes += item.size;
+        } else if (outcome.reason === 'Deferred') {
+          neverSent.push(entry);
+          openUids.push(item.uid);
+          resumeAt = later(resumeAt, outcome.resumeAt);
+        } else if (outcome.reason === 'Unknown') {
+          // Stays pending: the next page looks for it by its marker, once Graph has had time to finish.
+          openUids.push(item.uid);
+          resumeAt = later(resumeAt, new Date(Date.now() + UNCONFIRMED_SETTLE_MS).toISOString());
         } else {
           settled.push({ ...entry, state: 'skipped' });
           skipped.push(this.skip(checkpoint, { uid: item.uid, size: item.size, raw: item.raw }, outcome.reason, outcome.detail, outcome.subject));
@@ -190,8 +227,10 @@ export class MailboxCopier {
       });
     }
     await this.stores.itemMap.putAll(scope, settled);
+    if (neverSent.length > 0) await this.stores.itemMap.deleteAll(scope, neverSent);
     await this.recordSkipped(checkpoint, skipped);
-    return { copied, matched, skipped, bytes };
+    const firstOpenUid = openUids.length > 0 ? Math.min(...openUids) : undefined;
+    return { copied, matched, skipped, bytes, firstOpenUid, resumeAt };
   }
 
   private async recordSkipped(checkpoint: FolderCheckpoint, skipped: SkippedItem[]): Promise<void> {

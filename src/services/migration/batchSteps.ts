@@ -1,4 +1,7 @@
+import type { AppConfig } from '../../config';
+import type { GraphTenant, TenantUser } from '../../connectors/directory/graph/graphTenant';
 import type { BatchStatus } from '../../core/batch/batchStatus';
+import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import { countStatuses, type MailboxStatus } from '../../core/mailbox/mailboxStatus';
@@ -7,6 +10,7 @@ import { ConcurrencyError } from '../../storage/concurrencyError';
 import { updateMailbox } from '../copy/mailboxStatistics';
 import type { MigrationConnectors } from './migrationConnectors';
 import type { MigrationStores } from './migrationStores';
+import { describeMissingPermissions, permissionsFor, syncedMailboxGuidProblem } from './tenantPreflight';
 
 export interface PreflightResult {
   ok: boolean;
@@ -22,12 +26,14 @@ export interface PreflightResult {
  * email. They read by batch id and are safe to run again.
  */
 export class BatchSteps {
-  constructor(private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
+  constructor(private readonly config: AppConfig, private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
 
   /**
-   * Exchange Online's checks before a staged batch starts: directory synchronisation is on (or
-   * the whole batch fails), every row has a mail-enabled user in the tenant, and the source
-   * accepts a login. A row that fails a check fails alone, with its reason.
+   * Exchange Online's checks before a staged batch starts, and this service's own: the app has the
+   * permissions the batch needs (or the whole batch fails, naming them), directory synchronisation is
+   * on (or the whole batch fails), every row has a mail-enabled user in the tenant, the tenant will
+   * be able to create its mailbox, and the source accepts a login. A row that fails a check fails
+   * alone, with its reason, before anything is changed for it.
    */
   async preflight(batchId: string, now: string): Promise<PreflightResult> {
     const batch = await this.requireBatch(batchId);
@@ -35,15 +41,23 @@ export class BatchSteps {
     const tenant = this.connectors.tenant();
     const problems = new Map<string, string>();
     if (tenant) {
+      const needs = permissionsFor(batch, { setsPasswords: mailboxes.some((m) => m.hasPendingPassword), sendsEmail: batch.notificationEmails.length > 0 });
+      const missing = describeMissingPermissions(await tenant.grantedRoles(), needs);
+      if (missing) return { ok: false, reason: missing, eligible: [], failed: 0 };
       if (batch.kind === 'staged' && !(await tenant.isDirectorySyncEnabled())) {
         return { ok: false, reason: 'Directory synchronisation is not enabled in the Microsoft 365 tenant; a staged migration needs it.', eligible: [], failed: 0 };
       }
       const users = await tenant.findUsers(mailboxes.map((m) => m.emailAddress));
+      const found: { mailbox: MigrationMailbox; user: TenantUser }[] = [];
       for (const mailbox of mailboxes) {
         const user = users.get(mailbox.emailAddress.toLowerCase());
         if (!user) problems.set(mailbox.mailboxKey, `No user ${mailbox.emailAddress} exists in Microsoft 365: directory synchronisation creates it as a mail-enabled user.`);
         else if (!user.mail) problems.set(mailbox.mailboxKey, `${mailbox.emailAddress} exists in Microsoft 365 but is not mail-enabled.`);
-        else await updateMailbox(this.stores.mailboxes, batchId, mailbox.mailboxKey, (m) => ({ ...m, targetUserId: user.id }));
+        else found.push({ mailbox, user });
+      }
+      await this.checkMailboxGuids(found, tenant, problems);
+      for (const { mailbox, user } of found.filter((f) => !problems.has(f.mailbox.mailboxKey))) {
+        await updateMailbox(this.stores.mailboxes, batchId, mailbox.mailboxKey, (m) => ({ ...m, targetUserId: user.id }));
       }
     }
     await this.checkSourceLogins(batch, mailboxes.filter((m) => !problems.has(m.mailboxKey)).map((m) => m.mailboxKey), problems);
@@ -51,6 +65,27 @@ export class BatchSteps {
       await updateMailbox(this.stores.mailboxes, batchId, mailboxKey, (m) => ({ ...m, status: 'Failed', statusDetail: 'FailedPreflight', error, lastUpdatedTimestamp: now }));
     }
     return { ok: true, eligible: mailboxes.map((m) => m.mailboxKey).filter((k) => !problems.has(k)), failed: problems.size };
+  }
+
+  /**
+   * Rows whose mailbox Exchange Online will never create: a directory-synced user without a cloud
+   * mailbox yet whose on-premises object carries msExchMailboxGuid, while Entra Connect syncs that
+   * attribute (its default; the setting ENTRA_CONNECT_MAILBOX_GUID says otherwise once a sync rule
+   * nulls it). Graph does not show the synced value, so the on-premises directory is read instead.
+   */
+  private async checkMailboxGuids(found: { mailbox: MigrationMailbox; user: TenantUser }[], tenant: GraphTenant, problems: Map<string, string>): Promise<void> {
+    const directory = this.connectors.directory();
+    if (!directory || this.config.entraConnectMailboxGuid !== 'synced') return;
+    const queue = found.filter((f) => f.user.onPremisesSyncEnabled);
+    const worker = async (): Promise<void> => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const onPremises = await directory.findUserByPrimarySmtp(next.mailbox.emailAddress);
+        if (!onPremises?.hasMailboxGuid) continue;
+        if ((await tenant.mailboxState(next.user.id)).ready) continue; // the mailbox exists already
+        problems.set(next.mailbox.mailboxKey, syncedMailboxGuidProblem(next.mailbox.emailAddress));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
   }
 
   /** Sets the batch's status and recounts its mailboxes by status; stamps the matching time. */

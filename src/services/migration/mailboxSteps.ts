@@ -3,7 +3,8 @@ import { withPageProgress, withSourceTotals } from '../../core/copy/mailboxProgr
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
-import { cloudRoutingAddress } from '../../connectors/directory/graph/graphTenant';
+import type { MigrationBatch } from '../../core/batch/migrationBatch';
+import { cloudRoutingAddress, type GraphTenant } from '../../connectors/directory/graph/graphTenant';
 import { type CopyPageResult, type FolderPlan, MailboxCopier, type MailboxRef } from '../copy/mailboxCopier';
 import { updateMailbox } from '../copy/mailboxStatistics';
 import { ConnectionPool, type MailboxConnections } from './connectionPool';
@@ -11,6 +12,16 @@ import type { MigrationConnectors } from './migrationConnectors';
 import type { MigrationStores } from './migrationStores';
 
 export type SyncMode = 'initial' | 'incremental';
+
+/** The status detail a mailbox shows while its Exchange Online mailbox is being waited for. */
+export const WAITING_FOR_MAILBOX = 'Waiting for the Exchange Online mailbox';
+
+/** Whether provisioning is done, or when to ask again. */
+export type ProvisionOutcome = { state: 'ready' } | { state: 'waiting'; recheckAfterSeconds: number };
+
+function formatMinutes(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`;
+}
 
 /**
  * The steps of one mailbox's migration, each one a Durable activity: safe to run again, reading
@@ -30,26 +41,36 @@ export class MailboxSteps {
   }
 
   /**
-   * Makes the Exchange Online mailbox: assigns the licence, sets the CSV password (then erases it),
-   * and waits for the mailbox to answer. Throws a transient error until it does, so the
-   * orchestration retries with back-off.
+   * Makes the Exchange Online mailbox: a usage location when the user has none, the licence, the CSV
+   * password (then erased). Then reports whether the mailbox answers yet: Exchange Online typically
+   * provisions it within 30 minutes of the licence and may take up to 24 hours (Microsoft's page on
+   * delays provisioning mailboxes), so the orchestration waits on a durable timer and asks again,
+   * until `mailboxWaitLimitMinutes` have passed since the first time it waited.
    */
-  async provision(ref: MailboxRef): Promise<void> {
+  async provision(ref: MailboxRef, now: string): Promise<ProvisionOutcome> {
     const tenant = this.connectors.tenant();
-    if (!tenant) return; // an IMAP target has nothing to provision
-    const { mailbox, batchKind } = await this.read(ref);
+    if (!tenant) return { state: 'ready' }; // an IMAP target has nothing to provision
+    const { mailbox, batch } = await this.read(ref);
     const user = await tenant.findUser(mailbox.emailAddress);
     if (!user) throw new MigrationError('TargetUserNotFound', `${mailbox.emailAddress} no longer exists in Microsoft 365.`);
-    if (!user.hasLicense(this.config.licenseSkuId)) await tenant.assignLicense(user.id, this.config.licenseSkuId);
-    if (batchKind === 'staged' && mailbox.hasPendingPassword) {
+    if (!user.hasLicense(this.config.licenseSkuId)) {
+      if (!user.usageLocation) await tenant.setUsageLocation(user.id, await this.usageLocationFor(mailbox, batch, tenant));
+      await tenant.assignLicense(user.id, this.config.licenseSkuId);
+    }
+    if (batch.kind === 'staged' && mailbox.hasPendingPassword) {
       const password = await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey);
       if (password) await tenant.setPassword(user.id, password, mailbox.forceChangePassword ?? false);
       await this.stores.mailboxSecrets.erase(ref.batchId, ref.mailboxKey);
       await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, hasPendingPassword: false }));
     }
-    if (!(await tenant.mailboxAnswers(user.id))) {
-      throw new MigrationError('MailboxNotReady', `The Exchange Online mailbox of ${mailbox.emailAddress} does not answer yet.`, 'transient', 30);
+    const state = await tenant.mailboxState(user.id);
+    if (state.ready) {
+      if (mailbox.mailboxWaitStartedAt) {
+        await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, mailboxWaitStartedAt: undefined, statusDetail: undefined, lastUpdatedTimestamp: now }));
+      }
+      return { state: 'ready' };
     }
+    return this.keepWaiting(ref, mailbox, state.reason, now);
   }
 
   /** Sets the on-premises targetAddress so new mail for the user is forwarded to the cloud. */
@@ -120,10 +141,38 @@ export class MailboxSteps {
     }
   }
 
-  private async read(ref: MailboxRef): Promise<{ mailbox: MigrationMailbox; batchKind: 'staged' | 'imap' }> {
+  private async read(ref: MailboxRef): Promise<{ mailbox: MigrationMailbox; batchKind: 'staged' | 'imap'; batch: MigrationBatch }> {
     const [stored, batch] = await Promise.all([this.stores.mailboxes.get(ref.batchId, ref.mailboxKey), this.stores.batches.get(ref.batchId)]);
     if (!stored || !batch) throw new MigrationError('MailboxNotFound', `The mailbox ${ref.mailboxKey} is not in batch ${ref.batchId}.`);
-    return { mailbox: stored.mailbox, batchKind: batch.batch.kind };
+    return { mailbox: stored.mailbox, batchKind: batch.batch.kind, batch: batch.batch };
+  }
+
+  /** The CSV row's usage location, else the batch's, the endpoint's, the app's, and last the tenant's country. */
+  private async usageLocationFor(mailbox: MigrationMailbox, batch: MigrationBatch, tenant: GraphTenant): Promise<string> {
+    const endpoint = await this.stores.endpoints.get(batch.endpoint);
+    const chosen = mailbox.usageLocation ?? batch.usageLocation ?? endpoint?.defaultUsageLocation ?? this.config.defaultUsageLocation ?? (await tenant.countryLetterCode());
+    if (!chosen) {
+      throw new MigrationError('UsageLocationMissing', `${mailbox.emailAddress} has no usage location in Microsoft 365, and a licence needs one: add a UsageLocation column to the CSV, or set the batch's usageLocation, the endpoint's defaultUsageLocation or MIGRATION_DEFAULT_USAGE_LOCATION.`);
+    }
+    return chosen;
+  }
+
+  /** Records that the mailbox is being waited for, or fails it once the wait limit is reached. */
+  private async keepWaiting(ref: MailboxRef, mailbox: MigrationMailbox, reason: string, now: string): Promise<ProvisionOutcome> {
+    const since = mailbox.mailboxWaitStartedAt ?? now;
+    const waitedMs = Date.parse(now) - Date.parse(since);
+    const limitMs = this.config.mailboxWaitLimitMinutes * 60_000;
+    if (waitedMs >= limitMs) {
+      throw new MigrationError('MailboxNeverProvisioned', `The Exchange Online mailbox of ${mailbox.emailAddress} did not appear within ${formatMinutes(this.config.mailboxWaitLimitMinutes)} of its licence (Graph still answers ${reason}). `
+        + 'If Entra Connect syncs the on-premises msExchMailboxGuid, Exchange Online never creates it: add an inbound sync rule that sets msExchMailboxGuid to AuthoritativeNull, run Start-ADSyncSyncCycle -PolicyType Initial, then retry the batch (https://www.codetwo.com/kb/msexchmailboxguid-problems/). '
+        + 'Otherwise open a Microsoft support case: provisioning can take up to 24 hours (https://learn.microsoft.com/exchange/troubleshoot/user-and-shared-mailboxes/delays-provision-mailbox-sync-changes).');
+    }
+    if (mailbox.statusDetail !== WAITING_FOR_MAILBOX || !mailbox.mailboxWaitStartedAt) {
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, statusDetail: WAITING_FOR_MAILBOX, mailboxWaitStartedAt: since, lastUpdatedTimestamp: now }));
+    }
+    // Ask again soon at first (most mailboxes appear within minutes), then less often.
+    const recheckAfterSeconds = Math.min(15 * 60, Math.max(30, Math.round(waitedMs / 1000 / 4)), Math.ceil((limitMs - waitedMs) / 1000));
+    return { state: 'waiting', recheckAfterSeconds: Math.max(1, recheckAfterSeconds) };
   }
 
   /**

@@ -12,6 +12,7 @@ import type { ImapLogin } from '../../connectors/source/imap/imapConnection';
 import { ImapMailSource } from '../../connectors/source/imap/imapMailSource';
 import { createGraphSession, type GraphSession } from '../../connectors/target/graph/graphConnection';
 import { GraphCopyTarget } from '../../connectors/target/graph/graphCopyTarget';
+import { OUTLOOK_LIMITS, type OutlookLimits } from '../../connectors/target/graph/mailboxBudget';
 import { ImapCopyTarget } from '../../connectors/target/imap/imapCopyTarget';
 import type { CopyTarget } from '../copy/copyTarget';
 
@@ -55,7 +56,7 @@ export class MigrationConnectors {
 
   /** The tenant, when the target is Microsoft 365. */
   tenant(): GraphTenant | undefined {
-    return this.config.graph ? new GraphTenant(this.graph().client) : undefined;
+    return this.config.graph ? new GraphTenant(this.graph()) : undefined;
   }
 
   directory(): OnPremisesDirectory | undefined {
@@ -75,9 +76,20 @@ export class MigrationConnectors {
       ...(graph.baseUrl ? { baseUrl: graph.baseUrl } : {}),
       ...(graph.authorityHost ? { authorityHost: graph.authorityHost } : {}),
       ...(graph.caCertificateFile ? { caCertificatePem: readFileSync(graph.caCertificateFile, 'utf8') } : {}),
+      limits: toOutlookLimits(this.config.graphLimits),
     });
     return this.graphSession;
   }
+}
+
+function toOutlookLimits(limits: AppConfig['graphLimits']): OutlookLimits {
+  return {
+    ...OUTLOOK_LIMITS,
+    requestsPerWindow: limits.requestsPerWindow,
+    requestWindowMs: limits.requestWindowSeconds * 1000,
+    uploadBytesPerWindow: limits.uploadMbPerWindow * 1024 * 1024,
+    uploadWindowMs: limits.uploadWindowSeconds * 1000,
+  };
 }
 
 /**

@@ -44,7 +44,7 @@ beforeAll(async () => {
   folder = mkdtempSync(path.join(tmpdir(), 'cli-test-'));
   lab = await startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60 });
   env = { MIGRATION_API_URL: lab.host.baseUrl, MIGRATION_API_KEY: lab.host.functionKey };
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   await lab?.stop();
@@ -120,7 +120,7 @@ describe('staged-migration batches', () => {
     expect(batchLines[0]).toMatch(/^\S+Z wave-1 (Validating|Syncing)\S* .*\d+% \d\/3 mailboxes +0\.0 msg\/s$/);
     expect(batchLines.at(-1)).toMatch(/^\S+Z wave-1 Synced 100% 3\/3 mailboxes +\d+\.\d msg\/s$/);
     expect(lines.filter((l) => l.startsWith('  ')).every((l) => /^ {2}(ann|bob|cyd)@contoso\.com (Provisioning|Syncing|Completing) \d+% \d+\/\d+ items$/.test(l))).toBe(true);
-  }, 90_000);
+  }, 300_000);
 
   it('shows the batch and every mailbox, paging through nextLink', async () => {
     const run = await cli(['batches', 'show', 'wave-1', '--page-size', '1']);
@@ -157,7 +157,7 @@ describe('staged-migration batches', () => {
     const completing = await waitFor('the batch to leave Synced', async () => {
       const line = JSON.parse((await cli(['batches', 'status', 'wave-1', '--json'])).stdout) as { status: string; done: number; mailboxCount: number };
       return line.status === 'Synced' ? undefined : line;
-    }, 30_000);
+    }, 90_000);
     expect(completing).toMatchObject({ status: expect.stringMatching(/^Complet/), mailboxCount: 3 });
     const again = await cli(['batches', 'complete', 'wave-1', '--json']);
     expect(again.code).toBe(1);
@@ -172,7 +172,7 @@ describe('staged-migration batches', () => {
       expect.stringMatching(/^\[#{20}\] 100% {2}wave-1 {2}Completed {2}3\/3 mailboxes {2}\d+\.\d msg\/s$/),
       'Batch wave-1 is Completed.',
     ]);
-  }, 60_000);
+  }, 240_000);
 
   it('creates a batch without starting it, lists it and removes it', async () => {
     const file = writeCsv('wave-2.csv', ['EmailAddress', 'dee@contoso.com']);

@@ -15,7 +15,7 @@ const CHILD = path.resolve(__dirname, '../../../dist/test/support/copyCrashChild
 beforeAll(async () => {
   source = await startDovecot({ users: [{ name: 'crash', password: 'src-pw' }, { name: 'renum', password: 'src-pw' }] });
   target = await startDovecot({ users: [{ name: 'crash', password: 'dst-pw' }, { name: 'renum', password: 'dst-pw' }] });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);
@@ -43,7 +43,7 @@ describe('exactly once', () => {
     await seedMailbox(seeder, { messages: generateCorpus({ seed: 11, count: 80, averageBytes: 8_000, folders: [['INBOX']] }) });
     await seeder.logout();
 
-    const child = spawn(process.execPath, [CHILD, String(source.port), String(target.port), 'crash', 'src-pw', 'dst-pw', '40'], { env: process.env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CHILD, String(source.port), String(target.port), 'crash', 'src-pw', 'dst-pw', '150'], { env: process.env, stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let copiedBeforeKill = 0;
     while (copiedBeforeKill < 20) {

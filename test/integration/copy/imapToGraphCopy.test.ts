@@ -24,7 +24,7 @@ beforeAll(async () => {
   const client = await connectImap(source, 'ann', 'src-pw');
   await seedMailbox(client, { messages: generateCorpus({ seed: 3, count: 40, averageBytes: 15_000, largeItemBytes: LARGE_ITEM_LIMIT }) });
   await client.logout();
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   await Promise.all([source?.stop(), sandbox?.stop()]);

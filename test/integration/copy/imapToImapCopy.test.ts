@@ -20,7 +20,7 @@ beforeAll(async () => {
   const client = await connectImap(source, 'ann', 'src-pw');
   await seedMailbox(client, { messages: generateCorpus({ seed: 7, count: 120, averageBytes: 20_000, largeItemBytes: LARGE_ITEM_LIMIT }) });
   await client.logout();
-}, 120_000);
+}, 360_000);
 
 afterAll(async () => {
   await Promise.all([source?.stop(), target?.stop()]);

@@ -20,21 +20,21 @@ describe('devhost crash resume', () => {
     // 200 activities of 100 ms, 10 at a time: about two seconds of work to interrupt.
     const id = await startOrchestration(first, 'fanOutFanIn', { count: 200, delayMs: 100 });
     const progress = '&showHistory=true';
-    const midway = await waitFor(first, id, (s) => (s.historyEvents ?? []).filter((e) => e.EventType === 'TaskCompleted').length >= 20, 50_000, progress);
+    const midway = await waitFor(first, id, (s) => (s.historyEvents ?? []).filter((e) => e.EventType === 'TaskCompleted').length >= 20, 150_000, progress);
     await first.kill();
     const completedBeforeKill = midway.historyEvents!.filter((e) => e.EventType === 'TaskCompleted').length;
     expect(completedBeforeKill).toBeLessThan(200);
 
     second = await startFixtureHost(hub);
     expect((await getStatus(second, id))?.runtimeStatus).toBe('Running');
-    const status = await waitFor(second, id, undefined, 100_000, progress);
+    const status = await waitFor(second, id, undefined, 300_000, progress);
     expect(status.runtimeStatus).toBe('Completed');
     // 1² + ... + 200² = 200·201·401/6
     expect(status.output).toEqual({ count: 200, sum: 2686700 });
     const history = status.historyEvents!;
     expect(history.filter((e) => e.EventType === 'TaskScheduled')).toHaveLength(200);
     expect(history.filter((e) => e.EventType === 'TaskCompleted')).toHaveLength(200);
-  }, 150_000);
+  }, 600_000);
 
   it('ignores history rows an interrupted episode wrote but did not commit', async () => {
     const gatedHub = uniqueHubName('Commit');
@@ -58,5 +58,5 @@ describe('devhost crash resume', () => {
     } finally {
       await host.stop();
     }
-  }, 90_000);
+  }, 450_000);
 });

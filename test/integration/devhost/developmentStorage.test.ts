@@ -21,5 +21,5 @@ describe('devhost on development storage', () => {
     } finally {
       await host.stop();
     }
-  }, 90_000);
+  }, 300_000);
 });

@@ -50,7 +50,7 @@ export async function waitFor(
   host: DevHostProcess,
   instanceId: string,
   done: (s: InstanceStatus) => boolean = (s) => FINAL.includes(s.runtimeStatus),
-  deadlineMs = 50_000,
+  deadlineMs = 150_000,
   query = '',
 ): Promise<InstanceStatus> {
   const until = Date.now() + deadlineMs;

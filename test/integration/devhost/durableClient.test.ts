@@ -10,7 +10,7 @@ describe('devhost durable client (df.getClient)', () => {
 
   beforeAll(async () => {
     host = await startFixtureHost(uniqueHubName('Client'));
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await host?.stop();
@@ -26,7 +26,7 @@ describe('devhost durable client (df.getClient)', () => {
   }
 
   async function statusOf(id: string, want: string): Promise<{ runtimeStatus: string; output: unknown; customStatus: unknown }> {
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 90_000;
     for (;;) {
       const { json } = await call('status', id);
       const status = json as { runtimeStatus: string; output: unknown; customStatus: unknown };

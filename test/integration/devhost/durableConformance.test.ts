@@ -13,7 +13,7 @@ describe('devhost durable conformance', () => {
 
   beforeAll(async () => {
     host = await startFixtureHost(hub);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await host?.stop();
@@ -25,7 +25,7 @@ describe('devhost durable conformance', () => {
     expect(status.runtimeStatus).toBe('Completed');
     // 1² + ... + 500² = 500·501·1001/6
     expect(status.output).toEqual({ count: 500, sum: 41791750 });
-  }, 90_000);
+  }, 300_000);
 
   it('keeps a sliding window of at most 4 activities in flight, by the activities own records', async () => {
     const runId = `window${Date.now()}`;
@@ -45,7 +45,7 @@ describe('devhost durable conformance', () => {
     expect(records.filter((r) => r.kind === 'end')).toHaveLength(24);
     expect(maxInFlight).toBeLessThanOrEqual(4);
     expect(maxInFlight).toBeGreaterThan(1);
-  }, 60_000);
+  }, 180_000);
 
   it('never runs more activities at once than host.json maxConcurrentActivityFunctions (10)', async () => {
     const runId = `limit${Date.now()}`;
@@ -62,7 +62,7 @@ describe('devhost durable conformance', () => {
     }
     expect(maxInFlight).toBeLessThanOrEqual(10);
     expect(maxInFlight).toBeGreaterThan(4);
-  }, 60_000);
+  }, 180_000);
 
   it('carries payloads larger than a table cell or queue message through blobs', async () => {
     const id = await startOrchestration(host, 'bigPayload', { size: 200_000 });
@@ -118,12 +118,12 @@ describe('devhost durable conformance', () => {
 
   it('loops 50 generations with continueAsNew and keeps history bounded', async () => {
     const id = await startOrchestration(host, 'counterLoop', { generation: 1, until: 50 });
-    const status = await waitFor(host, id, undefined, 50_000, '&showHistory=true');
+    const status = await waitFor(host, id, undefined, 150_000, '&showHistory=true');
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 50 });
     // Only the last generation's history is kept: start, one activity, completion.
     expect(status.historyEvents!.length).toBeLessThan(12);
     expect(status.input).toEqual({ generation: 50, until: 50 });
-  }, 60_000);
+  }, 180_000);
 
   it('propagates an activity failure to its orchestrator and on to the parent', async () => {
     const id = await startOrchestration(host, 'failingParent', '123', `failing-${Date.now()}`);
@@ -214,7 +214,7 @@ describe('devhost long durable timers', () => {
     const host = await startFixtureHost(uniqueHubName('LongT'), { DEVHOST_MAX_SHORT_TIMER: 'PT2S', DEVHOST_LONG_TIMER_INTERVAL: 'PT1S' });
     try {
       const id = await startOrchestration(host, 'durableTimer', 3500);
-      const status = await waitFor(host, id, undefined, 50_000, '&showHistory=true');
+      const status = await waitFor(host, id, undefined, 150_000, '&showHistory=true');
       expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'timer fired' });
       const timers = status.historyEvents!.filter((e) => e.EventType === 'TimerCreated');
       expect(timers.length).toBeGreaterThanOrEqual(2);
@@ -222,5 +222,5 @@ describe('devhost long durable timers', () => {
     } finally {
       await host.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -8,7 +8,7 @@ describe('devhost HTTP triggers', () => {
 
   beforeAll(async () => {
     host = await startFixtureHost(hub);
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await host?.stop();
@@ -29,7 +29,7 @@ describe('devhost HTTP triggers', () => {
 
   it('passes function logs through log hooks, which may rewrite them', async () => {
     await fetch(`${host.baseUrl}/api/hello/logged`);
-    const until = Date.now() + 10_000;
+    const until = Date.now() + 30_000;
     while (!host.output().includes('hello *** logged') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
     expect(host.output()).toContain('Function.hello: hello *** logged');
     expect(host.output()).not.toContain('secret-token');
@@ -68,7 +68,7 @@ describe('devhost HTTP triggers', () => {
     expect(response.headers.get('location')).toBe(links.statusQueryGetUri);
     expect(links.statusQueryGetUri.startsWith(`${host.baseUrl}/runtime/webhooks/durabletask/instances/${links.id}`)).toBe(true);
     let status: { runtimeStatus: string; output: unknown } | undefined;
-    const until = Date.now() + 30_000;
+    const until = Date.now() + 90_000;
     while (Date.now() < until) {
       const poll = await fetch(links.statusQueryGetUri);
       status = (await poll.json()) as { runtimeStatus: string; output: unknown };

@@ -18,10 +18,10 @@ describe('devhost start failures', () => {
     } finally {
       blocker.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('reports an app folder without package.json', async () => {
     await expect(startDevHost({ appRoot: __dirname, settings: { AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION! } }))
       .rejects.toThrow(/DEVHOST_APP_NOT_FOUND: No package.json in .*test\/integration\/devhost: point --app-root at a Functions app\./);
-  }, 60_000);
+  }, 180_000);
 });

@@ -37,7 +37,7 @@ describe('devhost blob triggers', () => {
     expect(seen(items, 'a.txt:v1')).toBe(1);
     expect(seen(items, 'a.txt:v2')).toBe(1);
     expect(seen(items, 'b.txt:v1')).toBe(1);
-  }, 90_000);
+  }, 270_000);
 
   it('stops after 5 failures, writes the blob to the poison queue and retries it no more', async () => {
     host ??= await startFixtureHost(hub, settings);
@@ -45,7 +45,7 @@ describe('devhost blob triggers', () => {
     await waitForWorkLog(hub, 'blobs', (items) => seen(items, 'bad.txt:x') >= 5);
     const poison = QueueServiceClient.fromConnectionString(connection()).getQueueClient('webjobs-blobtrigger-poison');
     let found: { ContainerName: string; BlobName: string } | undefined;
-    const until = Date.now() + 20_000;
+    const until = Date.now() + 60_000;
     while (!found && Date.now() < until) {
       const peeked = await poison.peekMessages({ numberOfMessages: 32 });
       found = peeked.peekedMessageItems
@@ -57,24 +57,24 @@ describe('devhost blob triggers', () => {
     await upload('after-bad.txt', 'y');
     const items = await waitForWorkLog(hub, 'blobs', (all) => all.includes('after-bad.txt:y'));
     expect(seen(items, 'bad.txt:x')).toBe(5);
-  }, 90_000);
+  }, 270_000);
 
   it('writes a blob output binding to the path bound from the trigger', async () => {
     host ??= await startFixtureHost(hub, settings);
     await upload('copy1.txt', 'hello');
     const target = BlobServiceClient.fromConnectionString(connection()).getContainerClient(`${containerName}-out`).getBlockBlobClient('copy1.txt');
     await waitForWorkLog(hub, 'blobs', (items) => items.includes('copy1.txt:hello'));
-    const until = Date.now() + 20_000;
+    const until = Date.now() + 60_000;
     while (!(await target.exists()) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     expect((await target.downloadToBuffer()).toString('utf8')).toBe('copied hello');
-  }, 60_000);
+  }, 180_000);
 
   it('gives blob functions a working durable client', async () => {
     host ??= await startFixtureHost(hub, settings);
     await upload('start1.txt', 'go');
     const status = await waitFor(host, 'from-blob-start1.txt', (s) => s.runtimeStatus === 'Completed');
     expect(status.output).toBe(9);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('devhost queue triggers', () => {
@@ -86,7 +86,7 @@ describe('devhost queue triggers', () => {
 
   beforeAll(async () => {
     host = await startFixtureHost(hub, { FIXTURE_QUEUE: queueName, FIXTURE_CONTAINER: `unused-${hub.toLowerCase()}`.slice(0, 60) });
-  }, 60_000);
+  }, 180_000);
 
   afterAll(async () => {
     await host?.stop();
@@ -105,7 +105,7 @@ describe('devhost queue triggers', () => {
     expect(items.filter((i) => i.startsWith('bad:'))).toEqual(['bad:1', 'bad:2', 'bad:3']);
     const poison = QueueServiceClient.fromConnectionString(connection()).getQueueClient(`${queueName}-poison`);
     let texts: string[] = [];
-    const until = Date.now() + 20_000;
+    const until = Date.now() + 60_000;
     while (texts.length === 0 && Date.now() < until) {
       texts = (await poison.peekMessages({ numberOfMessages: 5 }).catch(() => ({ peekedMessageItems: [] }))).peekedMessageItems.map((m) => m.messageText);
       if (texts.length === 0) await new Promise((r) => setTimeout(r, 200));
@@ -117,7 +117,7 @@ describe('devhost queue triggers', () => {
     await sendBase64({ id: 'fwd', forward: true });
     const out = QueueServiceClient.fromConnectionString(connection()).getQueueClient(`${queueName}-out`);
     let texts: string[] = [];
-    const until = Date.now() + 20_000;
+    const until = Date.now() + 60_000;
     while (texts.length < 2 && Date.now() < until) {
       texts = (await out.peekMessages({ numberOfMessages: 5 }).catch(() => ({ peekedMessageItems: [] }))).peekedMessageItems.map((m) => m.messageText);
       if (texts.length < 2) await new Promise((r) => setTimeout(r, 100));
@@ -147,7 +147,7 @@ describe('devhost timer triggers', () => {
     } finally {
       await host.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('runs a timer function on demand through POST /admin/functions/{name} with the admin key', async () => {
     const hub = uniqueHubName('Admin');
@@ -160,7 +160,7 @@ describe('devhost timer triggers', () => {
     } finally {
       await host.stop();
     }
-  }, 60_000);
+  }, 180_000);
 
   it('fires a missed occurrence at start with isPastDue, from the schedule status kept in storage', async () => {
     const hub = uniqueHubName('Due');
@@ -181,5 +181,5 @@ describe('devhost timer triggers', () => {
     } finally {
       await host.stop();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -16,7 +16,7 @@ export async function readWorkLog(hubName: string, partition: string): Promise<s
 }
 
 /** Polls the work log until `done` holds; the deadline only bounds a hung test. */
-export async function waitForWorkLog(hubName: string, partition: string, done: (items: string[]) => boolean, deadlineMs = 40_000): Promise<string[]> {
+export async function waitForWorkLog(hubName: string, partition: string, done: (items: string[]) => boolean, deadlineMs = 120_000): Promise<string[]> {
   const until = Date.now() + deadlineMs;
   let items: string[] = [];
   while (Date.now() < until) {

@@ -39,7 +39,13 @@ describe('LdapDirectory against OpenLDAP', () => {
         targetAddress: undefined,
         isMailbox: true,
         isMailEnabledUser: false,
+        hasMailboxGuid: true,
       });
+    });
+
+    it('says whether the user carries an Exchange mailbox GUID (msExchMailboxGuid), which Entra Connect syncs by default', async () => {
+      await ldap.addMailbox({ samAccountName: 'noguid', primarySmtp: 'noguid@contoso.local', mailboxGuid: false });
+      expect((await directory.findUserByPrimarySmtp('noguid@contoso.local'))?.hasMailboxGuid).toBe(false);
     });
 
     it('does not take a secondary smtp: address for a primary one', async () => {

@@ -3,6 +3,13 @@ import { graphFailure, type SandboxHarness, startSandboxHarness } from './sandbo
 
 const UPN = 'jon@contoso.onmicrosoft.com';
 
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 90_000) throw new Error('the condition did not become true in 90 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 interface BatchAnswer { id: string; status: number; headers: Record<string, string>; body?: { subject?: string; error?: { code: string; message: string } } }
 
 describe('m365-sandbox $batch', () => {
@@ -32,13 +39,36 @@ describe('m365-sandbox $batch', () => {
     expect(answers.map((a) => a.body?.subject)).toEqual(requests.map((_, i) => `chained ${i + 1}`));
   });
 
-  test('five independent requests to one mailbox: four run, the fifth gets 429 with Retry-After inside a 200 batch', async () => {
-    const answers = await batch(Array.from({ length: 5 }, (_, i) => create(String(i + 1), `parallel ${i + 1}`)));
-    expect(answers.filter((a) => a.status === 201)).toHaveLength(4);
-    const throttled = answers.filter((a) => a.status === 429);
-    expect(throttled).toHaveLength(1);
-    expect(throttled[0]!.headers['Retry-After']).toMatch(/^\d+$/);
-    expect(throttled[0]!.body?.error).toMatchObject({ code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' });
+  test('a parallel batch runs at most 4 requests at a time, so 20 creates to one mailbox all succeed', async () => {
+    const hold = h.sandbox.holdRequests('/messages$');
+    const answered = batch(Array.from({ length: 20 }, (_, i) => create(String(i + 1), `parallel ${i + 1}`)));
+    await waitUntil(() => hold.heldCount() >= 4);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(hold.heldCount()).toBe(4); // the fifth waits for a free place, instead of getting 429
+    hold.release();
+    const answers = await answered;
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+  });
+
+  test('a batch mixing parallel requests and dependsOn chains is refused whole, as Graph refuses it', async () => {
+    const requests = [create('1', 'a'), create('2', 'b'), create('3', 'c', '1'), create('4', 'd', '2')];
+    const error = await graphFailure(async () => h.graph.api('/$batch').post({ requests }));
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toBe('Batch should be either fully sequential or fully parallel');
+    const before = h.sandbox.listMailbox(UPN).folders.flatMap((f) => f.messages).filter((m) => ['a', 'b', 'c', 'd'].includes(m.subject));
+    expect(before).toHaveLength(0);
+  });
+
+  test('two parallel batches at once to one mailbox go over its 4 concurrent requests: the excess gets 429 inside the 200 answers', async () => {
+    const hold = h.sandbox.holdRequests('/messages$');
+    const first = batch(Array.from({ length: 4 }, (_, i) => create(String(i + 1), `twin A${i}`)));
+    await waitUntil(() => hold.heldCount() >= 4);
+    const second = await batch(Array.from({ length: 4 }, (_, i) => create(String(i + 1), `twin B${i}`)));
+    hold.release();
+    expect((await first).map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    expect(second.map((a) => a.status)).toEqual([429, 429, 429, 429]);
+    expect(second[0]!.headers['Retry-After']).toMatch(/^\d+$/);
+    expect(second[0]!.body?.error).toMatchObject({ code: 'ApplicationThrottled', message: 'Application is over its MailboxConcurrency limit.' });
   });
 
   test('independent requests to different mailboxes do not throttle each other', async () => {

@@ -61,7 +61,7 @@ describe('m365-sandbox directory', () => {
   });
 
   test('mail calls to a user without an Exchange licence fail with MailboxNotEnabledForRESTAPI until one is assigned', async () => {
-    const user = h.sandbox.addUser({ userPrincipalName: 'dee@fabrikam.onmicrosoft.com' });
+    const user = h.sandbox.addUser({ userPrincipalName: 'dee@fabrikam.onmicrosoft.com', usageLocation: 'US' });
     const before = await graphFailure(async () => h.graph.api(`/users/${user.id}/mailFolders`).get());
     expect(before.statusCode).toBe(404);
     expect(before.code).toBe('MailboxNotEnabledForRESTAPI');
@@ -76,7 +76,7 @@ describe('m365-sandbox directory', () => {
   test('with a provisioning delay, the mailbox is not there right after the licence is assigned', async () => {
     const slow = await startSandboxHarness({ mailboxProvisioningDelayMs: 10 * 60 * 1000 });
     try {
-      const user = slow.sandbox.addUser({ userPrincipalName: 'gil@contoso.onmicrosoft.com' });
+      const user = slow.sandbox.addUser({ userPrincipalName: 'gil@contoso.onmicrosoft.com', usageLocation: 'US' });
       await slow.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] });
       const error = await graphFailure(async () => slow.graph.api(`/users/${user.id}/mailFolders/inbox`).get());
       expect(error.code).toBe('MailboxNotEnabledForRESTAPI');
@@ -92,7 +92,7 @@ describe('m365-sandbox directory', () => {
   });
 
   test('a licence without Exchange gives no mailbox', async () => {
-    const user = h.sandbox.addUser({ userPrincipalName: 'eve@fabrikam.onmicrosoft.com' });
+    const user = h.sandbox.addUser({ userPrincipalName: 'eve@fabrikam.onmicrosoft.com', usageLocation: 'US' });
     await h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: 'a403ebcc-fae0-4ca2-8c8c-7a907fd6c235' }], removeLicenses: [] });
     const error = await graphFailure(async () => h.graph.api(`/users/${user.id}/messages`).get());
     expect(error.code).toBe('MailboxNotEnabledForRESTAPI');
@@ -102,8 +102,37 @@ describe('m365-sandbox directory', () => {
     const user = h.sandbox.addUser({ userPrincipalName: 'fay@fabrikam.onmicrosoft.com', usageLocation: null });
     const noLocation = await graphFailure(async () => h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] }));
     expect(noLocation.statusCode).toBe(400);
-    expect(noLocation.message).toMatch(/usage location/);
+    expect(noLocation.message).toBe('License assignment cannot be done for user with invalid usage location.');
     const unknownSku = await graphFailure(async () => h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000' }], removeLicenses: [] }));
     expect(unknownSku.code).toBe('Request_BadRequest');
+  });
+
+  test('directory-synced users start without a usage location, and the organization names its country', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'jo@fabrikam.onmicrosoft.com', onPremisesSyncEnabled: true });
+    const read = await h.graph.api(`/users/${user.id}`).select('usageLocation').get();
+    expect(read.usageLocation).toBeNull();
+    const organization = await h.graph.api('/organization').select('countryLetterCode').get();
+    expect(organization.value[0].countryLetterCode).toBe('US');
+  });
+
+  test('a synced user carrying the on-premises ExchangeGuid never gets a mailbox from a licence', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'kai@fabrikam.onmicrosoft.com', usageLocation: 'US', onPremisesSyncEnabled: true, onPremisesExchangeGuid: '0a1b2c3d-0000-4000-8000-00000000abcd' });
+    await h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] });
+    const error = await graphFailure(async () => h.graph.api(`/users/${user.id}/mailFolders/inbox`).get());
+    expect(error).toMatchObject({ statusCode: 404, code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' });
+    const selected = await h.graph.api(`/users/${user.id}`).select('assignedLicenses').get();
+    expect(selected.assignedLicenses).toHaveLength(1); // licensed, and still no mailbox
+  });
+
+  test('a password that meets the policy is set through passwordProfile (204), a weak one is refused', async () => {
+    const user = h.sandbox.addUser({ userPrincipalName: 'lou@fabrikam.onmicrosoft.com', onPremisesSyncEnabled: true });
+    const set = await h.graph.api(`/users/${user.id}`).responseType('raw' as never).patch({ passwordProfile: { password: 'Migr8ted!Pass', forceChangePasswordNextSignIn: true } });
+    expect((set as Response).status).toBe(204);
+    expect(h.sandbox.passwordMatches(user.id, 'Migr8ted!Pass')).toBe(true);
+    expect(h.sandbox.passwordMatches(user.id, 'another')).toBe(false);
+    expect(h.sandbox.store.state.users[user.id]!.passwordProfile?.forceChangePasswordNextSignIn).toBe(true);
+    const weak = await graphFailure(async () => h.graph.api(`/users/${user.id}`).patch({ passwordProfile: { password: 'short', forceChangePasswordNextSignIn: false } }));
+    expect(weak).toMatchObject({ statusCode: 400, code: 'Request_BadRequest' });
+    expect(weak.message).toMatch(/password complexity/);
   });
 });

@@ -59,4 +59,18 @@ describe('m365-sandbox mail folders', () => {
     expect(error.statusCode).toBe(404);
     expect(error.code).toBe('ErrorItemNotFound');
   });
+
+  test('reads the query string as an HTTP server does: an unencoded & cuts a $filter (400), an encoded one finds the folder', async () => {
+    const created = await h.graph.api(`/users/${UPN}/mailFolders`).post({ displayName: 'R&D + 100% #1' });
+    const url = (filter: string) => `${h.sandbox.graphBaseUrl}/users/${UPN}/mailFolders?$filter=${filter}`;
+    const headers = { authorization: `Bearer ${await h.token()}` };
+    const cut = await h.rawFetch(url("displayName eq 'R&D + 100% #1'"), { headers });
+    expect(cut.status).toBe(400);
+    const encoded = await h.rawFetch(url(encodeURIComponent("displayName eq 'R&D + 100% #1'")), { headers });
+    expect(encoded.status).toBe(200);
+    expect(((await encoded.json()) as { value: { id: string }[] }).value.map((f) => f.id)).toEqual([created.id]);
+    // A raw "+" is a space to the server, so the unencoded name finds nothing.
+    const plus = await h.rawFetch(url(`displayName eq 'R%26D + 100%25 %231'`), { headers });
+    expect(((await plus.json()) as { value: unknown[] }).value).toEqual([]);
+  });
 });

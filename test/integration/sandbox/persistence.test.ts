@@ -27,11 +27,10 @@ describe('m365-sandbox persistence', () => {
     }
   });
 
-  test('a sandbox without a folder starts empty in memory, in under a second', async () => {
-    const started = Date.now();
+  test('a sandbox without a folder starts empty in memory', async () => {
+    // How fast it starts is the bench's business (npm run bench -- sandbox), not a test's: a busy machine is slow.
     const sandbox = await startM365Sandbox({ https: false });
     try {
-      expect(Date.now() - started).toBeLessThan(1000);
       expect(sandbox.graphBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\.0$/);
       expect(sandbox.store.state.users).toEqual({});
     } finally {

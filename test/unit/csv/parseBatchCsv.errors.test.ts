@@ -20,17 +20,17 @@ describe('parseBatchCsv rejects a CSV with every error at once', () => {
     [
       'an unknown column',
       'EmailAddress,Department\nann@contoso.com,Sales\n',
-      [{ line: 1, column: 'Department', code: 'UnknownColumn', message: 'Line 1: "Department" is not a column of a staged migration CSV. Its columns are EmailAddress, Password and ForceChangePassword.' }],
+      [{ line: 1, column: 'Department', code: 'UnknownColumn', message: 'Line 1: "Department" is not a column of a staged migration CSV. Its columns are EmailAddress, Password, ForceChangePassword and UsageLocation.' }],
     ],
     [
       'an IMAP column in a staged CSV',
       'EmailAddress,UserRoot\nann@contoso.com,/u\n',
-      [{ line: 1, column: 'UserRoot', code: 'UnknownColumn', message: 'Line 1: "UserRoot" is not a column of a staged migration CSV. Its columns are EmailAddress, Password and ForceChangePassword.' }],
+      [{ line: 1, column: 'UserRoot', code: 'UnknownColumn', message: 'Line 1: "UserRoot" is not a column of a staged migration CSV. Its columns are EmailAddress, Password, ForceChangePassword and UsageLocation.' }],
     ],
     [
       'a staged column in an IMAP CSV',
       'EmailAddress,UserName,Password,ForceChangePassword\nann@contoso.com,ann,pw,True\n',
-      [{ line: 1, column: 'ForceChangePassword', code: 'UnknownColumn', message: 'Line 1: "ForceChangePassword" is not a column of an IMAP migration CSV. Its columns are EmailAddress, UserName, Password and UserRoot.' }],
+      [{ line: 1, column: 'ForceChangePassword', code: 'UnknownColumn', message: 'Line 1: "ForceChangePassword" is not a column of an IMAP migration CSV. Its columns are EmailAddress, UserName, Password, UserRoot and UsageLocation.' }],
     ],
     [
       'a missing EmailAddress column',
@@ -67,6 +67,14 @@ describe('parseBatchCsv rejects a CSV with every error at once', () => {
         { line: 2, column: 'EmailAddress', code: 'MissingValue', message: 'Line 2: the EmailAddress value is empty. Every row needs the email address of a mailbox.' },
         { line: 3, column: 'EmailAddress', code: 'InvalidEmailAddress', message: 'Line 3: "ann@" in column EmailAddress is not a valid email address.' },
         { line: 3, column: 'ForceChangePassword', code: 'InvalidBoolean', message: 'Line 3: "yes" in column ForceChangePassword must be True or False (or empty for False).' },
+      ],
+    ],
+    [
+      'a usage location that is not a two-letter country code',
+      'EmailAddress,UsageLocation\nann@contoso.com,USA\nbob@contoso.com,1x\n',
+      [
+        { line: 2, column: 'UsageLocation', code: 'InvalidUsageLocation', message: 'Line 2: "USA" in column UsageLocation must be a two-letter country code such as US, GB or DE (ISO 3166), or empty.' },
+        { line: 3, column: 'UsageLocation', code: 'InvalidUsageLocation', message: 'Line 3: "1x" in column UsageLocation must be a two-letter country code such as US, GB or DE (ISO 3166), or empty.' },
       ],
     ],
     [
@@ -193,7 +201,7 @@ describe('parseBatchCsv rejects a CSV with every error at once', () => {
 
   it.each<['staged' | 'imap', string, string]>([
     ['imap', 'EmailAddress,Password\nann@contoso.com,pw\n', 'Line 1: this batch is an IMAP migration, but the file is a staged migration CSV (it has no UserName column). An IMAP migration CSV needs the columns EmailAddress, UserName and Password.'],
-    ['staged', 'EmailAddress,UserName,Password\nann@contoso.com,ann,pw\n', 'Line 1: this batch is a staged migration, but the file is an IMAP migration CSV (it has a UserName column). A staged migration CSV has the columns EmailAddress, Password and ForceChangePassword.'],
+    ['staged', 'EmailAddress,UserName,Password\nann@contoso.com,ann,pw\n', 'Line 1: this batch is a staged migration, but the file is an IMAP migration CSV (it has a UserName column). A staged migration CSV has the columns EmailAddress, Password, ForceChangePassword and UsageLocation.'],
   ])('rejects a CSV of the wrong kind for a %s batch', (expectedKind, csv, message) => {
     expect(errorsOf(utf8(csv), { expectedKind })).toEqual([{ line: 1, code: 'WrongCsvKind', message }]);
   });

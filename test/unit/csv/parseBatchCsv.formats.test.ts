@@ -78,6 +78,17 @@ describe('parseBatchCsv reads files as administrators save them', () => {
     });
   });
 
+  it('reads an optional UsageLocation column in either kind of CSV, in upper case, an empty cell meaning none', () => {
+    expect(parseBatchCsv(utf8('EmailAddress,UsageLocation\nann@contoso.com,gb\nbob@contoso.com,\n'))).toEqual({
+      ok: true,
+      kind: 'staged',
+      rows: [{ line: 2, emailAddress: 'ann@contoso.com', usageLocation: 'GB' }, { line: 3, emailAddress: 'bob@contoso.com' }],
+      columns: ['EmailAddress', 'UsageLocation'],
+    });
+    const imap = parseBatchCsv(utf8('EmailAddress,UserName,Password,UsageLocation\nann@contoso.com,ann,pw,DE\n'));
+    expect(imap).toMatchObject({ ok: true, kind: 'imap', rows: [{ emailAddress: 'ann@contoso.com', usageLocation: 'DE' }] });
+  });
+
   it('leaves the password out of a staged row whose Password cell is empty', () => {
     const result = parseBatchCsv(utf8('EmailAddress,Password\nann@contoso.com,\n'));
     expect(result).toEqual({ ok: true, kind: 'staged', rows: [{ line: 2, emailAddress: 'ann@contoso.com' }], columns: ['EmailAddress', 'Password'] });

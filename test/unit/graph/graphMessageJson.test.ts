@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
-import { createBodyBytes, fitCreateBody, headerBlockOf, MAPI, toCreateBody, toGraphMessage } from '../../../src/connectors/target/graph/graphMessageJson';
+import { headerBlockOf, MAPI, MAX_CREATE_BODY_BYTES, planGraphMessage, UnplannableMessage } from '../../../src/connectors/target/graph/graphMessageJson';
 
-const raw = (attachments: { name: string; bytes: number }[]) => Buffer.from([
+const raw = (attachments: { name: string; bytes: number }[], body = 'See attached.') => Buffer.from([
   'From: "Jürgen Müller" <juergen@legacy.example>',
   'To: ann@contoso.com, "Bob" <bob@contoso.com>',
   'Cc: carl@contoso.com',
@@ -14,7 +14,7 @@ const raw = (attachments: { name: string; bytes: number }[]) => Buffer.from([
   '--b1',
   'Content-Type: text/plain; charset=utf-8',
   '',
-  'See attached.',
+  body,
   ...attachments.flatMap((a) => [
     '--b1',
     `Content-Type: application/octet-stream; name="${a.name}"`,
@@ -30,8 +30,8 @@ const raw = (attachments: { name: string; bytes: number }[]) => Buffer.from([
 describe('the Graph create body of a MIME message', () => {
   it('is not a draft and keeps the sent and received dates, read and flagged state, and the addresses', async () => {
     const message = raw([{ name: 'a.bin', bytes: 1000 }]);
-    const plan = toGraphMessage(await simpleParser(message), { flags: ['\\Seen', '\\Flagged'], internalDate: '2007-01-02T09:05:00.000Z', marker: 'mk1', headerBlock: headerBlockOf(message) });
-    const body = toCreateBody(plan);
+    const plan = planGraphMessage(await simpleParser(message), { flags: ['\\Seen', '\\Flagged'], internalDate: '2007-01-02T09:05:00.000Z', marker: 'mk1', headerBlock: headerBlockOf(message) });
+    const body = plan.create;
     expect(body).toMatchObject({
       subject: 'Quarterly figures',
       from: { emailAddress: { name: 'Jürgen Müller', address: 'juergen@legacy.example' } },
@@ -53,18 +53,31 @@ describe('the Graph create body of a MIME message', () => {
 
   it('clears the read bit for an unread message and leaves it unflagged', async () => {
     const message = raw([]);
-    const body = toCreateBody(toGraphMessage(await simpleParser(message), { flags: [], internalDate: '2007-01-02T09:05:00.000Z', marker: 'm', headerBlock: '' }));
+    const body = planGraphMessage(await simpleParser(message), { flags: [], internalDate: '2007-01-02T09:05:00.000Z', marker: 'm', headerBlock: '' }).create;
     expect(body).toMatchObject({ isRead: false, flag: { flagStatus: 'notFlagged' } });
     expect(body.singleValueExtendedProperties).toContainEqual({ id: MAPI.messageFlags, value: '0' });
   });
 
-  it('sends attachments over 3 MB, and enough others to fit in a request, through upload sessions', async () => {
-    const message = raw([{ name: 'big.bin', bytes: 3_500_000 }, { name: 'mid1.bin', bytes: 1_500_000 }, { name: 'mid2.bin', bytes: 1_400_000 }, { name: 'small.bin', bytes: 10_000 }]);
-    const plan = toGraphMessage(await simpleParser(message), { flags: [], internalDate: '2007-01-02T09:05:00.000Z', marker: 'm', headerBlock: '' });
-    expect(plan.largeAttachments.map((a) => a.filename)).toEqual(['big.bin']);
-    const fitted = fitCreateBody(plan, 3_500_000);
-    expect(createBodyBytes(fitted)).toBeLessThanOrEqual(3_500_000);
-    expect(fitted.inlineAttachments.map((a) => a.filename).sort()).toEqual(['mid2.bin', 'small.bin']);
-    expect(fitted.largeAttachments.map((a) => a.filename).sort()).toEqual(['big.bin', 'mid1.bin']);
+  const plan = async (message: Buffer) => planGraphMessage(await simpleParser(message), { flags: [], internalDate: '2007-01-02T09:05:00.000Z', marker: 'm', headerBlock: '' });
+
+  it('sends attachments of 3 MB or more through upload sessions, never smaller ones (Graph refuses them there)', async () => {
+    const built = await plan(raw([{ name: 'big.bin', bytes: 3_500_000 }, { name: 'exactly3mb.bin', bytes: 3 * 1024 * 1024 }, { name: 'small.bin', bytes: 10_000 }]));
+    expect(built.uploadedAttachments.map((a) => a.filename).sort()).toEqual(['big.bin', 'exactly3mb.bin']);
+    expect(built.postedAttachments).toEqual([]);
+    expect(built.create.attachments?.map((a) => a.name)).toEqual(['small.bin']);
+    expect(built.attachmentCount).toBe(3);
+  });
+
+  it('puts three 1.5 MB photos in the create as far as the 4 MB request allows, and POSTs the rest under 3 MB', async () => {
+    const built = await plan(raw([{ name: 'p1.jpg', bytes: 1_500_000 }, { name: 'p2.jpg', bytes: 1_500_000 }, { name: 'p3.jpg', bytes: 1_500_000 }]));
+    expect(built.createBytes).toBeLessThanOrEqual(MAX_CREATE_BODY_BYTES);
+    expect(built.create.attachments).toHaveLength(1);
+    expect(built.postedAttachments.map((a) => a.filename)).toEqual(['p2.jpg', 'p3.jpg']);
+    expect(built.uploadedAttachments).toEqual([]);
+    expect(built.postedAttachments.every((a) => a.content.length < 3 * 1024 * 1024)).toBe(true);
+  });
+
+  it('refuses, as a large item, a message whose body alone is over what one request may carry', async () => {
+    await expect(plan(raw([], 'x'.repeat(4_000_000)))).rejects.toBeInstanceOf(UnplannableMessage);
   });
 });

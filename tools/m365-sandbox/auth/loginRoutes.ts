@@ -9,8 +9,10 @@ export interface AppRegistration {
   tenantDomain: string;
   clientId: string;
   clientSecret: string;
-  /** Application permissions granted with admin consent; they become the token's `roles`. */
+  /** Application permissions granted with admin consent; they become the `roles` of tokens issued from now on. */
   roles: string[];
+  /** Entra ID directory roles assigned to the app's service principal (a password reset needs one). */
+  directoryRoles: string[];
 }
 
 const tokenRequestSchema = z.object({

@@ -23,36 +23,60 @@ const batchSchema = z.object({
 export type BatchItem = z.infer<typeof batchSchema>['requests'][number];
 
 /**
- * JSON batching (https://learn.microsoft.com/graph/json-batching): at most 20 requests; `dependsOn`
- * orders them and a failed dependency fails its dependants with 424. Requests without a pending
- * dependency run at the same time, each through the mailbox throttle, so five independent requests to
- * one mailbox get one 429 inside a 200 batch answer, as Outlook's 4-request concurrency limit gives.
+ * Requests of a parallel batch the service runs at once: "In a JSON batch request that consists of
+ * multiple individual requests to the Outlook service, by default, the service executes up to 4 requests
+ * in parallel at any point, irrespective of the target mailbox" (throttling-limits, "Outlook service
+ * limits for JSON batching").
+ */
+export const BATCH_PARALLELISM = 4;
+
+/**
+ * JSON batching (https://learn.microsoft.com/graph/json-batching): at most 20 requests, either fully
+ * parallel (run at most 4 at a time) or fully sequential (each `dependsOn` the one before: run in
+ * order, and a failure fails every later request with 424). Each request goes through the mailbox
+ * throttle on its own, so batches running side by side still meet the mailbox's 4-request limit.
  */
 export function addBatchRoute(router: Router, pipeline: GraphPipeline): void {
   router.add('POST', '/$batch', async (req) => runBatch(req, pipeline));
 }
 
+type BatchAnswer = { id: string; status: number; headers: Record<string, string>; body?: unknown };
+
 async function runBatch(outer: SandboxRequest, pipeline: GraphPipeline): Promise<SandboxResponse> {
   const { requests } = parseJsonBody(outer, batchSchema);
   validate(requests);
-  const results = new Map<string, { id: string; status: number; headers: Record<string, string>; body?: unknown }>();
-  let pending = [...requests];
-  while (pending.length > 0) {
-    const ready = pending.filter((item) => (item.dependsOn ?? []).every((id) => results.has(id)));
-    pending = pending.filter((item) => !ready.includes(item));
-    // Start every ready request before awaiting any, so they are in flight together.
-    const running = ready.map((item) => {
-      const failed = (item.dependsOn ?? []).find((id) => (results.get(id)?.status ?? 0) >= 400);
-      if (failed !== undefined) return Promise.resolve(failedDependency(outer, item, failed));
-      return Promise.resolve()
-        .then(() => toBatchItemRequest(outer, item))
-        .then((inner) => pipeline.handle(inner, { insideBatch: true }))
-        .catch((error: unknown) => toErrorResponse(error, outer));
-    });
-    const answers = await Promise.all(running);
-    ready.forEach((item, index) => results.set(item.id, toBatchAnswer(item.id, answers[index]!)));
+  const answers = batchShape(requests) === 'sequential' ? await runSequential(outer, requests, pipeline) : await runParallel(outer, requests, pipeline);
+  return { status: 200, json: { responses: answers } };
+}
+
+async function runSequential(outer: SandboxRequest, requests: BatchItem[], pipeline: GraphPipeline): Promise<BatchAnswer[]> {
+  const answers: BatchAnswer[] = [];
+  let failed: string | undefined;
+  for (const item of requests) {
+    const answer = failed === undefined ? await runOne(outer, item, pipeline) : failedDependency(outer, item, failed);
+    answers.push(toBatchAnswer(item.id, answer));
+    if (answer.status >= 400) failed = item.id; // each later request names the one it depends on
   }
-  return { status: 200, json: { responses: requests.map((item) => results.get(item.id)) } };
+  return answers;
+}
+
+async function runParallel(outer: SandboxRequest, requests: BatchItem[], pipeline: GraphPipeline): Promise<BatchAnswer[]> {
+  const answers = new Array<BatchAnswer>(requests.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let index = next++; index < requests.length; index = next++) {
+      answers[index] = toBatchAnswer(requests[index]!.id, await runOne(outer, requests[index]!, pipeline));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_PARALLELISM, requests.length) }, worker));
+  return answers;
+}
+
+function runOne(outer: SandboxRequest, item: BatchItem, pipeline: GraphPipeline): Promise<SandboxResponse> {
+  return Promise.resolve()
+    .then(() => toBatchItemRequest(outer, item))
+    .then((inner) => pipeline.handle(inner, { insideBatch: true }))
+    .catch((error: unknown) => toErrorResponse(error, outer));
 }
 
 function validate(requests: BatchItem[]): void {
@@ -74,6 +98,22 @@ function validate(requests: BatchItem[]): void {
     }
   }
   if (hasCycle(requests)) throw new GraphError(400, 'BadRequest', 'The dependsOn chain of the batch has a cycle.');
+  if (batchShape(requests) === 'mixed') throw new GraphError(400, 'BadRequest', 'Batch should be either fully sequential or fully parallel');
+}
+
+/**
+ * Graph runs a batch only when it is fully parallel (no request has `dependsOn`) or fully sequential
+ * (every request after the first depends on the one before it, and on nothing else). Anything in
+ * between, such as several parallel dependsOn chains, is refused as a whole with 400 "Batch should be
+ * either fully sequential or fully parallel" (microsoft-graph-docs issue #16280; Microsoft Q&A 1532547).
+ */
+export function batchShape(requests: readonly BatchItem[]): 'parallel' | 'sequential' | 'mixed' {
+  if (requests.every((item) => (item.dependsOn ?? []).length === 0)) return 'parallel';
+  const chained = requests.every((item, index) => {
+    const dependsOn = item.dependsOn ?? [];
+    return index === 0 ? dependsOn.length === 0 : dependsOn.length === 1 && dependsOn[0] === requests[index - 1]!.id;
+  });
+  return chained ? 'sequential' : 'mixed';
 }
 
 function hasCycle(requests: BatchItem[]): boolean {
@@ -95,7 +135,7 @@ function failedDependency(outer: SandboxRequest, item: BatchItem, failed: string
   return toErrorResponse(new GraphError(424, 'FailedDependency', `The request '${item.id}' was not run because the request '${failed}' it depends on failed.`), outer);
 }
 
-function toBatchAnswer(id: string, response: SandboxResponse): { id: string; status: number; headers: Record<string, string>; body?: unknown } {
+function toBatchAnswer(id: string, response: SandboxResponse): BatchAnswer {
   const headers: Record<string, string> = { ...response.headers };
   if (response.raw) {
     headers['Content-Type'] = response.raw.contentType;

@@ -26,6 +26,8 @@ export function toBatchItemRequest(outer: SandboxRequest, item: BatchItem): Sand
     body: toBody(item.body, headers['content-type'] ?? ''),
     requestId: randomUUID(),
     graphBaseUrl: outer.graphBaseUrl,
+    ...(outer.roles ? { roles: outer.roles } : {}),
+    ...(outer.directoryRoles ? { directoryRoles: outer.directoryRoles } : {}),
   };
 }
 

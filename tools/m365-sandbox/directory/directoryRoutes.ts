@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { GraphError } from '../graphError';
 import { matchesFilter, parseFilter } from '../http/odataFilter';
@@ -38,6 +39,7 @@ function organizationPage(req: SandboxRequest, store: TenantStore): Record<strin
       displayName: org.displayName,
       onPremisesSyncEnabled: org.onPremisesSyncEnabled,
       onPremisesLastSyncDateTime: org.onPremisesLastSyncDateTime,
+      countryLetterCode: org.countryLetterCode ?? 'US',
       verifiedDomains: org.verifiedDomains.map((name, index) => ({ capabilities: 'Email, OfficeCommunicationsOnlineDialIn', isDefault: index === 0, isInitial: name.endsWith('.onmicrosoft.com'), name, type: 'Managed' })),
     }, selectedProperties(req))],
   };
@@ -78,6 +80,11 @@ const updateUserSchema = z.object({
   givenName: z.string().nullable().optional(),
   surname: z.string().nullable().optional(),
   usageLocation: z.string().length(2).nullable().optional(),
+  passwordProfile: z.object({
+    password: z.string(),
+    forceChangePasswordNextSignIn: z.boolean().default(false),
+    forceChangePasswordNextSignInWithMfa: z.boolean().optional(),
+  }).optional(),
 });
 
 /**
@@ -94,9 +101,24 @@ function updateUser(req: SandboxRequest, store: TenantStore, id: string): Sandbo
   if (user.onPremisesSyncEnabled && (patch.displayName !== undefined || patch.givenName !== undefined || patch.surname !== undefined)) {
     throw new GraphError(400, 'Request_BadRequest', 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
   }
-  Object.assign(user, Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)));
+  const { passwordProfile, ...properties } = patch;
+  if (passwordProfile) user.passwordProfile = toStoredPassword(passwordProfile.password, passwordProfile.forceChangePasswordNextSignIn);
+  Object.assign(user, Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined)));
   store.changed();
   return { status: 204 };
+}
+
+/**
+ * Entra ID's password policy for cloud passwords: 8 to 256 characters, with three of lower case, upper
+ * case, digits and symbols (https://learn.microsoft.com/entra/identity/authentication/concept-password-ban-bad-combined-policy).
+ * Only a hash is kept, so the sandbox never holds a CSV password.
+ */
+function toStoredPassword(password: string, forceChangePasswordNextSignIn: boolean): NonNullable<UserRecord['passwordProfile']> {
+  const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(password)).length;
+  if (password.length < 8 || password.length > 256 || kinds < 3) {
+    throw new GraphError(400, 'Request_BadRequest', 'The specified password does not comply with password complexity requirements. Please provide a different password.');
+  }
+  return { passwordSha256: createHash('sha256').update(password).digest('hex'), forceChangePasswordNextSignIn, lastPasswordChangeDateTime: new Date().toISOString() };
 }
 
 function listUsers(req: SandboxRequest, store: TenantStore): SandboxResponse {
@@ -114,7 +136,9 @@ function assignLicense(req: SandboxRequest, store: TenantStore, id: string): San
     if (!findSku(licence.skuId)) throw new GraphError(400, 'Request_BadRequest', `License ${licence.skuId} does not correspond to a valid company License.`);
   }
   if (body.addLicenses.length > 0 && !user.usageLocation) {
-    throw new GraphError(400, 'Request_BadRequest', 'Invalid usage location. License assignment failed because the user has no usage location.');
+    // The text Graph answers with (Okta KB "Office 365 push profile update failed ... invalid usage location";
+    // the user resource page: usageLocation is "Required for users that are assigned licenses").
+    throw new GraphError(400, 'Request_BadRequest', 'License assignment cannot be done for user with invalid usage location.');
   }
   const removed = new Set(body.removeLicenses.map((sku) => sku.toLowerCase()));
   const kept = user.assignedLicenses.filter((licence) => !removed.has(licence.skuId.toLowerCase()));

@@ -1,10 +1,16 @@
 import { z } from 'zod';
 
 /** What a fault does to a matching request. */
-export type FaultKind = 'serviceUnavailable' | 'tooManyRequests' | 'dropConnection';
+export type FaultKind = 'serviceUnavailable' | 'tooManyRequests' | 'dropConnection' | 'gatewayTimeout';
 
 export const faultRuleSchema = z.object({
-  kind: z.enum(['serviceUnavailable', 'tooManyRequests', 'dropConnection']),
+  kind: z.enum(['serviceUnavailable', 'tooManyRequests', 'dropConnection', 'gatewayTimeout']),
+  /**
+   * The request is carried out first, and only then answered with the fault: "created, then the
+   * connection fails or answers 504". A gateway timeout or a lost answer does not undo the work done
+   * behind it, so a client must not take such an answer as "not created".
+   */
+  afterHandling: z.boolean().default(false),
   /** Regular expression tested against the request path (below `/v1.0`); omitted matches every Graph request. */
   pathPattern: z.string().optional(),
   method: z.string().optional(),
@@ -21,9 +27,10 @@ type FaultRule = z.output<typeof faultRuleSchema> & { id: number; hits: number }
 export interface FaultDecision {
   kind: FaultKind;
   retryAfterSeconds: number;
+  afterHandling: boolean;
 }
 
-/** Test control: 503s, 429 storms and dropped connections, by rate or by path. */
+/** Test control: 503s, 504s, 429 storms and dropped connections, by rate or by path, before or after the request is carried out. */
 export class FaultInjector {
   private rules: FaultRule[] = [];
   private nextId = 1;
@@ -50,7 +57,7 @@ export class FaultInjector {
       if (rule.times !== undefined && rule.hits >= rule.times) continue;
       if (rule.rate < 1 && this.random() >= rule.rate) continue;
       rule.hits += 1;
-      return { kind: rule.kind, retryAfterSeconds: rule.retryAfterSeconds };
+      return { kind: rule.kind, retryAfterSeconds: rule.retryAfterSeconds, afterHandling: rule.afterHandling };
     }
     return undefined;
   }

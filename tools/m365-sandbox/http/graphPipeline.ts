@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FaultInjector } from '../faults/faultInjector';
+import { requirePermission } from '../auth/permissions';
+import type { FaultDecision, FaultInjector } from '../faults/faultInjector';
 import type { RequestGate } from '../faults/requestGate';
 import { GraphError, toGraphErrorBody } from '../graphError';
 import type { TenantStore } from '../store/tenantStore';
@@ -35,14 +36,15 @@ export class GraphPipeline {
   handle(request: SandboxRequest, options: { insideBatch?: boolean; router?: Router } = {}): Promise<SandboxResponse> {
     try {
       const fault = this.faults.decide(request.method, request.path);
-      if (fault?.kind === 'dropConnection' && !options.insideBatch) throw new DroppedConnection('fault: connection dropped');
-      if (fault?.kind === 'tooManyRequests') {
-        throw new GraphError(429, 'TooManyRequests', 'Too many requests. (injected fault)', { 'Retry-After': String(fault.retryAfterSeconds) });
-      }
-      if (fault) throw new GraphError(503, 'ServiceUnavailable', 'Service unavailable. (injected fault)', { 'Retry-After': String(fault.retryAfterSeconds) });
+      if (fault && !fault.afterHandling) throw toFaultError(fault, options.insideBatch === true);
       const mailboxKey = this.mailboxKeyOf(request.path);
-      const slot = mailboxKey === undefined ? undefined : this.throttle.acquire(mailboxKey, request.body.length);
-      return this.run(request, options.router ?? this.router).finally(() => slot?.release());
+      const slot = mailboxKey === undefined ? undefined : this.throttle.acquire(mailboxKey, uploadBytes(request));
+      const answered = this.run(request, options.router ?? this.router).finally(() => slot?.release());
+      if (!fault) return answered;
+      // The work is done (the item exists); only the answer is lost or replaced.
+      return answered.then(() => {
+        throw toFaultError(fault, options.insideBatch === true);
+      }).catch((error: unknown) => (error instanceof DroppedConnection ? Promise.reject(error) : toErrorResponse(error, request)));
     } catch (error) {
       if (error instanceof DroppedConnection) return Promise.reject(error);
       return Promise.resolve(toErrorResponse(error, request));
@@ -53,6 +55,7 @@ export class GraphPipeline {
     try {
       if (this.controls.latencyMs > 0) await sleep(this.controls.latencyMs);
       await this.gate.pass(request.path);
+      if (request.roles) requirePermission(request.method, request.path, request.body, request.roles, request.directoryRoles ?? []);
       return await router.dispatch(request);
     } catch (error) {
       return toErrorResponse(error, request);
@@ -67,6 +70,29 @@ export class GraphPipeline {
     if (!MAILBOX_SEGMENTS.has(segments[2]!.toLowerCase())) return undefined;
     const id = decodeURIComponent(segments[1]!);
     return this.store.tryFindUser(id)?.id ?? id.toLowerCase();
+  }
+}
+
+/**
+ * Outlook's upload limit counts bytes sent to the mailbox by PATCH, POST and PUT
+ * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+ */
+function uploadBytes(request: SandboxRequest): number {
+  return ['POST', 'PUT', 'PATCH'].includes(request.method) ? request.body.length : 0;
+}
+
+/**
+ * An injected fault as the client sees it. A dropped connection inside `$batch` cannot drop the batch's
+ * own connection, so that request answers 504, as a gateway in front of a lost backend would (a guess:
+ * no page describes how Graph reports a backend lost inside a batch).
+ */
+function toFaultError(fault: FaultDecision, insideBatch: boolean): Error {
+  const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds) };
+  switch (fault.kind) {
+    case 'tooManyRequests': return new GraphError(429, 'TooManyRequests', 'Too many requests. (injected fault)', retryAfter);
+    case 'serviceUnavailable': return new GraphError(503, 'ServiceUnavailable', 'Service unavailable. (injected fault)', retryAfter);
+    case 'gatewayTimeout': return new GraphError(504, 'UnknownError', 'Gateway timeout. (injected fault)');
+    case 'dropConnection': return insideBatch ? new GraphError(504, 'UnknownError', 'Gateway timeout. (injected fault: the connection to the backend was lost)') : new DroppedConnection('fault: connection dropped');
   }
 }
 

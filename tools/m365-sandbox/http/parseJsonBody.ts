@@ -1,16 +1,26 @@
 import type { z } from 'zod';
 import { GraphError } from '../graphError';
+import { graphBodyErrors } from '../schema/graphBodyErrors';
 import type { SandboxRequest } from './sandboxRequest';
 
-/** Parses and validates a JSON body; Graph answers a malformed one with 400 `BadRequest`/`ErrorInvalidRequest`. */
-export function parseJsonBody<S extends z.ZodType>(request: SandboxRequest, schema: S): z.infer<S> {
-  let raw: unknown;
+/**
+ * The body as JSON (an empty body reads as `{}`); Graph answers a malformed one with 400 `BadRequest`
+ * "Unable to read JSON request payload…" (see graphBodyErrors.malformedJson).
+ */
+export function readJsonBody(request: SandboxRequest): unknown {
   try {
-    raw = JSON.parse(request.body.toString('utf8') || '{}');
+    return JSON.parse(request.body.toString('utf8') || '{}');
   } catch {
-    throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    throw graphBodyErrors.malformedJson();
   }
-  const parsed = schema.safeParse(raw);
+}
+
+/**
+ * Parses and validates a JSON body with a handler's zod schema, for the semantic checks that follow
+ * the schema check in the Router (schema/checkRouteBody.ts).
+ */
+export function parseJsonBody<S extends z.ZodType>(request: SandboxRequest, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(readJsonBody(request));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') ?? '';

@@ -1,8 +1,11 @@
 import { graphErrors } from '../graphError';
+import { checkRouteBody } from '../schema/checkRouteBody';
 import type { RouteHandler, RouteParams, SandboxRequest, SandboxResponse } from './sandboxRequest';
 
 interface Route {
   method: string;
+  /** As registered, `/users/:user/messages`: the key of the route's body type in schema/routeBodyTypes.ts. */
+  pattern: string;
   segments: string[];
   handler: RouteHandler;
 }
@@ -10,12 +13,14 @@ interface Route {
 /**
  * Matches `/users/:user/mailFolders/:folder/messages` style patterns segment by segment.
  * Graph path segments are case-insensitive (`mailFolders` = `mailfolders`), parameters keep their case.
+ * Before a handler runs, its JSON body is checked against Graph's schema (schema/checkRouteBody.ts),
+ * so every route module, and every request inside `$batch`, refuses what Graph refuses.
  */
 export class Router {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: RouteHandler): this {
-    this.routes.push({ method, segments: pattern.split('/').filter(Boolean), handler });
+    this.routes.push({ method, pattern, segments: pattern.split('/').filter(Boolean), handler });
     return this;
   }
 
@@ -26,7 +31,9 @@ export class Router {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       pathMatched = true;
-      if (route.method === request.method) return route.handler(request, params);
+      if (route.method !== request.method) continue;
+      checkRouteBody(route.method, route.pattern, request);
+      return route.handler(request, params);
     }
     throw pathMatched ? graphErrors.methodNotAllowed(request.method) : graphErrors.noRoute(request.method, request.path);
   }

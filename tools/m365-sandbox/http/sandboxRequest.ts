@@ -10,6 +10,10 @@ export interface SandboxRequest {
   requestId: string;
   /** `https://127.0.0.1:PORT/v1.0`: the base for `@odata.context`, `@odata.nextLink` and `Location`. */
   graphBaseUrl: string;
+  /** Application permissions of the caller's token (its `roles` claim); absent for pre-authorised upload URLs. */
+  roles?: string[];
+  /** Directory roles held by the caller's service principal (a password reset needs one). */
+  directoryRoles?: string[];
 }
 
 export interface SandboxResponse {

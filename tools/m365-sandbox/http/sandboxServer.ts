@@ -21,6 +21,8 @@ export interface SandboxHandlers {
   controlRouter: Router;
   /** Entra ID endpoints (`/{tenant}/...`). */
   loginRouter: Router;
+  /** The directory roles the app's service principal holds now. */
+  directoryRoles(): string[];
   origin(): string;
 }
 
@@ -58,7 +60,7 @@ async function route(handlers: SandboxHandlers, request: SandboxRequest, isGraph
   if (isGraph) {
     const check = handlers.tokens.check(request.headers.authorization);
     if (!check.ok) return toErrorResponse(graphErrors.unauthenticated(check.message), request);
-    return handlers.pipeline.handle(request);
+    return handlers.pipeline.handle({ ...request, roles: check.claims.roles, directoryRoles: handlers.directoryRoles() });
   }
   // Upload URLs are Outlook's, not Graph's, but the same mailbox limits and injected faults apply.
   if (request.path.startsWith('/_upload/')) return handlers.pipeline.handle(request, { router: handlers.uploadRouter });

@@ -14,6 +14,7 @@ const newUserSchema = z.object({
   licensed: z.boolean().optional(),
   usageLocation: z.string().nullable().optional(),
   onPremisesSyncEnabled: z.boolean().nullable().optional(),
+  onPremisesExchangeGuid: z.string().uuid().nullable().optional(),
 });
 
 const organizationSchema = z.object({ displayName: z.string().optional(), onPremisesSyncEnabled: z.boolean().nullable().optional() });
@@ -37,6 +38,14 @@ export function createControlRouter(controls: M365SandboxControls): Router {
   }));
   router.add('PUT', '/_sandbox/latency', (req) => {
     controls.setLatency(parseJsonBody(req, z.object({ latencyMs: z.number().int().nonnegative() })).latencyMs);
+    return { status: 204 };
+  });
+  router.add('PUT', '/_sandbox/app-permissions', (req) => {
+    controls.setAppPermissions(parseJsonBody(req, z.object({ roles: z.array(z.string()).optional(), directoryRoles: z.array(z.string()).optional() })));
+    return { status: 204 };
+  });
+  router.add('PUT', '/_sandbox/mailbox-provisioning-delay', (req) => {
+    controls.setMailboxProvisioningDelay(parseJsonBody(req, z.object({ delayMs: z.number().int().nonnegative() })).delayMs);
     return { status: 204 };
   });
   router.add('POST', '/_sandbox/faults', (req) => ({ status: 201, json: { id: controls.addFault(parseJsonBody(req, faultRuleSchema)) } }));

@@ -3,7 +3,6 @@ import { GraphError, graphErrors } from '../graphError';
 import { pageOf, selectedProperties, applySelect } from '../http/odataQuery';
 import { matchesFilter, parseFilter } from '../http/odataFilter';
 import { parseJsonBody } from '../http/parseJsonBody';
-import { refuseUnknownProperties } from '../http/refuseUnknownProperties';
 import type { Router } from '../http/router';
 import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import { newExchangeId } from '../store/graphIds';
@@ -12,7 +11,7 @@ import type { MailboxRecord, MessageRecord } from '../store/types';
 import { messageFromJson, nowIso } from './createMessage';
 import { normalisePropertyId } from './draftState';
 import { MESSAGE_PROPERTIES_ONLY_ON_SELECT, toMessageJson } from './messageJson';
-import { type CreateMessageInput, createMessageSchema, READ_ONLY_MESSAGE_PROPERTIES, updateMessageSchema } from './messageSchemas';
+import { type CreateMessageInput, createMessageSchema, updateMessageSchema } from './messageSchemas';
 import { exportMessageMime } from './mimeExport';
 import { messageFromMime } from './mimeImport';
 
@@ -60,7 +59,6 @@ async function createMessage(req: SandboxRequest, store: TenantStore, user: stri
 }
 
 function parseMessageCreate(req: SandboxRequest): CreateMessageInput {
-  refuseUnknownProperties(req, [...Object.keys(createMessageSchema.shape), ...READ_ONLY_MESSAGE_PROPERTIES], 'microsoft.graph.message');
   return parseJsonBody(req, createMessageSchema);
 }
 

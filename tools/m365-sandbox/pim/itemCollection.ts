@@ -3,7 +3,6 @@ import { graphErrors } from '../graphError';
 import { matchesFilter, parseFilter } from '../http/odataFilter';
 import { pageOf } from '../http/odataQuery';
 import { parseJsonBody } from '../http/parseJsonBody';
-import { refuseUnknownProperties } from '../http/refuseUnknownProperties';
 import type { SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import { newExchangeId } from '../store/graphIds';
 import type { TenantStore } from '../store/tenantStore';
@@ -29,7 +28,6 @@ export function toItemJson(item: ItemRecord, containerProperty: string): Record<
 }
 
 export function createItem<S extends z.ZodObject>(req: SandboxRequest, store: TenantStore, mailbox: MailboxRecord, containerId: string, kind: ItemKind<S>): SandboxResponse {
-  refuseUnknownProperties(req, Object.keys(kind.schema.shape), `microsoft.graph.${kind.entity}`);
   const input = parseJsonBody(req, kind.schema);
   const now = nowIso();
   const item: ItemRecord = {

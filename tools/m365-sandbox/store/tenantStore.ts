@@ -11,9 +11,15 @@ export interface NewUser {
   proxyAddresses?: string[];
   /** Assigns Exchange Online (Plan 1) at once, so the mailbox exists. */
   licensed?: boolean;
-  /** Graph refuses licence assignment without one; default `US`. */
+  /**
+   * Graph refuses licence assignment without one. Default none: directory synchronisation does not
+   * set it (Entra Connect syncs `usageLocation` only from an attribute most directories leave empty),
+   * so synced users usually start without one.
+   */
   usageLocation?: string | null;
   onPremisesSyncEnabled?: boolean | null;
+  /** Synced from the on-premises mailbox by Entra Connect (its default): the tenant never creates a mailbox. */
+  onPremisesExchangeGuid?: string | null;
 }
 
 /** The tenant's state and the lookups every resource group shares. */
@@ -21,11 +27,18 @@ export class TenantStore {
   /** Called after every change, so persistence can save. */
   onChange: () => void = () => undefined;
 
-  constructor(public state: TenantState, private readonly mailboxProvisioningDelayMs = 0) {}
+  /** The tenant's maximum message size, attachments included (Exchange Online's default: 35 MB). */
+  maxMessageBytes = 35 * 1024 * 1024;
 
-  /** Called when a licence with Exchange Online is newly assigned: the mailbox appears after the provisioning delay. */
+  constructor(public state: TenantState, public mailboxProvisioningDelayMs = 0) {}
+
+  /**
+   * Called when a licence with Exchange Online is newly assigned: the mailbox appears after the
+   * provisioning delay (typically under 30 minutes, up to 24 hours: Microsoft's troubleshooting page on
+   * delays provisioning mailboxes). A user carrying a synced on-premises ExchangeGuid gets none at all.
+   */
   startMailboxProvisioning(user: UserRecord): void {
-    if (this.state.mailboxes[user.id]) return;
+    if (this.state.mailboxes[user.id] || user.onPremisesExchangeGuid) return;
     user.mailboxReadyAt = new Date(Date.now() + this.mailboxProvisioningDelayMs).toISOString();
   }
 
@@ -45,10 +58,11 @@ export class TenantStore {
       surname: null,
       mail,
       proxyAddresses: input.proxyAddresses ?? (mail ? [`SMTP:${mail}`] : []),
-      usageLocation: input.usageLocation === undefined ? 'US' : input.usageLocation,
+      usageLocation: input.usageLocation ?? null,
       assignedLicenses: input.licensed ? [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU, disabledPlans: [] }] : [],
       onPremisesSyncEnabled: input.onPremisesSyncEnabled ?? null,
       onPremisesImmutableId: null,
+      ...(input.onPremisesExchangeGuid ? { onPremisesExchangeGuid: input.onPremisesExchangeGuid } : {}),
     };
     this.state.users[user.id] = user;
     this.changed();
@@ -85,9 +99,9 @@ export class TenantStore {
   mailboxOf(idOrUpn: string): MailboxRecord {
     const user = this.tryFindUser(idOrUpn);
     if (!user) throw graphErrors.invalidUser(idOrUpn);
-    if (!hasExchangeLicence(user.assignedLicenses)) throw graphErrors.mailboxNotEnabled(user.onPremisesSyncEnabled === true);
     const existing = this.state.mailboxes[user.id];
-    if (existing) return existing;
+    if (existing && hasExchangeLicence(user.assignedLicenses)) return existing;
+    if (!hasExchangeLicence(user.assignedLicenses) || user.onPremisesExchangeGuid) throw graphErrors.mailboxNotEnabled(user.onPremisesSyncEnabled === true);
     if (user.mailboxReadyAt && Date.parse(user.mailboxReadyAt) > Date.now()) throw graphErrors.mailboxNotEnabled();
     const mailbox = createMailbox(user.id);
     this.state.mailboxes[user.id] = mailbox;
@@ -127,7 +141,7 @@ function createMailbox(userId: string): MailboxRecord {
   };
 }
 
-export function emptyTenantState(tenantId: string, organization: { displayName?: string; onPremisesSyncEnabled?: boolean | null; verifiedDomains?: string[] }): TenantState {
+export function emptyTenantState(tenantId: string, organization: { displayName?: string; onPremisesSyncEnabled?: boolean | null; verifiedDomains?: string[]; countryLetterCode?: string }): TenantState {
   return {
     organization: {
       id: tenantId,
@@ -135,6 +149,7 @@ export function emptyTenantState(tenantId: string, organization: { displayName?:
       onPremisesSyncEnabled: organization.onPremisesSyncEnabled ?? null,
       onPremisesLastSyncDateTime: organization.onPremisesSyncEnabled ? new Date().toISOString() : null,
       verifiedDomains: organization.verifiedDomains ?? ['contoso.onmicrosoft.com'],
+      countryLetterCode: organization.countryLetterCode ?? 'US',
     },
     users: {},
     mailboxes: {},

@@ -6,6 +6,8 @@ export interface OrganizationRecord {
   onPremisesSyncEnabled: boolean | null;
   onPremisesLastSyncDateTime: string | null;
   verifiedDomains: string[];
+  /** Two-letter country of the tenant's address (organization.countryLetterCode). */
+  countryLetterCode: string;
 }
 
 export interface UserRecord {
@@ -22,6 +24,14 @@ export interface UserRecord {
   onPremisesImmutableId: string | null;
   /** When Exchange finishes provisioning the mailbox after a licence assignment (ISO); null = at once. */
   mailboxReadyAt?: string | null;
+  /**
+   * The on-premises mailbox's msExchMailboxGuid as Entra Connect synced it (its default). Exchange
+   * Online keeps such a user a MailUser and never creates a mailbox from a licence: only Microsoft's
+   * own migration service converts it. Not exposed by Graph (no user property carries it).
+   */
+  onPremisesExchangeGuid?: string | null;
+  /** Set through passwordProfile: a hash only (tests compare with it), never the password. */
+  passwordProfile?: { passwordSha256: string; forceChangePasswordNextSignIn: boolean; lastPasswordChangeDateTime: string };
 }
 
 export interface RecipientRecord {

@@ -3,8 +3,6 @@ import { GraphError } from '../graphError';
 export const MAILBOX_CONCURRENCY_LIMIT = 4;
 export const DEFAULT_MAILBOX_BUDGET_PER_10_MIN = 10_000;
 export const DEFAULT_UPLOAD_BYTES_PER_5_MIN = 150 * 1024 * 1024;
-const REQUEST_WINDOW_MS = 10 * 60 * 1000;
-const UPLOAD_WINDOW_MS = 5 * 60 * 1000;
 
 export interface MailboxSlot {
   release(): void;
@@ -29,20 +27,21 @@ export class MailboxThrottle {
     public budgetPer10Min: number,
     private readonly now: () => number = Date.now,
     public uploadBytesPer5Min: number = DEFAULT_UPLOAD_BYTES_PER_5_MIN,
+    private readonly windows: { requestWindowMs: number; uploadWindowMs: number } = { requestWindowMs: 10 * 60 * 1000, uploadWindowMs: 5 * 60 * 1000 },
   ) {}
 
   acquire(mailboxKey: string, requestBytes = 0): MailboxSlot {
     const usage = this.usageOf(mailboxKey);
     if (usage.inFlight >= MAILBOX_CONCURRENCY_LIMIT) throw throttled('Application is over its MailboxConcurrency limit.', 1);
     const now = this.now();
-    usage.requests = usage.requests.filter((at) => at > now - REQUEST_WINDOW_MS);
+    usage.requests = usage.requests.filter((at) => at > now - this.windows.requestWindowMs);
     if (usage.requests.length >= this.budgetPer10Min) {
-      throw throttled('Application is over its MailboxRequestBudget limit (requests per 10 minutes).', secondsUntil(usage.requests[0]! + REQUEST_WINDOW_MS, now));
+      throw throttled('Application is over its MailboxRequestBudget limit (requests per 10 minutes).', secondsUntil(usage.requests[0]! + this.windows.requestWindowMs, now));
     }
-    usage.uploads = usage.uploads.filter((upload) => upload.at > now - UPLOAD_WINDOW_MS);
+    usage.uploads = usage.uploads.filter((upload) => upload.at > now - this.windows.uploadWindowMs);
     const uploaded = usage.uploads.reduce((sum, upload) => sum + upload.bytes, 0);
     if (requestBytes > 0 && uploaded + requestBytes > this.uploadBytesPer5Min) {
-      throw throttled('Application is over its IncomingBytes limit.', secondsUntil((usage.uploads[0]?.at ?? now) + UPLOAD_WINDOW_MS, now));
+      throw throttled('Application is over its IncomingBytes limit.', secondsUntil((usage.uploads[0]?.at ?? now) + this.windows.uploadWindowMs, now));
     }
     usage.requests.push(now);
     if (requestBytes > 0) usage.uploads.push({ at: now, bytes: requestBytes });

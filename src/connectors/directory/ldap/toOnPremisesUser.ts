@@ -2,7 +2,7 @@ import type { Entry } from 'ldapts';
 
 import type { OnPremisesUser } from '../onPremisesDirectory';
 import { ExchangeAttribute } from './exchangeRecipientAttributes';
-import { readEntryValue, readEntryValues } from './readEntryValues';
+import { readEntryBuffers, readEntryValue, readEntryValues } from './readEntryValues';
 
 /** The proxy address type of the primary SMTP address: upper case marks the primary (secondaries are `smtp:`). */
 const PRIMARY_SMTP_PREFIX = 'SMTP:';
@@ -21,7 +21,13 @@ export function toOnPremisesUser(entry: Entry): OnPremisesUser {
     targetAddress: targetAddress === undefined ? undefined : stripSmtpPrefix(targetAddress),
     isMailbox,
     isMailEnabledUser: !isMailbox && targetAddress !== undefined,
+    hasMailboxGuid: hasNonZeroValue(entry, ExchangeAttribute.mailboxGuid),
   };
+}
+
+/** Whether a binary attribute (msExchMailboxGuid) holds a value other than the all-zero GUID. */
+function hasNonZeroValue(entry: Entry, attribute: string): boolean {
+  return readEntryBuffers(entry, attribute).some((value) => value.some((byte) => byte !== 0));
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
+import type { MailFolder } from '@microsoft/microsoft-graph-types';
 import type { TargetFolderPath } from '../../../core/folders/targetFolderPath';
+import { odataString, pathSegment, withQuery } from './odataQuery';
 
 /**
  * Finds or creates target folders. Well-known folders are addressed by their well-known names;
@@ -26,17 +28,17 @@ export class GraphMailFolders {
   private async wellKnownId(name: string): Promise<string> {
     const known = this.ids.get(name);
     if (known) return known;
-    const folder = (await this.client.api(`${this.userPath}/mailFolders/${name}`).select('id').get()) as { id: string };
-    this.ids.set(name, folder.id);
-    return folder.id;
+    const folder = (await this.client.api(withQuery(`${this.userPath}/mailFolders/${pathSegment(name)}`, { $select: 'id' })).get()) as MailFolder;
+    this.ids.set(name, folder.id!);
+    return folder.id!;
   }
 
   private async childId(parentId: string, displayName: string): Promise<string> {
     const existing = await this.findChild(parentId, displayName);
     if (existing) return existing;
     try {
-      const created = (await this.client.api(`${this.userPath}/mailFolders/${parentId}/childFolders`).post({ displayName })) as { id: string };
-      return created.id;
+      const created = (await this.client.api(`${this.userPath}/mailFolders/${pathSegment(parentId)}/childFolders`).post({ displayName } satisfies MailFolder)) as MailFolder;
+      return created.id!;
     } catch (error) {
       // Another run created it first (ErrorFolderExists, 409): take that one.
       if ((error as { statusCode?: number }).statusCode !== 409) throw error;
@@ -46,13 +48,13 @@ export class GraphMailFolders {
     }
   }
 
+  /** The child named `displayName`; the name goes in the `$filter` as an encoded OData literal (odataQuery.ts). */
   private async findChild(parentId: string, displayName: string): Promise<string | undefined> {
-    const escaped = displayName.replace(/'/g, "''");
-    const page = (await this.client
-      .api(`${this.userPath}/mailFolders/${parentId}/childFolders`)
-      .filter(`displayName eq '${escaped}'`)
-      .select('id,displayName')
-      .get()) as { value: { id: string; displayName: string }[] };
-    return page.value.find((f) => f.displayName.toLowerCase() === displayName.toLowerCase())?.id;
+    const url = withQuery(`${this.userPath}/mailFolders/${pathSegment(parentId)}/childFolders`, {
+      $filter: `displayName eq ${odataString(displayName)}`,
+      $select: 'id,displayName',
+    });
+    const page = (await this.client.api(url).get()) as { value: MailFolder[] };
+    return page.value.find((f) => (f.displayName ?? '').toLowerCase() === displayName.toLowerCase())?.id ?? undefined;
   }
 }

@@ -1,3 +1,4 @@
+import type { EmailAddress, FileAttachment, Message, Recipient } from '@microsoft/microsoft-graph-types';
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 
 /**
@@ -20,59 +21,80 @@ export const MAPI = {
 /** MSGFLAG_READ (0x1); MSGFLAG_UNSENT (0x8) is deliberately not set. */
 const MSGFLAG_READ = 1;
 
-/** Graph refuses a request body over 4 MB; attachments over 3 MB go through an upload session. */
-export const INLINE_ATTACHMENT_LIMIT = 3 * 1024 * 1024;
+const MB = 1024 * 1024;
+/**
+ * Attachments under 3 MB go in one request (inside the create, or `POST .../attachments`); from 3 MB
+ * to 150 MB only through an upload session, which refuses anything smaller with
+ * ErrorAttachmentSizeShouldNotBeLessThanMinimumSize (https://learn.microsoft.com/graph/api/attachment-createuploadsession,
+ * https://learn.microsoft.com/graph/api/message-post-attachments).
+ */
+export const UPLOAD_SESSION_MIN_BYTES = 3 * MB;
+export const UPLOAD_SESSION_MAX_BYTES = 150 * MB;
+/** Graph refuses a request over 4 MB; a create (alone or in a `$batch`) keeps room for the envelope. */
+export const MAX_CREATE_BODY_BYTES = 3_500_000;
 
+/** How one message goes to Graph: the create body, then what must follow it to make the copy whole. */
 export interface GraphMessagePlan {
-  /** The create body's fields, without attachments. */
-  fields: Record<string, unknown>;
-  /** Attachments sent inside the create body. */
-  inlineAttachments: Attachment[];
-  /** Attachments uploaded afterwards through upload sessions. */
-  largeAttachments: Attachment[];
+  /** The create-message body, with the attachments that travel inside it. */
+  create: Message;
+  /** Bytes of `create` as JSON, for packing batches under Graph's 4 MB request limit. */
+  createBytes: number;
+  /** Attachments under 3 MB that did not fit in the create: one `POST .../attachments` each. */
+  postedAttachments: Attachment[];
+  /** Attachments of 3 MB to 150 MB: an upload session each. */
+  uploadedAttachments: Attachment[];
+  /** Every attachment the copy must end with; a copy with fewer is not finished. */
+  attachmentCount: number;
   subject: string;
 }
 
-/** The create-message body: the fields plus the attachments that travel inside it. */
-export function toCreateBody(plan: GraphMessagePlan): Record<string, unknown> {
-  return plan.inlineAttachments.length > 0 ? { ...plan.fields, attachments: plan.inlineAttachments.map(toFileAttachment) } : plan.fields;
-}
+/** Why a message cannot be created through Graph at all, whatever is retried. */
+export class UnplannableMessage extends Error {}
 
-/** Size of the create body in bytes (attachments as base64), without building it. */
-export function createBodyBytes(plan: GraphMessagePlan): number {
-  const attachmentBytes = plan.inlineAttachments.reduce((n, a) => n + Math.ceil(a.content.length / 3) * 4 + 300, 0);
-  return Buffer.byteLength(JSON.stringify(plan.fields)) + attachmentBytes;
-}
-
-/**
- * Moves inline attachments, largest first, to upload sessions until the create body fits in
- * `maxBytes` (several attachments under 3 MB can still add up to more than a request may carry).
- */
-export function fitCreateBody(plan: GraphMessagePlan, maxBytes: number): GraphMessagePlan {
-  const inline = [...plan.inlineAttachments].sort((a, b) => a.content.length - b.content.length);
-  const moved: Attachment[] = [];
-  let fitted = plan;
-  while (inline.length > 0 && createBodyBytes(fitted) > maxBytes) {
-    moved.push(inline.pop()!);
-    fitted = { ...plan, inlineAttachments: [...inline], largeAttachments: [...plan.largeAttachments, ...moved] };
+/** Builds the plan for a parsed MIME message (see GraphMessagePlan). */
+export function planGraphMessage(mail: ParsedMail, options: { flags: string[]; internalDate: string; marker: string; headerBlock: string }): GraphMessagePlan {
+  const fields = toGraphMessage(mail, options);
+  const tooBig = mail.attachments.find((a) => a.content.length > UPLOAD_SESSION_MAX_BYTES);
+  if (tooBig) throw new UnplannableMessage(`The attachment "${tooBig.filename ?? 'attachment'}" is ${tooBig.content.length} bytes; Microsoft Graph takes attachments of at most 150 MB.`);
+  const uploaded = mail.attachments.filter((a) => a.content.length >= UPLOAD_SESSION_MIN_BYTES);
+  // Smallest first inside the create, so the fewest separate requests remain.
+  const small = mail.attachments.filter((a) => a.content.length < UPLOAD_SESSION_MIN_BYTES).sort((a, b) => a.content.length - b.content.length);
+  const fieldBytes = jsonBytes(fields);
+  if (fieldBytes > MAX_CREATE_BODY_BYTES) {
+    throw new UnplannableMessage(`The message's body and headers take ${fieldBytes} bytes as JSON; Microsoft Graph accepts at most 4 MB in one request, and the body cannot be added in parts.`);
   }
-  return fitted;
+  const inline: Attachment[] = [];
+  let bytes = fieldBytes;
+  for (const attachment of small) {
+    const size = attachmentJsonBytes(attachment);
+    if (bytes + size > MAX_CREATE_BODY_BYTES) break;
+    inline.push(attachment);
+    bytes += size;
+  }
+  return {
+    create: inline.length > 0 ? { ...fields, attachments: inline.map(toFileAttachment) } : fields,
+    createBytes: bytes,
+    postedAttachments: small.slice(inline.length),
+    uploadedAttachments: uploaded,
+    attachmentCount: mail.attachments.length,
+    subject: mail.subject ?? '',
+  };
 }
 
-/** Builds the Graph create-message body for a parsed MIME message. */
-export function toGraphMessage(mail: ParsedMail, options: { flags: string[]; internalDate: string; marker: string; headerBlock: string }): GraphMessagePlan {
+/** The create body's fields for a parsed MIME message, without attachments. */
+export function toGraphMessage(mail: ParsedMail, options: { flags: string[]; internalDate: string; marker: string; headerBlock: string }): Message {
   const isRead = options.flags.includes('\\Seen');
   const flagged = options.flags.includes('\\Flagged');
   const sentAt = (mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : new Date(options.internalDate)).toISOString();
-  const fields: Record<string, unknown> = {
+  const from = toRecipients(mail.from)[0];
+  return {
     subject: mail.subject ?? '',
     body: mail.html !== false && mail.html ? { contentType: 'html', content: mail.html } : { contentType: 'text', content: mail.text ?? '' },
-    ...recipient('from', mail.from),
-    ...recipient('sender', mail.from),
-    ...recipients('toRecipients', mail.to),
-    ...recipients('ccRecipients', mail.cc),
-    ...recipients('bccRecipients', mail.bcc),
-    ...recipients('replyTo', mail.replyTo),
+    ...(from ? { from, sender: from } : {}),
+    ...listOf('toRecipients', mail.to),
+    ...listOf('ccRecipients', mail.cc),
+    ...listOf('bccRecipients', mail.bcc),
+    ...listOf('replyTo', mail.replyTo),
     ...(mail.messageId ? { internetMessageId: mail.messageId } : {}),
     isRead,
     flag: { flagStatus: flagged ? 'flagged' : 'notFlagged' },
@@ -84,40 +106,46 @@ export function toGraphMessage(mail: ParsedMail, options: { flags: string[]; int
       { id: MAPI.sourceMarker, value: options.marker },
     ],
   };
-  return {
-    fields,
-    inlineAttachments: mail.attachments.filter((a) => a.content.length <= INLINE_ATTACHMENT_LIMIT),
-    largeAttachments: mail.attachments.filter((a) => a.content.length > INLINE_ATTACHMENT_LIMIT),
-    subject: mail.subject ?? '',
-  };
 }
 
-export function toFileAttachment(attachment: Attachment): Record<string, unknown> {
+export function toFileAttachment(attachment: Attachment): FileAttachment {
   return {
     '@odata.type': '#microsoft.graph.fileAttachment',
-    name: attachment.filename ?? 'attachment',
+    name: attachmentName(attachment),
     contentType: attachment.contentType,
     contentBytes: attachment.content.toString('base64'),
-    isInline: attachment.contentDisposition === 'inline' || attachment.related === true,
+    isInline: isInline(attachment),
     ...(attachment.cid ? { contentId: attachment.cid } : {}),
-  };
+  } as FileAttachment;
 }
 
-function toEmailAddresses(value: AddressObject | AddressObject[] | undefined): { emailAddress: { name: string; address: string } }[] {
+export function attachmentName(attachment: Attachment): string {
+  return attachment.filename ?? 'attachment';
+}
+
+export function isInline(attachment: Attachment): boolean {
+  return attachment.contentDisposition === 'inline' || attachment.related === true;
+}
+
+/** Bytes of an attachment inside a JSON body: base64 plus its other properties. */
+export function attachmentJsonBytes(attachment: Attachment): number {
+  return Math.ceil(attachment.content.length / 3) * 4 + Buffer.byteLength(attachmentName(attachment)) + 300;
+}
+
+function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
+function toRecipients(value: AddressObject | AddressObject[] | undefined): Recipient[] {
   const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
   return objects
     .flatMap((o) => o.value.flatMap((a) => (a.group ? a.group : [a])))
     .filter((a) => a.address)
-    .map((a) => ({ emailAddress: { name: a.name || a.address!, address: a.address! } }));
+    .map((a) => ({ emailAddress: { name: a.name || a.address!, address: a.address! } satisfies EmailAddress }));
 }
 
-function recipient(key: string, value: AddressObject | undefined): Record<string, unknown> {
-  const first = toEmailAddresses(value)[0];
-  return first ? { [key]: first } : {};
-}
-
-function recipients(key: string, value: AddressObject | AddressObject[] | undefined): Record<string, unknown> {
-  const list = toEmailAddresses(value);
+function listOf(key: 'toRecipients' | 'ccRecipients' | 'bccRecipients' | 'replyTo', value: AddressObject | AddressObject[] | undefined): Partial<Message> {
+  const list = toRecipients(value);
   return list.length > 0 ? { [key]: list } : {};
 }
 

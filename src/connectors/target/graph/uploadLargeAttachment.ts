@@ -1,38 +1,76 @@
+import type { AttachmentItem, UploadSession } from '@microsoft/microsoft-graph-types';
 import type { Attachment } from 'mailparser';
 import { MigrationError } from '../../../core/errors/migrationError';
 import type { GraphSession } from './graphConnection';
+import { attachmentName, isInline } from './graphMessageJson';
+import { retryAfterSeconds } from './graphPacing';
+import { BudgetExhausted } from './mailboxBudget';
 
-/** Upload-session chunks must be multiples of 320 KiB; ten of them stay under the 4 MB request limit. */
+/** Upload-session ranges must be multiples of 320 KiB; ten of them stay under the 4 MB request limit. */
 const CHUNK_BYTES = 10 * 320 * 1024;
+/** A range that fails for a reason other than throttling is sent again this often before giving up. */
+const MAX_RANGE_ATTEMPTS = 4;
 
 /**
- * Adds an attachment over 3 MB to a message through an upload session: create the session, then
- * PUT the bytes in ranges to the URL it returned (which carries its own authorisation).
- * https://learn.microsoft.com/graph/outlook-large-attachments
+ * Adds an attachment of 3 MB to 150 MB to a message through an upload session: create the session,
+ * then PUT the bytes in ranges to the URL it returned, which carries its own authorisation
+ * (https://learn.microsoft.com/graph/outlook-large-attachments). Each range counts against the
+ * mailbox's concurrency and upload budget like any request. A 429 on a range waits its Retry-After and
+ * sends the same range again; a wait too long to spend here ends with BudgetExhausted, and the copy is
+ * finished later (the upload session is abandoned; a new one starts from the first byte).
  */
-export async function uploadLargeAttachment(graph: GraphSession, userPath: string, messageId: string, attachment: Attachment): Promise<void> {
-  const session = (await graph.client.api(`${userPath}/messages/${messageId}/attachments/createUploadSession`).post({
-    AttachmentItem: {
-      attachmentType: 'file',
-      name: attachment.filename ?? 'attachment',
-      size: attachment.content.length,
-      contentType: attachment.contentType,
-      isInline: attachment.contentDisposition === 'inline' || attachment.related === true,
-      ...(attachment.cid ? { contentId: attachment.cid } : {}),
-    },
-  })) as { uploadUrl: string };
+export async function uploadLargeAttachment(graph: GraphSession, mailbox: string, userPath: string, messageId: string, attachment: Attachment): Promise<void> {
+  const item: AttachmentItem = {
+    attachmentType: 'file',
+    name: attachmentName(attachment),
+    size: attachment.content.length,
+    contentType: attachment.contentType,
+    isInline: isInline(attachment),
+    ...(attachment.cid ? { contentId: attachment.cid } : {}),
+  };
+  const session = (await graph.client.api(`${userPath}/messages/${encodeURIComponent(messageId)}/attachments/createUploadSession`).post({ AttachmentItem: item })) as UploadSession;
+  if (!session.uploadUrl) throw new MigrationError('UploadSessionMissing', 'Microsoft Graph created an upload session without an upload URL.', 'transient');
   const content = attachment.content;
-  for (let start = 0; start < content.length; start += CHUNK_BYTES) {
+  for (let start = 0; start < content.length;) {
     const end = Math.min(start + CHUNK_BYTES, content.length);
-    const response = await graph.counter.countDirect(() => fetch(session.uploadUrl, {
-      ...(graph.fetchOptions as RequestInit),
+    start = await putRange(graph, mailbox, session.uploadUrl, content, start, end, item.name!);
+  }
+}
+
+/** Sends one range; returns where the next one starts. */
+async function putRange(graph: GraphSession, mailbox: string, uploadUrl: string, content: Buffer, start: number, end: number, name: string): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    const chunk = content.subarray(start, end);
+    const response = await graph.direct(mailbox, { slots: 1, requests: 1, uploadBytes: chunk.length }, (init) => fetch(uploadUrl, {
+      ...init,
       method: 'PUT',
       headers: { 'Content-Range': `bytes ${start}-${end - 1}/${content.length}`, 'Content-Type': 'application/octet-stream' },
-      body: content.subarray(start, end),
+      body: chunk,
     }));
-    if (!response.ok) {
-      const transient = response.status === 429 || response.status >= 500;
-      throw new MigrationError('AttachmentUploadFailed', `Uploading "${attachment.filename ?? 'attachment'}" failed at byte ${start}: HTTP ${response.status}.`, transient ? 'transient' : 'permanent');
+    if (response.ok) {
+      await response.arrayBuffer();
+      return end;
     }
+    const detail = await response.text().catch(() => '');
+    if (response.status === 429) {
+      graph.counter.recordThrottled(1);
+      const seconds = retryAfterSeconds(response.headers.get('Retry-After'));
+      graph.budgetOf(mailbox).throttled(seconds);
+      if (seconds > 20) throw new BudgetExhausted(new Date(Date.now() + seconds * 1000), `Microsoft Graph throttled the upload of "${name}" for ${seconds} s.`);
+      continue; // the budget waits the Retry-After before the range goes again
+    }
+    const transient = response.status >= 500 || response.status === 408;
+    if (!transient || attempt >= MAX_RANGE_ATTEMPTS) {
+      throw new MigrationError('AttachmentUploadFailed', `Uploading "${name}" failed at byte ${start}: HTTP ${response.status} ${summarise(detail)}`.trim(), transient ? 'transient' : 'permanent');
+    }
+  }
+}
+
+function summarise(body: string): string {
+  try {
+    const error = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
+    return error ? `${error.code ?? ''}: ${error.message ?? ''}` : '';
+  } catch {
+    return '';
   }
 }
