@@ -50,7 +50,8 @@ beforeAll(async () => {
   lab = await startMigrationLab({
     mailboxes: Object.values(CASES),
     incrementalSyncMinutes: 600,
-    sandbox: { uploadWindowMs: UPLOAD_WINDOW_SECONDS * 1000 },
+    // Every mailbox appears a few seconds after its licence, so provisioning waits on a durable timer.
+    sandbox: { uploadWindowMs: UPLOAD_WINDOW_SECONDS * 1000, mailboxProvisioningDelayMs: 3_000 },
     extraSettings: {
       ENTRA_CONNECT_MAILBOX_GUID: 'synced',
       MIGRATION_PAGE_MAX_COUNT: '20',
@@ -80,14 +81,27 @@ function row(rows: MailboxView[], address: string): MailboxView {
 
 describe('a staged batch against Microsoft 365 as Microsoft documents it', () => {
   let rows: MailboxView[];
+  const detailsSeen = new Set<string>();
 
   beforeAll(async () => {
     await waitFor('the batch to finish its initial sync', async () => {
+      for (const mailbox of await mailboxes()) if (mailbox.statusDetail) detailsSeen.add(mailbox.statusDetail);
       const batch = (await (await lab.api('/api/batches/fidelity')).json()) as { status: string };
       return ['Synced', 'SyncedWithErrors', 'Failed'].includes(batch.status) ? batch : undefined;
     }, 900_000);
     rows = await mailboxes();
   }, 960_000);
+
+  it('waited for the Exchange Online mailboxes on durable timers, showing it in the mailboxes\' status detail', async () => {
+    expect(detailsSeen).toContain('Waiting for the Exchange Online mailbox');
+    // The mailbox's orchestration asked twice with a timer between, instead of failing an activity until a retry found it.
+    const instance = encodeURIComponent(`mbx-fidelity-${CASES.noUsageLocation.address}`);
+    const status = (await (await fetch(`${lab.host.baseUrl}/runtime/webhooks/durabletask/instances/${instance}?showHistory=true&code=${lab.host.adminKey}`)).json()) as { historyEvents: { EventType: string; FunctionName?: string }[] };
+    const events = status.historyEvents;
+    expect(events.filter((e) => e.EventType === 'TaskScheduled' && e.FunctionName === 'provisionMailbox').length).toBeGreaterThanOrEqual(2);
+    expect(events.some((e) => e.EventType === 'TimerCreated')).toBe(true);
+    expect(events.filter((e) => e.EventType === 'TaskFailed')).toEqual([]); // no retry was spent on it
+  });
 
   it('copies a mailbox in pages of 20 messages', () => {
     expect(row(rows, CASES.pages.address)).toMatchObject({ status: 'Synced', syncedItemCount: 45 });

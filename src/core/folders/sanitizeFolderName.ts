@@ -3,12 +3,12 @@
  * but `/` and `\` are path separators for Outlook and for Graph path lookups, control characters
  * are refused, names are at most 255 characters (Exchange's PR_DISPLAY_NAME limit for folders),
  * and an empty name is refused. Rule: each such character becomes `_`, surrounding whitespace is
- * trimmed, an empty result becomes `_`, and longer names are cut to 255 UTF-16 code units
+ * trimmed (and reported), an empty result becomes `_`, and longer names are cut to 255 UTF-16 code units
  * (never inside a surrogate pair).
  */
 export const MAX_FOLDER_NAME_LENGTH = 255;
 
-export type NameProblem = 'invalidCharacters' | 'emptyName' | 'nameTooLong';
+export type NameProblem = 'invalidCharacters' | 'emptyName' | 'nameTooLong' | 'surroundingSpaces';
 
 export interface SanitizedName {
   name: string;
@@ -26,8 +26,12 @@ export function sanitizeFolderName(original: string): SanitizedName {
     name = replaced;
     problem = 'invalidCharacters';
   }
-  name = name.trim();
-  if (name === '') return { name: '_', problem: 'emptyName' };
+  // No page says Exchange keeps spaces around a folder name, and Outlook trims what is typed, so they go
+  // (the stricter choice), and the renamed folder is reported.
+  const trimmed = name.trim();
+  if (trimmed === '') return { name: '_', problem: 'emptyName' };
+  if (trimmed !== name) problem ??= 'surroundingSpaces';
+  name = trimmed;
   if (name.length > MAX_FOLDER_NAME_LENGTH) {
     name = truncate(name, MAX_FOLDER_NAME_LENGTH);
     problem ??= 'nameTooLong';

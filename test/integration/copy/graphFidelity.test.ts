@@ -157,7 +157,7 @@ describe('folder names that need encoding', () => {
 
   it('creates and fills every folder, whatever characters its name has', async () => {
     const sandbox = await sandboxWith();
-    await sourceMailbox('names', Object.fromEntries(NAMES.map((name) => [name, [message(`in ${name.slice(0, 20)}`)]])));
+    await sourceMailbox('names', { ...Object.fromEntries(NAMES.map((name) => [name, [message(`in ${name.slice(0, 20)}`)]])), ' Spaced out ': [message('in spaced')] });
     const { copier } = await copierFor(sandbox, 'names');
     await copyAll(copier);
     // A second pass finds every folder by name again (the $filter look-up) and copies nothing twice.
@@ -168,6 +168,8 @@ describe('folder names that need encoding', () => {
       const matching = folders.filter((f) => f.displayName === name);
       expect({ name, folders: matching.length, messages: matching[0]?.messages.length }).toEqual({ name, folders: 1, messages: 1 });
     }
+    // Spaces around a name are trimmed (no page says Exchange keeps them) and the renamed folder reported.
+    expect(folders.filter((f) => f.displayName === 'Spaced out').map((f) => f.messages.length)).toEqual([1]);
   });
 });
 

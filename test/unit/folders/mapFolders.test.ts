@@ -104,6 +104,7 @@ describe('mapFolders: names the target refuses', () => {
     ['a slash inside a dot-delimited name', 'Q1/Q2', 'Q1_Q2', 'invalidCharacters'],
     ['a control character', 'Tab\there', 'Tab_here', 'invalidCharacters'],
     ['only spaces', '   ', '_', 'emptyName'],
+    ['spaces around it', '  Spaced out ', 'Spaced out', 'surroundingSpaces'],
     ['300 characters', 'x'.repeat(300), 'x'.repeat(255), 'nameTooLong'],
   ])('renames a name with %s and reports it', (_what, name, expected, reason) => {
     const result = mapFolders([dot(name)]);
