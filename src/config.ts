@@ -1,3 +1,5 @@
+import { USAGE_LOCATION_PATTERN } from './core/mailbox/usageLocation';
+
 /**
  * The app's settings, read from the environment in one typed place (app settings in Azure,
  * `local.settings.json` locally). Read when first needed, not at import, so a host can set the
@@ -136,7 +138,7 @@ export function readConfig(): AppConfig {
 function readUsageLocation(): { defaultUsageLocation?: string } {
   const value = setting('MIGRATION_DEFAULT_USAGE_LOCATION');
   if (value === undefined) return {};
-  if (!/^[A-Za-z]{2}$/.test(value)) throw new ConfigError(`MIGRATION_DEFAULT_USAGE_LOCATION must be a two-letter country code such as US, GB or DE, not "${value}".`);
+  if (!USAGE_LOCATION_PATTERN.test(value)) throw new ConfigError(`MIGRATION_DEFAULT_USAGE_LOCATION must be a two-letter country code such as US, GB or DE, not "${value}".`);
   return { defaultUsageLocation: value.toUpperCase() };
 }
 

@@ -1,10 +1,10 @@
 import { BATCH_NAME_RULE, tryBatchIdFromName } from '../core/batch/batchId';
 import { isActiveBatchStatus } from '../core/batch/batchStatus';
 import { DEFAULT_INCREMENTAL_SYNC_INTERVAL_HOURS, type MigrationBatch } from '../core/batch/migrationBatch';
-import { USAGE_LOCATION_PATTERN } from '../core/csv/batchCsvSchema';
 import { parseBatchCsv } from '../core/csv/parseBatchCsv';
 import type { BatchCsvRow } from '../core/csv/batchCsvTypes';
 import { toMailboxKey } from '../core/mailbox/mailboxKey';
+import { USAGE_LOCATION_PATTERN, USAGE_LOCATION_RULE } from '../core/mailbox/usageLocation';
 import { countStatuses } from '../core/mailbox/mailboxStatus';
 import { newQueuedMailbox, type MigrationMailbox } from '../core/mailbox/migrationMailbox';
 import type { ActiveAddressRepository } from '../storage/activeAddressRepository';
@@ -50,7 +50,7 @@ export class BatchIntake {
     const batchId = tryBatchIdFromName(request.name);
     if (!batchId) return rejection(400, 'The batch name is not valid.', [{ code: 'InvalidBatchName', field: 'name', message: `"${request.name}" is not a valid batch name. ${BATCH_NAME_RULE}` }]);
     if (request.usageLocation !== undefined && !USAGE_LOCATION_PATTERN.test(request.usageLocation)) {
-      return rejection(400, 'A batch setting is not valid.', [{ code: 'InvalidUsageLocation', field: 'usageLocation', message: `"${request.usageLocation.slice(0, 20)}" is not a usage location: give a two-letter country code such as US, GB or DE (ISO 3166).` }]);
+      return rejection(400, 'A batch setting is not valid.', [{ code: 'InvalidUsageLocation', field: 'usageLocation', message: `"${request.usageLocation.slice(0, 20)}" is not a usage location: give ${USAGE_LOCATION_RULE}.` }]);
     }
     const endpoint = await this.stores.endpoints.get(request.endpointName);
     if (!endpoint) {

@@ -23,9 +23,6 @@ export const BATCH_CSV_SCHEMAS: Readonly<Record<BatchCsvKind, BatchCsvSchema>> =
 
 const ALL_COLUMNS: readonly BatchCsvColumn[] = ['EmailAddress', 'Password', 'ForceChangePassword', 'UserName', 'UserRoot', 'UsageLocation'];
 
-/** A usage location is an ISO 3166-1 alpha-2 country code: two letters (`US`, `GB`, `DE`). */
-export const USAGE_LOCATION_PATTERN = /^[A-Za-z]{2}$/;
-
 /** The canonical column a header name stands for (header names are case-insensitive), if any. */
 export function tryToBatchCsvColumn(headerName: string): BatchCsvColumn | undefined {
   const wanted = headerName.trim().toLowerCase();

@@ -1,5 +1,6 @@
 import type { BatchCsvKind } from './batchCsvTypes';
 import { BATCH_CSV_SCHEMAS, MAX_BATCH_CSV_ROWS } from './batchCsvSchema';
+import { USAGE_LOCATION_RULE } from '../mailbox/usageLocation';
 
 /**
  * What is wrong with a batch CSV. Callers branch on `code`; `message` is a full sentence for the
@@ -133,7 +134,7 @@ export const csvErrors = {
   invalidBoolean: (line: number, column: string, value: string | undefined): CsvError =>
     error(line, 'InvalidBoolean', `Line ${line}: ${describe(value)} in column ${column} must be True or False (or empty for False).`, column),
   invalidUsageLocation: (line: number, column: string, value: string | undefined): CsvError =>
-    error(line, 'InvalidUsageLocation', `Line ${line}: ${describe(value)} in column ${column} must be a two-letter country code such as US, GB or DE (ISO 3166), or empty.`, column),
+    error(line, 'InvalidUsageLocation', `Line ${line}: ${describe(value)} in column ${column} must be ${USAGE_LOCATION_RULE}, or empty.`, column),
   duplicateEmailAddress: (line: number, column: string, address: string | undefined, firstLine: number): CsvError =>
     error(
       line,

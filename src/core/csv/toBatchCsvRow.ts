@@ -1,4 +1,5 @@
-import { type BatchCsvColumn, USAGE_LOCATION_PATTERN } from './batchCsvSchema';
+import { USAGE_LOCATION_PATTERN } from '../mailbox/usageLocation';
+import type { BatchCsvColumn } from './batchCsvSchema';
 import type { BatchCsvKind, BatchCsvRow } from './batchCsvTypes';
 import type { RevealValue } from './createRevealValue';
 import { csvErrors, MISSING_VALUE_REASONS, type CsvError } from './csvErrors';

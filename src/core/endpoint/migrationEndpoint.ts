@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USAGE_LOCATION_PATTERN, USAGE_LOCATION_RULE } from '../mailbox/usageLocation';
 
 /**
  * A migration endpoint: where the legacy mailboxes are read from, and how many may be migrated
@@ -41,7 +42,7 @@ export const endpointInputSchema = z.strictObject({
   password: z.string().min(1).max(1024).optional(),
   maxConcurrentMigrations: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_MIGRATIONS),
   maxConcurrentIncrementalSyncs: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS),
-  defaultUsageLocation: z.string().regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code such as US, GB or DE (ISO 3166)').transform((code) => code.toUpperCase()).optional(),
+  defaultUsageLocation: z.string().regex(USAGE_LOCATION_PATTERN, `must be ${USAGE_LOCATION_RULE}`).transform((code) => code.toUpperCase()).optional(),
 });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
 

@@ -10,6 +10,7 @@ import { updateMailbox } from '../copy/mailboxStatistics';
 import { ConnectionPool, type MailboxConnections } from './connectionPool';
 import type { MigrationConnectors } from './migrationConnectors';
 import type { MigrationStores } from './migrationStores';
+import { MAILBOX_GUID_FIX } from './tenantPreflight';
 
 export type SyncMode = 'initial' | 'incremental';
 
@@ -141,10 +142,10 @@ export class MailboxSteps {
     }
   }
 
-  private async read(ref: MailboxRef): Promise<{ mailbox: MigrationMailbox; batchKind: 'staged' | 'imap'; batch: MigrationBatch }> {
+  private async read(ref: MailboxRef): Promise<{ mailbox: MigrationMailbox; batch: MigrationBatch }> {
     const [stored, batch] = await Promise.all([this.stores.mailboxes.get(ref.batchId, ref.mailboxKey), this.stores.batches.get(ref.batchId)]);
     if (!stored || !batch) throw new MigrationError('MailboxNotFound', `The mailbox ${ref.mailboxKey} is not in batch ${ref.batchId}.`);
-    return { mailbox: stored.mailbox, batchKind: batch.batch.kind, batch: batch.batch };
+    return { mailbox: stored.mailbox, batch: batch.batch };
   }
 
   /** The CSV row's usage location, else the batch's, the endpoint's, the app's, and last the tenant's country. */
@@ -164,7 +165,7 @@ export class MailboxSteps {
     const limitMs = this.config.mailboxWaitLimitMinutes * 60_000;
     if (waitedMs >= limitMs) {
       throw new MigrationError('MailboxNeverProvisioned', `The Exchange Online mailbox of ${mailbox.emailAddress} did not appear within ${formatMinutes(this.config.mailboxWaitLimitMinutes)} of its licence (Graph still answers ${reason}). `
-        + 'If Entra Connect syncs the on-premises msExchMailboxGuid, Exchange Online never creates it: add an inbound sync rule that sets msExchMailboxGuid to AuthoritativeNull, run Start-ADSyncSyncCycle -PolicyType Initial, then retry the batch (https://www.codetwo.com/kb/msexchmailboxguid-problems/). '
+        + `If Entra Connect syncs the on-premises msExchMailboxGuid, Exchange Online never creates it: ${MAILBOX_GUID_FIX}. `
         + 'Otherwise open a Microsoft support case: provisioning can take up to 24 hours (https://learn.microsoft.com/exchange/troubleshoot/user-and-shared-mailboxes/delays-provision-mailbox-sync-changes).');
     }
     if (mailbox.statusDetail !== WAITING_FOR_MAILBOX || !mailbox.mailboxWaitStartedAt) {
@@ -197,11 +198,10 @@ export class MailboxSteps {
   }
 
   private async openConnections(ref: MailboxRef): Promise<MailboxConnections> {
-    const { mailbox, batchKind } = await this.read(ref);
-    const batch = (await this.stores.batches.get(ref.batchId))!.batch;
+    const { mailbox, batch } = await this.read(ref);
     const endpoint = await this.stores.endpoints.get(batch.endpoint);
     if (!endpoint) throw new MigrationError('EndpointNotFound', `The migration endpoint "${batch.endpoint}" no longer exists.`);
-    const rowPassword = batchKind === 'imap' ? await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey) : undefined;
+    const rowPassword = batch.kind === 'imap' ? await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey) : undefined;
     const endpointPassword = await this.stores.endpoints.password(endpoint);
     const source = await this.connectors.openSource(endpoint, mailbox, { ...(rowPassword ? { rowPassword } : {}), ...(endpointPassword ? { endpointPassword } : {}) });
     try {

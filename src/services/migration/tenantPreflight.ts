@@ -42,14 +42,19 @@ export function describeMissingPermissions(roles: readonly string[], needs: read
 }
 
 /**
+ * The fix for users whose msExchMailboxGuid reached Exchange Online: keep it out of the cloud with an
+ * inbound sync rule, then tell this service (CodeTwo KB "Prepare AD sync tools for migration to Office 365").
+ */
+export const MAILBOX_GUID_FIX = 'in Entra Connect\'s Synchronization Rules Editor add an inbound rule for users (precedence below 100) with a transformation setting msExchMailboxGuid to the expression AuthoritativeNull, '
+  + 'run Start-ADSyncSyncCycle -PolicyType Initial, then set ENTRA_CONNECT_MAILBOX_GUID=authoritativeNull for this service and retry the batch '
+  + '(https://www.codetwo.com/kb/msexchmailboxguid-problems/)';
+
+/**
  * Why Exchange Online will never create this user's mailbox: Entra Connect synced the on-premises
  * msExchMailboxGuid (its default), so Exchange Online keeps the user a mail user and waits for
  * Microsoft's own migration to move the mailbox (CodeTwo KB "Prepare AD sync tools for migration to
  * Office 365"; c7solutions "Duplicate Exchange Online and Exchange Server Mailboxes").
  */
 export function syncedMailboxGuidProblem(address: string): string {
-  return `${address}: Entra Connect syncs this user's on-premises msExchMailboxGuid (its default), so Exchange Online will never create a mailbox for the user when it is licensed. `
-    + 'Fix: in Entra Connect\'s Synchronization Rules Editor add an inbound rule for users (precedence below 100) with a transformation setting msExchMailboxGuid to the expression AuthoritativeNull, '
-    + 'run Start-ADSyncSyncCycle -PolicyType Initial, then set ENTRA_CONNECT_MAILBOX_GUID=authoritativeNull for this service and retry the batch '
-    + '(https://www.codetwo.com/kb/msexchmailboxguid-problems/).';
+  return `${address}: Entra Connect syncs this user's on-premises msExchMailboxGuid (its default), so Exchange Online will never create a mailbox for the user when it is licensed. Fix: ${MAILBOX_GUID_FIX}.`;
 }

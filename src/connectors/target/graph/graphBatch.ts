@@ -1,5 +1,4 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { MigrationError } from '../../../core/errors/migrationError';
 import { BatchCost, retryAfterSeconds, tryBudgetExhausted } from './graphPacing';
 import type { BudgetRegistry } from './graphPacing';
 import type { BudgetExhausted } from './mailboxBudget';
@@ -137,13 +136,4 @@ export function describeGraphError(answer: BatchAnswer): string {
   if (answer.status === 0) return 'no answer from Microsoft Graph (the request may or may not have run)';
   const error = (answer.body as { error?: { code?: string; message?: string } } | undefined)?.error;
   return error ? `${error.code ?? 'Error'}: ${error.message ?? ''}`.trim() : `HTTP ${answer.status}`;
-}
-
-export function requireSuccess(answer: BatchAnswer | undefined, what: string): BatchAnswer {
-  if (!answer) throw new MigrationError('TargetNoAnswer', `Microsoft Graph gave no answer for ${what}.`, 'transient');
-  if (answer.status === 0 || answer.status >= 400) {
-    const transient = answer.status === 0 || answer.status === 429 || answer.status >= 500;
-    throw new MigrationError('TargetRejected', `Microsoft Graph refused ${what}: ${describeGraphError(answer)}`, transient ? 'transient' : 'permanent');
-  }
-  return answer;
 }

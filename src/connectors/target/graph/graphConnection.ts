@@ -4,7 +4,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { Agent } from 'undici';
-import { type BudgetRegistry, GraphPacing } from './graphPacing';
+import { type BudgetRegistry, GraphPacing, noteThrottling } from './graphPacing';
 import { MailboxBudget, OUTLOOK_LIMITS, type OutlookLimits, type RequestCost } from './mailboxBudget';
 import { RequestCounter } from './requestCounter';
 
@@ -37,8 +37,9 @@ export interface GraphSession extends BudgetRegistry {
   /** The app's access token, for reading its own permissions (the `roles` claim). */
   accessToken(): Promise<string>;
   /**
-   * A request made outside the Graph client (an upload session's pre-authorised URL), paced and
-   * counted like the others. The URL carries its own authorisation: no token is sent.
+   * A request made outside the Graph client (an upload session's pre-authorised URL), paced, counted
+   * and throttled like the others (a long Retry-After ends it with BudgetExhausted). The URL carries
+   * its own authorisation: no token is sent.
    */
   direct(mailbox: string, cost: RequestCost, request: (init: RequestInit) => Promise<Response>): Promise<Response>;
 }
@@ -118,14 +119,18 @@ export function createGraphSession(connection: GraphConnection): GraphSession {
     budgetOf,
     accessToken: async () => (await credential.getToken(GRAPH_SCOPE)).token,
     direct: async (mailbox, cost, request) => {
-      const release = await budgetOf(mailbox).acquire(cost);
+      const budget = budgetOf(mailbox);
+      const release = await budget.acquire(cost);
       const started = performance.now();
+      let response: Response;
       try {
-        return await request({ ...(fetchOptions as RequestInit), signal: AbortSignal.timeout(connection.requestTimeoutMs ?? 120_000) });
+        response = await request({ ...(fetchOptions as RequestInit), signal: AbortSignal.timeout(connection.requestTimeoutMs ?? 120_000) });
       } finally {
         release();
         counter.record(cost, 0, performance.now() - started);
       }
+      noteThrottling(response, budget, counter, maxInlineWaitMs);
+      return response;
     },
   };
 }

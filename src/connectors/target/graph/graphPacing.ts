@@ -47,15 +47,22 @@ export class GraphPacing implements Middleware {
       release?.();
       this.counter.record(cost, messageCreates, performance.now() - started);
     }
-    const response = context.response;
-    if (response?.status === 429) {
-      this.counter.recordThrottled(1);
-      const seconds = retryAfterSeconds(response.headers.get('Retry-After'));
-      budget?.throttled(seconds);
-      if (seconds * 1000 > this.maxInlineWaitMs) {
-        throw new BudgetExhausted(new Date(Date.now() + seconds * 1000), `Microsoft Graph throttled the mailbox for ${seconds} s (429 Retry-After).`);
-      }
-    }
+    if (context.response) noteThrottling(context.response, budget, this.counter, this.maxInlineWaitMs);
+  }
+}
+
+/**
+ * What a 429 means for the mailbox, wherever the answer came from (the Graph client or an upload URL):
+ * it is counted, its Retry-After holds the mailbox's budget, and a wait too long to spend in place ends
+ * the call with BudgetExhausted. Any other answer passes.
+ */
+export function noteThrottling(response: Response, budget: MailboxBudget | undefined, counter: RequestCounter, maxInlineWaitMs: number): void {
+  if (response.status !== 429) return;
+  counter.recordThrottled(1);
+  const seconds = retryAfterSeconds(response.headers.get('Retry-After'));
+  budget?.throttled(seconds);
+  if (seconds * 1000 > maxInlineWaitMs) {
+    throw new BudgetExhausted(new Date(Date.now() + seconds * 1000), `Microsoft Graph throttled the mailbox for ${seconds} s (429 Retry-After).`);
   }
 }
 

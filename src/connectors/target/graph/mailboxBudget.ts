@@ -95,13 +95,6 @@ export class MailboxBudget {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + Math.max(1, retryAfterSeconds) * 1000);
   }
 
-  /** Requests and bytes counted in the current windows, and slots in use: for statistics and tests. */
-  usage(): { inFlight: number; requests: number; uploadBytes: number } {
-    const at = this.now();
-    this.prune(at);
-    return { inFlight: this.inFlight, requests: sum(this.requests.map((r) => r.count)), uploadBytes: sum(this.uploads.map((u) => u.bytes)) };
-  }
-
   private async waitForWindows(cost: RequestCost): Promise<void> {
     for (;;) {
       const wait = this.windowWait(cost, this.now());

@@ -3,8 +3,6 @@ import type { Attachment } from 'mailparser';
 import { MigrationError } from '../../../core/errors/migrationError';
 import type { GraphSession } from './graphConnection';
 import { attachmentName, isInline } from './graphMessageJson';
-import { retryAfterSeconds } from './graphPacing';
-import { BudgetExhausted } from './mailboxBudget';
 
 /** Upload-session ranges must be multiples of 320 KiB; ten of them stay under the 4 MB request limit. */
 const CHUNK_BYTES = 10 * 320 * 1024;
@@ -15,9 +13,10 @@ const MAX_RANGE_ATTEMPTS = 4;
  * Adds an attachment of 3 MB to 150 MB to a message through an upload session: create the session,
  * then PUT the bytes in ranges to the URL it returned, which carries its own authorisation
  * (https://learn.microsoft.com/graph/outlook-large-attachments). Each range counts against the
- * mailbox's concurrency and upload budget like any request. A 429 on a range waits its Retry-After and
- * sends the same range again; a wait too long to spend here ends with BudgetExhausted, and the copy is
- * finished later (the upload session is abandoned; a new one starts from the first byte).
+ * mailbox's concurrency and upload budget like any request (GraphSession.direct). A 429 on a range
+ * waits its Retry-After and sends the same range again; a wait too long to spend here ends with
+ * BudgetExhausted, and the copy is finished later (the upload session is abandoned; a new one starts
+ * from the first byte).
  */
 export async function uploadLargeAttachment(graph: GraphSession, mailbox: string, userPath: string, messageId: string, attachment: Attachment): Promise<void> {
   const item: AttachmentItem = {
@@ -52,13 +51,8 @@ async function putRange(graph: GraphSession, mailbox: string, uploadUrl: string,
       return end;
     }
     const detail = await response.text().catch(() => '');
-    if (response.status === 429) {
-      graph.counter.recordThrottled(1);
-      const seconds = retryAfterSeconds(response.headers.get('Retry-After'));
-      graph.budgetOf(mailbox).throttled(seconds);
-      if (seconds > 20) throw new BudgetExhausted(new Date(Date.now() + seconds * 1000), `Microsoft Graph throttled the upload of "${name}" for ${seconds} s.`);
-      continue; // the budget waits the Retry-After before the range goes again
-    }
+    // The session counted the 429 and holds the mailbox's budget for its Retry-After (or gave up on a long one).
+    if (response.status === 429) continue;
     const transient = response.status >= 500 || response.status === 408;
     if (!transient || attempt >= MAX_RANGE_ATTEMPTS) {
       throw new MigrationError('AttachmentUploadFailed', `Uploading "${name}" failed at byte ${start}: HTTP ${response.status} ${summarise(detail)}`.trim(), transient ? 'transient' : 'permanent');
