@@ -83,7 +83,7 @@ async function copyWithBatch(storage: string, source: RunningDovecot, target: Ru
       NOTIFICATION_QUEUE: `${prefix}-outbox`, MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       MIGRATION_TARGET: 'imap', TARGET_IMAP_HOST: '127.0.0.1', TARGET_IMAP_PORT: String(target.port), TARGET_IMAP_SECURITY: 'none',
       TARGET_IMAP_ALLOW_PLAINTEXT: 'true', TARGET_IMAP_ADMIN_USER: target.masterUser.name, TARGET_IMAP_ADMIN_PASSWORD: target.masterUser.password,
-      GRAPH_TENANT_ID: '', GRAPH_CLIENT_ID: '', GRAPH_CLIENT_SECRET: '', ONPREM_LDAP_URL: '',
+      GRAPH_TENANT_ID: '', GRAPH_CLIENT_ID: '', GRAPH_CLIENT_SECRET: '', ONPREM_LDAP_URL: '', MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
     },
   });
   const api = (route: string, init: RequestInit = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } });

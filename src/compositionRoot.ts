@@ -15,6 +15,8 @@ import type { SecretStore } from './storage/secrets/secretStore';
 import { StorageClients } from './storage/storageClients';
 import { FolderStateRepository } from './storage/folderStateRepository';
 import { ItemMapRepository } from './storage/itemMapRepository';
+import { ItemClaimRepository } from './storage/itemClaimRepository';
+import { CopyLeaseRepository } from './storage/copyLeaseRepository';
 import { NotificationOutbox } from './storage/notificationOutbox';
 import { ReportStore } from './storage/reportStore';
 import { SkippedItemRepository } from './storage/skippedItemRepository';
@@ -61,6 +63,8 @@ export function buildServices(config: AppConfig): Services {
     activeAddresses,
     folderStates: new FolderStateRepository(() => storage.table('folderState')),
     itemMap: new ItemMapRepository(() => storage.table('itemMap')),
+    itemClaims: new ItemClaimRepository(() => storage.table('itemClaims')),
+    copyLeases: new CopyLeaseRepository(() => storage.table('folderState')),
     skippedItems: new SkippedItemRepository(() => storage.table('skippedItems')),
     reports: new ReportStore(() => storage.container(config.reportsContainer), storage.blobServiceClient),
     outbox: new NotificationOutbox(() => storage.queue(config.notificationQueue)),

@@ -1,3 +1,4 @@
+import { CLEARTEXT_HOSTS_SETTING, parseCleartextHosts } from './core/endpoint/cleartextLogin';
 import { USAGE_LOCATION_PATTERN } from './core/mailbox/usageLocation';
 
 /**
@@ -31,7 +32,11 @@ export interface AppConfig {
   notificationSender?: string;
   notificationQueue: string;
   /** Large-item and bad-item limits, and copy page bounds. */
-  copy: { largeItemLimitMb: number; badItemLimit: number; pageMaxCount: number; pageMaxMb: number };
+  copy: {
+    largeItemLimitMb: number; badItemLimit: number; pageMaxCount: number; pageMaxMb: number;
+    /** Seconds a copy run holds a mailbox's lease between renewals; a run that died frees it after this long. */
+    leaseSeconds: number;
+  };
   /** Days after completion or removal before a batch's history and item maps are purged. */
   retentionDays: number;
   /** Minutes without progress after which a syncing mailbox is reported as stalled. */
@@ -47,6 +52,11 @@ export interface AppConfig {
    * then never creates a mailbox from a licence) or `authoritativeNull` (an inbound rule sets it to null).
    */
   entraConnectMailboxGuid: 'synced' | 'authoritativeNull';
+  /**
+   * Hosts a migration endpoint may log in to without TLS (`security: 'none'`), from
+   * MIGRATION_ALLOW_CLEARTEXT_HOSTS; empty by default, so cleartext is refused everywhere.
+   */
+  cleartextHosts: string[];
   /** Outlook's per-mailbox limits the copy paces itself to (Microsoft's values; scaled only to test). */
   graphLimits: { requestsPerWindow: number; requestWindowSeconds: number; uploadMbPerWindow: number; uploadWindowSeconds: number };
 }
@@ -119,6 +129,7 @@ export function readConfig(): AppConfig {
       badItemLimit: numberSetting('MIGRATION_BAD_ITEM_LIMIT', 50),
       pageMaxCount: numberSetting('MIGRATION_PAGE_MAX_COUNT', 200),
       pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 8),
+      leaseSeconds: Math.max(5, numberSetting('MIGRATION_COPY_LEASE_SECONDS', 60)),
     },
     retentionDays: numberSetting('MIGRATION_RETENTION_DAYS', 30),
     stallMinutes: numberSetting('MIGRATION_STALL_MINUTES', 60),
@@ -126,6 +137,7 @@ export function readConfig(): AppConfig {
     mailboxWaitLimitMinutes: numberSetting('MIGRATION_MAILBOX_WAIT_MINUTES', 24 * 60),
     ...readUsageLocation(),
     entraConnectMailboxGuid: readMailboxGuidFlow(),
+    cleartextHosts: readCleartextHosts(),
     graphLimits: {
       requestsPerWindow: numberSetting('GRAPH_MAILBOX_REQUESTS_PER_WINDOW', 10_000),
       requestWindowSeconds: numberSetting('GRAPH_MAILBOX_REQUEST_WINDOW_SECONDS', 600),
@@ -148,6 +160,12 @@ function readMailboxGuidFlow(): AppConfig['entraConnectMailboxGuid'] {
     throw new ConfigError(`ENTRA_CONNECT_MAILBOX_GUID must be "synced" (Entra Connect's default) or "authoritativeNull" (an inbound sync rule nulls msExchMailboxGuid), not "${value}".`);
   }
   return value;
+}
+
+function readCleartextHosts(): string[] {
+  const parsed = parseCleartextHosts(setting(CLEARTEXT_HOSTS_SETTING));
+  if ('error' in parsed) throw new ConfigError(parsed.error);
+  return parsed.hosts;
 }
 
 function numberSetting(name: string, fallback: number): number {

@@ -7,6 +7,7 @@ import './functions/batchIntakeBlob';
 import './functions/batchLifecycleApi';
 import './functions/dashboard';
 import './functions/endpointsApi';
+import './functions/mailboxSettingsApi';
 import './functions/maintenanceTimers';
 import './functions/notificationSender';
 import './functions/openApi';

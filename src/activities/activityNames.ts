@@ -43,11 +43,23 @@ export interface BatchPlan {
   incrementalIntervalMs: number;
 }
 
+/**
+ * What a mailbox step answers. Failures that retrying cannot fix come back as `ok: false` with their code
+ * (the orchestration ends the mailbox at once instead of spending retries on them); so do transient ones
+ * the server said when to retry (`retryAfterSeconds`), which the orchestration waits out on a durable
+ * timer. Any other error is thrown, for the activity retry policy.
+ */
+export type StepOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; retryAfterSeconds?: number };
+
 export interface CopyPageOutput {
-  sourcePath: string; done: boolean; copied: number; matched: number; skipped: number; bytes: number; lastCopiedUid: number;
+  sourcePath: string; done: boolean; copied: number; matched: number; skipped: number; recovered?: number; bytes: number; lastCopiedUid: number;
   /** The target paused the copy: the next page waits until this time (ISO), on a durable timer. */
   resumeAt?: string;
 }
+
+export interface SyncFlagsOutput { updated: number; resumeAt?: string }
 
 export type ProvisionOutput = { state: 'ready' } | { state: 'waiting'; recheckAfterSeconds: number };
 

@@ -5,7 +5,8 @@ import type { BatchStatus } from '../core/batch/batchStatus';
 import type { MailboxStatus } from '../core/mailbox/mailboxStatus';
 import type { ReportPhase } from '../core/reports/migrationReports';
 import type { SyncMode } from '../services/migration/mailboxSteps';
-import { ACTIVITY, type MailboxRefInput } from './activityNames';
+import { MigrationError } from '../core/errors/migrationError';
+import { ACTIVITY, type MailboxRefInput, type StepOutcome } from './activityNames';
 
 /**
  * The batch's activities: each takes ids (never mail or CSV contents), calls one step of the
@@ -28,13 +29,33 @@ const writeBatchReports: ActivityHandler = (input: BatchInput & { phase: ReportP
 
 interface MailboxInput { ref: MailboxRefInput; now: string }
 
-const startMailbox: ActivityHandler = (input: MailboxInput & { mode: SyncMode }) => getServices().mailboxSteps.start(input.ref, input.mode, input.now);
-const provisionMailbox: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.provision(input.ref, input.now);
-const forwardMailbox: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.forward(input.ref);
-const prepareMailboxFolders: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.prepareFolders(input.ref, input.now);
-const copyMailboxPage: ActivityHandler = (input: MailboxInput & { sourcePath: string }) => getServices().mailboxSteps.copyPage(input.ref, input.sourcePath, input.now);
-const syncMailboxFlags: ActivityHandler = (input: MailboxInput & { sourcePath: string }) => getServices().mailboxSteps.syncFlags(input.ref, input.sourcePath);
-const finishMailbox: ActivityHandler = (input: MailboxInput & { outcome: { ok: true } | { ok: false; error: string } }) => getServices().mailboxSteps.finish(input.ref, input.outcome, input.now);
+/**
+ * Runs a mailbox step and answers its outcome: permanent failures and transient ones with a Retry-After
+ * are returned with their code (see StepOutcome); anything else is thrown for the retry policy.
+ */
+async function outcomeOf<T>(work: () => Promise<T>): Promise<StepOutcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    if (error.errorClass === 'permanent') return { ok: false, code: error.code, message: error.message };
+    if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds > RETRY_AFTER_WAITED_HERE_SECONDS) {
+      return { ok: false, code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+    }
+    throw error;
+  }
+}
+
+/** Retry-After hints up to this long are left to the activity retry policy's own back-off (5 s and up). */
+const RETRY_AFTER_WAITED_HERE_SECONDS = 5;
+
+const startMailbox: ActivityHandler = (input: MailboxInput & { mode: SyncMode }) => outcomeOf(() => getServices().mailboxSteps.start(input.ref, input.mode, input.now));
+const provisionMailbox: ActivityHandler = (input: MailboxInput) => outcomeOf(() => getServices().mailboxSteps.provision(input.ref, input.now));
+const forwardMailbox: ActivityHandler = (input: MailboxInput) => outcomeOf(() => getServices().mailboxSteps.forward(input.ref));
+const prepareMailboxFolders: ActivityHandler = (input: MailboxInput) => outcomeOf(() => getServices().mailboxSteps.prepareFolders(input.ref, input.now));
+const copyMailboxPage: ActivityHandler = (input: MailboxInput & { sourcePath: string }) => outcomeOf(() => getServices().mailboxSteps.copyPage(input.ref, input.sourcePath, input.now));
+const syncMailboxFlags: ActivityHandler = (input: MailboxInput & { sourcePath: string }) => outcomeOf(() => getServices().mailboxSteps.syncFlags(input.ref, input.sourcePath));
+const finishMailbox: ActivityHandler = (input: MailboxInput & { outcome: { ok: true } | { ok: false; error: string; code?: string } }) => outcomeOf(() => getServices().mailboxSteps.finish(input.ref, input.outcome, input.now));
 const completeMailbox: ActivityHandler = (input: MailboxInput) => getServices().mailboxSteps.complete(input.ref, input.now);
 
 const handlers: Record<keyof typeof ACTIVITY, ActivityHandler> = {

@@ -58,6 +58,13 @@ export interface SourceMessage {
   source: Buffer | Readable;
   /** Over the page's `skipContentOverBytes`: the content was not read. */
   oversized?: { subject: string };
+  /**
+   * The server would not give the content (FETCH `NO`, an answer without a body, or Exchange's
+   * "Retrieval using the IMAP4 protocol failed" stub in place of the item): a bad item, never a message.
+   */
+  unreadable?: { detail: string; subject?: string };
+  /** Planned for the page but expunged on the source before it was read: deleted, nothing to copy. */
+  vanished?: true;
 }
 
 export interface FlagState {
@@ -72,8 +79,14 @@ export interface MailSource {
   listFolders(): Promise<SourceFolder[]>;
   /** One folder's counters (STATUS): what a copy page needs, without listing the whole mailbox. */
   folderStatus(folderPath: string): Promise<FolderStatus>;
-  /** Messages in ascending UID order, stopping at the page limits. */
+  /**
+   * Messages in ascending UID order, stopping at the page limits. Every UID planned for the page is
+   * yielded exactly once, as a message or marked `oversized`, `unreadable` or `vanished`: none is
+   * dropped silently, so the copy never moves past a UID it has not accounted for.
+   */
   fetchMessages(folderPath: string, selection: UidSelection, limits: PageLimits): AsyncIterable<SourceMessage>;
+  /** Which of these UIDs are still in the folder under this UIDVALIDITY (none when the folder is gone or renumbered). */
+  presentUids(folderPath: string, uidValidity: string, uids: number[]): Promise<Set<number>>;
   /** Flags of every message, or only of those changed after `sinceModseq` when CONDSTORE is offered. */
   fetchFlags(folderPath: string, sinceModseq?: string): Promise<FlagState[]>;
   close(): Promise<void>;
@@ -98,8 +111,8 @@ export interface MailTarget {
   /** Creates the folder (and its parents) unless it exists; returns the target's id for it. */
   ensureFolder(folder: TargetFolderPath): Promise<string>;
   append(folderId: string, raw: Buffer, options: AppendOptions): Promise<AppendResult>;
-  /** Replaces the flags of an item appended earlier. */
-  setFlags(folderId: string, targetId: string, flags: string[]): Promise<void>;
+  /** Adds and removes flags of an item appended earlier; flags not named are left as the user set them. */
+  setFlags(folderId: string, targetId: string, change: { add: string[]; remove: string[] }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,6 +126,7 @@ export const MailErrorCode = {
   Throttled: 'Throttled',
   FolderNotFound: 'FolderNotFound',
   FolderChanged: 'FolderChanged',
+  FolderStatusIncomplete: 'FolderStatusIncomplete',
   CommandRejected: 'CommandRejected',
   InsecureConnectionRefused: 'InsecureConnectionRefused',
   NotConnected: 'NotConnected',

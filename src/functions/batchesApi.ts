@@ -1,10 +1,15 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../compositionRoot';
+import { batchCountsOf } from '../services/batchCounts';
 import { startIfWanted } from './durable/startIfWanted';
 import { THROUGHPUT_BUCKET_SECONDS } from '../storage/throughputRepository';
 import { toBatchView, toMailboxView } from './http/apiViews';
-import { json, problem, withProblemAnswers } from './http/responses';
+import { USAGE_LOCATION_PATTERN, USAGE_LOCATION_RULE } from '../core/mailbox/usageLocation';
+import { statusCodeOf } from '../storage/concurrencyError';
+import { apiRoute, queryBoolean, queryContinuationToken, queryEmailList, queryName, queryNumber, queryText } from './http/requestParameters';
+import { json, problem } from './http/responses';
+import { BATCH_ID, ENDPOINT_QUERY } from './http/routeParameters';
 
 /** A 2,000-row CSV with long fields fits well inside this; anything larger is not a batch file. */
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -27,9 +32,6 @@ export async function createBatch(request: HttpRequest, context: InvocationConte
     return problem(415, 'The body must be a CSV file.', [{ code: 'UnsupportedMediaType', field: 'content-type', message: `Send the batch CSV with Content-Type text/csv, not ${contentType}.` }]);
   }
   const interval = request.query.get('incrementalSyncIntervalHours');
-  if (interval !== null && !(Number(interval) >= 1 && Number(interval) <= 720)) {
-    return problem(400, 'A query parameter is not valid.', [{ code: 'InvalidParameter', field: 'incrementalSyncIntervalHours', message: 'incrementalSyncIntervalHours must be a number of hours from 1 to 720.' }]);
-  }
   const body = Buffer.from(await request.arrayBuffer());
   if (body.length > MAX_CSV_BYTES) {
     return problem(413, 'The CSV file is too large.', [{ code: 'PayloadTooLarge', message: `The CSV is ${body.length} bytes; a batch CSV may be at most ${MAX_CSV_BYTES} bytes.` }]);
@@ -54,16 +56,19 @@ export async function createBatch(request: HttpRequest, context: InvocationConte
   return json(201, toBatchView(batch), { location: `/api/batches/${batch.id}` });
 }
 
+/** `GET /api/batches`: every batch, with its counts by mailbox status as they are now. */
 export async function listBatches(_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const batches = await getServices().batches.list();
+  const services = getServices();
+  const batches = await batchCountsOf(services.mailboxes).currentAll(await services.batches.list());
   return json(200, { value: batches.map(toBatchView) });
 }
 
 export async function getBatch(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
-  const stored = await getServices().batches.get(id);
+  const services = getServices();
+  const stored = await services.batches.get(id);
   if (!stored) return batchNotFound(id);
-  return json(200, toBatchView(stored.batch));
+  return json(200, toBatchView(await batchCountsOf(services.mailboxes).current(stored.batch)));
 }
 
 /** `GET /api/batches/{id}/mailboxes[?pageSize=][&continuationToken=]`: one page, with the token for the next. */
@@ -72,10 +77,15 @@ export async function listBatchMailboxes(request: HttpRequest, _context: Invocat
   const services = getServices();
   if (!(await services.batches.get(id))) return batchNotFound(id);
   const pageSize = Number(request.query.get('pageSize') ?? '500');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-    return problem(400, 'A query parameter is not valid.', [{ code: 'InvalidParameter', field: 'pageSize', message: 'pageSize must be a whole number from 1 to 1000.' }]);
+  const token = request.query.get('continuationToken') ?? undefined;
+  let page;
+  try {
+    page = await services.mailboxes.listPage(id, pageSize, token);
+  } catch (error) {
+    // A token of the right shape whose keys Table Storage refuses (400) is the caller's mistake too.
+    if (token === undefined || statusCodeOf(error) !== 400) throw error;
+    return problem(400, 'A query parameter is not valid.', [{ code: 'InvalidContinuationToken', field: 'continuationToken', message: 'The storage service refused the continuationToken: pass back the token from nextLink unchanged.' }]);
   }
-  const page = await services.mailboxes.listPage(id, pageSize, request.query.get('continuationToken') ?? undefined);
   return json(200, {
     value: page.mailboxes.map(toMailboxView),
     ...(page.continuationToken ? { nextLink: `/api/batches/${id}/mailboxes?pageSize=${pageSize}&continuationToken=${encodeURIComponent(page.continuationToken)}` } : {}),
@@ -94,8 +104,19 @@ function batchNotFound(id: string): HttpResponseInit {
   return problem(404, 'The batch does not exist.', [{ code: 'BatchNotFound', field: 'id', message: `No batch has the id "${id}".` }]);
 }
 
-app.http('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()], handler: withProblemAnswers(createBatch) });
-app.http('listBatches', { route: 'batches', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatches) });
-app.http('getBatch', { route: 'batches/{id}', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(getBatch) });
-app.http('getBatchThroughput', { route: 'batches/{id}/throughput', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(getBatchThroughput) });
-app.http('listBatchMailboxes', { route: 'batches/{id}/mailboxes', methods: ['GET'], authLevel: 'function', handler: withProblemAnswers(listBatchMailboxes) });
+/** The query of `POST /api/batches`; `name` and `endpoint` are required (checked by the handler), the name's rule by the intake. */
+const CREATE_BATCH_QUERY = [
+  queryText('name', 256),
+  ENDPOINT_QUERY,
+  queryEmailList('notify'),
+  queryBoolean('autoStart'),
+  queryNumber('incrementalSyncIntervalHours', 1, 720, false),
+  queryName('usageLocation', USAGE_LOCATION_PATTERN, `must be ${USAGE_LOCATION_RULE}`),
+];
+const PAGE_QUERY = [queryNumber('pageSize', 1, 1000, true), queryContinuationToken('continuationToken')];
+
+apiRoute('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()] }, CREATE_BATCH_QUERY, createBatch);
+apiRoute('listBatches', { route: 'batches', methods: ['GET'], authLevel: 'function' }, [], listBatches);
+apiRoute('getBatch', { route: 'batches/{id}', methods: ['GET'], authLevel: 'function' }, [BATCH_ID], getBatch);
+apiRoute('getBatchThroughput', { route: 'batches/{id}/throughput', methods: ['GET'], authLevel: 'function' }, [BATCH_ID], getBatchThroughput);
+apiRoute('listBatchMailboxes', { route: 'batches/{id}/mailboxes', methods: ['GET'], authLevel: 'function' }, [BATCH_ID, ...PAGE_QUERY], listBatchMailboxes);

@@ -1,7 +1,8 @@
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { dashboardHtml } from '../dashboard/dashboardHtml';
 import { DASHBOARD_SCRIPT } from '../dashboard/dashboardScript';
 import { DASHBOARD_STYLE } from '../dashboard/dashboardStyle';
+import { apiRoute, pathChoice, shown } from './http/requestParameters';
 import { problem } from './http/responses';
 
 /**
@@ -50,9 +51,9 @@ export function getDashboard(request: HttpRequest, _context: InvocationContext):
  * the function key header on a script or stylesheet request, so they are anonymous.
  */
 export function getDashboardAsset(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const asset = ASSETS[request.params.asset ?? ''];
+  const asset = Object.hasOwn(ASSETS, request.params.asset ?? '') ? ASSETS[request.params.asset!] : undefined;
   if (!asset) {
-    return Promise.resolve(problem(404, 'The dashboard has no such file.', [{ code: 'AssetNotFound', field: 'asset', message: `"${request.params.asset}" is not a dashboard file; use ${Object.keys(ASSETS).join(' or ')}.` }]));
+    return Promise.resolve(problem(404, 'The dashboard has no such file.', [{ code: 'AssetNotFound', field: 'asset', message: `${shown(request.params.asset ?? '')} is not a dashboard file; use ${Object.keys(ASSETS).join(' or ')}.` }]));
   }
   return Promise.resolve({
     status: 200,
@@ -61,5 +62,5 @@ export function getDashboardAsset(request: HttpRequest, _context: InvocationCont
   });
 }
 
-app.http('dashboard', { route: 'dashboard', methods: ['GET'], authLevel: 'function', handler: getDashboard });
-app.http('dashboardAsset', { route: 'dashboard/{asset}', methods: ['GET'], authLevel: 'anonymous', handler: getDashboardAsset });
+apiRoute('dashboard', { route: 'dashboard', methods: ['GET'], authLevel: 'function' }, [], getDashboard);
+apiRoute('dashboardAsset', { route: 'dashboard/{asset}', methods: ['GET'], authLevel: 'anonymous' }, [pathChoice('asset', Object.keys(ASSETS), 'AssetNotFound', 'a dashboard file')], getDashboardAsset);

@@ -70,8 +70,10 @@ export class BatchLifecycle {
     for (const instanceId of await control.instances(belongs, false)) await control.purge(instanceId);
     await this.stores.mailboxSecrets.eraseBatch(batchId);
     await this.stores.activeAddresses.releaseKeys(batchId, mailboxes.map((m) => m.mailboxKey));
-    for (const mailbox of mailboxes) await this.stores.itemMap.deleteMailbox(batchId, mailbox.mailboxKey, await this.stores.folderStates.list(batchId, mailbox.mailboxKey));
-    for (const mailbox of mailboxes) await this.stores.folderStates.deleteMailbox(batchId, mailbox.mailboxKey);
+    // A mailbox's copy state (checkpoints, item map, claims) belongs to the mailbox, not the batch: the usual fix
+    // for a stuck user is to remove them and add them to a new batch, which then goes on instead of copying
+    // everything again. Only a completed mailbox, which will not be migrated again, lets it go.
+    for (const mailbox of mailboxes.filter((m) => m.status === 'Completed')) await this.forgetCopies(mailbox.mailboxKey);
     await this.stores.skippedItems.deleteBatch(batchId);
     await this.stores.reports.deleteBatch(batchId);
     await this.stores.csvBlobs.deleteProcessed(batchId);
@@ -79,6 +81,12 @@ export class BatchLifecycle {
     const removed = checked.batch;
     await this.stores.batches.delete(batchId);
     return { ok: true, batch: { ...removed, status: 'Removing' } };
+  }
+
+  private async forgetCopies(mailboxKey: string): Promise<void> {
+    await this.stores.itemMap.deleteMailbox(mailboxKey, await this.stores.folderStates.list(mailboxKey));
+    await this.stores.itemClaims.deleteMailbox(mailboxKey);
+    await this.stores.folderStates.deleteMailbox(mailboxKey);
   }
 
   /**

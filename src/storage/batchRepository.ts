@@ -14,6 +14,7 @@ interface BatchEntity {
   status: MigrationBatch['status'];
   statusDetail?: string;
   mailboxCount: number;
+  /** Counts by mailbox status when the status last changed; the API counts the mailbox rows instead (services/batchCounts.ts). */
   countsJson: string;
   notificationEmailsJson: string;
   incrementalSyncIntervalHours: number;

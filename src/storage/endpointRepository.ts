@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { MigrationEndpoint } from '../core/endpoint/migrationEndpoint';
+import { ENDPOINT_NAME_PATTERN, type MigrationEndpoint } from '../core/endpoint/migrationEndpoint';
 import { withConcurrencyCheck } from './concurrencyError';
 import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
@@ -20,10 +20,21 @@ export class EndpointRepository {
       table.createEntity<EndpointEntity>({ partitionKey: PARTITION, rowKey: name.toLowerCase(), displayName: name, ...rest }));
   }
 
+  /**
+   * The endpoint, or undefined. A name no endpoint can have (a blob path or a query value with `#`,
+   * `/` or control characters, which Table Storage refuses in keys) is simply not found.
+   */
   async get(name: string): Promise<MigrationEndpoint | undefined> {
+    if (!ENDPOINT_NAME_PATTERN.test(name)) return undefined;
     const table = await this.table();
     const entity = await unlessNotFound(() => table.getEntity<EndpointEntity>(PARTITION, name.toLowerCase()));
     return entity && toEndpoint(entity);
+  }
+
+  /** Points the endpoint at another password secret; the row must exist. */
+  async setPasswordSecretRef(name: string, passwordSecretRef: string): Promise<void> {
+    const table = await this.table();
+    await table.updateEntity({ partitionKey: PARTITION, rowKey: name.toLowerCase(), passwordSecretRef }, 'Merge');
   }
 
   async delete(name: string): Promise<void> {

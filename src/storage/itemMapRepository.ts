@@ -1,34 +1,41 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { folderKey, itemRowKey } from '../core/copy/itemKeys';
 import { ownFields } from './entityFields';
+import { copyScope } from './folderStateRepository';
 import { listAll, submitInTransactions } from './tableTransactions';
 
 /**
- * One source message and what became of it. `pending` is written before the target is asked to
- * create the copy; `copied` once it answered. A `pending` entry found by a later run means the
- * earlier run may have made the copy: the target is searched for its marker before copying again.
+ * One source message (folder, UIDVALIDITY, UID) and what became of it, written once it is settled.
+ * Which copy it owns is in the mailbox's item claims (itemClaimRepository.ts); this map lets a page
+ * skip what is settled and lets flag sync find the copy of a UID.
  */
 export interface ItemMapEntry {
   uidValidity: string;
   uid: number;
-  state: 'pending' | 'copied' | 'skipped';
+  /** `gone`: its copy existed and the user deleted it in the target; it is not made again. */
+  state: 'copied' | 'skipped' | 'gone';
   targetId?: string;
-  /** Hash of the message bytes, to recognise it after a UIDVALIDITY change. */
+  /** Hash of the message bytes: the item's identity in the claims. */
   contentKey: string;
-  marker: string;
+  /** Which of the mailbox's byte-identical items it is (its claim occurrence). */
+  occurrence: number;
   size: number;
   /** Source flags last applied to the target (JSON list), for incremental flag sync. */
   flagsJson: string;
+  /** A skip the next pass tries again (the target caused it, or the source could not give the item). */
+  retryable?: boolean;
+  /** The pass (its start time) that last tried the item. */
+  pass?: string;
 }
 
 type ItemEntity = ItemMapEntry & { partitionKey: string; rowKey: string };
 
-/** The item map of one folder of one mailbox: partition = batch|mailbox|folder, row = UIDVALIDITY_UID. */
+/** The item map of one folder of one mailbox: partition = mailbox|folder, row = UIDVALIDITY_UID. */
 export class ItemMapRepository {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
-  scope(batchId: string, mailboxKey: string, sourcePath: string): string {
-    return `${batchId}|${mailboxKey}|${folderKey(sourcePath)}`;
+  scope(mailboxKey: string, sourcePath: string): string {
+    return `${copyScope(mailboxKey)}|${folderKey(sourcePath)}`;
   }
 
   /** Entries of one UIDVALIDITY with UIDs in [fromUid, toUid]. */
@@ -43,25 +50,28 @@ export class ItemMapRepository {
     return this.listRange(scope, uidValidity, 0, 9_999_999_999);
   }
 
+  /** Skipped entries of a generation that a later pass tries again. */
+  async listRetryable(scope: string, uidValidity: string): Promise<ItemMapEntry[]> {
+    const low = itemRowKey(uidValidity, 0);
+    const high = itemRowKey(uidValidity, 9_999_999_999);
+    const rows = await listAll<ItemEntity>(await this.table(), odata`PartitionKey eq ${scope} and RowKey ge ${low} and RowKey le ${high} and retryable eq ${true}`);
+    return rows.map(toEntry);
+  }
+
   /** Deletes the item maps of every folder of a mailbox (the folders' checkpoints name them). */
-  async deleteMailbox(batchId: string, mailboxKey: string, folders: { sourcePath: string }[]): Promise<void> {
+  async deleteMailbox(mailboxKey: string, folders: { sourcePath: string }[]): Promise<void> {
     const table = await this.table();
     for (const folder of folders) {
-      const scope = this.scope(batchId, mailboxKey, folder.sourcePath);
+      const scope = this.scope(mailboxKey, folder.sourcePath);
       const rows = await listAll<ItemEntity>(table, odata`PartitionKey eq ${scope}`);
       await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]));
     }
   }
 
-  /** Forgets entries (written `pending` for items that were then never sent). */
-  async deleteAll(scope: string, entries: Pick<ItemMapEntry, 'uidValidity' | 'uid'>[]): Promise<void> {
-    await submitInTransactions(await this.table(), entries.map((entry) => ['delete', { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid) }]));
-  }
-
   /** Writes entries in transactions of at most 100 (one partition per folder). */
   async putAll(scope: string, entries: ItemMapEntry[]): Promise<void> {
     const actions: TransactionAction[] = entries.map((entry) => {
-      const defined = Object.fromEntries(Object.entries(entry).filter(([, v]) => v !== undefined));
+      const defined = Object.fromEntries(Object.entries({ ...entry, retryable: entry.retryable ?? false }).filter(([, v]) => v !== undefined));
       return ['upsert', { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid), ...defined }, 'Replace'];
     });
     await submitInTransactions(await this.table(), actions);

@@ -6,7 +6,9 @@ import { listAll, submitInTransactions } from './tableTransactions';
 /**
  * Passwords from a batch CSV, kept only until the mailbox is provisioned: sealed with AES-GCM
  * (bound to batch and mailbox), in their own table so no mailbox read can return them, and
- * erased once used.
+ * erased once used. Names cannot collide: the row is (batch id, mailbox key), the key encodes
+ * the lower-cased address reversibly (toMailboxKey), and a batch id has no `/`, so the associated
+ * data `<batch>/<mailbox key>` of two mailboxes always differs: one's password never opens as another's.
  */
 export class MailboxSecretRepository {
   constructor(private readonly table: () => Promise<TableClient>, private readonly cipher: PasswordCipher) {}

@@ -7,6 +7,25 @@ import { listAll, submitInTransactions } from './tableTransactions';
 export interface StoredSkippedItem extends SkippedItem {
   mailboxKey: string;
   uidValidity: string;
+  /** The pass (its start time) in which the item was skipped: BadItemLimit counts one pass. */
+  pass?: string;
+}
+
+/**
+ * Text from senders (subjects) and servers (details) is cut to this many characters: a Table Storage
+ * string holds at most 64 KiB (32 K UTF-16 units), and one huge subject must not stop the item from
+ * reaching the errors report.
+ * https://learn.microsoft.com/rest/api/storageservices/understanding-the-table-service-data-model#property-types
+ */
+const MAX_TEXT = 2000;
+
+function clip(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+}
+
+/** The row of a skipped item, or of a whole folder that could not be copied (uid 0). */
+function rowKeyOf(item: Pick<StoredSkippedItem, 'mailboxKey' | 'sourcePath' | 'uidValidity' | 'uid'>): string {
+  return `${item.mailboxKey}|${folderKey(item.sourcePath)}|${item.uid === 0 ? 'folder' : itemRowKey(item.uidValidity, item.uid)}`;
 }
 
 /** Items that could not be copied, per batch (partition), for the errors report. */
@@ -16,10 +35,22 @@ export class SkippedItemRepository {
   async putAll(batchId: string, items: StoredSkippedItem[]): Promise<void> {
     const actions: TransactionAction[] = items.map((item) => [
       'upsert',
-      { partitionKey: batchId, rowKey: `${item.mailboxKey}|${folderKey(item.sourcePath)}|${itemRowKey(item.uidValidity, item.uid)}`, ...item },
+      { partitionKey: batchId, rowKey: rowKeyOf(item), ...withoutUndefined({ ...item, subject: clip(item.subject), detail: clip(item.detail) }) },
       'Replace',
     ]);
     await submitInTransactions(await this.table(), actions);
+  }
+
+  /** Removes rows of items that a later try copied after all. */
+  async deleteItems(batchId: string, items: Pick<StoredSkippedItem, 'mailboxKey' | 'sourcePath' | 'uidValidity' | 'uid'>[]): Promise<void> {
+    const table = await this.table();
+    await Promise.all(items.map((item) => table.deleteEntity(batchId, rowKeyOf(item)).catch(() => undefined)));
+  }
+
+  /** How many items of a mailbox were skipped in a pass, large items left out (they have their own limit). */
+  async countBadItems(batchId: string, mailboxKey: string, pass: string): Promise<number> {
+    const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId} and RowKey ge ${`${mailboxKey}|`} and RowKey lt ${`${mailboxKey}|~`} and pass eq ${pass}`);
+    return rows.filter((row) => row.reason !== 'TooLarge').length;
   }
 
   async deleteBatch(batchId: string): Promise<void> {
@@ -32,4 +63,8 @@ export class SkippedItemRepository {
     const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId}`);
     return rows.map((row) => ownFields(row) as unknown as StoredSkippedItem);
   }
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -14,6 +14,7 @@ export const TABLES = {
   secrets: 'Secrets',
   folderState: 'FolderState',
   itemMap: 'ItemMap',
+  itemClaims: 'ItemClaims',
   skippedItems: 'SkippedItems',
   throughput: 'Throughput',
 } as const;

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       return outcomes;
     },
     findExisting: (id, item) => inner.findExisting(id, item),
+    moveItem: (from, id, to, item) => inner.moveItem(from, id, to, item),
     setFlags: (id, changes) => inner.setFlags(id, changes),
     close: () => inner.close(),
   });

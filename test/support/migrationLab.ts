@@ -9,6 +9,7 @@ import { seedMailbox } from '../../tools/corpus/seedMailbox';
 import { connectImap } from './copyHarness';
 import { type RunningDovecot, startDovecot } from '../../tools/dovecot/startDovecot';
 import { type RunningOpenLdap, startOpenLdap } from '../../tools/openldap/startOpenLdap';
+import { type RunningImapFaultProxy, startImapFaultProxy } from '../../tools/imap-fault-proxy/startImapFaultProxy';
 
 export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 export const ADMIN_MAILBOX = `admin@${TENANT_DOMAIN}`;
@@ -32,6 +33,8 @@ export interface LabMailbox {
 
 export interface MigrationLab {
   dovecot: RunningDovecot;
+  /** The IMAP fault proxy in front of Dovecot, when asked for: the endpoint then points at it. */
+  proxy?: RunningImapFaultProxy;
   ldap: RunningOpenLdap;
   sandbox: M365Sandbox;
   host: DevHostProcess;
@@ -48,7 +51,7 @@ export interface MigrationLab {
  * as the admin account, OpenLDAP as its Active Directory), Microsoft 365 (the sandbox, with the
  * users directory synchronisation made), and the app itself under the devhost.
  */
-export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incrementalSyncMinutes: number; extraSettings?: Record<string, string>; sandbox?: M365SandboxOptions }): Promise<MigrationLab> {
+export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incrementalSyncMinutes: number; extraSettings?: Record<string, string>; sandbox?: M365SandboxOptions; imapFaultProxy?: boolean }): Promise<MigrationLab> {
   const folder = mkdtempSync(path.join(tmpdir(), 'migration-lab-'));
   // What has started is stopped again if a later step fails, so a failed setup leaves nothing behind.
   const started: (() => Promise<void>)[] = [];
@@ -59,6 +62,8 @@ export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incr
   try {
     const dovecot = await startDovecot({ users: options.mailboxes.filter((m) => !m.missingAtSource).map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })) });
     started.push(() => dovecot.stop());
+    const proxy = options.imapFaultProxy ? await startImapFaultProxy({ upstream: { host: dovecot.host, port: dovecot.port } }) : undefined;
+    if (proxy) started.push(() => proxy.stop());
     const ldap = await startOpenLdap();
     started.push(() => ldap.stop());
     const sandbox = await startM365Sandbox({ tenant: { domain: TENANT_DOMAIN, onPremisesSyncEnabled: true }, ...options.sandbox });
@@ -72,7 +77,7 @@ export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incr
     let host = await startDevHost({ appRoot, settings });
     started.push(() => host.stop());
     return {
-      dovecot, ldap, sandbox, settings, dns,
+      dovecot, proxy, ldap, sandbox, settings, dns,
       get host() { return host; },
       api: (route, init = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } }),
       restartHost: async (kill) => {
@@ -130,6 +135,8 @@ function labSettings(sandbox: M365Sandbox, ldap: RunningOpenLdap, caFile: string
     ONPREM_LDAP_BASE_DN: ldap.baseDn,
     NOTIFICATION_SENDER: SENDER_MAILBOX,
     MIGRATION_INCREMENTAL_SYNC_MINUTES: String(options.incrementalSyncMinutes),
+    // The lab's Dovecot listens without TLS on loopback: cleartext logins to it are allowed by name.
+    MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
     // Every lab mailbox is an Exchange 2007 mailbox with msExchMailboxGuid; the lab's Entra Connect
     // nulls it (the fix third-party migrations need), unless a test sets this back to 'synced'.
     ENTRA_CONNECT_MAILBOX_GUID: 'authoritativeNull',
@@ -156,7 +163,7 @@ export async function createLabEndpoint(lab: MigrationLab, name: string, maxConc
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      name, host: '127.0.0.1', port: lab.dovecot.port, security: 'none',
+      name, host: '127.0.0.1', port: lab.proxy?.port ?? lab.dovecot.port, security: 'none',
       adminUserName: lab.dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: lab.dovecot.masterUser.password,
       maxConcurrentMigrations,
     }),

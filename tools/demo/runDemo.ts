@@ -94,6 +94,8 @@ function demoSettings(servers: Awaited<ReturnType<typeof startDemoServers>>): Re
     ONPREM_LDAP_BIND_PASSWORD: servers.ldap.bindPassword,
     ONPREM_LDAP_BASE_DN: servers.ldap.baseDn,
     NOTIFICATION_SENDER: DEMO_SENDER,
+    // The demo's Dovecot listens without TLS on loopback: cleartext logins to it are allowed by name.
+    MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
   };
 }
 

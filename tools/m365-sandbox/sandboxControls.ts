@@ -1,4 +1,7 @@
 import type { FaultRuleInput } from './faults/faultInjector';
+import type { MessageSnapshot } from './inspection/mailboxInspector';
+import type { UserFlagChange } from './inspection/userActions';
+import type { FolderDeletion, MessageDeletion } from './mail/folderDeletion';
 import type { NewUser, TenantStore } from './store/tenantStore';
 import type { UserRecord } from './store/types';
 
@@ -14,4 +17,14 @@ export interface M365SandboxControls {
   clearFaults(): void;
   /** Changes the app's permissions (new tokens carry the new roles) and its service principal's directory roles. */
   setAppPermissions(permissions: { roles?: string[]; directoryRoles?: string[] }): void;
+  /**
+   * The user deletes a mail folder in Outlook: moved with its subfolders and messages under Deleted Items
+   * (ids kept), or, with `permanently` or when it is already there, removed, so that any request naming it
+   * gets 404 `ErrorItemNotFound`. The folder is named by id or by its `/`-joined display path (`Inbox/Projects`).
+   */
+  deleteFolderAsUser(userPrincipalName: string, folderIdOrDisplayPath: string, options?: { permanently?: boolean }): FolderDeletion;
+  /** The user deletes a message in Outlook: moved to Deleted Items with a new id, or removed (`permanently`, or already there). */
+  deleteMessageAsUser(userPrincipalName: string, messageId: string, options?: { permanently?: boolean }): MessageDeletion;
+  /** The user flags a message or marks it read in Outlook; only what is given changes. */
+  setMessageFlagAsUser(userPrincipalName: string, messageId: string, change: UserFlagChange): MessageSnapshot;
 }

@@ -11,6 +11,7 @@ import { GraphPipeline, type PipelineControls } from './http/graphPipeline';
 import { createSandboxServer } from './http/sandboxServer';
 import { createControlRouter } from './inspection/controlRoutes';
 import { exportMailboxMessage, listMailbox, type MailboxSnapshot } from './inspection/mailboxInspector';
+import { deleteFolderAsUser, deleteMessageByUser, setMessageFlagAsUser } from './inspection/userActions';
 import { createUploadRouter } from './mail/uploadSessionRoutes';
 import type { M365SandboxControls } from './sandboxControls';
 import { type M365SandboxOptions, sandboxOptionsSchema } from './sandboxOptions';
@@ -87,6 +88,9 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
       if (permissions.roles) app.roles = [...permissions.roles];
       if (permissions.directoryRoles) app.directoryRoles = [...permissions.directoryRoles];
     },
+    deleteFolderAsUser: (upn, folder, deleteOptions) => deleteFolderAsUser(store, upn, folder, deleteOptions),
+    deleteMessageAsUser: (upn, messageId, deleteOptions) => deleteMessageByUser(store, upn, messageId, deleteOptions),
+    setMessageFlagAsUser: (upn, messageId, change) => setMessageFlagAsUser(store, upn, messageId, change),
   };
   const app: AppRegistration = {
     tenantId, tenantDomain: store.state.organization.verifiedDomains[0] ?? options.tenant.domain, clientId, clientSecret,

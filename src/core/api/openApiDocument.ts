@@ -2,14 +2,19 @@ import { BATCH_STATUSES } from '../batch/batchStatus';
 import { MAILBOX_STATUSES } from '../mailbox/mailboxStatus';
 
 const problem = { description: 'Problem details (RFC 9457) listing every error found.', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'Batch id (the batch name, lower-cased, spaces as dashes).' };
+/** Every route answers a bad path or query value with 400 naming the parameter (`errors[].field`), never 500. */
+const badParameter = { ...problem, description: 'A path or query parameter is not valid: `errors[].field` names it.' };
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: NAME_PATTERN }, description: 'Batch id (the batch name, lower-cased, spaces as dashes).' };
+const endpointNameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: NAME_PATTERN } };
+const endpointAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Endpoint' } } } });
 const batchAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Batch' } } } });
 
 function action(summary: string, description: string) {
   return {
     post: {
       summary, description, parameters: [idParam],
-      responses: { 202: batchAnswer('Accepted; the batch as it is now.'), 404: problem, 409: problem },
+      responses: { 202: batchAnswer('Accepted; the batch as it is now.'), 400: badParameter, 404: problem, 409: problem },
     },
   };
 }
@@ -26,23 +31,33 @@ export const OPEN_API_DOCUMENT = {
   security: [{ functionKey: [] }, { functionKeyQuery: [] }],
   paths: {
     '/endpoints': {
-      get: { summary: 'List migration endpoints', responses: { 200: { description: 'The endpoints (never their passwords).' } } },
+      get: { summary: 'List migration endpoints', responses: { 200: { description: 'The endpoints (never their passwords): { value: [Endpoint] }.' } } },
       post: {
         summary: 'Create a migration endpoint',
+        description: 'security "none" (logins without TLS) is refused with 400 CleartextNotAllowed unless the host is listed in the app setting MIGRATION_ALLOW_CLEARTEXT_HOSTS.',
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/EndpointInput' } } } },
-        responses: { 201: { description: 'Created.' }, 400: problem, 409: problem },
+        responses: { 201: endpointAnswer('Created.'), 400: problem, 409: problem },
       },
     },
-    '/endpoints/{name}': { get: { summary: 'Get a migration endpoint', parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'The endpoint.' }, 404: problem } } },
+    '/endpoints/{name}': {
+      get: { summary: 'Get a migration endpoint', parameters: [endpointNameParam], responses: { 200: endpointAnswer('The endpoint.'), 400: badParameter, 404: problem } },
+      patch: {
+        summary: 'Set the admin password again',
+        description: 'Stores the password under the endpoint\'s own secret. The fix for an endpoint created before secret names were unique, whose stored password may be another endpoint\'s (EndpointPasswordShared).',
+        parameters: [endpointNameParam],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['password'], additionalProperties: false, properties: { password: { type: 'string', writeOnly: true } } } } } },
+        responses: { 200: endpointAnswer('The endpoint.'), 400: problem, 404: problem },
+      },
+    },
     '/batches': {
       get: { summary: 'List batches', responses: { 200: { description: 'Batches with status and counts by mailbox status.' } } },
       post: {
         summary: 'Create a batch from a CSV',
         description: 'Staged CSV: EmailAddress[,Password,ForceChangePassword]. IMAP CSV: EmailAddress,UserName,Password[,UserRoot]. 1 to 2,000 rows.',
         parameters: [
-          { name: 'name', in: 'query', required: true, schema: { type: 'string' } },
-          { name: 'endpoint', in: 'query', required: true, schema: { type: 'string' } },
-          { name: 'notify', in: 'query', schema: { type: 'string' }, description: 'Comma-separated addresses for the status emails.' },
+          { name: 'name', in: 'query', required: true, schema: { type: 'string', maxLength: 256 } },
+          { name: 'endpoint', in: 'query', required: true, schema: { type: 'string', pattern: NAME_PATTERN } },
+          { name: 'notify', in: 'query', schema: { type: 'string' }, description: 'Comma-separated addresses for the status emails; each must be a valid address.' },
           { name: 'autoStart', in: 'query', schema: { type: 'boolean', default: true } },
           { name: 'incrementalSyncIntervalHours', in: 'query', schema: { type: 'number', minimum: 1, maximum: 720, default: 24 } },
           { name: 'usageLocation', in: 'query', schema: { type: 'string', pattern: '^[A-Za-z]{2}$' }, description: 'Usage location for users who have none and no UsageLocation in the CSV.' },
@@ -52,18 +67,30 @@ export const OPEN_API_DOCUMENT = {
       },
     },
     '/batches/{id}': {
-      get: { summary: 'Get a batch', parameters: [idParam], responses: { 200: batchAnswer('The batch.'), 404: problem } },
-      delete: { summary: 'Remove a batch', description: 'Refused (409) while the batch is validating, syncing or completing.', parameters: [idParam], responses: { 204: { description: 'Removed.' }, 404: problem, 409: problem } },
+      get: { summary: 'Get a batch', parameters: [idParam], responses: { 200: batchAnswer('The batch.'), 400: badParameter, 404: problem } },
+      delete: { summary: 'Remove a batch', description: 'Refused (409) while the batch is validating, syncing or completing.', parameters: [idParam], responses: { 204: { description: 'Removed.' }, 400: badParameter, 404: problem, 409: problem } },
     },
     '/batches/{id}/mailboxes': {
       get: {
         summary: 'List the mailboxes of a batch, a page at a time',
-        parameters: [idParam, { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } }, { name: 'continuationToken', in: 'query', schema: { type: 'string' } }],
-        responses: { 200: { description: 'Mailboxes with Get-MigrationUserStatistics fields, and nextLink while more remain.' }, 404: problem },
+        parameters: [
+          idParam, { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 500 } },
+          { name: 'continuationToken', in: 'query', schema: { type: 'string', format: 'byte' }, description: 'The token from nextLink, unchanged; anything else is 400 InvalidContinuationToken.' },
+        ],
+        responses: { 200: { description: 'Mailboxes with Get-MigrationUserStatistics fields, and nextLink while more remain.' }, 400: badParameter, 404: problem },
+      },
+    },
+    '/batches/{id}/mailboxes/{address}': {
+      patch: {
+        summary: "Change one mailbox's settings (Set-MigrationUser)",
+        description: 'Body {"badItemLimit": n}: how many bad items one pass of this mailbox may skip before it fails. Resume or retry the batch to go on.',
+        parameters: [idParam, { name: 'address', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['badItemLimit'], properties: { badItemLimit: { type: 'integer', minimum: 0 } }, additionalProperties: false } } } },
+        responses: { 200: { description: 'The mailbox.' }, 400: badParameter, 404: problem },
       },
     },
     '/batches/{id}/throughput': {
-      get: { summary: 'Items and bytes copied per 10-second interval', parameters: [idParam], responses: { 200: { description: '{ intervalSeconds, value: [{ at, items, bytes }] }' }, 404: problem } },
+      get: { summary: 'Items and bytes copied per 10-second interval', parameters: [idParam], responses: { 200: { description: '{ intervalSeconds, value: [{ at, items, bytes }] }' }, 400: badParameter, 404: problem } },
     },
     '/batches/{id}/start': action('Start a batch created with autoStart=false', 'Allowed when Created.'),
     '/batches/{id}/stop': action('Stop a batch', 'Allowed when Validating, Syncing, Synced or SyncedWithErrors.'),
@@ -74,7 +101,10 @@ export const OPEN_API_DOCUMENT = {
       get: {
         summary: 'Download a report',
         parameters: [idParam, { name: 'kind', in: 'path', required: true, schema: { type: 'string', enum: ['statistics', 'errors'] } }],
-        responses: { 200: { description: 'MigrationStatistics.csv or MigrationErrors.csv.', content: { 'text/csv': { schema: { type: 'string' } } } }, 404: problem },
+        responses: {
+          200: { description: 'MigrationStatistics.csv or MigrationErrors.csv. Cells that a spreadsheet would run as a formula (starting with = + - @, tab or carriage return) start with a single quote.', content: { 'text/csv': { schema: { type: 'string' } } } },
+          400: badParameter, 404: problem,
+        },
       },
     },
     '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.0 document.' } } } },
@@ -96,10 +126,22 @@ export const OPEN_API_DOCUMENT = {
         type: 'object', required: ['name', 'host'], additionalProperties: false,
         properties: {
           name: { type: 'string' }, sourceKind: { type: 'string', enum: ['imap', 'exchange'] }, host: { type: 'string' }, port: { type: 'integer' },
-          security: { type: 'string', enum: ['tls', 'starttls', 'none'] }, adminUserName: { type: 'string' }, adminLoginFormat: { type: 'string' },
+          security: { type: 'string', enum: ['tls', 'starttls', 'none'], default: 'tls', description: '"none" only for a host listed in MIGRATION_ALLOW_CLEARTEXT_HOSTS.' },
+          adminUserName: { type: 'string' }, adminLoginFormat: { type: 'string' },
           password: { type: 'string', writeOnly: true }, maxConcurrentMigrations: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
           maxConcurrentIncrementalSyncs: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
           defaultUsageLocation: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'Usage location for users who have none, before the tenant country.' },
+        },
+      },
+      Endpoint: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' }, sourceKind: { type: 'string', enum: ['imap', 'exchange'] }, host: { type: 'string' }, port: { type: 'integer' },
+          security: { type: 'string', enum: ['tls', 'starttls', 'none'] }, adminUserName: { type: 'string' }, adminLoginFormat: { type: 'string' },
+          hasPassword: { type: 'boolean', description: 'Whether an admin password is stored (never the password).' },
+          cleartext: { type: 'string', description: 'Whether logins may go without TLS, and by which setting: "never: ...", "allowed by MIGRATION_ALLOW_CLEARTEXT_HOSTS" or "refused: ...".' },
+          maxConcurrentMigrations: { type: 'integer' }, maxConcurrentIncrementalSyncs: { type: 'integer' }, defaultUsageLocation: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
         },
       },
       Batch: {

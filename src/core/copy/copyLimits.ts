@@ -18,7 +18,17 @@ export const DEFAULT_COPY_LIMITS: CopyLimits = {
   pageMaxBytes: 8 * 1024 * 1024,
 };
 
-export type SkipReason = 'TooLarge' | 'Unparseable' | 'RejectedByTarget';
+/**
+ * Why an item (or a folder) was not copied. `SourceUnreadable`: the source refused to give the item
+ * (FETCH NO, no body, or Exchange's "Retrieval using the IMAP4 protocol failed" stub). `FolderFailed`:
+ * a whole folder could not be read or created; its row names the folder, and the other folders go on.
+ */
+export type SkipReason = 'TooLarge' | 'Unparseable' | 'RejectedByTarget' | 'SourceUnreadable' | 'FolderFailed';
+
+/** Skips the target caused and a later pass may get past (a folder re-created, a quota raised): tried again each pass. */
+export function isRetryableSkip(reason: SkipReason): boolean {
+  return reason === 'RejectedByTarget' || reason === 'SourceUnreadable';
+}
 
 /** An item that could not be copied, for the mailbox's errors report. */
 export interface SkippedItem {

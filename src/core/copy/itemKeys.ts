@@ -22,7 +22,12 @@ export function contentKey(raw: Buffer): string {
   return createHash('sha256').update(raw).digest('base64url');
 }
 
-/** Value of the marker property stamped on every copy, so a copy made before a crash can be found. */
-export function sourceMarker(batchId: string, mailboxKey: string, sourcePath: string, uidValidity: string, uid: number): string {
-  return createHash('sha256').update(`${batchId}\n${mailboxKey}\n${sourcePath}\n${uidValidity}\n${uid}`).digest('base64url');
+/**
+ * Value of the marker property stamped on every copy, so a copy made before a crash can be found. It
+ * names the mailbox and the item's identity (its content and which of the mailbox's byte-identical
+ * items it is), not the batch or the folder: a mailbox added again to another batch, a folder renamed on
+ * the source or a message moved between folders keeps its marker, and its copy is found, not made again.
+ */
+export function itemMarker(mailboxKey: string, contentKey: string, occurrence: number): string {
+  return createHash('sha256').update(`${mailboxKey}\n${contentKey}\n${occurrence}`).digest('base64url');
 }

@@ -6,6 +6,8 @@ export interface PageProgress {
   copied: number;
   matched: number;
   skipped: number;
+  /** Items skipped in an earlier pass and copied now. */
+  recovered?: number;
   bytes: number;
 }
 
@@ -16,7 +18,7 @@ export interface PageProgress {
  */
 export function withPageProgress(mailbox: MigrationMailbox, page: PageProgress, now: string): MigrationMailbox {
   const synced = mailbox.syncedItemCount + page.copied + page.matched;
-  const skipped = mailbox.skippedItemCount + page.skipped;
+  const skipped = Math.max(0, mailbox.skippedItemCount + page.skipped - (page.recovered ?? 0));
   const bytes = mailbox.bytesTransferred + page.bytes;
   const total = Math.max(mailbox.totalItemsInSourceMailbox, synced + skipped);
   const settled = synced + skipped;

@@ -11,6 +11,7 @@ export interface MigrationEndpoint {
   sourceKind: 'imap' | 'exchange';
   host: string;
   port: number;
+  /** `none` logs in without TLS, and only to a host listed in MIGRATION_ALLOW_CLEARTEXT_HOSTS (see cleartextLogin). */
   security: 'tls' | 'starttls' | 'none';
   /** Account that logs in for every mailbox (IMAP admin/master user); absent when each CSV row brings its own. */
   adminUserName?: string;
@@ -29,12 +30,19 @@ export const DEFAULT_MAX_CONCURRENT_MIGRATIONS = 20;
 export const DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS = 10;
 
 export const ENDPOINT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ENDPOINT_NAME_RULE = 'must be 1 to 64 letters, digits, dots, dashes or underscores';
+
+/**
+ * A DNS name of at most 253 characters (underscores allowed, as some internal names have them),
+ * an IPv4 address, or an IPv6 address with or without brackets. One pattern, so a bad host is one error.
+ */
+const HOST_PATTERN = /^(?:[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,251}[A-Za-z0-9_])?|\[?[0-9A-Fa-f:.]{2,45}\]?)$/;
 
 /** The body of `POST /api/endpoints`. Unknown fields are refused so a typo is not silently ignored. */
 export const endpointInputSchema = z.strictObject({
-  name: z.string().regex(ENDPOINT_NAME_PATTERN, 'must be 1 to 64 letters, digits, dots, dashes or underscores'),
+  name: z.string().regex(ENDPOINT_NAME_PATTERN, ENDPOINT_NAME_RULE),
   sourceKind: z.enum(['imap', 'exchange']).default('imap'),
-  host: z.string().min(1).max(255),
+  host: z.string().regex(HOST_PATTERN, 'must be a host name or an IP address'),
   port: z.number().int().min(1).max(65535).optional(),
   security: z.enum(['tls', 'starttls', 'none']).default('tls'),
   adminUserName: z.string().min(1).max(256).optional(),
@@ -45,6 +53,12 @@ export const endpointInputSchema = z.strictObject({
   defaultUsageLocation: z.string().regex(USAGE_LOCATION_PATTERN, `must be ${USAGE_LOCATION_RULE}`).transform((code) => code.toUpperCase()).optional(),
 });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
+
+/** The body of `PATCH /api/endpoints/{name}`: today only the admin password can be set again. */
+export const endpointChangeSchema = z.strictObject({
+  password: z.string().min(1).max(1024),
+});
+export type EndpointChange = z.infer<typeof endpointChangeSchema>;
 
 export function defaultPort(security: MigrationEndpoint['security']): number {
   return security === 'tls' ? 993 : 143;

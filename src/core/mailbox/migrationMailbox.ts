@@ -37,6 +37,12 @@ export interface MigrationMailbox {
   startTimestamp?: string;
   lastUpdatedTimestamp: string;
   error?: string;
+  /** The code of `error` (a MigrationError code), for callers and reports to branch on. */
+  errorCode?: string;
+  /** When the current sync pass began (ISO): bad items are counted per pass, as Exchange counts them. */
+  passStartedAt?: string;
+  /** This mailbox's own BadItemLimit, raised by the administrator (Set-MigrationUser -BadItemLimit); else the batch's. */
+  badItemLimit?: number;
 }
 
 export function newQueuedMailbox(fields: {

@@ -1,12 +1,13 @@
-import { writeCsv } from '../csv/writeCsv';
 import type { SkippedItem } from '../copy/copyLimits';
 import type { MigrationBatch } from '../batch/migrationBatch';
 import type { MigrationMailbox } from '../mailbox/migrationMailbox';
+import { writeReportCsv } from './reportCsv';
 
 /**
  * The two reports Exchange Online links from its status email: per-mailbox statistics
  * (MigrationStatistics.csv) and what went wrong (MigrationErrors.csv), with mailbox errors and
- * every skipped item.
+ * every skipped item. Every cell goes through writeReportCsv: subjects, folder names and server
+ * messages come from outside and must not become spreadsheet formulas.
  */
 export function toStatisticsCsv(mailboxes: MigrationMailbox[]): string {
   const header = ['EmailAddress', 'Status', 'StatusDetail', 'ItemsSynced', 'ItemsSkipped', 'TotalItemsInSourceMailbox', 'BytesTransferred', 'PercentComplete', 'LastSuccessfulSync', 'Error'];
@@ -14,7 +15,7 @@ export function toStatisticsCsv(mailboxes: MigrationMailbox[]): string {
     m.emailAddress, m.status, m.statusDetail ?? '', String(m.syncedItemCount), String(m.skippedItemCount), String(m.totalItemsInSourceMailbox),
     String(m.bytesTransferred), String(m.percentageComplete), m.lastSuccessfulSyncTimestamp ?? '', m.error ?? '',
   ]);
-  return writeCsv([header, ...rows]);
+  return writeReportCsv([header, ...rows]);
 }
 
 export interface SkippedItemRow extends SkippedItem { emailAddress: string }
@@ -29,7 +30,7 @@ export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: Skippe
     m.emailAddress, 'Folder', r.sourcePath, '', '', r.reason === 'virtualFolder' ? 'NotCopied' : 'FolderRenamed',
     r.reason === 'virtualFolder' ? 'A virtual folder (\\All or \\Flagged): its messages are copied from their own folders.' : `Copied as "${r.targetPath}" (${r.reason}).`,
   ]));
-  return writeCsv([header, ...mailboxErrors, ...renamedFolders, ...itemErrors]);
+  return writeReportCsv([header, ...mailboxErrors, ...renamedFolders, ...itemErrors]);
 }
 
 function folderRemapsOf(mailbox: MigrationMailbox): { sourcePath: string; targetPath: string; reason: string }[] {

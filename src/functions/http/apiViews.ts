@@ -1,11 +1,15 @@
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
+import { cleartextLogin } from '../../core/endpoint/cleartextLogin';
 import type { MigrationEndpoint } from '../../core/endpoint/migrationEndpoint';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 
-/** What the API shows of an endpoint: whether a password is stored, never the password or its reference. */
-export function toEndpointView(endpoint: MigrationEndpoint): Record<string, unknown> {
+/**
+ * What the API shows of an endpoint: whether a password is stored, never the password or its
+ * reference, and whether its logins may go without TLS and by which setting (`cleartext`).
+ */
+export function toEndpointView(endpoint: MigrationEndpoint, cleartextHosts: readonly string[]): Record<string, unknown> {
   const { passwordSecretRef, ...rest } = endpoint;
-  return { ...rest, hasPassword: passwordSecretRef !== undefined };
+  return { ...rest, hasPassword: passwordSecretRef !== undefined, cleartext: cleartextLogin(endpoint, cleartextHosts).status };
 }
 
 export function toBatchView(batch: MigrationBatch): Record<string, unknown> {

@@ -21,6 +21,18 @@ export interface CopyItem {
   size: number;
   /** Stamped on the copy where the target allows it, so a copy made before a crash can be found. */
   marker: string;
+  /**
+   * Copies that belong to other source items with the same bytes: a target that finds copies by their
+   * content (IMAP) must not take one of these for this item's copy.
+   */
+  excludeTargetIds?: string[];
+}
+
+/** A change of read/flagged state: only what changed on the source is sent, so what the user set in the target stays. */
+export interface FlagChange {
+  targetId: string;
+  add: string[];
+  remove: string[];
 }
 
 export type CreateOutcome =
@@ -30,7 +42,9 @@ export type CreateOutcome =
   /** Not sent at all: the target's budget is spent until `resumeAt` (ISO). Safe to send later as new. */
   | { ok: false; reason: 'Deferred'; resumeAt: string }
   /** Sent, but whether a whole copy exists is not known (no answer, 503/504, unfinished attachments): look for it later. */
-  | { ok: false; reason: 'Unknown'; detail: string };
+  | { ok: false; reason: 'Unknown'; detail: string }
+  /** The target folder no longer exists (the user deleted it): the copy re-creates it and tries again. */
+  | { ok: false; reason: 'FolderMissing'; detail: string };
 
 /**
  * What the copy engine needs of a target mailbox (Microsoft 365 through Graph, or an IMAP server).
@@ -49,7 +63,13 @@ export interface CopyTarget {
    * and then there is none.
    */
   findExisting(folderId: string, item: CopyItem): Promise<string | undefined>;
-  /** Applies read/flagged state to copies made earlier. */
-  setFlags(folderId: string, changes: { targetId: string; flags: string[] }[]): Promise<void>;
+  /**
+   * Moves a copy made for another folder into `toFolderId` (its source item was moved, or its folder
+   * renamed, on the source); returns its id there, or undefined when the copy no longer exists (the user
+   * deleted it in the target) and none with the item's marker is in `toFolderId` either.
+   */
+  moveItem(fromFolderId: string | undefined, targetId: string, toFolderId: string, item: CopyItem): Promise<string | undefined>;
+  /** Applies read/flagged changes to copies made earlier. Copies that no longer exist are passed over. */
+  setFlags(folderId: string, changes: FlagChange[]): Promise<void>;
   close(): Promise<void>;
 }

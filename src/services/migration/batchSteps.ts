@@ -4,7 +4,7 @@ import type { BatchStatus } from '../../core/batch/batchStatus';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
-import { countStatuses, type MailboxStatus } from '../../core/mailbox/mailboxStatus';
+import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
 import { type ReportPhase, summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '../../core/reports/migrationReports';
 import { ConcurrencyError } from '../../storage/concurrencyError';
 import { updateMailbox } from '../copy/mailboxStatistics';
@@ -88,7 +88,11 @@ export class BatchSteps {
     await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
   }
 
-  /** Sets the batch's status and recounts its mailboxes by status; stamps the matching time. */
+  /**
+   * Sets the batch's status and recounts its mailboxes by status; stamps the matching time. The
+   * stored counts are a snapshot of that moment: the API counts the mailboxes again when asked
+   * (services/batchCounts.ts), and shows the snapshot only once the batch is completed.
+   */
   async setStatus(batchId: string, status: BatchStatus, now: string, detail?: string): Promise<MigrationBatch> {
     return (await this.setStatusIf(batchId, undefined, status, now, detail))!;
   }
@@ -102,11 +106,10 @@ export class BatchSteps {
       const stored = await this.stores.batches.get(batchId);
       if (!stored) throw new MigrationError('BatchNotFound', `The batch ${batchId} does not exist.`);
       if (from && !from.includes(stored.batch.status)) return undefined;
-      const mailboxes = await this.stores.mailboxes.listAll(batchId);
       const batch: MigrationBatch = {
         ...stored.batch,
         status,
-        counts: countStatuses(mailboxes.map((m) => m.mailbox.status)),
+        counts: await this.stores.mailboxes.countStatuses(batchId),
         ...(detail !== undefined ? { statusDetail: detail } : { statusDetail: undefined }),
         ...(status === 'Syncing' && !stored.batch.startedAt ? { startedAt: now } : {}),
         ...((status === 'Synced' || status === 'SyncedWithErrors') ? { syncedAt: now } : {}),

@@ -5,7 +5,8 @@ import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { cloudRoutingAddress, type GraphTenant } from '../../connectors/directory/graph/graphTenant';
-import { type CopyPageResult, type FolderPlan, MailboxCopier, type MailboxRef } from '../copy/mailboxCopier';
+import { type CopyPageResult, type FolderPlan, type FolderRemap, MailboxCopier, type MailboxRef, RECREATED_FOLDER } from '../copy/mailboxCopier';
+import { HeldCopyLease } from '../copy/heldCopyLease';
 import { updateMailbox } from '../copy/mailboxStatistics';
 import { ConnectionPool, type MailboxConnections } from './connectionPool';
 import type { MigrationConnectors } from './migrationConnectors';
@@ -37,7 +38,10 @@ export class MailboxSteps {
     await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
       ...withStatus(m, mode === 'initial' ? 'Provisioning' : 'Syncing', now),
       ...(mode === 'initial' ? { startTimestamp: now } : {}),
+      // A new pass: skips the target caused are tried again, and BadItemLimit counts afresh.
+      passStartedAt: now,
       error: undefined,
+      errorCode: undefined,
     }));
   }
 
@@ -91,34 +95,40 @@ export class MailboxSteps {
 
   async prepareFolders(ref: MailboxRef, now: string): Promise<FolderPlan[]> {
     return this.withCopier(ref, async (copier) => {
-      const { folders, remaps } = await copier.prepareFolders();
+      const { folders, remaps, alreadySettled } = await copier.prepareFolders();
       const total = folders.reduce((n, f) => n + f.messages, 0);
       await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
-        ...withSourceTotals(withStatus(m, 'Syncing', now), total, now),
-        folderRemapsJson: remaps.length > 0 ? JSON.stringify(remaps) : undefined,
+        // A mailbox added again after its batch was removed goes on from its copies: they count as synced.
+        ...withSourceTotals(withStatus(withSettled(m, alreadySettled), 'Syncing', now), total, now),
+        folderRemapsJson: remapsJson([...remaps, ...recreatedFolders(m)]),
       }));
       return folders;
     });
   }
 
+  /**
+   * One page of a folder, while this run holds the mailbox's copy lease. When another run holds it (a
+   * page run twice, or still running after Stop and Resume) nothing is done: the page answers when to
+   * come back, and the orchestration waits for it on a durable timer.
+   */
   async copyPage(ref: MailboxRef, sourcePath: string, now: string): Promise<Omit<CopyPageResult, 'skippedItems'>> {
-    return this.withCopier(ref, async (copier) => {
+    return this.withLeasedCopier(ref, (busyUntil) => ({ sourcePath, done: false, copied: 0, matched: 0, skipped: 0, recovered: 0, bytes: 0, lastCopiedUid: 0, resumeAt: busyUntil }), async (copier) => {
       const { skippedItems: _details, ...result } = await copier.copyPage(sourcePath);
-      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withPageProgress(m, result, now));
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withRemaps(withPageProgress(m, result, now), copier.remaps));
       await this.stores.throughput.record(ref.batchId, ref.mailboxKey, now, result.copied, result.bytes);
       return result;
     });
   }
 
-  async syncFlags(ref: MailboxRef, sourcePath: string): Promise<{ updated: number }> {
-    return this.withCopier(ref, (copier) => copier.syncFlags(sourcePath));
+  async syncFlags(ref: MailboxRef, sourcePath: string): Promise<{ updated: number; resumeAt?: string }> {
+    return this.withLeasedCopier(ref, (busyUntil) => ({ updated: 0, resumeAt: busyUntil }), (copier) => copier.syncFlags(sourcePath));
   }
 
   /** Records how the sync ended: Synced with the time, or Failed with the reason. */
-  async finish(ref: MailboxRef, outcome: { ok: true } | { ok: false; error: string }, now: string): Promise<MailboxStatus> {
+  async finish(ref: MailboxRef, outcome: { ok: true } | { ok: false; error: string; code?: string }, now: string): Promise<MailboxStatus> {
     const updated = await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => (outcome.ok
-      ? { ...withStatus(m, 'Synced', now), lastSuccessfulSyncTimestamp: now, percentageComplete: 100, error: undefined, statusDetail: undefined }
-      : { ...withStatus(m, 'Failed', now), error: outcome.error, statusDetail: 'FailedSync' }));
+      ? { ...withStatus(m, 'Synced', now), lastSuccessfulSyncTimestamp: now, percentageComplete: 100, error: undefined, errorCode: undefined, statusDetail: undefined }
+      : { ...withStatus(m, 'Failed', now), error: outcome.error, errorCode: outcome.code, statusDetail: 'FailedSync' }));
     return updated.status;
   }
 
@@ -176,23 +186,38 @@ export class MailboxSteps {
     return { state: 'waiting', recheckAfterSeconds: Math.max(1, recheckAfterSeconds) };
   }
 
+  /** Runs work with a copier while holding the mailbox's copy lease; `busy` answers when another run holds it. */
+  private async withLeasedCopier<T>(ref: MailboxRef, busy: (busyUntil: string) => T, work: (copier: MailboxCopier) => Promise<T>): Promise<T> {
+    const lease = await HeldCopyLease.take(this.stores.copyLeases, ref.mailboxKey, this.config.copy.leaseSeconds);
+    if ('busyUntil' in lease) return busy(lease.busyUntil);
+    try {
+      return await this.withCopier(ref, work, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
   /**
    * Runs work with a copier over the mailbox's pooled connections (opened with the endpoint's or
    * the row's credentials when none are open). A failure closes them: the next try starts clean.
    */
-  private async withCopier<T>(ref: MailboxRef, work: (copier: MailboxCopier) => Promise<T>): Promise<T> {
-    const lease = await this.pool.acquire(`${ref.batchId}|${ref.mailboxKey}`, () => this.openConnections(ref));
+  private async withCopier<T>(ref: MailboxRef, work: (copier: MailboxCopier) => Promise<T>, lease?: HeldCopyLease): Promise<T> {
+    const { mailbox } = await this.read(ref);
+    const connection = await this.pool.acquire(`${ref.batchId}|${ref.mailboxKey}`, () => this.openConnections(ref));
     const limits = this.config.copy;
-    const copier = new MailboxCopier(ref, lease.connections.source, lease.connections.target, this.stores, {
-      largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024, badItemLimit: limits.badItemLimit,
+    const copier = new MailboxCopier(ref, connection.connections.source, connection.connections.target, this.stores, {
+      largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024, badItemLimit: mailbox.badItemLimit ?? limits.badItemLimit,
       pageMaxCount: limits.pageMaxCount, pageMaxBytes: limits.pageMaxMb * 1024 * 1024,
+    }, {
+      pass: mailbox.passStartedAt ?? mailbox.startTimestamp ?? 'first',
+      assertLeaseHeld: () => (lease ? lease.assertHeld() : Promise.resolve()),
     });
     try {
       const result = await work(copier);
-      lease.release(true);
+      connection.release(true);
       return result;
     } catch (error) {
-      lease.release(false);
+      connection.release(false);
       throw error;
     }
   }
@@ -211,6 +236,29 @@ export class MailboxSteps {
       throw error;
     }
   }
+}
+
+/** Folders re-created in the target (the user deleted them) join the remaps the errors report lists. */
+function withRemaps(mailbox: MigrationMailbox, remaps: FolderRemap[]): MigrationMailbox {
+  if (remaps.length === 0) return mailbox;
+  const known = mailbox.folderRemapsJson ? (JSON.parse(mailbox.folderRemapsJson) as FolderRemap[]) : [];
+  return { ...mailbox, folderRemapsJson: JSON.stringify([...known, ...remaps]) };
+}
+
+/** Folders re-created earlier stay reported: the remaps of a new listing replace only the name remaps. */
+function recreatedFolders(mailbox: MigrationMailbox): FolderRemap[] {
+  const known = mailbox.folderRemapsJson ? (JSON.parse(mailbox.folderRemapsJson) as FolderRemap[]) : [];
+  return known.filter((r) => r.reason === RECREATED_FOLDER);
+}
+
+function remapsJson(remaps: FolderRemap[]): string | undefined {
+  return remaps.length > 0 ? JSON.stringify(remaps) : undefined;
+}
+
+/** Counts from copies an earlier batch made, when the row has fewer (the mailbox was added again). */
+function withSettled(mailbox: MigrationMailbox, settled: { copied: number; skipped: number; bytes: number }): MigrationMailbox {
+  if (mailbox.syncedItemCount >= settled.copied) return mailbox;
+  return { ...mailbox, syncedItemCount: settled.copied, skippedItemCount: Math.max(mailbox.skippedItemCount, settled.skipped), bytesTransferred: Math.max(mailbox.bytesTransferred, settled.bytes) };
 }
 
 function withStatus(mailbox: MigrationMailbox, status: MailboxStatus, now: string): MigrationMailbox {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AppConfig } from '../../config';
 import { ConfigError } from '../../config';
+import { cleartextLogin } from '../../core/endpoint/cleartextLogin';
 import type { MigrationEndpoint } from '../../core/endpoint/migrationEndpoint';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import { MigrationError } from '../../core/errors/migrationError';
@@ -34,7 +35,7 @@ export class MigrationConnectors {
 
   async openSource(endpoint: MigrationEndpoint, mailbox: MigrationMailbox, credentials: MailboxCredentials): Promise<MailSource> {
     const source = new ImapMailSource(
-      { host: endpoint.host, port: endpoint.port, security: endpoint.security, allowPlaintext: endpoint.security === 'none' },
+      { host: endpoint.host, port: endpoint.port, security: endpoint.security, allowPlaintext: cleartextLogin(endpoint, this.config.cleartextHosts).allowed },
       sourceLogin(endpoint, mailbox, credentials),
     );
     await source.connect();

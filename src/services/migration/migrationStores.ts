@@ -3,6 +3,8 @@ import type { BatchRepository } from '../../storage/batchRepository';
 import type { CsvBlobStore } from '../../storage/csvBlobStore';
 import type { FolderStateRepository } from '../../storage/folderStateRepository';
 import type { ItemMapRepository } from '../../storage/itemMapRepository';
+import type { ItemClaimRepository } from '../../storage/itemClaimRepository';
+import type { CopyLeaseRepository } from '../../storage/copyLeaseRepository';
 import type { MailboxRepository } from '../../storage/mailboxRepository';
 import type { MailboxSecretRepository } from '../../storage/mailboxSecretRepository';
 import type { NotificationOutbox } from '../../storage/notificationOutbox';
@@ -20,6 +22,8 @@ export interface MigrationStores {
   activeAddresses: ActiveAddressRepository;
   folderStates: FolderStateRepository;
   itemMap: ItemMapRepository;
+  itemClaims: ItemClaimRepository;
+  copyLeases: CopyLeaseRepository;
   skippedItems: SkippedItemRepository;
   reports: ReportStore;
   outbox: NotificationOutbox;

@@ -227,7 +227,8 @@ describe('a message counts as copied only once its last attachment is in', () =>
   it('finishes a copy whose upload kept failing, on the next page, instead of counting it or copying it twice', async () => {
     const sandbox = await sandboxWith();
     await sourceMailbox('partial', { INBOX: [message('partial upload', [200_000, 6 * MB])] });
-    sandbox.addFault({ kind: 'serviceUnavailable', pathPattern: '^/_upload/', times: 4, retryAfterSeconds: 0 });
+    // Each failed range is followed by a question to the session, which fails too: 8 faults outlast one page's attempts.
+    sandbox.addFault({ kind: 'serviceUnavailable', pathPattern: '^/_upload/', times: 8, retryAfterSeconds: 0 });
     const { copier } = await copierFor(sandbox, 'partial');
     const results = await copyAll(copier);
     const copies = cloud(sandbox, 'partial');

@@ -97,7 +97,7 @@ describe('IMAP to IMAP copy between two Dovecots', () => {
     const inbox = copied.get('INBOX')!;
     expect(inbox.targetIds.every((id) => id !== null && /^\d+:\d+$/.test(id))).toBe(true);
     const targetId = inbox.targetIds[0]!;
-    await target.setFlags(inbox.folderId, targetId, ['\\Answered', '\\Seen']);
+    await target.setFlags(inbox.folderId, targetId, { add: ['\\Answered', '\\Seen'], remove: [] });
     const reader = new ImapMailSource(plainServer(modern), { kind: 'password', user: NEW.name, password: NEW.password });
     await reader.connect();
     try {
@@ -114,7 +114,7 @@ describe('IMAP to IMAP copy between two Dovecots', () => {
   });
 
   it('refuses flags for an id from another UIDVALIDITY with ItemNotFound', async () => {
-    await expect(target.setFlags('INBOX', '1:1', ['\\Seen'])).rejects.toMatchObject({ code: 'ItemNotFound', errorClass: 'permanent' });
+    await expect(target.setFlags('INBOX', '1:1', { add: ['\\Seen'], remove: [] })).rejects.toMatchObject({ code: 'ItemNotFound', errorClass: 'permanent' });
   });
 
   it('fails a wrong target password with TargetAuthFailed', async () => {

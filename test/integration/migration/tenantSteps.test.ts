@@ -60,7 +60,7 @@ async function world(options: { sandbox?: M365SandboxOptions; settings?: Record<
     GRAPH_TENANT_ID: sandbox.tenantId, GRAPH_CLIENT_ID: sandbox.clientId, GRAPH_CLIENT_SECRET: sandbox.clientSecret,
     GRAPH_BASE_URL: `${sandbox.origin}/`, GRAPH_AUTHORITY_HOST: sandbox.authorityHost, GRAPH_CA_CERTIFICATE_FILE: caFile,
     ONPREM_LDAP_URL: ldap.url, ONPREM_LDAP_BIND_DN: ldap.bindDn, ONPREM_LDAP_BIND_PASSWORD: ldap.bindPassword, ONPREM_LDAP_BASE_DN: ldap.baseDn,
-    ENTRA_CONNECT_MAILBOX_GUID: 'synced', MIGRATION_MAILBOX_WAIT_MINUTES: '1440',
+    ENTRA_CONNECT_MAILBOX_GUID: 'synced', MIGRATION_MAILBOX_WAIT_MINUTES: '1440', MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
     ...options.settings,
   });
   const services = buildServices(readConfig());

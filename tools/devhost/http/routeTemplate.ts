@@ -44,7 +44,7 @@ export function compileRoute(template: string): CompiledRoute {
         const segment = segments[i]!;
         const part = parts[i];
         if (segment.catchAll) {
-          if (parts.length > i) params[segment.name!] = parts.slice(i).map(decodeURIComponent).join('/');
+          if (parts.length > i) params[segment.name!] = parts.slice(i).map(decodeSegment).join('/');
           return params;
         }
         if (part === undefined) {
@@ -55,11 +55,23 @@ export function compileRoute(template: string): CompiledRoute {
           if (part.toLowerCase() !== segment.literal) return undefined;
           continue;
         }
-        const value = decodeURIComponent(part);
+        const value = decodeSegment(part);
         if (segment.constraint && !segment.constraint.test(value)) return undefined;
         params[segment.name!] = value;
       }
       return parts.length === segments.length || parts.length < segments.length ? params : undefined;
     },
   };
+}
+
+/**
+ * A path segment decoded as Kestrel does it: a malformed escape such as `%zz` is kept as it was instead
+ * of failing the request, so the app's own parameter checks answer it (400), never the host (500).
+ */
+function decodeSegment(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }

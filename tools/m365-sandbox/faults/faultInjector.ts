@@ -8,12 +8,20 @@ export const faultRuleSchema = z.object({
   /**
    * The request is carried out first, and only then answered with the fault: "created, then the
    * connection fails or answers 504". A gateway timeout or a lost answer does not undo the work done
-   * behind it, so a client must not take such an answer as "not created".
+   * behind it, so a client must not take such an answer as "not created". On an upload URL the range is
+   * stored and its answer lost; inside `$batch` the inner request runs and its answer in the batch is the fault.
    */
   afterHandling: z.boolean().default(false),
   /** Regular expression tested against the request path (below `/v1.0`); omitted matches every Graph request. */
   pathPattern: z.string().optional(),
   method: z.string().optional(),
+  /**
+   * Where the rule applies: `true` only to the requests inside a `$batch` (each is matched on its own
+   * path and method, and the `$batch` envelope itself is not), `false` only to requests sent on their
+   * own (the `$batch` envelope, `POST /$batch`, is one of them), omitted both. Without it, a rule with no
+   * `pathPattern` and `times: 1` is spent on the envelope, which arrives before the requests inside it.
+   */
+  insideBatch: z.boolean().optional(),
   /** Share of matching requests hit, 0..1, drawn from a seeded generator so a run repeats exactly. */
   rate: z.number().min(0).max(1).default(1),
   /** Hit only this many requests, then the rule is spent (a "storm" of N). */
@@ -50,8 +58,9 @@ export class FaultInjector {
     this.rules = [];
   }
 
-  decide(method: string, path: string): FaultDecision | undefined {
+  decide(method: string, path: string, options: { insideBatch?: boolean } = {}): FaultDecision | undefined {
     for (const rule of this.rules) {
+      if (rule.insideBatch !== undefined && rule.insideBatch !== (options.insideBatch === true)) continue;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (rule.pathPattern && !new RegExp(rule.pathPattern, 'i').test(path)) continue;
       if (rule.times !== undefined && rule.hits >= rule.times) continue;

@@ -35,7 +35,7 @@ export class GraphPipeline {
   /** Not async on purpose: the mailbox slot is taken in the caller's tick (see MailboxThrottle). */
   handle(request: SandboxRequest, options: { insideBatch?: boolean; router?: Router } = {}): Promise<SandboxResponse> {
     try {
-      const fault = this.faults.decide(request.method, request.path);
+      const fault = this.faults.decide(request.method, request.path, { insideBatch: options.insideBatch === true });
       if (fault && !fault.afterHandling) throw toFaultError(fault, options.insideBatch === true);
       const mailboxKey = this.mailboxKeyOf(request.path);
       const slot = mailboxKey === undefined ? undefined : this.throttle.acquire(mailboxKey, uploadBytes(request));

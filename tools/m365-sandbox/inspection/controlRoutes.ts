@@ -5,6 +5,7 @@ import { parseJsonBody } from '../http/parseJsonBody';
 import { Router } from '../http/router';
 import type { M365SandboxControls } from '../sandboxControls';
 import { exportMailboxMessage, listMailbox } from './mailboxInspector';
+import { folderDeletionSchema, messageDeletionSchema, userFlagSchema } from './userActions';
 
 const newUserSchema = z.object({
   userPrincipalName: z.string().min(3),
@@ -35,6 +36,19 @@ export function createControlRouter(controls: M365SandboxControls): Router {
   router.add('GET', '/_sandbox/mailboxes/:upn/messages/:message/mime', (_req, p) => ({
     status: 200,
     raw: { contentType: 'message/rfc822', body: exportMailboxMessage(controls.store, p.upn!, p.message!) },
+  }));
+  // What the user does in Outlook (sandboxControls.ts): delete a folder, delete a message, flag or mark read.
+  router.add('POST', '/_sandbox/mailboxes/:upn/folders/delete', (req, p) => {
+    const { folder, permanently } = parseJsonBody(req, folderDeletionSchema);
+    return { status: 200, json: controls.deleteFolderAsUser(p.upn!, folder, { permanently }) };
+  });
+  router.add('POST', '/_sandbox/mailboxes/:upn/messages/:message/delete', (req, p) => ({
+    status: 200,
+    json: controls.deleteMessageAsUser(p.upn!, p.message!, parseJsonBody(req, messageDeletionSchema)),
+  }));
+  router.add('PATCH', '/_sandbox/mailboxes/:upn/messages/:message', (req, p) => ({
+    status: 200,
+    json: controls.setMessageFlagAsUser(p.upn!, p.message!, parseJsonBody(req, userFlagSchema)),
   }));
   router.add('PUT', '/_sandbox/latency', (req) => {
     controls.setLatency(parseJsonBody(req, z.object({ latencyMs: z.number().int().nonnegative() })).latencyMs);

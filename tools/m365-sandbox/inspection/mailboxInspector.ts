@@ -1,7 +1,8 @@
 import { graphErrors } from '../graphError';
+import { folderPath } from '../mail/folderDeletion';
 import { exportMessageMime } from '../mail/mimeExport';
 import type { TenantStore } from '../store/tenantStore';
-import type { MailboxRecord, MailFolderRecord, MessageRecord } from '../store/types';
+import type { MessageRecord } from '../store/types';
 
 export interface MessageSnapshot {
   id: string;
@@ -10,6 +11,8 @@ export interface MessageSnapshot {
   from: string | null;
   isDraft: boolean;
   isRead: boolean;
+  /** Changes with every update (a flag, isRead) and move, as Graph's `lastModifiedDateTime` does. */
+  lastModifiedDateTime: string;
   receivedDateTime: string;
   sentDateTime: string;
   flagStatus: string;
@@ -23,6 +26,8 @@ export interface FolderSnapshot {
   displayName: string;
   /** Display names from the top of the mailbox, `/`-joined: `Inbox/Projects/2024`. */
   path: string;
+  /** The parent's id (the root's for top-level folders), to follow a folder moved under Deleted Items. */
+  parentFolderId: string;
   wellKnownName: string | null;
   messages: MessageSnapshot[];
 }
@@ -44,6 +49,7 @@ export function listMailbox(store: TenantStore, userPrincipalName: string): Mail
       id: folder.id,
       displayName: folder.displayName,
       path: folderPath(mailbox, folder),
+      parentFolderId: folder.parentFolderId,
       wellKnownName: folder.wellKnownName,
       messages: Object.values(mailbox.messages).filter((message) => message.parentFolderId === folder.id).map(toSnapshot),
     })),
@@ -58,17 +64,7 @@ export function exportMailboxMessage(store: TenantStore, userPrincipalName: stri
   return exportMessageMime(message);
 }
 
-function folderPath(mailbox: MailboxRecord, folder: MailFolderRecord): string {
-  const names: string[] = [];
-  let current: MailFolderRecord | undefined = folder;
-  while (current && current.wellKnownName !== 'msgfolderroot') {
-    names.unshift(current.displayName);
-    current = mailbox.folders[current.parentFolderId];
-  }
-  return names.join('/');
-}
-
-function toSnapshot(message: MessageRecord): MessageSnapshot {
+export function toSnapshot(message: MessageRecord): MessageSnapshot {
   return {
     id: message.id,
     internetMessageId: message.internetMessageId,
@@ -76,6 +72,7 @@ function toSnapshot(message: MessageRecord): MessageSnapshot {
     from: message.from?.emailAddress.address ?? null,
     isDraft: message.isDraft,
     isRead: message.isRead,
+    lastModifiedDateTime: message.lastModifiedDateTime,
     receivedDateTime: message.receivedDateTime,
     sentDateTime: message.sentDateTime,
     flagStatus: message.flag.flagStatus,

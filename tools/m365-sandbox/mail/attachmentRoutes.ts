@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { GraphError, graphErrors } from '../graphError';
 import { pageOf } from '../http/odataQuery';
-import { parseJsonBody } from '../http/parseJsonBody';
+import { parseActionParameters, parseJsonBody } from '../http/parseJsonBody';
 import type { Router } from '../http/router';
 import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import { newExchangeId } from '../store/graphIds';
@@ -76,7 +76,7 @@ export function ensureMessageSize(store: TenantStore, totalBytes: number): void 
 
 function createUploadSession(req: SandboxRequest, store: TenantStore, params: RouteParams, origin: string): SandboxResponse {
   const { mailbox, message } = findMessage(store, params);
-  const item = parseJsonBody(req, createUploadSessionSchema).AttachmentItem;
+  const item = parseActionParameters(req, createUploadSessionSchema).AttachmentItem;
   if (item.size < UPLOAD_SESSION_MIN_BYTES) {
     throw new GraphError(400, 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', 'Attachment size must be at least 3 MB to use an upload session; add smaller files with POST /attachments.');
   }

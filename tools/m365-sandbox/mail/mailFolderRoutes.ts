@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GraphError } from '../graphError';
+import { GraphError, graphErrors } from '../graphError';
 import { matchesFilter, parseFilter } from '../http/odataFilter';
 import { pageOf } from '../http/odataQuery';
 import { parseJsonBody } from '../http/parseJsonBody';
@@ -8,6 +8,7 @@ import type { SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import { newExchangeId } from '../store/graphIds';
 import type { TenantStore } from '../store/tenantStore';
 import type { MailboxRecord, MailFolderRecord } from '../store/types';
+import { deleteFolder } from './folderDeletion';
 import { ROOT_WELL_KNOWN_NAME } from './wellKnownFolders';
 
 const createFolderSchema = z.object({ displayName: z.string().trim().min(1), isHidden: z.boolean().optional() });
@@ -22,6 +23,28 @@ export function addMailFolderRoutes(router: Router, store: TenantStore): void {
   router.add('GET', '/users/:user/mailFolders/:folder', (req, p) => {
     const mailbox = store.mailboxOf(p.user!);
     return { status: 200, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`, ...toFolderJson(mailbox, store.folderOf(mailbox, p.folder!)) } };
+  });
+  // https://learn.microsoft.com/graph/api/mailfolder-delete: 204. The page does not say where the folder
+  // goes; it is not a permanent delete (that is permanentDelete, below), and it moves the folder with its
+  // contents under Deleted Items as Outlook's delete does (third-party observations, README row 30).
+  router.add('DELETE', '/users/:user/mailFolders/:folder', (_req, p) => {
+    const mailbox = store.mailboxOf(p.user!);
+    deleteFolder(store, mailbox, store.folderOf(mailbox, p.folder!), { permanently: false });
+    return { status: 204 };
+  });
+  // https://learn.microsoft.com/graph/api/mailfolder-permanentdelete: 204, the folder and its items removed.
+  router.add('POST', '/users/:user/mailFolders/:folder/permanentDelete', (_req, p) => {
+    const mailbox = store.mailboxOf(p.user!);
+    deleteFolder(store, mailbox, store.folderOf(mailbox, p.folder!), { permanently: true });
+    return { status: 204 };
+  });
+  router.add('POST', '/users/:user/mailFolders/:folder/childFolders/:child/permanentDelete', (_req, p) => {
+    const mailbox = store.mailboxOf(p.user!);
+    const parent = store.folderOf(mailbox, p.folder!);
+    const child = store.folderOf(mailbox, p.child!);
+    if (child.parentFolderId !== parent.id) throw graphErrors.notFound(`mailFolder ${p.child}`);
+    deleteFolder(store, mailbox, child, { permanently: true });
+    return { status: 204 };
   });
   router.add('GET', '/users/:user/mailFolders/:folder/childFolders', (req, p) => listFolders(req, store, p.user!, p.folder!));
   router.add('POST', '/users/:user/mailFolders/:folder/childFolders', (req, p) => createFolder(req, store, p.user!, p.folder!));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GraphError, graphErrors } from '../graphError';
 import { pageOf, selectedProperties, applySelect } from '../http/odataQuery';
 import { matchesFilter, parseFilter } from '../http/odataFilter';
-import { parseJsonBody } from '../http/parseJsonBody';
+import { parseActionParameters, parseJsonBody } from '../http/parseJsonBody';
 import type { Router } from '../http/router';
 import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import { newExchangeId } from '../store/graphIds';
@@ -140,10 +140,14 @@ function deleteMessage(store: TenantStore, params: RouteParams): SandboxResponse
   return { status: 204 };
 }
 
-/** A move gives the item a new id in Exchange (https://learn.microsoft.com/graph/api/message-move). */
+/**
+ * https://learn.microsoft.com/graph/api/message-move: 201 Created with the moved message, which has a new
+ * id (an item's id changes when it moves to another folder: https://learn.microsoft.com/graph/outlook-immutable-id);
+ * the old id then answers 404. `destinationId` is a folder id or a well-known name.
+ */
 function moveMessage(req: SandboxRequest, store: TenantStore, params: RouteParams): SandboxResponse {
   const { mailbox, message } = findMessage(store, params);
-  const { destinationId } = parseJsonBody(req, z.object({ destinationId: z.string() }));
+  const { destinationId } = parseActionParameters(req, z.object({ destinationId: z.string() }));
   const folder = store.folderOf(mailbox, destinationId);
   delete mailbox.messages[message.id];
   const moved: MessageRecord = { ...message, id: newExchangeId('message'), parentFolderId: folder.id, lastModifiedDateTime: nowIso() };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GraphError } from '../graphError';
-import { parseJsonBody } from '../http/parseJsonBody';
+import { parseActionParameters } from '../http/parseJsonBody';
 import type { Router } from '../http/router';
 import type { SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import type { TenantStore } from '../store/tenantStore';
@@ -31,7 +31,7 @@ async function sendMail(req: SandboxRequest, store: TenantStore, userId: string)
   if (isMime) {
     draft = await messageFromMime(req.body.toString('ascii'), sentItems.id);
   } else {
-    const body = parseJsonBody(req, sendMailSchema);
+    const body = parseActionParameters(req, sendMailSchema);
     draft = messageFromJson({ ...body.message, singleValueExtendedProperties: [] }, sentItems.id);
     save = body.saveToSentItems;
   }

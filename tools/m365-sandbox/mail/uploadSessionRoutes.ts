@@ -2,6 +2,7 @@ import { GraphError } from '../graphError';
 import { Router } from '../http/router';
 import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import type { TenantStore } from '../store/tenantStore';
+import type { UploadSessionRecord } from '../store/types';
 import { newAttachment, nowIso } from './createMessage';
 
 /**
@@ -9,10 +10,24 @@ import { newAttachment, nowIso } from './createMessage';
  * (https://learn.microsoft.com/graph/outlook-large-attachments): sequential `PUT`s of at most 4 MB with
  * `Content-Range: bytes {start}-{end}/{size}`, no `Authorization` header (the URL carries its token);
  * 200 with the next expected start until the last range, then 201 with the attachment in `Location`.
+ *
+ * Resuming (https://learn.microsoft.com/graph/api/driveitem-createuploadsession#resuming-an-in-progress-upload,
+ * which the SDKs' upload task applies to Outlook attachments too): `GET` on the upload URL answers the
+ * session's `expirationDateTime` and `nextExpectedRanges`, for Outlook the single value `"{start}"`
+ * (https://learn.microsoft.com/graph/api/resources/uploadsession). A range the session already holds
+ * is refused with 416 ("On failures when the client sent a fragment the server had already received,
+ * the server responds with HTTP 416 Requested Range Not Satisfiable", same page), so a client that lost
+ * an answer asks for the status and goes on from there. Once the last range is in, the session is gone:
+ * the URL answers 404, and the attachment exists (a client that lost that 201 must look for it on the
+ * message rather than upload it again).
  */
 export function createUploadRouter(store: TenantStore): Router {
   const router = new Router();
   router.add('PUT', '/_upload/users/:user/attachmentSessions/:session', (req, p) => uploadRange(req, store, p));
+  router.add('GET', '/_upload/users/:user/attachmentSessions/:session', (req, p) => {
+    const { session } = findSession(req, store, p);
+    return { status: 200, json: sessionStatus(session) };
+  });
   router.add('DELETE', '/_upload/users/:user/attachmentSessions/:session', (req, p) => {
     const { mailbox, session } = findSession(req, store, p);
     delete mailbox.uploadSessions[session.id];
@@ -33,6 +48,11 @@ function findSession(req: SandboxRequest, store: TenantStore, params: RouteParam
   return { mailbox, session };
 }
 
+/** What the upload URL answers between ranges: when the session expires and where the next range starts. */
+function sessionStatus(session: UploadSessionRecord): Record<string, unknown> {
+  return { expirationDateTime: session.expirationDateTime, nextExpectedRanges: [String(Buffer.byteLength(session.receivedBase64, 'base64'))] };
+}
+
 function uploadRange(req: SandboxRequest, store: TenantStore, params: RouteParams): SandboxResponse {
   const { mailbox, session } = findSession(req, store, params);
   const received = Buffer.from(session.receivedBase64, 'base64');
@@ -40,7 +60,10 @@ function uploadRange(req: SandboxRequest, store: TenantStore, params: RouteParam
   if (!range) throw new GraphError(400, 'ErrorInvalidContentRange', "Content-Range must be 'bytes {start}-{end}/{size}'.");
   const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
   if (total !== session.size) throw new GraphError(400, 'ErrorInvalidContentRange', `The total size ${total} differs from the session's size ${session.size}.`);
-  if (start !== received.length) {
+  if (start < received.length) {
+    throw new GraphError(416, 'ErrorInvalidContentRange', `The range ${start}-${end} overlaps bytes the session has already received; the next expected range starts at ${received.length}.`);
+  }
+  if (start > received.length) {
     throw new GraphError(416, 'ErrorInvalidContentRange', `Expected the next range to start at ${received.length}, got ${start}.`);
   }
   if (end < start || end - start + 1 !== req.body.length || end >= total) {
@@ -48,10 +71,11 @@ function uploadRange(req: SandboxRequest, store: TenantStore, params: RouteParam
   }
   const bytes = Buffer.concat([received, req.body]);
   session.receivedBase64 = bytes.toString('base64');
-  session.expirationDateTime = new Date(Date.now() + 15 * 60 * 1000).toISOString();
+  // The expiry stays as the session was created: "This expiration date/time remains the same as returned
+  // by the initial uploadSession" (outlook-large-attachments, step 2).
   if (bytes.length < session.size) {
     store.changed();
-    return { status: 200, json: { expirationDateTime: session.expirationDateTime, nextExpectedRanges: [String(bytes.length)] } };
+    return { status: 200, json: sessionStatus(session) };
   }
   const message = mailbox.messages[session.messageId];
   if (!message) throw new GraphError(404, 'ErrorItemNotFound', 'The message of this upload session no longer exists.');

@@ -29,6 +29,10 @@ export const graphBodyErrors = {
   unknownParameter: (workload: GraphWorkload, parameter: string, action: string): GraphError =>
     readError(workload, `The parameter '${parameter}' in the request payload is not a valid parameter for the operation '${modelActionName(workload, action)}'.`),
 
+  /** ODL's ODataParameterReaderCore_DuplicateParametersInPayload; that Exchange answers a parameter sent twice (in two casings) so is a guess. */
+  duplicateParameter: (workload: GraphWorkload, parameter: string): GraphError =>
+    readError(workload, `Multiple parameters with the name '${parameter}' were found in the request payload.`),
+
   /**
    * ODL's ODataParameterReaderCore_ParametersMissingInPayload (non-nullable, non-optional parameters);
    * Graph answered sendMail this way in 2015 ("... The missing parameters are: Message.",

@@ -69,7 +69,8 @@ class BodyWalker {
    * them so (microsoftgraph/msgraph-sdk-typescript, packages/msgraph-sdk-users/users/item/sendMail/index.ts)
    * while the documentation pages and earlier SDKs send `message`/`destinationId`
    * (https://learn.microsoft.com/graph/api/user-sendmail, https://learn.microsoft.com/graph/api/message-move).
-   * Entra ID's assignLicense: no such evidence, so exact names (the stricter choice).
+   * Entra ID's assignLicense: no such evidence, so exact names (the stricter choice). Guess: two
+   * spellings of one parameter (`destinationId` and `DestinationId`) are the same parameter twice, refused.
    */
   checkParameters(action: ActionDescriptor, body: Record<string, unknown>): GraphError | undefined {
     const ignoreCase = this.workload === 'outlook';
@@ -78,6 +79,7 @@ class BodyWalker {
       if (key.includes('@')) continue;
       const match = Object.entries(action.parameters).find(([name]) => (ignoreCase ? name.toLowerCase() === key.toLowerCase() : name === key));
       if (!match) return graphBodyErrors.unknownParameter(this.workload, key, action.name);
+      if (seen.has(match[0])) return graphBodyErrors.duplicateParameter(this.workload, key);
       seen.add(match[0]);
       const problem = this.checkValue(value, match[1].type, match[1].nullable !== false, key);
       if (problem) return problem;

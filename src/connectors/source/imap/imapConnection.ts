@@ -7,7 +7,11 @@ export interface ImapServer {
   port: number;
   /** `tls`: implicit TLS (RFC 8314); `starttls`: upgrade required (RFC 3501 section 6.2.1); `none`: cleartext. */
   security: 'tls' | 'starttls' | 'none';
-  /** Cleartext is refused unless this is set: it exists for local test servers only. */
+  /**
+   * Cleartext is refused unless this is set. Callers set it only from an explicit, named setting,
+   * never from `security: 'none'` alone: MIGRATION_ALLOW_CLEARTEXT_HOSTS listing a migration
+   * endpoint's host (cleartextLogin), or TARGET_IMAP_ALLOW_PLAINTEXT for the IMAP target.
+   */
   allowPlaintext?: boolean;
   /** Extra trust anchors (PEM), e.g. a self-signed test certificate. Certificates are always verified. */
   caPem?: string;

@@ -28,11 +28,16 @@ function toAuth(login: ImapLogin): NonNullable<ImapFlowOptions['auth']> {
   }
 }
 
+/**
+ * The imapflow options for one connection. Credentials never travel without TLS unless the caller
+ * passes `allowPlaintext`, which it sets only from an explicit, named setting (see ImapServer).
+ */
 export function toImapFlowOptions(server: ImapServer, login: ImapLogin): ImapFlowOptions {
   if (server.security === 'none' && !server.allowPlaintext) {
     throw new MigrationError(
       MailErrorCode.InsecureConnectionRefused,
-      `Refusing to send credentials to ${server.host}:${server.port} without TLS; use tls or starttls.`,
+      `Refusing to send credentials to ${server.host}:${server.port} without TLS: use tls or starttls, or allow cleartext for this host `
+      + 'by name (MIGRATION_ALLOW_CLEARTEXT_HOSTS for a migration endpoint, TARGET_IMAP_ALLOW_PLAINTEXT for the IMAP target).',
     );
   }
   return {

@@ -49,14 +49,26 @@ export function toMailError(error: unknown, context: ErrorContext): MigrationErr
   if (DROPPED.has(code)) {
     return new MigrationError(MailErrorCode.ConnectionLost, `The connection to ${where} was lost (${code}).`, 'transient');
   }
-  if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT') {
+  // imapflow raises `NotFound` itself when the server answers that the mailbox does not exist.
+  if (e.mailboxMissing || e.serverResponseCode === 'NONEXISTENT' || code === 'NotFound') {
     return new MigrationError(MailErrorCode.FolderNotFound, `${where} has no such folder.`, 'permanent');
   }
   const serverText = typeof e.responseText === 'string' ? `: ${e.responseText.slice(0, 200)}` : '';
   const transient = TRANSIENT_RESPONSE_CODES.has(e.serverResponseCode ?? '') || !e.responseStatus;
-  return new MigrationError(
-    MailErrorCode.CommandRejected,
+  return new ImapCommandRefused(
     `${where} failed a command for ${context.login} (${e.serverResponseCode ?? (code || 'unknown')})${serverText}`,
     transient ? 'transient' : 'permanent',
+    e.responseStatus === 'NO' || e.responseStatus === 'BAD' ? e.serverResponseCode ?? '' : undefined,
   );
+}
+
+/**
+ * A command the server answered NO or BAD. `responseCode` is its RFC 5530 code (TOOBIG, OVERQUOTA,
+ * TRYCREATE...; empty when it gave none), undefined when no answer came at all.
+ */
+export class ImapCommandRefused extends MigrationError {
+  constructor(message: string, errorClass: 'transient' | 'permanent', readonly responseCode: string | undefined) {
+    super(MailErrorCode.CommandRejected, message, errorClass);
+    this.name = 'ImapCommandRefused';
+  }
 }

@@ -2,7 +2,7 @@ import type { Attachment as GraphAttachment, Message } from '@microsoft/microsof
 import { type Attachment, simpleParser } from 'mailparser';
 import type { TargetFolderPath } from '../../../core/folders/targetFolderPath';
 import { readHeaderSummary } from '../../../core/mime/readHeaderSummary';
-import type { CopyItem, CopyTarget, CreateOutcome } from '../../../services/copy/copyTarget';
+import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../../services/copy/copyTarget';
 import { type BatchAnswer, type BatchContext, type BatchItem, describeGraphError, MAX_BATCH_REQUESTS, sendBatch } from './graphBatch';
 import type { GraphSession } from './graphConnection';
 import { GraphMailFolders } from './graphMailFolders';
@@ -104,25 +104,46 @@ export class GraphCopyTarget implements CopyTarget {
   private async findWholeCopy(folderId: string, item: CopyItem): Promise<string | undefined> {
     const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(MAPI.sourceMarker)} and ep/value eq ${odataString(item.marker)})`;
     const url = withQuery(`${this.userPath}/mailFolders/${pathSegment(folderId)}/messages`, { $filter: filter, $select: 'id', $top: 2 });
-    const page = (await this.graph.client.api(url).get()) as { value: Message[] };
+    let page: { value: Message[] };
+    try {
+      page = (await this.graph.client.api(url).get()) as { value: Message[] };
+    } catch (error) {
+      // The folder itself is gone (deleted by the user): no copy can be in it.
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
     const id = page.value[0]?.id;
     if (!id) return undefined;
     const planned = await planItem(item);
     if ('skip' in planned || planned.plan.attachmentCount === 0) return id;
-    const present = await this.attachmentsOf(id);
-    if (present.length >= planned.plan.attachmentCount) return id;
-    await this.addMissingAttachments(id, planned.plan, present);
+    // Whole means every attachment, each by name and size: a count alone would take a wrong one for a missing one.
+    await this.addMissingAttachments(id, planned.plan, await this.attachmentsOf(id));
     return id;
   }
 
-  async setFlags(_folderId: string, changes: { targetId: string; flags: string[] }[]): Promise<void> {
-    for (let start = 0; start < changes.length; start += LANES) {
-      const chunk = changes.slice(start, start + LANES);
-      const answers = await sendBatch(this.batchContext(), chunk.map((change, i) => ({
+  async moveItem(_fromFolderId: string | undefined, targetId: string, toFolderId: string, item: CopyItem): Promise<string | undefined> {
+    try {
+      const moved = (await this.graph.client.api(`${this.userPath}/messages/${pathSegment(targetId)}/move`).post({ destinationId: toFolderId })) as Message;
+      return moved.id;
+    } catch (error) {
+      const exhausted = tryBudgetExhausted(error);
+      if (exhausted) throw exhausted;
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+    // Moved by a run that died before recording it (a move gives the message a new id), or deleted by the user.
+    return this.findExisting(toFolderId, item);
+  }
+
+  /** Sends only what changed on the source: a flag the user set in Outlook survives a \Seen change, and the reverse. */
+  async setFlags(_folderId: string, changes: FlagChange[]): Promise<void> {
+    const patches = changes.map((change) => ({ targetId: change.targetId, body: flagPatch(change) })).filter((p) => Object.keys(p.body).length > 0);
+    for (let start = 0; start < patches.length; start += LANES) {
+      const chunk = patches.slice(start, start + LANES);
+      const answers = await sendBatch(this.batchContext(), chunk.map((patch, i) => ({
         id: String(i),
         method: 'PATCH',
-        url: `${this.userPath}/messages/${pathSegment(change.targetId)}`,
-        body: { isRead: change.flags.includes('\\Seen'), flag: { flagStatus: change.flags.includes('\\Flagged') ? 'flagged' : 'notFlagged' } } satisfies Message,
+        url: `${this.userPath}/messages/${pathSegment(patch.targetId)}`,
+        body: patch.body,
       })), 'parallel');
       for (const answer of answers.values()) {
         if ((answer.status >= 400 || answer.status === 0) && answer.status !== 404) throw new Error(`Updating read/flag state failed: ${describeGraphError(answer)}`);
@@ -165,6 +186,8 @@ export class GraphCopyTarget implements CopyTarget {
     if (answer.status === 413 || /ErrorMessageSizeExceeded/.test(describeGraphError(answer))) {
       return { ok: false, reason: 'TooLarge', detail: describeGraphError(answer), subject: plan.subject };
     }
+    // The folder the copy goes to is gone (the user deleted it in Outlook): it is made again, not the item skipped.
+    if (answer.status === 404) return { ok: false, reason: 'FolderMissing', detail: describeGraphError(answer) };
     if (answer.status >= 400) return { ok: false, reason: 'RejectedByTarget', detail: describeGraphError(answer), subject: plan.subject };
     const id = (answer.body as Message).id!;
     return this.finishAttachments(id, plan, run);
@@ -217,6 +240,15 @@ export class GraphCopyTarget implements CopyTarget {
   private batchContext(): BatchContext {
     return { client: this.graph.client, budgets: this.graph, counter: this.graph.counter, mailbox: this.userId };
   }
+}
+
+function flagPatch(change: FlagChange): Message {
+  const patch: Message = {};
+  if (change.add.includes('\\Seen')) patch.isRead = true;
+  if (change.remove.includes('\\Seen')) patch.isRead = false;
+  if (change.add.includes('\\Flagged')) patch.flag = { flagStatus: 'flagged' };
+  if (change.remove.includes('\\Flagged')) patch.flag = { flagStatus: 'notFlagged' };
+  return patch;
 }
 
 async function planItem(item: CopyItem): Promise<{ plan: GraphMessagePlan } | { skip: CreateOutcome }> {

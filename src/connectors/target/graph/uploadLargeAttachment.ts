@@ -53,11 +53,36 @@ async function putRange(graph: GraphSession, mailbox: string, uploadUrl: string,
     const detail = await response.text().catch(() => '');
     // The session counted the 429 and holds the mailbox's budget for its Retry-After (or gave up on a long one).
     if (response.status === 429) continue;
-    const transient = response.status >= 500 || response.status === 408;
+    // 416: the range was stored already (its answer was lost before): go on from where the session stands.
+    const transient = response.status >= 500 || response.status === 408 || response.status === 416;
     if (!transient || attempt >= MAX_RANGE_ATTEMPTS) {
       throw new MigrationError('AttachmentUploadFailed', `Uploading "${name}" failed at byte ${start}: HTTP ${response.status} ${summarise(detail)}`.trim(), transient ? 'transient' : 'permanent');
     }
+    // A 5xx may come after the range was stored, and sending it again is refused (416): ask the session
+    // where it stands and go on from there (https://learn.microsoft.com/graph/api/resources/uploadsession).
+    const next = await nextExpected(graph, mailbox, uploadUrl, name).catch((error: unknown) => {
+      if (error instanceof MigrationError && error.code === 'UploadOutcomeUnknown') throw error;
+      return start; // the question failed too: try the range again
+    });
+    if (next !== start) return next;
   }
+}
+
+/**
+ * Where the session expects the next byte. A session that is gone answered the last range already (the
+ * attachment exists) or expired: whether the attachment is whole is checked on the message later.
+ */
+async function nextExpected(graph: GraphSession, mailbox: string, uploadUrl: string, name: string): Promise<number> {
+  const response = await graph.direct(mailbox, { slots: 1, requests: 1, uploadBytes: 0 }, (init) => fetch(uploadUrl, { ...init, method: 'GET' }));
+  const body = await response.text().catch(() => '');
+  if (response.status === 404) {
+    throw new MigrationError('UploadOutcomeUnknown', `The upload session of "${name}" ended without a confirmed answer; the attachment is checked on the message later.`, 'transient');
+  }
+  if (!response.ok) throw new MigrationError('AttachmentUploadFailed', `Asking the upload session of "${name}" where it stands failed: HTTP ${response.status} ${summarise(body)}`.trim(), 'transient');
+  const ranges = (JSON.parse(body) as UploadSession).nextExpectedRanges ?? [];
+  const start = Number.parseInt(ranges[0] ?? '', 10);
+  if (Number.isNaN(start)) throw new MigrationError('AttachmentUploadFailed', `The upload session of "${name}" named no next range.`, 'transient');
+  return start;
 }
 
 function summarise(body: string): string {

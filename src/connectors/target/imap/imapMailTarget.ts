@@ -90,7 +90,7 @@ export class ImapMailTarget implements MailTarget {
     }
   }
 
-  async setFlags(folderId: string, targetId: string, flags: string[]): Promise<void> {
+  async setFlags(folderId: string, targetId: string, change: { add: string[]; remove: string[] }): Promise<void> {
     const client = this.requireClient();
     const [uidValidity, uid] = targetId.split(':');
     const lock = await this.lock(client, folderId);
@@ -98,7 +98,11 @@ export class ImapMailTarget implements MailTarget {
       if (client.mailbox === false || client.mailbox.uidValidity.toString() !== uidValidity || !uid) {
         throw new MigrationError(MailErrorCode.ItemNotFound, `Item ${targetId} is no longer in "${folderId}" (UIDVALIDITY changed).`);
       }
-      await client.messageFlagsSet(uid, flags.filter((flag) => flag.toLowerCase() !== '\\recent'), { uid: true });
+      // Only the flags that changed on the source: a flag the user set on the target stays (RFC 3501 STORE +FLAGS/-FLAGS).
+      const add = change.add.filter((flag) => flag.toLowerCase() !== '\\recent');
+      const remove = change.remove.filter((flag) => flag.toLowerCase() !== '\\recent');
+      if (add.length > 0) await client.messageFlagsAdd(uid, add, { uid: true });
+      if (remove.length > 0) await client.messageFlagsRemove(uid, remove, { uid: true });
     } catch (error) {
       throw toMailError(error, this.context(folderId));
     } finally {

@@ -1,0 +1,50 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { z } from 'zod';
+import { getServices } from '../compositionRoot';
+import { toMailboxKey } from '../core/mailbox/mailboxKey';
+import { updateMailbox } from '../services/copy/mailboxStatistics';
+import { toMailboxView } from './http/apiViews';
+import { apiRoute, pathName } from './http/requestParameters';
+import { json, problem } from './http/responses';
+import { BATCH_ID } from './http/routeParameters';
+
+/** What an administrator may change on one mailbox of a batch, as Set-MigrationUser does. */
+const mailboxSettings = z.object({
+  /** The mailbox's own BadItemLimit: how many bad items one pass may skip before the mailbox fails. */
+  badItemLimit: z.number().int().min(0).max(1_000_000),
+}).strict();
+
+/**
+ * `PATCH /api/batches/{id}/mailboxes/{address}` with `{"badItemLimit": n}`: raises (or lowers) one
+ * mailbox's BadItemLimit, as `Set-MigrationUser -BadItemLimit` does; resume or retry the batch to go on.
+ */
+export async function setMailboxSettings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  const mailboxKey = toMailboxKey(request.params.address ?? '');
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.text());
+  } catch {
+    return problem(400, 'The body is not valid JSON.', [{ code: 'InvalidJson', message: 'Send the change as a JSON object, e.g. {"badItemLimit": 200}.' }]);
+  }
+  const parsed = mailboxSettings.safeParse(body);
+  if (!parsed.success) {
+    return problem(400, 'The change is not valid.', parsed.error.issues.map((issue) => {
+      const field = issue.path.join('.') || 'body';
+      return { code: 'InvalidField', field, message: `${field}: ${issue.message}` };
+    }));
+  }
+  const services = getServices();
+  if (!(await services.mailboxes.get(id, mailboxKey))) {
+    return problem(404, 'The mailbox is not in the batch.', [{ code: 'MailboxNotFound', field: 'address', message: `Batch "${id}" has no mailbox ${mailboxKey}.` }]);
+  }
+  const updated = await updateMailbox(services.mailboxes, id, mailboxKey, (m) => ({ ...m, badItemLimit: parsed.data.badItemLimit, lastUpdatedTimestamp: new Date().toISOString() }));
+  context.log(`Batch ${id}: the BadItemLimit of a mailbox is now ${parsed.data.badItemLimit}.`);
+  return json(200, toMailboxView(updated));
+}
+
+/** An SMTP address as typed in the URL: no control characters or characters Table Storage refuses in keys. */
+// eslint-disable-next-line no-control-regex -- control characters are what is refused
+const ADDRESS = pathName('address', /^[^\s/\\#?\u0000-\u001f\u007f-\u009f]{3,320}$/, 'must be the mailbox\'s SMTP address');
+
+apiRoute('setMailboxSettings', { route: 'batches/{id}/mailboxes/{address}', methods: ['PATCH'], authLevel: 'function' }, [BATCH_ID, ADDRESS], setMailboxSettings);
