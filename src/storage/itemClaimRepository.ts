@@ -18,8 +18,9 @@ const READ_CONCURRENCY = 16;
 /**
  * The mailbox's item claims: partition = mailbox, row = content key, the occurrences as JSON. A claim is
  * inserted only if absent and replaced only with the ETag it was read with, so two runs of the same
- * page (Durable activities run at least once) cannot both take an item: the second finds the first's
- * claim and reconciles with it instead of copying again.
+ * page (Durable activities run at least once) agree on which occurrence each item owns. Which of two
+ * live runs may create it is the mailbox's copy lease's job (heldCopyLease.ts): a claim alone does not
+ * name the run that holds it.
  */
 export class ItemClaimRepository {
   constructor(private readonly table: () => Promise<TableClient>) {}

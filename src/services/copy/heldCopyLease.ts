@@ -4,8 +4,8 @@ import type { CopyLeaseRepository, HeldLease } from '../../storage/copyLeaseRepo
 
 /**
  * A mailbox's copy lease held by this run, renewed in the background at a third of its length. If a
- * renewal finds it lost (the run stalled past its expiry and another run took over), every later write of
- * this run is refused, so the run that holds the lease is the only one moving the mailbox forward.
+ * renewal finds it lost (the run stalled past its expiry and another run took over), the run stops at its
+ * next check: before it sends creates or moves to the target, and before it saves a checkpoint.
  */
 export class HeldCopyLease {
   private lost = false;

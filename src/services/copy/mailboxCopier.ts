@@ -298,6 +298,7 @@ export class MailboxCopier {
   private async reconcile(messages: LoadedMessage[], claimed: ClaimedItem[], folderId: string, page: PageLedger): Promise<{ message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[]> {
     const toCreate: { message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[] = [];
     const retarget: Settlement[] = [];
+    await this.run.assertLeaseHeld();
     for (const [index, message] of messages.entries()) {
       const claim = claimed[index]!;
       const item = this.toItem(message, claim);
@@ -358,6 +359,8 @@ export class MailboxCopier {
       const missing: typeof work = [];
       for (let start = 0; start < work.length; start += this.target.preferredBatchSize) {
         const chunk = work.slice(start, start + this.target.preferredBatchSize);
+        // A run that stalled past its lease stops here, before it writes: the run that took over owns these items now.
+        if (!page.resumeAt) await this.run.assertLeaseHeld();
         const outcomes = page.resumeAt ? chunk.map((): CreateOutcome => ({ ok: false, reason: 'Deferred', resumeAt: page.resumeAt! })) : await this.target.createItems(folder, chunk.map((c) => c.item));
         outcomes.forEach((outcome, i) => {
           const { message, claim } = chunk[i]!;
