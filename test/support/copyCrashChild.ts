@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     },
     findExisting: (id, item) => inner.findExisting(id, item),
     moveItem: (from, id, to, item) => inner.moveItem(from, id, to, item),
+    removeItem: (folder, id) => inner.removeItem(folder, id),
     setFlags: (id, changes) => inner.setFlags(id, changes),
     close: () => inner.close(),
   });

@@ -150,6 +150,7 @@ function watchTarget(inner: CopyTarget): CopyTarget {
     },
     findExisting: (folderId, item) => inner.findExisting(folderId, item),
     moveItem: (from, id, to, item) => inner.moveItem(from, id, to, item),
+    removeItem: (folder, id) => inner.removeItem(folder, id),
     setFlags: async (folderId, changes) => {
       inFlagSync = true;
       try {

@@ -32,6 +32,12 @@ export interface Occurrence {
   targetId?: string;
   /** The target folder the copy was made in (or asked to be made in, while pending). */
   targetFolderId?: string;
+  /**
+   * The run that may create the copy of a `pending` or `skipped` occurrence. The last run to claim it wins
+   * (it holds the mailbox's copy lease, so any earlier holder is dead or stalled); a stalled run that wakes
+   * up and creates anyway finds at settling that it no longer holds the occurrence, and removes its copy.
+   */
+  heldBy?: string;
 }
 
 export type ClaimDecision =

@@ -69,6 +69,11 @@ export interface CopyTarget {
    * deleted it in the target) and none with the item's marker is in `toFolderId` either.
    */
   moveItem(fromFolderId: string | undefined, targetId: string, toFolderId: string, item: CopyItem): Promise<string | undefined>;
+  /**
+   * Removes a copy this run made that turned out to be extra: another run took the item over while this
+   * one was stalled, and made or found its copy. A copy that is already gone is not an error.
+   */
+  removeItem(folderId: string, targetId: string): Promise<void>;
   /** Applies read/flagged changes to copies made earlier. Copies that no longer exist are passed over. */
   setFlags(folderId: string, changes: FlagChange[]): Promise<void>;
   close(): Promise<void>;

@@ -25,7 +25,7 @@ const WRITE_CONCURRENCY = 16;
  * wrote a claim first, the claim is read again and the decision made again against it.
  */
 export class ItemClaimer {
-  constructor(private readonly claims: ItemClaimRepository, private readonly source: MailSource, private readonly mailboxKey: string) {}
+  constructor(private readonly claims: ItemClaimRepository, private readonly source: MailSource, private readonly mailboxKey: string, private readonly runId: string) {}
 
   async claim(items: { owner: ItemOwner; contentKey: string }[], targetFolderId: string): Promise<ClaimedItem[]> {
     const result = new Map<ItemOwner, ClaimedItem>();
@@ -60,13 +60,19 @@ export class ItemClaimer {
       const decision = decideClaim(occurrences, owner, (other) => present.has(ownerKey(other)), targetFolderId, taken);
       taken.add(decision.index);
       if (decision.kind === 'new') {
-        occurrences.push({ owner, state: 'pending', targetFolderId });
+        occurrences.push({ owner, state: 'pending', targetFolderId, heldBy: this.runId });
         changed = true;
       } else if (decision.kind === 'takeOver') {
         changed = true;
       }
       const found = { ...occurrences[decision.index]! };
       if (decision.kind === 'takeOver') occurrences[decision.index] = { ...found, owner };
+      // This run may create the copy from now on: an occurrence without one is held before anything is sent.
+      const held = occurrences[decision.index]!;
+      if ((held.state === 'pending' || held.state === 'skipped') && held.heldBy !== this.runId) {
+        occurrences[decision.index] = { ...held, heldBy: this.runId };
+        changed = true;
+      }
       claimed.push({ owner, contentKey, occurrence: decision.index, found, decision: decision.kind, siblings: [] });
     }
     for (const item of claimed) {
@@ -107,29 +113,53 @@ export class ItemClaimer {
 
   /**
    * Records what became of items' occurrences (copied, skipped, gone, moved), one write per content.
-   * An item that no longer owns its occurrence means another run took the page over: the page stops.
+   * Returns the settlements of occurrences another run holds now (it claimed them while this run was
+   * stalled): they are not written, and their copies, if this run made any, may be extra.
    */
-  async settleAll(settlements: Settlement[]): Promise<void> {
+  async settleAll(settlements: Settlement[]): Promise<Settlement[]> {
     const byContent = new Map<string, Settlement[]>();
     for (const s of settlements) byContent.set(s.contentKey, [...(byContent.get(s.contentKey) ?? []), s]);
     const groups = [...byContent.entries()];
+    const lost: Settlement[] = [];
     for (let start = 0; start < groups.length; start += WRITE_CONCURRENCY) {
-      await Promise.all(groups.slice(start, start + WRITE_CONCURRENCY).map(([contentKey, group]) => this.settleContent(contentKey, group)));
+      await Promise.all(groups.slice(start, start + WRITE_CONCURRENCY).map(async ([contentKey, group]) => lost.push(...(await this.settleContent(contentKey, group)))));
     }
+    return lost;
   }
 
-  private async settleContent(contentKey: string, group: Settlement[]): Promise<void> {
+  /** The occurrence as stored now, or undefined when the item no longer owns it. */
+  async current(contentKey: string, owner: ItemOwner, occurrence: number): Promise<Occurrence | undefined> {
+    const stored = (await this.claims.getMany(this.mailboxKey, [contentKey])).get(contentKey)?.occurrences[occurrence];
+    return stored && sameOwner(stored.owner, owner) ? stored : undefined;
+  }
+
+  private async settleContent(contentKey: string, group: Settlement[]): Promise<Settlement[]> {
     for (let round = 1; round <= MAX_ROUNDS; round += 1) {
       const stored = (await this.claims.getMany(this.mailboxKey, [contentKey])).get(contentKey);
       const occurrences = stored?.occurrences.map((o) => ({ ...o })) ?? [];
+      const lost: Settlement[] = [];
+      let dirty = false;
       for (const s of group) {
         const current = occurrences[s.occurrence];
         if (!current || !sameOwner(current.owner, s.owner)) {
+          if (s.fromHold) {
+            lost.push(s);
+            continue;
+          }
           throw new MigrationError('ClaimLost', 'Another run took over an item of this page; the page is tried again.', 'transient');
         }
-        occurrences[s.occurrence] = withoutUndefined({ ...current, ...s.change });
+        if (s.fromHold && current.heldBy !== this.runId) {
+          // Another run holds it now, or settled it already: with this very copy (nothing to write), or another.
+          if (!(current.state === 'copied' && current.targetId !== undefined && current.targetId === s.change.targetId)) lost.push(s);
+          continue;
+        }
+        // A settled occurrence holds no run any more.
+        const settled = s.change.state !== undefined && s.change.state !== 'pending';
+        occurrences[s.occurrence] = withoutUndefined({ ...current, ...s.change, ...(settled ? { heldBy: undefined } : {}) });
+        dirty = true;
       }
-      if (stored && await this.claims.replace(this.mailboxKey, contentKey, occurrences, stored.etag)) return;
+      if (!dirty) return lost;
+      if (stored && await this.claims.replace(this.mailboxKey, contentKey, occurrences, stored.etag)) return lost;
     }
     throw new MigrationError('ClaimConflict', 'Another run kept changing the same items; the page is tried again.', 'transient');
   }
@@ -140,6 +170,8 @@ export interface Settlement {
   owner: ItemOwner;
   occurrence: number;
   change: Partial<Omit<Occurrence, 'owner'>>;
+  /** The occurrence was pending or skipped and this run held it: written only while it still does. */
+  fromHold?: boolean;
 }
 
 /** Owners as the source names them: path, UIDVALIDITY and UID. */

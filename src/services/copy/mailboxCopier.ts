@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { type CopyLimits, isRetryableSkip, type SkippedItem, type SkipReason } from '../../core/copy/copyLimits';
 import { decideNextPage, type FolderCheckpoint } from '../../core/copy/folderCheckpoint';
@@ -14,6 +15,10 @@ import type { ItemMapEntry, ItemMapRepository } from '../../storage/itemMapRepos
 import type { SkippedItemRepository, StoredSkippedItem } from '../../storage/skippedItemRepository';
 import { type CopyItem, type CopyTarget, type CreateOutcome, type FlagChange, TargetPaused } from './copyTarget';
 import { type ClaimedItem, ItemClaimer, type Settlement } from './itemClaimer';
+
+/** How often, and how far apart, a run that lost an item to another run looks whether that run has settled it. */
+const EXTRA_COPY_LOOKS = 10;
+const EXTRA_COPY_LOOK_MS = 1_000;
 
 /** How long a create the target did not confirm is left to finish on its side before it is looked for. */
 const UNCONFIRMED_SETTLE_MS = 10_000;
@@ -98,7 +103,7 @@ export class MailboxCopier {
     private readonly limits: CopyLimits,
     private readonly run: CopierRun = { pass: 'single', assertLeaseHeld: () => Promise.resolve() },
   ) {
-    this.claimer = new ItemClaimer(stores.itemClaims, source, mailbox.mailboxKey);
+    this.claimer = new ItemClaimer(stores.itemClaims, source, mailbox.mailboxKey, randomUUID());
   }
 
   /** Lists the source folders, maps them to target folders and creates missing checkpoints. */
@@ -280,7 +285,7 @@ export class MailboxCopier {
       current = await this.create(checkpoint, folderId, toCreate, page);
     }
     await this.recordSkipped(checkpoint, page);
-    await this.claimer.settleAll(page.settlements);
+    await this.dropExtraCopies(await this.claimer.settleAll(page.settlements), current, page);
     await this.stores.itemMap.putAll(scope, page.entries);
     const recovered = page.entries.filter((e) => e.state !== 'skipped' && page.retried.has(e.uid));
     if (recovered.length > 0) {
@@ -317,14 +322,14 @@ export class MailboxCopier {
         } else if (found.state === 'pending' && claim.decision !== 'new') {
           const existing = await this.findEarlierCopy(found.targetFolderId, folderId, item);
           if (existing) {
-            page.settle(message, claim, 'copied', existing, { state: 'copied', targetId: existing, targetFolderId: folderId }, 'matched');
+            page.settle(message, claim, 'copied', existing, { state: 'copied', targetId: existing, targetFolderId: folderId }, 'matched', true);
           } else {
-            if (found.targetFolderId !== folderId) retarget.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { targetFolderId: folderId } });
+            if (found.targetFolderId !== folderId) retarget.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { targetFolderId: folderId }, fromHold: true });
             toCreate.push({ message, claim, item });
           }
         } else {
           if (found.state === 'skipped' || found.targetFolderId !== folderId) {
-            retarget.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { state: 'pending', targetFolderId: folderId } });
+            retarget.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { state: 'pending', targetFolderId: folderId }, fromHold: true });
           }
           toCreate.push({ message, claim, item });
         }
@@ -335,7 +340,9 @@ export class MailboxCopier {
       }
     }
     // The claim names the folder it is being created in before the target is asked, so a crash from here on is found there.
-    await this.claimer.settleAll(retarget);
+    const heldElsewhere = new Set((await this.claimer.settleAll(retarget)).map((s) => s.owner.uid));
+    for (const uid of heldElsewhere) page.open(uid);
+    if (heldElsewhere.size > 0) page.pause(new Date(Date.now() + UNCONFIRMED_SETTLE_MS).toISOString());
     if (!page.resumeAt) return toCreate;
     for (const { message } of toCreate) page.open(message.uid);
     return [];
@@ -365,7 +372,7 @@ export class MailboxCopier {
         outcomes.forEach((outcome, i) => {
           const { message, claim } = chunk[i]!;
           if (outcome.ok) {
-            page.settle(message, claim, 'copied', outcome.targetId, { state: 'copied', targetId: outcome.targetId, targetFolderId: folder }, 'copied');
+            page.settle(message, claim, 'copied', outcome.targetId, { state: 'copied', targetId: outcome.targetId, targetFolderId: folder }, 'copied', true);
           } else if (outcome.reason === 'Deferred') {
             page.pause(outcome.resumeAt);
             page.open(message.uid);
@@ -384,10 +391,34 @@ export class MailboxCopier {
       if (missing.length === 0) break;
       current = await this.recreateTargetFolder(current);
       folder = current.targetFolderId!;
-      await this.claimer.settleAll(missing.map(({ claim }) => ({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { targetFolderId: folder } })));
-      work = missing;
+      const elsewhere = new Set((await this.claimer.settleAll(missing.map(({ claim }) => ({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { targetFolderId: folder }, fromHold: true })))).map((s) => s.owner.uid));
+      for (const uid of elsewhere) page.open(uid);
+      work = missing.filter(({ message }) => !elsewhere.has(message.uid));
     }
     return current;
+  }
+
+  /**
+   * Copies this run made for items another run took over while this one was stalled (its lease lapsed).
+   * Once the other run has settled the item with another copy, this run's copy is extra and is removed; if
+   * the other run settled it with this very copy, nothing is wrong. Either way the item is left open here:
+   * this run writes nothing more for it, and the lease check stops it at its next write.
+   */
+  private async dropExtraCopies(lost: Settlement[], checkpoint: FolderCheckpoint, page: PageLedger): Promise<void> {
+    for (const settlement of lost) {
+      page.forget(settlement.owner.uid);
+      const ours = settlement.change.state === 'copied' ? settlement.change.targetId : undefined;
+      if (!ours) continue;
+      for (let look = 1; look <= EXTRA_COPY_LOOKS; look += 1) {
+        const now = await this.claimer.current(settlement.contentKey, settlement.owner, settlement.occurrence);
+        if (now?.state === 'copied' && now.targetId === ours) break;
+        if (!now || now.state !== 'pending') {
+          await this.target.removeItem(settlement.change.targetFolderId ?? checkpoint.targetFolderId!, ours);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, EXTRA_COPY_LOOK_MS));
+      }
+    }
   }
 
   /** The user deleted the target folder: it is made again (and reported), rather than every new item skipped. */
@@ -507,8 +538,8 @@ class PageLedger {
 
   constructor(private readonly pass: string) {}
 
-  settle(message: LoadedMessage, claim: ClaimedItem, state: 'copied' | 'gone', targetId: string | undefined, change: Settlement['change'], kind: 'copied' | 'matched'): void {
-    this.settlements.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change });
+  settle(message: LoadedMessage, claim: ClaimedItem, state: 'copied' | 'gone', targetId: string | undefined, change: Settlement['change'], kind: 'copied' | 'matched', fromHold = false): void {
+    this.settlements.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change, ...(fromHold ? { fromHold } : {}) });
     this.entries.push({
       uidValidity: claim.owner.uidValidity, uid: message.uid, state, ...(targetId ? { targetId } : {}), contentKey: claim.contentKey, occurrence: claim.occurrence,
       size: message.size, flagsJson: JSON.stringify(relevantFlags(message.flags)), pass: this.pass,
@@ -532,7 +563,7 @@ class PageLedger {
 
   skipClaimed(item: SkippedItem, message: LoadedMessage, claim: ClaimedItem): void {
     this.skipped.push(item);
-    this.settlements.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { state: 'skipped', targetId: undefined } });
+    this.settlements.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { state: 'skipped', targetId: undefined }, fromHold: true });
     this.entries.push({
       uidValidity: claim.owner.uidValidity, uid: message.uid, state: 'skipped', contentKey: claim.contentKey, occurrence: claim.occurrence,
       size: message.size, flagsJson: '[]', retryable: isRetryableSkip(item.reason), pass: this.pass,
@@ -540,6 +571,18 @@ class PageLedger {
   }
 
   open(uid: number): void {
+    this.openUids.push(uid);
+  }
+
+  /** An item another run holds now: nothing of it is written by this page, and it stays open. */
+  forget(uid: number): void {
+    const at = this.entries.findIndex((e) => e.uid === uid);
+    if (at >= 0) {
+      const [entry] = this.entries.splice(at, 1);
+      if (entry?.state === 'copied') this.copied = Math.max(0, this.copied - 1);
+    }
+    const skippedAt = this.skipped.findIndex((s) => s.uid === uid);
+    if (skippedAt >= 0) this.skipped.splice(skippedAt, 1);
     this.openUids.push(uid);
   }
 

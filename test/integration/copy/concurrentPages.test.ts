@@ -17,6 +17,7 @@
  * These are slow fault cases; run them alone with `npx jest -t "slow fault"`.
  */
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
@@ -24,6 +25,7 @@ import type { CopyTarget } from '../../../src/services/copy/copyTarget';
 import type { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
 import { connectImap, copyLeases, copyWholeMailboxLeased, imapToImapCopier, LeasedRun, readMailbox } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
+import type { KillPointSpec } from '../../support/killPointChild';
 
 useAppTestEnvironment();
 const LEASE_SECONDS = 5;
@@ -31,6 +33,7 @@ process.env.MIGRATION_COPY_LEASE_SECONDS = String(LEASE_SECONDS);
 const PASS = '2007-06-01T00:00:00.000Z';
 const MESSAGES = 20;
 const LIMITS = { pageMaxCount: 5 };
+const CHILD = path.resolve(__dirname, '../../../dist/test/support/killPointChild.js');
 
 /** How the two runs interleave: when the second starts, and how slow each one's target is. */
 interface Interleaving { name: string; secondStartsAfterMs: number; createDelayMs: [number, number]; perItemMs: [number, number] }
@@ -78,6 +81,7 @@ function slowed(delayMs: number, perItemMs: number) {
     },
     findExisting: (folderId, item) => inner.findExisting(folderId, item),
     moveItem: (from, id, to, item) => inner.moveItem(from, id, to, item),
+    removeItem: (folder, id) => inner.removeItem(folder, id),
     setFlags: (folderId, changes) => inner.setFlags(folderId, changes),
     close: () => inner.close(),
   });
@@ -116,6 +120,28 @@ async function compare(user: string): Promise<{ source: number; target: number; 
   return { source: src.length, target: dst.length, lost, duplicated };
 }
 
+/** A run with no lease: every folder's pages until done; a page that throws is tried again, as the activity retry would. */
+async function unleasedRun(copier: MailboxCopier): Promise<void> {
+  const attempt = async <T>(work: () => Promise<T>): Promise<T> => {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await work();
+      } catch (error) {
+        if (tries >= 8 || (error as { errorClass?: string }).errorClass === 'permanent') throw error;
+        await sleep(200 * tries);
+      }
+    }
+  };
+  const { folders } = await attempt(() => copier.prepareFolders());
+  for (const folder of folders) {
+    for (let done = false; !done;) {
+      const page = await attempt(() => copier.copyPage(folder.sourcePath));
+      if (page.resumeAt) await sleep(Math.max(0, Date.parse(page.resumeAt) - Date.now()));
+      done = page.done;
+    }
+  }
+}
+
 describe('[slow fault] two runs of the same page at the same time', () => {
   it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))('holding the mailbox lease (%s): one waits for the other, 0 duplicates, 0 lost', async (_name, i) => {
     const interleaving = INTERLEAVINGS[i]!;
@@ -131,6 +157,49 @@ describe('[slow fault] two runs of the same page at the same time', () => {
       await Promise.all(copiers.map((c) => c.close()));
     }
     expect(runs[0]!.busyAnswers + runs[1]!.busyAnswers).toBeGreaterThan(0);
+    expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
+  }, 180_000);
+
+  it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))('with no lease, only the item claims (%s): 0 duplicates, 0 lost', async (_name, i) => {
+    const interleaving = INTERLEAVINGS[i]!;
+    const user = `free${i}`;
+    const copiers = [await copierFor(user, interleaving, 0), await copierFor(user, interleaving, 1)];
+    try {
+      await Promise.all([unleasedRun(copiers[0]!), sleep(interleaving.secondStartsAfterMs).then(() => unleasedRun(copiers[1]!))]);
+    } finally {
+      await Promise.all(copiers.map((c) => c.close()));
+    }
+    expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
+  }, 180_000);
+
+  it('holding the mailbox lease, a run frozen past its lease before its creates, then resumed after another run took the page over: 0 duplicates, 0 lost', async () => {
+    const user = 'stalled';
+    const spec: KillPointSpec = {
+      point: 'beforeCreateItems', n: 1, signal: 'SIGSTOP', phase: 'copy', batchId: 'twice', mailboxKey: user, pass: PASS,
+      source: { host: source.host, port: source.port, user, password: 'src-pw' },
+      imapTarget: { host: target.host, port: target.port, user, password: 'dst-pw' }, limits: LIMITS,
+    };
+    const child = spawn(process.execPath, [CHILD], { env: { ...process.env, KILL_POINT_SPEC: JSON.stringify(spec) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    children.add(child);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    for (let waited = 0; !stderr.includes('STOPPED'); waited += 100) {
+      if (waited > 60_000 || child.exitCode !== null) throw new Error(`the first run never reached its creates: ${stderr}`);
+      await sleep(100);
+    }
+    // The frozen run's lease lapses; this run takes the mailbox over and copies it whole.
+    const run = new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS);
+    const copier = await copierFor(user, INTERLEAVINGS[0]!, 1, run);
+    try {
+      await copyWholeMailboxLeased(copier, run, { attempts: 4 });
+    } finally {
+      await copier.close();
+    }
+    // The frozen run wakes up and sends the creates it was about to send: it must undo them.
+    child.kill('SIGCONT');
+    await exited;
+    children.delete(child);
     expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
   }, 180_000);
 });

@@ -70,6 +70,7 @@ describe('IMAP to IMAP copy', () => {
       createItems: async (id, items) => { counting.creates += items.length; return inner.createItems(id, items); },
       findExisting: (id, item) => inner.findExisting(id, item),
       moveItem: (from, id, to, item) => inner.moveItem(from, id, to, item),
+      removeItem: (folder, id) => inner.removeItem(folder, id),
       setFlags: async (id, changes) => { counting.flagChanges += changes.length; return inner.setFlags(id, changes); },
       close: () => inner.close(),
     });

@@ -134,6 +134,16 @@ export class GraphCopyTarget implements CopyTarget {
     return this.findExisting(toFolderId, item);
   }
 
+  async removeItem(_folderId: string, targetId: string): Promise<void> {
+    try {
+      await this.graph.client.api(`${this.userPath}/messages/${pathSegment(targetId)}`).delete();
+    } catch (error) {
+      const exhausted = tryBudgetExhausted(error);
+      if (exhausted) throw exhausted;
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
   /** Sends only what changed on the source: a flag the user set in Outlook survives a \Seen change, and the reverse. */
   async setFlags(_folderId: string, changes: FlagChange[]): Promise<void> {
     const patches = changes.map((change) => ({ targetId: change.targetId, body: flagPatch(change) })).filter((p) => Object.keys(p.body).length > 0);

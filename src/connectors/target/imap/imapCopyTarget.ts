@@ -117,6 +117,21 @@ export class ImapCopyTarget implements CopyTarget {
     return this.findExisting(toFolderId, item);
   }
 
+  async removeItem(folderId: string, targetId: string): Promise<void> {
+    const [uidValidity, uid] = targetId.split(':');
+    const client = await this.searcher();
+    const lock = uid ? await this.lockFolder(client, folderId, false) : undefined;
+    if (!lock) return;
+    try {
+      // Only the copy named: with UIDPLUS's UID EXPUNGE (RFC 4315), nothing else flagged \Deleted goes.
+      if (client.mailbox !== false && client.mailbox.uidValidity.toString() === uidValidity) await client.messageDelete(uid!, { uid: true });
+    } catch (error) {
+      throw toMailError(error, { side: 'target', server: `${this.server.host}:${this.server.port}`, login: this.login.user, folder: folderId });
+    } finally {
+      lock.release();
+    }
+  }
+
   async setFlags(folderId: string, changes: FlagChange[]): Promise<void> {
     for (const change of changes) {
       try {
