@@ -189,4 +189,26 @@ describe('[slow fault] the fault matrix through the real path', () => {
     expect(list.filter((m) => m.status !== 'Synced')).toEqual([]);
     expect(list.find((m) => m.emailAddress === address('drop'))!.syncedItemCount).toBe(6);
   }, 600_000);
+
+  it('BadItemLimit counts one pass and can be raised for one mailbox: the mailbox fails over it, then goes on after the limit is raised and the batch retried', async () => {
+    const patch = (limit: number) => lab.api(`/api/batches/matrix-again/mailboxes/${encodeURIComponent(address('fetchno'))}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ badItemLimit: limit }) });
+    expect((await patch(-1)).status).toBe(400);
+    expect((await patch(0)).status).toBe(200);
+    // The next pass tries the unreadable item again; it is still unreadable, one bad item over a limit of 0.
+    const failed = await waitFor('fetchno to fail over its BadItemLimit', async () => {
+      const mailbox = (await mailboxes('matrix-again')).find((m) => m.emailAddress === address('fetchno')) as MailboxView & { errorCode?: string };
+      return mailbox.status === 'Failed' ? mailbox : undefined;
+    }, 300_000);
+    expect(failed).toMatchObject({ errorCode: 'BadItemLimitExceeded', error: expect.stringContaining('bad-item limit of 0') });
+    await waitFor('the batch to report its failed mailbox', async () => ((await batchStatus('matrix-again')) === 'SyncedWithErrors' ? true : undefined), 300_000);
+    expect((await patch(5)).status).toBe(200);
+    expect((await lab.api('/api/batches/matrix-again/retry', { method: 'POST' })).status).toBe(202);
+    const synced = await waitFor('fetchno to sync again', async () => {
+      const mailbox = (await mailboxes('matrix-again')).find((m) => m.emailAddress === address('fetchno'))!;
+      return mailbox.status === 'Synced' ? mailbox : undefined;
+    }, 300_000);
+    expect(synced.error ?? '').toBe('');
+    expect(cloudSubjects('fetchno').get('fetchno 3')).toBeUndefined();
+    expect([...cloudSubjects('fetchno').values()].every((n) => n === 1)).toBe(true);
+  }, 600_000);
 });

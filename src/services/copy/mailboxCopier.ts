@@ -270,9 +270,9 @@ export class MailboxCopier {
       if (previous && !retrying) continue;
       if (message.vanished) continue;
       if (message.unreadable) {
-        page.skip(this.skip(checkpoint, message, 'SourceUnreadable', message.unreadable.detail, message.unreadable.subject ?? ''), message, previous);
+        page.skip(this.skip(checkpoint, message, 'SourceUnreadable', message.unreadable.detail, message.unreadable.subject ?? ''), message, checkpoint.uidValidity, previous);
       } else if (message.oversized || message.size > this.limits.largeItemLimitBytes) {
-        page.skip(this.skip(checkpoint, message, 'TooLarge', `The item is ${message.size} bytes; the large-item limit is ${this.limits.largeItemLimitBytes} bytes.`, message.oversized?.subject), message, previous);
+        page.skip(this.skip(checkpoint, message, 'TooLarge', `The item is ${message.size} bytes; the large-item limit is ${this.limits.largeItemLimitBytes} bytes.`, message.oversized?.subject), message, checkpoint.uidValidity, previous);
       } else {
         candidates.push(message);
         if (retrying) page.retried.add(message.uid);
@@ -553,10 +553,10 @@ class PageLedger {
   }
 
   /** An item skipped before it was claimed (unreadable, too large): it owns no copy. */
-  skip(item: SkippedItem, message: LoadedMessage, previous: ItemMapEntry | undefined): void {
+  skip(item: SkippedItem, message: LoadedMessage, uidValidity: string, previous: ItemMapEntry | undefined): void {
     this.skipped.push(item);
     this.entries.push({
-      uidValidity: previous?.uidValidity ?? '', uid: message.uid, state: 'skipped', contentKey: previous?.contentKey ?? '', occurrence: previous?.occurrence ?? -1,
+      uidValidity, uid: message.uid, state: 'skipped', contentKey: previous?.contentKey ?? '', occurrence: previous?.occurrence ?? -1,
       size: message.size, flagsJson: '[]', retryable: isRetryableSkip(item.reason), pass: this.pass,
     });
   }

@@ -64,6 +64,7 @@ export class GraphCopyTarget implements CopyTarget {
       }
     };
     await Promise.all([planning, ...Array.from({ length: LANES }, lane)]);
+    if (outcomes.some((o) => !o.ok && o.reason === 'FolderMissing')) this.folders.forget(folderId);
     return outcomes;
   }
 

@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { MailFolder } from '@microsoft/microsoft-graph-types';
+import { MigrationError } from '../../../core/errors/migrationError';
 import type { TargetFolderPath } from '../../../core/folders/targetFolderPath';
 import { odataString, pathSegment, withQuery } from './odataQuery';
 
@@ -25,6 +26,11 @@ export class GraphMailFolders {
     return parentId;
   }
 
+  /** Forgets a folder id that no longer answers (the user deleted the folder), so the next ensure makes it again. */
+  forget(id: string): void {
+    for (const [key, value] of [...this.ids.entries()]) if (value === id) this.ids.delete(key);
+  }
+
   private async wellKnownId(name: string): Promise<string> {
     const known = this.ids.get(name);
     if (known) return known;
@@ -40,8 +46,13 @@ export class GraphMailFolders {
       const created = (await this.client.api(`${this.userPath}/mailFolders/${pathSegment(parentId)}/childFolders`).post({ displayName } satisfies MailFolder)) as MailFolder;
       return created.id!;
     } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      // Refused for good (a name or a place Exchange will not take): the folder is reported, the others go on.
+      if (status !== undefined && status >= 400 && status < 500 && status !== 409 && status !== 429 && status !== 408) {
+        throw new MigrationError('TargetFolderRefused', `Microsoft 365 refused to create the folder "${displayName}": ${(error as Error).message}`);
+      }
       // Another run created it first (ErrorFolderExists, 409): take that one.
-      if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      if (status !== 409) throw error;
       const raced = await this.findChild(parentId, displayName);
       if (!raced) throw error;
       return raced;

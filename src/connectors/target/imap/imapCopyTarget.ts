@@ -51,7 +51,10 @@ export class ImapCopyTarget implements CopyTarget {
     } catch (error) {
       if (!(error instanceof ImapCommandRefused) || error.errorClass === 'transient' || error.responseCode === undefined) throw error;
       const subject = readHeaderSummary(item.raw).subject;
-      if (error.responseCode === 'TRYCREATE') return { ok: false, reason: 'FolderMissing', detail: error.message };
+      if (error.responseCode === 'TRYCREATE') {
+        this.target.forgetFolders();
+        return { ok: false, reason: 'FolderMissing', detail: error.message };
+      }
       if (error.responseCode === 'TOOBIG') return { ok: false, reason: 'TooLarge', detail: error.message, subject };
       return { ok: false, reason: 'RejectedByTarget', detail: error.message, subject };
     }

@@ -110,6 +110,11 @@ export class ImapMailTarget implements MailTarget {
     }
   }
 
+  /** Forgets the folders listed so far: one turned out deleted, and the next ensureFolder lists them again. */
+  forgetFolders(): void {
+    this.folders = undefined;
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
