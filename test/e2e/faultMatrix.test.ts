@@ -200,6 +200,15 @@ describe('[slow fault] the fault matrix through the real path', () => {
       return mailbox.status === 'Failed' ? mailbox : undefined;
     }, 300_000);
     expect(failed).toMatchObject({ errorCode: 'BadItemLimitExceeded', error: expect.stringContaining('bad-item limit of 0') });
+    // A failure retrying cannot fix comes back as the step's outcome: no activity retry was spent on it.
+    const durable = `${lab.host.baseUrl}/runtime/webhooks/durabletask/instances`;
+    const latest = await waitFor('the failing pass\'s orchestration to end', async () => {
+      const instances = (await (await fetch(`${durable}?instanceIdPrefix=${encodeURIComponent(`mbx-matrix-again-${address('fetchno')}`)}&code=${lab.host.adminKey}`)).json()) as { instanceId: string; runtimeStatus: string; output?: { status?: string } }[];
+      return instances.find((i) => i.runtimeStatus === 'Completed' && i.output?.status === 'Failed');
+    });
+    const history = ((await (await fetch(`${durable}/${encodeURIComponent(latest.instanceId)}?showHistory=true&code=${lab.host.adminKey}`)).json()) as { historyEvents: { EventType: string; FunctionName?: string }[] }).historyEvents;
+    expect(history.filter((e) => e.EventType === 'TaskFailed')).toEqual([]);
+    expect(history.filter((e) => e.EventType === 'TaskScheduled').map((e) => e.FunctionName)).toContain('finishMailbox');
     await waitFor('the batch to report its failed mailbox', async () => ((await batchStatus('matrix-again')) === 'SyncedWithErrors' ? true : undefined), 300_000);
     expect((await patch(5)).status).toBe(200);
     expect((await lab.api('/api/batches/matrix-again/retry', { method: 'POST' })).status).toBe(202);
