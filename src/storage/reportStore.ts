@@ -4,7 +4,19 @@ import { unlessNotFound } from './unlessNotFound';
 export type ReportKind = 'statistics' | 'errors';
 
 const FILE_NAMES: Record<ReportKind, string> = { statistics: 'MigrationStatistics.csv', errors: 'MigrationErrors.csv' };
-const LINK_VALIDITY_MS = 7 * 24 * 3600 * 1000;
+/**
+ * A user delegation key may be valid for at most 7 days from the service's current time
+ * (https://learn.microsoft.com/rest/api/storageservices/get-user-delegation-key): asking for exactly 7
+ * days from our clock is refused whenever our clock runs ahead of the service's. The window starts a
+ * little in the past and ends an hour short of the maximum, so clock skew either way is absorbed.
+ */
+const CLOCK_SKEW_MS = 15 * 60 * 1000;
+const LINK_VALIDITY_MS = 7 * 24 * 3600 * 1000 - 60 * 60 * 1000;
+
+/** When a report link (and the delegation key signing it) is valid, for links made at `now`. */
+export function reportLinkWindow(now: Date): { startsOn: Date; expiresOn: Date } {
+  return { startsOn: new Date(now.getTime() - CLOCK_SKEW_MS), expiresOn: new Date(now.getTime() + LINK_VALIDITY_MS) };
+}
 
 /**
  * The reports container: `<batch>/MigrationStatistics.csv` and `<batch>/MigrationErrors.csv`,
@@ -29,11 +41,11 @@ export class ReportStore {
   async link(batchId: string, kind: ReportKind, now: Date): Promise<string> {
     const container = await this.container();
     const blob = container.getBlobClient(`${batchId}/${FILE_NAMES[kind]}`);
-    const expiresOn = new Date(now.getTime() + LINK_VALIDITY_MS);
+    const { startsOn, expiresOn } = reportLinkWindow(now);
     const permissions = BlobSASPermissions.parse('r');
-    if (blob.credential instanceof StorageSharedKeyCredential) return blob.generateSasUrl({ permissions, expiresOn });
-    const key = await this.service.getUserDelegationKey(now, expiresOn);
-    const sas = generateBlobSASQueryParameters({ containerName: container.containerName, blobName: blob.name, permissions, expiresOn }, key, this.service.accountName);
+    if (blob.credential instanceof StorageSharedKeyCredential) return blob.generateSasUrl({ permissions, startsOn, expiresOn });
+    const key = await this.service.getUserDelegationKey(startsOn, expiresOn);
+    const sas = generateBlobSASQueryParameters({ containerName: container.containerName, blobName: blob.name, permissions, startsOn, expiresOn }, key, this.service.accountName);
     return `${blob.url}?${sas.toString()}`;
   }
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * `npm run infra:check`: compiles and lints infra/ with the real Bicep compiler, warnings as errors.
+ * The compiler comes from NuGet (tools/bicep/bicepCli.csproj, restored with the .NET SDK), so CI needs
+ * no download from anywhere else. Prints each diagnostic and exits non-zero on any.
+ */
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { chmodSync, existsSync, mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const project = path.join(root, 'tools', 'bicep', 'bicepCli.csproj');
+const VERSION = '0.49.2';
+const bicep = path.join(root, 'tools', 'bicep', '.packages', 'azure.bicep.commandline.linux-x64', VERSION, 'tools', 'bicep');
+const entry = path.join(root, 'infra', 'main.bicep');
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
+  if (result.error) throw new Error(`${command} could not be run: ${result.error.message}`);
+  return result;
+}
+
+function ensureCompiler() {
+  if (existsSync(bicep)) return;
+  console.log(`Restoring the Bicep compiler ${VERSION} from NuGet (dotnet restore)...`);
+  const restored = run('dotnet', ['restore', project, '--nologo']);
+  if (restored.status !== 0 || !existsSync(bicep)) {
+    process.stderr.write(restored.stdout + restored.stderr);
+    throw new Error(`Restoring Azure.Bicep.CommandLine.linux-x64 ${VERSION} failed (exit ${restored.status}); see above.`);
+  }
+  chmodSync(bicep, 0o755);
+}
+
+/** Runs one bicep command; its diagnostics (warnings included) are failures. */
+function check(what, args) {
+  const result = run(bicep, args);
+  const output = `${result.stdout}${result.stderr}`.trim();
+  const diagnostics = output.split('\n').filter((line) => /\b(Warning|Error)\b/.test(line));
+  if (result.status !== 0 || diagnostics.length > 0) {
+    process.stderr.write(`${output}\n`);
+    throw new Error(`bicep ${what} reported ${diagnostics.length} diagnostic(s) (exit ${result.status}).`);
+  }
+  console.log(`bicep ${what}: no warnings, no errors.`);
+}
+
+try {
+  ensureCompiler();
+  console.log(run(bicep, ['--version']).stdout.trim());
+  const out = mkdtempSync(path.join(tmpdir(), 'infra-check-'));
+  try {
+    check('build', ['build', entry, '--outfile', path.join(out, 'main.json')]);
+    check('lint', ['lint', entry]);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
