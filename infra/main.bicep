@@ -4,7 +4,7 @@
 // No shared keys: the app reaches storage and Key Vault with its identity (see rbac.bicep).
 targetScope = 'resourceGroup'
 
-@description('Short name used to derive resource names.')
+@description('Short name used to derive resource names (letters, digits and hyphens).')
 @minLength(3)
 @maxLength(16)
 param appName string
@@ -17,7 +17,31 @@ param graphTenantId string
 @description('Application (client) id of the app registration with Graph application permissions.')
 param graphClientId string
 
+@secure()
+@description('A client secret of that app registration; written to Key Vault as graph-client-secret.')
+param graphClientSecret string
+
+@secure()
+@description('32 random bytes, base64, that seal CSV passwords; set once (the azd hook generates it) and kept: a new one makes sealed passwords unreadable.')
+param encryptionKey string
+
+@description('Mailbox that sends the status emails.')
+param notificationSender string
+
+@description('synced (Entra Connect syncs msExchMailboxGuid, its default) or authoritativeNull (an inbound rule nulls it).')
+@allowed(['synced', 'authoritativeNull'])
+param entraConnectMailboxGuid string = 'synced'
+
+@description('ldap:// or ldaps:// URL of the on-premises Active Directory; empty: no targetAddress and no mail-enabled-user conversion.')
+param onPremLdapUrl string = ''
+param onPremLdapBindDn string = ''
+param onPremLdapBaseDn string = ''
+@secure()
+param onPremLdapBindPassword string = ''
+
 var suffix = uniqueString(resourceGroup().id, appName)
+// Storage account names take 3-24 lower-case letters and digits only.
+var compactName = toLower(replace(appName, '-', ''))
 
 module identity 'app/identity.bicep' = {
   name: 'identity'
@@ -26,17 +50,23 @@ module identity 'app/identity.bicep' = {
 
 module storage 'app/storage.bicep' = {
   name: 'storage'
-  params: { name: toLower('st${take(appName, 8)}${take(suffix, 10)}'), location: location }
+  params: { name: 'st${take(compactName, 8)}${take(suffix, 10)}', location: location }
 }
 
 module vault 'app/keyvault.bicep' = {
   name: 'keyvault'
-  params: { name: 'kv-${take(appName, 8)}-${take(suffix, 8)}', location: location }
+  params: {
+    name: 'kv-${take(compactName, 8)}-${take(suffix, 8)}'
+    location: location
+    graphClientSecret: graphClientSecret
+    encryptionKey: encryptionKey
+    ldapBindPassword: onPremLdapBindPassword
+  }
 }
 
 module monitoring 'app/monitoring.bicep' = {
   name: 'monitoring'
-  params: { name: 'appi-${appName}-${suffix}', location: location }
+  params: { name: 'appi-${appName}-${suffix}', location: location, principalId: identity.outputs.principalId }
 }
 
 module functionApp 'app/functionapp.bicep' = {
@@ -48,11 +78,20 @@ module functionApp 'app/functionapp.bicep' = {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     deploymentContainerUrl: storage.outputs.deploymentContainerUrl
+    keyVaultName: vault.outputs.name
     keyVaultUri: vault.outputs.uri
     appInsightsConnectionString: monitoring.outputs.connectionString
     graphTenantId: graphTenantId
     graphClientId: graphClientId
+    notificationSender: notificationSender
+    entraConnectMailboxGuid: entraConnectMailboxGuid
+    onPremLdapUrl: onPremLdapUrl
+    onPremLdapBindDn: onPremLdapBindDn
+    onPremLdapBaseDn: onPremLdapBaseDn
+    hasLdapBindPassword: !empty(onPremLdapBindPassword)
   }
+  // The app starts only once its identity may read storage and Key Vault: its settings resolve at start.
+  dependsOn: [rbac]
 }
 
 module rbac 'app/rbac.bicep' = {

@@ -45,6 +45,19 @@ function check(what, args) {
   console.log(`bicep ${what}: no warnings, no errors.`);
 }
 
+/** Every setting the app reads is set by the template or documented as optional (tools/infra/checkSettings.ts). */
+function crossCheck(template) {
+  const checker = path.join(root, 'dist', 'tools', 'infra', 'checkSettings.js');
+  if (!existsSync(checker)) {
+    const built = run('npx', ['tsc', '-p', 'tsconfig.json']);
+    if (built.status !== 0) throw new Error(`Building the settings cross-check failed:\n${built.stdout}${built.stderr}`);
+  }
+  const result = run(process.execPath, [checker, template]);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  if (result.status !== 0) throw new Error('The settings cross-check failed (see above).');
+}
+
 try {
   ensureCompiler();
   console.log(run(bicep, ['--version']).stdout.trim());
@@ -52,6 +65,7 @@ try {
   try {
     check('build', ['build', entry, '--outfile', path.join(out, 'main.json')]);
     check('lint', ['lint', entry]);
+    crossCheck(path.join(out, 'main.json'));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
