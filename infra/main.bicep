@@ -39,6 +39,9 @@ param onPremLdapBaseDn string = ''
 @secure()
 param onPremLdapBindPassword string = ''
 
+@description('Resource id of an existing subnet delegated to Microsoft.App/environments, in a virtual network connected to on-premises; empty: the app reaches only public hosts.')
+param subnetId string = ''
+
 var suffix = uniqueString(resourceGroup().id, appName)
 // Storage account names take 3-24 lower-case letters and digits only.
 var compactName = toLower(replace(appName, '-', ''))
@@ -89,6 +92,7 @@ module functionApp 'app/functionapp.bicep' = {
     onPremLdapBindDn: onPremLdapBindDn
     onPremLdapBaseDn: onPremLdapBaseDn
     hasLdapBindPassword: !empty(onPremLdapBindPassword)
+    subnetId: subnetId
   }
   // The app starts only once its identity may read storage and Key Vault: its settings resolve at start.
   dependsOn: [rbac]

@@ -22,6 +22,8 @@ param onPremLdapBindDn string
 param onPremLdapBaseDn string
 @description('True when keyvault.bicep wrote the ldap-bind-password secret.')
 param hasLdapBindPassword bool
+@description('Resource id of an existing subnet delegated to Microsoft.App/environments, in a virtual network that reaches on-premises (site-to-site VPN or ExpressRoute); empty: no VNet integration.')
+param subnetId string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -41,6 +43,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Flex Consumption joins a virtual network through a subnet delegated to Microsoft.App/environments
+    // (Azure-Samples/azure-functions-flex-consumption-samples): the only way to reach on-premises IMAP and LDAP.
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
