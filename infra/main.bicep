@@ -42,6 +42,12 @@ param onPremLdapBindPassword string = ''
 @description('Resource id of an existing subnet delegated to Microsoft.App/environments, in a virtual network connected to on-premises; empty: the app reaches only public hosts.')
 param subnetId string = ''
 
+@description('Object id of whoever deploys (azd sets AZURE_PRINCIPAL_ID): gets Storage Blob Data Contributor, to drop batch CSVs.')
+param deployerPrincipalId string = ''
+
+@description('The azd environment name, for the azd-env-name tag.')
+param environmentName string = appName
+
 var suffix = uniqueString(resourceGroup().id, appName)
 // Storage account names take 3-24 lower-case letters and digits only.
 var compactName = toLower(replace(appName, '-', ''))
@@ -93,19 +99,28 @@ module functionApp 'app/functionapp.bicep' = {
     onPremLdapBaseDn: onPremLdapBaseDn
     hasLdapBindPassword: !empty(onPremLdapBindPassword)
     subnetId: subnetId
+    tags: { 'azd-env-name': environmentName, 'azd-service-name': 'api' }
   }
   // The app starts only once its identity may read storage and Key Vault: its settings resolve at start.
   dependsOn: [rbac]
 }
 
+module eventGrid 'app/eventgrid.bicep' = {
+  name: 'eventgrid'
+  params: { storageAccountName: storage.outputs.name, location: location }
+}
+
 module rbac 'app/rbac.bicep' = {
   name: 'rbac'
   params: {
+    deployerPrincipalId: deployerPrincipalId
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
     keyVaultName: vault.outputs.name
   }
 }
 
-output functionAppName string = functionApp.outputs.name
-output keyVaultUri string = vault.outputs.uri
+// Upper-case outputs become azd environment values, which the hooks read.
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_EVENTGRID_TOPIC_NAME string = eventGrid.outputs.name
+output AZURE_KEY_VAULT_URI string = vault.outputs.uri

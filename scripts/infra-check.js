@@ -15,6 +15,8 @@ const project = path.join(root, 'tools', 'bicep', 'bicepCli.csproj');
 const VERSION = '0.49.2';
 const bicep = path.join(root, 'tools', 'bicep', '.packages', 'azure.bicep.commandline.linux-x64', VERSION, 'tools', 'bicep');
 const entry = path.join(root, 'infra', 'main.bicep');
+/** Deployed on its own by the postdeploy hook, after the code: compiled and linted too. */
+const hookEntry = path.join(root, 'infra', 'eventSubscription.bicep');
 
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8' });
@@ -65,6 +67,8 @@ try {
   try {
     check('build', ['build', entry, '--outfile', path.join(out, 'main.json')]);
     check('lint', ['lint', entry]);
+    check('build (eventSubscription)', ['build', hookEntry, '--outfile', path.join(out, 'eventSubscription.json')]);
+    check('lint (eventSubscription)', ['lint', hookEntry]);
     crossCheck(path.join(out, 'main.json'));
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -24,6 +24,8 @@ param onPremLdapBaseDn string
 param hasLdapBindPassword bool
 @description('Resource id of an existing subnet delegated to Microsoft.App/environments, in a virtual network that reaches on-premises (site-to-site VPN or ExpressRoute); empty: no VNet integration.')
 param subnetId string
+@description('azd finds the app to deploy by its azd-service-name tag.')
+param tags object
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: 'plan-${name}'
@@ -38,6 +40,7 @@ var vaultReference = '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName='
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: name
   location: location
+  tags: tags
   kind: 'functionapp,linux'
   identity: { type: 'UserAssigned', userAssignedIdentities: { '${identityId}': {} } }
   properties: {

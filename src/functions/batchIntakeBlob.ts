@@ -31,9 +31,13 @@ function blobNameOf(context: InvocationContext): string {
   return name;
 }
 
+// Flex Consumption runs blob triggers only from Event Grid (the Flex Consumption plan page): Azure delivers
+// BlobCreated events of the intake container to the host's blobs webhook (infra/app/eventgrid.bicep);
+// the devhost does the same locally (tools/devhost/eventgrid).
 app.storageBlob('batchIntakeBlob', {
   path: '%MIGRATION_INTAKE_CONTAINER%/{name}',
   connection: 'AzureWebJobsStorage',
+  source: 'EventGrid',
   extraInputs: [df.input.durableClient()],
   handler: batchIntakeBlob,
 });

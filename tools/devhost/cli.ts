@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     appRoot: values['app-root'] ?? process.cwd(),
     port: values.port !== undefined ? Number(values.port) : undefined,
   });
-  process.stdout.write(`DEVHOST_READY ${JSON.stringify({ baseUrl: host.baseUrl, functionKey: host.functionKey, adminKey: host.adminKey, pid: process.pid })}\n`);
+  process.stdout.write(`DEVHOST_READY ${JSON.stringify({ baseUrl: host.baseUrl, functionKey: host.functionKey, adminKey: host.adminKey, blobsExtensionKey: host.blobsExtensionKey, pid: process.pid })}\n`);
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;

@@ -17,7 +17,7 @@ import { buildHttpRoutes } from './http/httpTriggerRoutes';
 import { installCoreModule } from './installCoreModule';
 import { loadApp } from './loadApp';
 import { formatStartupTable } from './startupTable';
-import { startTriggerListeners } from './triggers/startTriggerListeners';
+import { startEventGrid, startTriggerListeners } from './triggers/startTriggerListeners';
 import type { TriggerListener } from './triggers/triggerListener';
 
 export interface DevHostOptions {
@@ -35,6 +35,8 @@ export interface DevHost {
   baseUrl: string;
   functionKey: string;
   adminKey: string;
+  /** The blobs_extension system key, for the Event Grid blobs webhook. */
+  blobsExtensionKey: string;
   functionNames: string[];
   stop(): Promise<void>;
 }
@@ -131,6 +133,7 @@ async function startServices(appRoot: string, options: DevHostOptions, log: Host
           (name) => registry.tryGet(name)?.trigger.type === 'orchestrationTrigger'),
       },
     });
+    triggers.push(...(await startEventGrid(triggerDeps, baseUrl, keys.blobsExtensionKey)));
   } catch (error) {
     await stopServices();
     throw error;
@@ -143,6 +146,7 @@ async function startServices(appRoot: string, options: DevHostOptions, log: Host
     baseUrl,
     functionKey: keys.functionKey,
     adminKey: keys.adminKey,
+    blobsExtensionKey: keys.blobsExtensionKey,
     functionNames: [...registry.functions.keys()],
     async stop(): Promise<void> {
       if (stopped) return;

@@ -19,6 +19,8 @@ export interface DevHostProcess {
   baseUrl: string;
   functionKey: string;
   adminKey: string;
+  /** The blobs_extension system key of the Event Grid blobs webhook. */
+  blobsExtensionKey: string;
   pid: number;
   /** Graceful stop (SIGTERM), resolves when the process has exited. */
   stop(): Promise<void>;
@@ -62,11 +64,11 @@ export async function startDevHost(options: StartDevHostOptions): Promise<DevHos
   });
   const child = server.child;
   const lines: string[] = [];
-  let ready: ((info: { baseUrl: string; functionKey: string; adminKey: string }) => void) | undefined;
+  let ready: ((info: { baseUrl: string; functionKey: string; adminKey: string; blobsExtensionKey: string }) => void) | undefined;
   const onLine = (line: string): void => {
     lines.push(line);
     if (lines.length > 2000) lines.shift();
-    if (line.startsWith(READY_PREFIX)) ready?.(JSON.parse(line.slice(READY_PREFIX.length)) as { baseUrl: string; functionKey: string; adminKey: string });
+    if (line.startsWith(READY_PREFIX)) ready?.(JSON.parse(line.slice(READY_PREFIX.length)) as { baseUrl: string; functionKey: string; adminKey: string; blobsExtensionKey: string });
     else options.log?.(line);
   };
   for (const stream of [child.stdout, child.stderr]) {
@@ -78,7 +80,7 @@ export async function startDevHost(options: StartDevHostOptions): Promise<DevHos
       parts.forEach(onLine);
     });
   }
-  const info = await new Promise<{ baseUrl: string; functionKey: string; adminKey: string }>((resolve, reject) => {
+  const info = await new Promise<{ baseUrl: string; functionKey: string; adminKey: string; blobsExtensionKey: string }>((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DevHostError } from '../errors';
@@ -6,6 +6,11 @@ import { DevHostError } from '../errors';
 export interface FunctionKeys {
   functionKey: string;
   adminKey: string;
+  /**
+   * The `blobs_extension` system key: what an Event Grid subscription puts in the webhook URL
+   * (`/runtime/webhooks/blobs?...&code=`) that delivers blob events to Event Grid-sourced blob triggers.
+   */
+  blobsExtensionKey: string;
 }
 
 /** Reads the keys file; a reader racing a writer may see it half-written, so it retries briefly. */
@@ -33,7 +38,7 @@ export function loadFunctionKeys(appRoot: string): FunctionKeys {
   if (!(process.env.FUNCTIONS_DEFAULT_KEY && process.env.FUNCTIONS_ADMIN_KEY) && !existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify({ functionKey: generate(), adminKey: generate() }, null, 2));
+    writeFileSync(temp, JSON.stringify({ functionKey: generate(), adminKey: generate(), blobsExtensionKey: generate() }, null, 2));
     try {
       linkSync(temp, file);
     } catch {
@@ -45,6 +50,8 @@ export function loadFunctionKeys(appRoot: string): FunctionKeys {
   return {
     functionKey: process.env.FUNCTIONS_DEFAULT_KEY || stored.functionKey || generate(),
     adminKey: process.env.FUNCTIONS_ADMIN_KEY || stored.adminKey || generate(),
+    // A keys file from before this key existed gets one derived from the admin key, stable across restarts.
+    blobsExtensionKey: stored.blobsExtensionKey || createHash('sha256').update(`blobs_extension\n${process.env.FUNCTIONS_ADMIN_KEY || stored.adminKey || ''}`).digest('base64url'),
   };
 }
 

@@ -10,6 +10,7 @@ import { matchHttpRoute, type HttpRoute } from './httpTriggerRoutes';
 import { invokeHttpFunction } from './invokeHttpFunction';
 import { invokeNonHttpFunction } from './invokeNonHttpFunction';
 import type { TriggerDeps } from '../triggers/startTriggerListeners';
+import { BLOB_WEBHOOK_PATH, handleBlobWebhook } from '../eventgrid/blobWebhook';
 
 export interface HostHttpServerDeps {
   registry: FunctionRegistry;
@@ -46,6 +47,7 @@ async function route(ex: HttpExchange, deps: HostHttpServerDeps): Promise<void> 
     return deps.durable.handle(ex, path.slice(DURABLE_PATHS.webhook.length));
   }
   if (path.startsWith(DURABLE_PATHS.rpc)) return deps.durable.handle(ex, path.slice(DURABLE_PATHS.rpc.length));
+  if (path === BLOB_WEBHOOK_PATH) return handleBlobWebhook(ex, deps.keys, deps.triggerDeps);
   const prefix = deps.routePrefix ? `/${deps.routePrefix}` : '';
   if (prefix && path !== prefix && !path.startsWith(`${prefix}/`)) return sendJson(ex, 404, { message: `No function at ${path}.` });
   const match = matchHttpRoute(deps.routes, ex.req.method ?? 'GET', path.slice(prefix.length));

@@ -3,6 +3,8 @@ import type { FunctionRegistry } from '../functionRegistry';
 import type { HostConfig } from '../hostConfig';
 import type { HostLog } from '../hostLog';
 import { BlobTriggerListener } from './blobTriggerListener';
+import { BLOB_WEBHOOK_PATH, isEventGridBlobTrigger } from '../eventgrid/blobWebhook';
+import { LocalEventGrid } from '../eventgrid/localEventGrid';
 import { isDisabled } from './invokeTriggeredFunction';
 import { QueueTriggerListener } from './queueTriggerListener';
 import { TimerTriggerListener } from './timerTriggerListener';
@@ -20,7 +22,7 @@ export interface TriggerDeps {
  * here `AzureFunctionsWebHost__hostid` or, by default, the task hub, so apps sharing one Azurite
  * (tests) keep separate receipts.
  */
-function hostIdOf(config: HostConfig): string {
+export function hostIdOf(config: HostConfig): string {
   return (process.env.AzureFunctionsWebHost__hostid || `devhost-${config.hubName}`).toLowerCase().slice(0, 32);
 }
 
@@ -35,9 +37,26 @@ export async function startTriggerListeners(deps: TriggerDeps): Promise<TriggerL
     }
     const type = fn.trigger.type.toLowerCase();
     if (type === 'queuetrigger') listeners.push(new QueueTriggerListener(fn, deps));
-    else if (type === 'blobtrigger') listeners.push(new BlobTriggerListener(fn, deps, hostId));
+    // Event Grid-sourced blob triggers are not polled: events reach them through the blobs webhook (startEventGrid).
+    else if (type === 'blobtrigger' && !isEventGridBlobTrigger(fn)) listeners.push(new BlobTriggerListener(fn, deps, hostId));
     else if (type === 'timertrigger') listeners.push(new TimerTriggerListener(fn, deps, hostId));
   }
   for (const listener of listeners) await listener.start();
   return listeners;
+}
+
+/**
+ * For each Event Grid-sourced blob trigger, the local stand-in for its Event Grid subscription, delivering
+ * to the host's blobs webhook at `baseUrl` with the blobs_extension key (started once the host listens).
+ */
+export async function startEventGrid(deps: TriggerDeps, baseUrl: string, blobsExtensionKey: string): Promise<TriggerListener[]> {
+  const hostId = hostIdOf(deps.config);
+  const grids: TriggerListener[] = [];
+  for (const fn of deps.registry.functions.values()) {
+    if (isDisabled(fn) || !isEventGridBlobTrigger(fn)) continue;
+    const url = `${baseUrl}${BLOB_WEBHOOK_PATH}?functionName=Host.Functions.${encodeURIComponent(fn.metadata.name)}&code=${encodeURIComponent(blobsExtensionKey)}`;
+    grids.push(new LocalEventGrid(fn, url, hostId, deps.log));
+  }
+  for (const grid of grids) await grid.start();
+  return grids;
 }
