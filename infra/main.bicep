@@ -32,7 +32,11 @@ param notificationSender string
 @allowed(['synced', 'authoritativeNull'])
 param entraConnectMailboxGuid string = 'synced'
 
-@description('ldap:// or ldaps:// URL of the on-premises Active Directory; empty: no targetAddress and no mail-enabled-user conversion.')
+@description('ldap: the on-premises Active Directory below is used; none: staged batches run without it (no targetAddress, no mail-enabled-user conversion). Chosen on purpose: there is no default.')
+@allowed(['ldap', 'none'])
+param onPremDirectory string
+
+@description('ldap:// or ldaps:// URL of the on-premises Active Directory (with onPremDirectory ldap).')
 param onPremLdapUrl string = ''
 param onPremLdapBindDn string = ''
 param onPremLdapBaseDn string = ''
@@ -94,6 +98,7 @@ module functionApp 'app/functionapp.bicep' = {
     graphClientId: graphClientId
     notificationSender: notificationSender
     entraConnectMailboxGuid: entraConnectMailboxGuid
+    onPremDirectory: onPremDirectory
     onPremLdapUrl: onPremLdapUrl
     onPremLdapBindDn: onPremLdapBindDn
     onPremLdapBaseDn: onPremLdapBaseDn

@@ -26,6 +26,12 @@ export interface AppConfig {
   target: TargetSettings;
   /** The on-premises directory (Active Directory over LDAP); absent for IMAP migrations without one. */
   onPremisesDirectory?: LdapSettings;
+  /**
+   * Whether staged batches run without the on-premises directory: only when the administrator said so
+   * (ONPREM_DIRECTORY=none). Without it, and without ONPREM_LDAP_URL, a staged batch's preflight fails
+   * rather than skip targetAddress and the mail-enabled-user conversion silently.
+   */
+  withoutOnPremisesDirectory: boolean;
   /** SKU id of the licence assigned to each migrated user (Exchange Online Plan 1 by default). */
   licenseSkuId: string;
   /** Mailbox that sends the status emails (Graph sendMail). */
@@ -119,6 +125,7 @@ export function readConfig(): AppConfig {
     graph: readGraphSettings(),
     target: readTargetSettings(),
     onPremisesDirectory: readLdapSettings(),
+    withoutOnPremisesDirectory: readDirectoryChoice(),
     licenseSkuId: setting('MIGRATION_LICENSE_SKU_ID') ?? EXCHANGE_ONLINE_PLAN_1,
     notificationSender: setting('NOTIFICATION_SENDER'),
     notificationQueue: setting('NOTIFICATION_QUEUE') ?? 'notification-outbox',
@@ -210,6 +217,21 @@ function readTargetSettings(): TargetSettings {
     ...optional('adminLoginFormat', 'TARGET_IMAP_ADMIN_LOGIN_FORMAT'),
     ...optional('password', 'TARGET_IMAP_PASSWORD'),
   };
+}
+
+/** ONPREM_DIRECTORY: `ldap` (needs ONPREM_LDAP_URL), `none` (staged batches run without it), or unset. */
+function readDirectoryChoice(): boolean {
+  const choice = setting('ONPREM_DIRECTORY');
+  if (choice === undefined) return false;
+  if (choice === 'none') {
+    if (setting('ONPREM_LDAP_URL')) throw new ConfigError('ONPREM_DIRECTORY is none but ONPREM_LDAP_URL is set: choose one.');
+    return true;
+  }
+  if (choice === 'ldap') {
+    requireSetting(setting('ONPREM_LDAP_URL'), 'ONPREM_LDAP_URL', 'ONPREM_DIRECTORY is ldap.');
+    return false;
+  }
+  throw new ConfigError(`ONPREM_DIRECTORY must be ldap or none, not "${choice}".`);
 }
 
 function readLdapSettings(): LdapSettings | undefined {

@@ -16,7 +16,9 @@ param graphClientId string
 param notificationSender string
 @allowed(['synced', 'authoritativeNull'])
 param entraConnectMailboxGuid string
-@description('ldap:// or ldaps:// URL of the on-premises Active Directory; empty: targetAddress and the mail-enabled-user conversion are not done.')
+@allowed(['ldap', 'none'])
+param onPremDirectory string
+@description('ldap:// or ldaps:// URL of the on-premises Active Directory; empty with onPremDirectory none.')
 param onPremLdapUrl string
 param onPremLdapBindDn string
 param onPremLdapBaseDn string
@@ -86,6 +88,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'GRAPH_CLIENT_ID', value: graphClientId }
         { name: 'GRAPH_CLIENT_SECRET', value: '${vaultReference}graph-client-secret)' }
         { name: 'ENTRA_CONNECT_MAILBOX_GUID', value: entraConnectMailboxGuid }
+        { name: 'ONPREM_DIRECTORY', value: onPremDirectory }
         { name: 'ONPREM_LDAP_URL', value: onPremLdapUrl }
         { name: 'ONPREM_LDAP_BIND_DN', value: onPremLdapBindDn }
         { name: 'ONPREM_LDAP_BASE_DN', value: onPremLdapBaseDn }

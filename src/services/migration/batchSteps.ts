@@ -22,6 +22,15 @@ export interface PreflightResult {
 }
 
 /**
+ * A staged migration without the on-premises directory sets no targetAddress (new mail keeps arriving
+ * on-premises) and converts no mailbox at completion: that is allowed only as a stated choice.
+ */
+export const NO_DIRECTORY_CHOSEN = 'No on-premises directory is configured. A staged migration uses it to forward new mail to Microsoft 365 '
+  + '(targetAddress) and to turn each on-premises mailbox into a mail-enabled user at completion. Set ONPREM_LDAP_URL, ONPREM_LDAP_BIND_DN, '
+  + 'ONPREM_LDAP_BIND_PASSWORD and ONPREM_LDAP_BASE_DN; or set ONPREM_DIRECTORY=none to migrate without both (you then change MX records or '
+  + 'targetAddress yourself).';
+
+/**
  * Batch-level steps, each one a Durable activity: preflight, status, reports and the status
  * email. They read by batch id and are safe to run again.
  */
@@ -44,6 +53,9 @@ export class BatchSteps {
       const needs = permissionsFor(batch, { setsPasswords: mailboxes.some((m) => m.hasPendingPassword), sendsEmail: batch.notificationEmails.length > 0 });
       const missing = describeMissingPermissions(await tenant.grantedRoles(), needs);
       if (missing) return { ok: false, reason: missing, eligible: [], failed: 0 };
+      if (batch.kind === 'staged' && !this.connectors.directory() && !this.config.withoutOnPremisesDirectory) {
+        return { ok: false, reason: NO_DIRECTORY_CHOSEN, eligible: [], failed: 0 };
+      }
       if (batch.kind === 'staged' && !(await tenant.isDirectorySyncEnabled())) {
         return { ok: false, reason: 'Directory synchronisation is not enabled in the Microsoft 365 tenant; a staged migration needs it.', eligible: [], failed: 0 };
       }

@@ -35,14 +35,14 @@ afterEach(() => {
   rmSync(bin, { recursive: true, force: true });
 });
 
-const required = { AZURE_RESOURCE_GROUP: 'rg-mig', GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', NOTIFICATION_SENDER: 'migration@contoso.com' };
+const required = { AZURE_RESOURCE_GROUP: 'rg-mig', GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', NOTIFICATION_SENDER: 'migration@contoso.com', ONPREM_DIRECTORY: 'none' };
 
 describe('the azd hooks (dry run)', () => {
   it('preprovision names every setting that is missing, and changes nothing', () => {
     const log = fakeTools({ AZURE_RESOURCE_GROUP: 'rg-mig', GRAPH_TENANT_ID: 't' });
     const result = hook('preprovision.sh');
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('GRAPH_CLIENT_ID GRAPH_CLIENT_SECRET NOTIFICATION_SENDER');
+    expect(result.stderr).toContain('GRAPH_CLIENT_ID GRAPH_CLIENT_SECRET NOTIFICATION_SENDER ONPREM_DIRECTORY');
     expect(readFileSync(log, 'utf8')).not.toContain('env set');
   });
 
@@ -54,6 +54,13 @@ describe('the azd hooks (dry run)', () => {
     expect(Buffer.from(key ?? '', 'base64')).toHaveLength(32);
     fakeTools({ ...required, MIGRATION_ENCRYPTION_KEY: 'kept' });
     expect(hook('preprovision.sh').stdout).not.toContain('env set');
+  });
+
+  it('preprovision refuses a directory choice other than ldap or none, and ldap without its URL', () => {
+    fakeTools({ ...required, ONPREM_DIRECTORY: 'maybe' });
+    expect(hook('preprovision.sh')).toMatchObject({ status: 1, stderr: expect.stringContaining("ONPREM_DIRECTORY must be ldap") });
+    fakeTools({ ...required, ONPREM_DIRECTORY: 'ldap' });
+    expect(hook('preprovision.sh')).toMatchObject({ status: 1, stderr: expect.stringContaining('set ONPREM_LDAP_URL') });
   });
 
   it('postdeploy subscribes the blobs webhook with the blobs_extension key, as a what-if', () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServices, type Services } from '../../../src/compositionRoot';
+import { NO_DIRECTORY_CHOSEN } from '../../../src/services/migration/batchSteps';
 import { readConfig } from '../../../src/config';
 import { endpointInputSchema } from '../../../src/core/endpoint/migrationEndpoint';
 import { toMailboxKey } from '../../../src/core/mailbox/mailboxKey';
@@ -100,6 +101,25 @@ async function mailbox(services: Services, batchId: string, address: string) {
 }
 
 describe('preflight', () => {
+  it('fails a staged batch when no on-premises directory is configured and none was chosen, and passes once ONPREM_DIRECTORY=none says so', async () => {
+    const w = await world();
+    const ann = await w.person({ onPremisesGuid: false });
+    const batchId = await w.batch(`EmailAddress\n${ann.address}\n`);
+    const saved = { ...process.env };
+    try {
+      for (const name of ['ONPREM_LDAP_URL', 'ONPREM_LDAP_BIND_DN', 'ONPREM_LDAP_BIND_PASSWORD', 'ONPREM_LDAP_BASE_DN']) delete process.env[name];
+      const unchosen = await buildServices(readConfig()).batchSteps.preflight(batchId, new Date().toISOString());
+      expect(unchosen).toMatchObject({ ok: false, reason: NO_DIRECTORY_CHOSEN });
+      process.env.ONPREM_DIRECTORY = 'none';
+      expect(await buildServices(readConfig()).batchSteps.preflight(batchId, new Date().toISOString())).toMatchObject({ ok: true, failed: 0 });
+      process.env.ONPREM_DIRECTORY = 'maybe';
+      expect(() => readConfig()).toThrow('ONPREM_DIRECTORY must be ldap or none, not "maybe".');
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it('fails the whole batch naming the application permission the app registration lacks', async () => {
     const w = await world({ sandbox: { app: { roles: ['User.ReadWrite.All', 'Organization.Read.All', 'Mail.Send'], directoryRoles: [] } } });
     const ann = await w.person({ onPremisesGuid: false });
