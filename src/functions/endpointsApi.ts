@@ -1,9 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { ZodError } from 'zod';
 import { getServices } from '../compositionRoot';
 import { cleartextLogin, cleartextRefusal } from '../core/endpoint/cleartextLogin';
 import { endpointChangeSchema, endpointInputSchema } from '../core/endpoint/migrationEndpoint';
 import { toEndpointView } from './http/apiViews';
+import { readJson, invalidBody } from './http/requestBody';
 import { apiRoute } from './http/requestParameters';
 import { json, problem } from './http/responses';
 import { ENDPOINT_NAME } from './http/routeParameters';
@@ -56,22 +56,6 @@ export async function updateEndpoint(request: HttpRequest, context: InvocationCo
   if (!result.ok) return endpointNotFound(name);
   context.log(`Endpoint ${result.endpoint.name}: password set again.`);
   return json(200, toEndpointView(result.endpoint, services.config.cleartextHosts));
-}
-
-async function readJson(request: HttpRequest, hint: string): Promise<{ value: unknown } | { error: HttpResponseInit }> {
-  try {
-    return { value: JSON.parse(await request.text()) };
-  } catch {
-    return { error: problem(400, 'The body is not valid JSON.', [{ code: 'InvalidJson', message: hint }]) };
-  }
-}
-
-/** Every invalid field at once, named; a value is never echoed (it may be the password). */
-function invalidBody(title: string, error: ZodError): HttpResponseInit {
-  return problem(400, title, error.issues.map((issue) => {
-    const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
-    return { code: 'InvalidField', field, message: `${field}: ${issue.message}` };
-  }));
 }
 
 function endpointNotFound(name: string): HttpResponseInit {

@@ -4,6 +4,7 @@ import { getServices } from '../compositionRoot';
 import { toMailboxKey } from '../core/mailbox/mailboxKey';
 import { updateMailbox } from '../services/copy/mailboxStatistics';
 import { toMailboxView } from './http/apiViews';
+import { invalidBody, readJson } from './http/requestBody';
 import { apiRoute, pathName } from './http/requestParameters';
 import { json, problem } from './http/responses';
 import { BATCH_ID } from './http/routeParameters';
@@ -21,19 +22,10 @@ const mailboxSettings = z.object({
 export async function setMailboxSettings(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
   const mailboxKey = toMailboxKey(request.params.address ?? '');
-  let body: unknown;
-  try {
-    body = JSON.parse(await request.text());
-  } catch {
-    return problem(400, 'The body is not valid JSON.', [{ code: 'InvalidJson', message: 'Send the change as a JSON object, e.g. {"badItemLimit": 200}.' }]);
-  }
-  const parsed = mailboxSettings.safeParse(body);
-  if (!parsed.success) {
-    return problem(400, 'The change is not valid.', parsed.error.issues.map((issue) => {
-      const field = issue.path.join('.') || 'body';
-      return { code: 'InvalidField', field, message: `${field}: ${issue.message}` };
-    }));
-  }
+  const body = await readJson(request, 'Send the change as a JSON object, e.g. {"badItemLimit": 200}.');
+  if ('error' in body) return body.error;
+  const parsed = mailboxSettings.safeParse(body.value);
+  if (!parsed.success) return invalidBody('The change is not valid.', parsed.error);
   const services = getServices();
   if (!(await services.mailboxes.get(id, mailboxKey))) {
     return problem(404, 'The mailbox is not in the batch.', [{ code: 'MailboxNotFound', field: 'address', message: `Batch "${id}" has no mailbox ${mailboxKey}.` }]);

@@ -7,3 +7,8 @@ export function ownFields(entity: object): Record<string, unknown> {
 }
 
 const SERVICE_FIELDS = new Set(['partitionKey', 'rowKey', 'etag', 'timestamp']);
+
+/** The fields that have a value: Table Storage has no "undefined", and an absent property is what stands for it. */
+export function definedFields<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

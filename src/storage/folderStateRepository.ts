@@ -2,7 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { FolderCheckpoint } from '../core/copy/folderCheckpoint';
 import { folderKey } from '../core/copy/itemKeys';
 import { ConcurrencyError, statusCodeOf, withConcurrencyCheck } from './concurrencyError';
-import { ownFields } from './entityFields';
+import { definedFields, ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 import { unlessNotFound } from './unlessNotFound';
 
@@ -73,8 +73,7 @@ export class FolderStateRepository {
 }
 
 function toEntity(mailboxKey: string, checkpoint: FolderCheckpoint): FolderStateEntity {
-  const defined = Object.fromEntries(Object.entries(checkpoint).filter(([, v]) => v !== undefined)) as FolderCheckpoint;
-  return { ...defined, partitionKey: copyScope(mailboxKey), rowKey: folderKey(checkpoint.sourcePath) };
+  return { ...definedFields(checkpoint), partitionKey: copyScope(mailboxKey), rowKey: folderKey(checkpoint.sourcePath) };
 }
 
 function toCheckpoint(entity: FolderStateEntity): FolderCheckpoint {

@@ -1,6 +1,6 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import { folderKey, itemRowKey } from '../core/copy/itemKeys';
-import { ownFields } from './entityFields';
+import { definedFields, ownFields } from './entityFields';
 import { copyScope } from './folderStateRepository';
 import { listAll, submitInTransactions } from './tableTransactions';
 
@@ -71,8 +71,7 @@ export class ItemMapRepository {
   /** Writes entries in transactions of at most 100 (one partition per folder). */
   async putAll(scope: string, entries: ItemMapEntry[]): Promise<void> {
     const actions: TransactionAction[] = entries.map((entry) => {
-      const defined = Object.fromEntries(Object.entries({ ...entry, retryable: entry.retryable ?? false }).filter(([, v]) => v !== undefined));
-      return ['upsert', { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid), ...defined }, 'Replace'];
+      return ['upsert', { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid), ...definedFields({ ...entry, retryable: entry.retryable ?? false }) }, 'Replace'];
     });
     await submitInTransactions(await this.table(), actions);
   }

@@ -3,7 +3,7 @@ import type { MigrationMailbox } from '../core/mailbox/migrationMailbox';
 import { countStatuses, type MailboxStatus, type MailboxStatusCounts } from '../core/mailbox/mailboxStatus';
 import { withConcurrencyCheck } from './concurrencyError';
 import { unlessNotFound } from './unlessNotFound';
-import { ownFields } from './entityFields';
+import { definedFields, ownFields } from './entityFields';
 import { submitInTransactions } from './tableTransactions';
 
 type MailboxEntity = Omit<MigrationMailbox, 'batchId' | 'mailboxKey'> & { partitionKey: string; rowKey: string };
@@ -92,8 +92,7 @@ export class MailboxRepository {
 
 function toEntity(mailbox: MigrationMailbox): MailboxEntity {
   const { batchId, mailboxKey, ...rest } = mailbox;
-  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  return { partitionKey: batchId, rowKey: mailboxKey, ...defined } as MailboxEntity;
+  return { partitionKey: batchId, rowKey: mailboxKey, ...definedFields(rest) };
 }
 
 function toMailbox(entity: MailboxEntity): MigrationMailbox {

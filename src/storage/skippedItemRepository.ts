@@ -1,7 +1,7 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { SkippedItem } from '../core/copy/copyLimits';
 import { folderKey, itemRowKey } from '../core/copy/itemKeys';
-import { ownFields } from './entityFields';
+import { definedFields, ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 
 export interface StoredSkippedItem extends SkippedItem {
@@ -35,7 +35,7 @@ export class SkippedItemRepository {
   async putAll(batchId: string, items: StoredSkippedItem[]): Promise<void> {
     const actions: TransactionAction[] = items.map((item) => [
       'upsert',
-      { partitionKey: batchId, rowKey: rowKeyOf(item), ...withoutUndefined({ ...item, subject: clip(item.subject), detail: clip(item.detail) }) },
+      { partitionKey: batchId, rowKey: rowKeyOf(item), ...definedFields({ ...item, subject: clip(item.subject), detail: clip(item.detail) }) },
       'Replace',
     ]);
     await submitInTransactions(await this.table(), actions);
@@ -63,8 +63,4 @@ export class SkippedItemRepository {
     const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId}`);
     return rows.map((row) => ownFields(row) as unknown as StoredSkippedItem);
   }
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -20,7 +20,7 @@
  */
 import { TableClient } from '@azure/data-tables';
 import { simpleParser } from 'mailparser';
-import { connectImap } from '../support/copyHarness';
+import { connectImap, forEachStoredMessage, tally } from '../support/copyHarness';
 import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
 
 const STOPPED: LabMailbox[] = [{ address: 'pause0@contoso.com', messages: 8 }, { address: 'pause1@contoso.com', messages: 8 }];
@@ -61,29 +61,14 @@ async function finished(id: string): Promise<BatchView> {
   }, 420_000);
 }
 
-function tally(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return counts;
-}
-
 /** The source mailbox, read through the Dovecot master user: each message as subject and received time. */
 async function sourceKeys(address: string): Promise<Map<string, number>> {
   const client = await connectImap(lab.dovecot, `${address}*${lab.dovecot.masterUser.name}`, lab.dovecot.masterUser.password);
   const keys: string[] = [];
   try {
-    for (const folder of await client.list()) {
-      if (folder.flags.has('\\Noselect')) continue;
-      const lock = await client.getMailboxLock(folder.path, { readOnly: true });
-      try {
-        if (client.mailbox === false || client.mailbox.exists === 0) continue;
-        for await (const m of client.fetch('1:*', { uid: true, internalDate: true, source: true })) {
-          keys.push(`${(await simpleParser(m.source!)).subject ?? ''}|${new Date(m.internalDate!).toISOString()}`);
-        }
-      } finally {
-        lock.release();
-      }
-    }
+    await forEachStoredMessage(client, async (_folder, m) => {
+      keys.push(`${(await simpleParser(m.source!)).subject ?? ''}|${new Date(m.internalDate!).toISOString()}`);
+    });
   } finally {
     await client.logout();
   }

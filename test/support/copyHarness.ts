@@ -1,4 +1,4 @@
-import { ImapFlow } from 'imapflow';
+import { type FetchMessageObject, ImapFlow } from 'imapflow';
 import { readConfig } from '../../src/config';
 import { DEFAULT_COPY_LIMITS, type CopyLimits } from '../../src/core/copy/copyLimits';
 import { ImapMailSource } from '../../src/connectors/source/imap/imapMailSource';
@@ -88,26 +88,41 @@ async function withAttempts<T>(attempts: number, work: () => Promise<T>): Promis
 
 export interface StoredMessageView { folder: string; uid: number; flags: string[]; internalDate: string; sha: string; size: number }
 
-/** Every message of a mailbox, folder by folder, with flags, date and a hash of its bytes. */
-export async function readMailbox(client: ImapFlow): Promise<StoredMessageView[]> {
-  const { createHash } = await import('node:crypto');
-  const out: StoredMessageView[] = [];
+/**
+ * Visits every message of a mailbox, folder by folder (read-only; \Noselect parents hold none), fetched with
+ * UID, flags, INTERNALDATE and its bytes.
+ */
+export async function forEachStoredMessage(client: ImapFlow, visit: (folder: string, message: FetchMessageObject) => Promise<void> | void): Promise<void> {
   for (const folder of await client.list()) {
     if (folder.flags.has('\\Noselect')) continue;
     const lock = await client.getMailboxLock(folder.path, { readOnly: true });
     try {
       if (client.mailbox === false || client.mailbox.exists === 0) continue;
-      for await (const m of client.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true })) {
-        out.push({
-          folder: folder.path, uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
-          internalDate: new Date(m.internalDate ?? 0).toISOString(), sha: createHash('sha256').update(m.source!).digest('hex'), size: m.source!.length,
-        });
-      }
+      for await (const m of client.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true })) await visit(folder.path, m);
     } finally {
       lock.release();
     }
   }
+}
+
+/** Every message of a mailbox, folder by folder, with flags, date and a hash of its bytes. */
+export async function readMailbox(client: ImapFlow): Promise<StoredMessageView[]> {
+  const { createHash } = await import('node:crypto');
+  const out: StoredMessageView[] = [];
+  await forEachStoredMessage(client, (folder, m) => {
+    out.push({
+      folder, uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
+      internalDate: new Date(m.internalDate ?? 0).toISOString(), sha: createHash('sha256').update(m.source!).digest('hex'), size: m.source!.length,
+    });
+  });
   return out;
+}
+
+/** How often each key occurs: two such maps compared show what is missing and what is there twice. */
+export function tally(keys: Iterable<string>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
 }
 
 // ---- Added for issue 11's kill-point and concurrency tests (killPoints, concurrentPages). ----

@@ -155,7 +155,8 @@ export class ItemClaimer {
         }
         // A settled occurrence holds no run any more.
         const settled = s.change.state !== undefined && s.change.state !== 'pending';
-        occurrences[s.occurrence] = withoutUndefined({ ...current, ...s.change, ...(settled ? { heldBy: undefined } : {}) });
+        // Fields set to undefined (a copy gone, a hold released) drop out when the claim is written as JSON.
+        occurrences[s.occurrence] = { ...current, ...s.change, ...(settled ? { heldBy: undefined } : {}) };
         dirty = true;
       }
       if (!dirty) return lost;
@@ -177,8 +178,4 @@ export interface Settlement {
 /** Owners as the source names them: path, UIDVALIDITY and UID. */
 function ownerKey(owner: ItemOwner): string {
   return `${owner.sourcePath}\n${owner.uidValidity}\n${owner.uid}`;
-}
-
-function withoutUndefined(occurrence: Occurrence): Occurrence {
-  return Object.fromEntries(Object.entries(occurrence).filter(([, v]) => v !== undefined)) as unknown as Occurrence;
 }

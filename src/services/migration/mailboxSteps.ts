@@ -238,21 +238,23 @@ export class MailboxSteps {
   }
 }
 
-/** Folders re-created in the target (the user deleted them) join the remaps the errors report lists. */
-function withRemaps(mailbox: MigrationMailbox, remaps: FolderRemap[]): MigrationMailbox {
-  if (remaps.length === 0) return mailbox;
-  const known = mailbox.folderRemapsJson ? (JSON.parse(mailbox.folderRemapsJson) as FolderRemap[]) : [];
-  return { ...mailbox, folderRemapsJson: JSON.stringify([...known, ...remaps]) };
-}
-
-/** Folders re-created earlier stay reported: the remaps of a new listing replace only the name remaps. */
-function recreatedFolders(mailbox: MigrationMailbox): FolderRemap[] {
-  const known = mailbox.folderRemapsJson ? (JSON.parse(mailbox.folderRemapsJson) as FolderRemap[]) : [];
-  return known.filter((r) => r.reason === RECREATED_FOLDER);
+/** The remaps a mailbox row lists (its errors report shows them). */
+function remapsOf(mailbox: MigrationMailbox): FolderRemap[] {
+  return mailbox.folderRemapsJson ? (JSON.parse(mailbox.folderRemapsJson) as FolderRemap[]) : [];
 }
 
 function remapsJson(remaps: FolderRemap[]): string | undefined {
   return remaps.length > 0 ? JSON.stringify(remaps) : undefined;
+}
+
+/** Folders re-created in the target (the user deleted them) join the remaps the errors report lists. */
+function withRemaps(mailbox: MigrationMailbox, remaps: FolderRemap[]): MigrationMailbox {
+  return remaps.length === 0 ? mailbox : { ...mailbox, folderRemapsJson: remapsJson([...remapsOf(mailbox), ...remaps]) };
+}
+
+/** Folders re-created earlier stay reported: the remaps of a new listing replace only the name remaps. */
+function recreatedFolders(mailbox: MigrationMailbox): FolderRemap[] {
+  return remapsOf(mailbox).filter((r) => r.reason === RECREATED_FOLDER);
 }
 
 /** Counts from copies an earlier batch made, when the row has fewer (the mailbox was added again). */

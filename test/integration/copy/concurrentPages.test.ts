@@ -23,7 +23,7 @@ import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import type { CopyTarget } from '../../../src/services/copy/copyTarget';
 import type { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
-import { connectImap, copyLeases, copyWholeMailboxLeased, imapToImapCopier, LeasedRun, readMailbox } from '../../support/copyHarness';
+import { connectImap, copyLeases, copyWholeMailboxLeased, imapToImapCopier, LeasedRun, readMailbox, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { KillPointSpec } from '../../support/killPointChild';
 
@@ -98,19 +98,13 @@ function copierFor(user: string, interleaving: Interleaving, which: 0 | 1, run?:
   });
 }
 
-function shaCounts(messages: { sha: string }[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of messages) counts.set(m.sha, (counts.get(m.sha) ?? 0) + 1);
-  return counts;
-}
-
 /** Source and target, message by message (SHA-256 of the bytes): what is missing and what is there too often. */
 async function compare(user: string): Promise<{ source: number; target: number; lost: number; duplicated: number }> {
   const s = await connectImap(source, user, 'src-pw');
   const d = await connectImap(target, user, 'dst-pw');
   const [src, dst] = [await readMailbox(s), await readMailbox(d)];
   await Promise.all([s.logout(), d.logout()]);
-  const [want, have] = [shaCounts(src), shaCounts(dst)];
+  const [want, have] = [tally(src.map((m) => m.sha)), tally(dst.map((m) => m.sha))];
   let lost = 0;
   let duplicated = 0;
   for (const sha of new Set([...want.keys(), ...have.keys()])) {

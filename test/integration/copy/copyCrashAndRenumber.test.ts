@@ -4,7 +4,7 @@ import path from 'node:path';
 import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
-import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox } from '../../support/copyHarness';
+import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 
 useAppTestEnvironment();
@@ -28,12 +28,6 @@ async function countTargetMessages(user: string): Promise<number> {
   } finally {
     await client.logout();
   }
-}
-
-function shaCounts(messages: { sha: string }[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of messages) counts.set(m.sha, (counts.get(m.sha) ?? 0) + 1);
-  return counts;
 }
 
 describe('exactly once', () => {
@@ -66,7 +60,7 @@ describe('exactly once', () => {
     const [src, dst] = [await readMailbox(s), await readMailbox(d)];
     await Promise.all([s.logout(), d.logout()]);
     expect(dst).toHaveLength(src.length);
-    expect(shaCounts(dst)).toEqual(shaCounts(src));
+    expect(tally(dst.map((m) => m.sha))).toEqual(tally(src.map((m) => m.sha)));
   });
 
   it('a folder whose UIDVALIDITY changed is matched again by content, not copied twice', async () => {
@@ -94,6 +88,6 @@ describe('exactly once', () => {
     const dst = await readMailbox(d);
     await d.logout();
     expect(dst).toHaveLength(12);
-    expect([...shaCounts(dst).values()].every((n) => n === 1)).toBe(true);
+    expect([...tally(dst.map((m) => m.sha)).values()].every((n) => n === 1)).toBe(true);
   });
 });

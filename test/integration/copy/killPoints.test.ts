@@ -26,7 +26,7 @@ import { SeededRandom } from '../../../tools/corpus/seededRandom';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
 import { HeldCopyLease } from '../../../src/services/copy/heldCopyLease';
-import { connectImap, copyLeases, copyWholeMailboxLeased, imapToGraphCopier, LeasedRun, sandboxConnection } from '../../support/copyHarness';
+import { connectImap, copyLeases, copyWholeMailboxLeased, forEachStoredMessage, imapToGraphCopier, LeasedRun, sandboxConnection, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { KillPoint, KillPointSpec } from '../../support/killPointChild';
 
@@ -97,31 +97,16 @@ function identity(folder: string, subject: string, received: string, attachmentS
   return `${folder}|${subject}|${new Date(received).toISOString()}|${[...attachmentSizes].sort((a, b) => a - b).join(',')}${state}`;
 }
 
-function tally(keys: string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return counts;
-}
-
 /** Every source message as its identity (with its read/flagged state when asked). */
 async function sourceIdentities(user: string, withFlags: boolean): Promise<Map<string, number>> {
   const client = await connectImap(source, user, 'src-pw');
   const keys: string[] = [];
   try {
-    for (const folder of await client.list()) {
-      if (folder.flags.has('\\Noselect')) continue;
-      const lock = await client.getMailboxLock(folder.path, { readOnly: true });
-      try {
-        if (client.mailbox === false || client.mailbox.exists === 0) continue;
-        for await (const m of client.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true })) {
-          const parsed = await simpleParser(m.source!);
-          const flags = withFlags ? { read: m.flags!.has('\\Seen'), flagged: m.flags!.has('\\Flagged') } : undefined;
-          keys.push(identity(targetFolderOf(folder.path), parsed.subject ?? '', new Date(m.internalDate!).toISOString(), parsed.attachments.map((a) => a.content.length), flags));
-        }
-      } finally {
-        lock.release();
-      }
-    }
+    await forEachStoredMessage(client, async (folder, m) => {
+      const parsed = await simpleParser(m.source!);
+      const flags = withFlags ? { read: m.flags!.has('\\Seen'), flagged: m.flags!.has('\\Flagged') } : undefined;
+      keys.push(identity(targetFolderOf(folder), parsed.subject ?? '', new Date(m.internalDate!).toISOString(), parsed.attachments.map((a) => a.content.length), flags));
+    });
   } finally {
     await client.logout();
   }

@@ -1,10 +1,7 @@
-import { BlobServiceClient } from '@azure/storage-blob';
-import { readConnectionSetting, resolveSettingReferences } from '../appSettings';
 import type { FunctionKeys } from '../http/functionKeys';
 import { sendJson, type HttpExchange } from '../http/httpExchange';
 import type { RegisteredFunction } from '../functionRegistry';
-import { parseBlobPath } from '../triggers/blobPathPattern';
-import { invokeTriggeredFunction } from '../triggers/invokeTriggeredFunction';
+import { blobTriggerSource, runBlobFunction } from '../triggers/blobFunction';
 import type { TriggerDeps } from '../triggers/startTriggerListeners';
 import { BLOB_CREATED, type BlobCreatedData, blobOfUrl, type EventGridEvent, functionNameOf, SUBSCRIPTION_VALIDATION } from './blobEvents';
 
@@ -38,26 +35,15 @@ export async function handleBlobWebhook(ex: HttpExchange, keys: FunctionKeys, de
   }
   const validation = events.find((e) => e.eventType === SUBSCRIPTION_VALIDATION) as EventGridEvent<{ validationCode: string }> | undefined;
   if (validation) return sendJson(ex, 200, { validationResponse: validation.data.validationCode });
-  const pattern = parseBlobPath(resolveSettingReferences(String(fn.trigger.path), `function ${fn.metadata.name} path`));
-  const container = BlobServiceClient.fromConnectionString(readConnectionSetting(fn.trigger.connection as string | undefined)).getContainerClient(pattern.container);
+  const source = blobTriggerSource(fn);
   for (const event of events) {
     if (event.eventType !== BLOB_CREATED) continue;
     const data = event.data as BlobCreatedData;
-    const blobName = blobOfUrl(data.url, pattern.container);
-    const bindings = blobName ? pattern.match(blobName) : undefined;
+    const blobName = blobOfUrl(data.url, source.pattern.container);
+    const bindings = blobName ? source.pattern.match(blobName) : undefined;
     if (!blobName || !bindings) continue;
-    const client = container.getBlockBlobClient(blobName);
-    let content: Buffer;
-    try {
-      content = await client.downloadToBuffer();
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) continue; // deleted since: nothing to run
-      throw error;
-    }
-    const failed = await invokeTriggeredFunction(deps, fn, { bytes: content }, {
-      BlobTrigger: `${pattern.container}/${blobName}`, Uri: client.url, Properties: { ETag: data.eTag, Length: content.length }, ...bindings,
-    });
-    if (failed) return sendJson(ex, 500, { message: `The function failed for ${blobName}; deliver the event again.` });
+    const outcome = await runBlobFunction(deps, fn, source, blobName, data.eTag, bindings);
+    if (outcome instanceof Error) return sendJson(ex, 500, { message: `The function failed for ${blobName}; deliver the event again.` });
   }
   return sendJson(ex, 200, {});
 }

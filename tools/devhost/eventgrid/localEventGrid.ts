@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { readConnectionSetting, resolveSettingReferences } from '../appSettings';
+import { readConnectionSetting } from '../appSettings';
 import { toError } from '../errors';
 import type { RegisteredFunction } from '../functionRegistry';
 import type { HostLog } from '../hostLog';
-import { parseBlobPath } from '../triggers/blobPathPattern';
+import { blobTriggerSource } from '../triggers/blobFunction';
 import type { TriggerListener } from '../triggers/triggerListener';
 import { WakeableSleep } from '../wakeableSleep';
 import { BLOB_CREATED, type BlobCreatedData, type EventGridEvent, SUBSCRIPTION_VALIDATION } from './blobEvents';
@@ -34,8 +34,9 @@ export class LocalEventGrid implements TriggerListener {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly fn: RegisteredFunction, private readonly webhookUrl: string, private readonly hostId: string, private readonly log: HostLog) {
-    this.containerName = parseBlobPath(resolveSettingReferences(String(fn.trigger.path), `function ${fn.metadata.name} path`)).container;
-    this.container = BlobServiceClient.fromConnectionString(readConnectionSetting(fn.trigger.connection as string | undefined)).getContainerClient(this.containerName);
+    const source = blobTriggerSource(fn);
+    this.containerName = source.pattern.container;
+    this.container = source.container;
     this.receipts = BlobServiceClient.fromConnectionString(readConnectionSetting('AzureWebJobsStorage')).getContainerClient(RECEIPTS_CONTAINER);
   }
 

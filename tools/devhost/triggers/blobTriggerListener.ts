@@ -1,11 +1,11 @@
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { readConnectionSetting, resolveSettingReferences } from '../appSettings';
+import { readConnectionSetting } from '../appSettings';
 import { toError } from '../errors';
 import type { RegisteredFunction } from '../functionRegistry';
 import { WakeableSleep } from '../wakeableSleep';
-import { parseBlobPath, type BlobPathPattern } from './blobPathPattern';
-import { invokeTriggeredFunction } from './invokeTriggeredFunction';
+import type { BlobPathPattern } from './blobPathPattern';
+import { type BlobTriggerSource, blobTriggerSource, runBlobFunction } from './blobFunction';
 import type { TriggerDeps } from './startTriggerListeners';
 import type { TriggerListener } from './triggerListener';
 
@@ -31,16 +31,15 @@ export class BlobTriggerListener implements TriggerListener {
   private readonly settled = new Set<string>();
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly source: BlobTriggerSource;
   private readonly pattern: BlobPathPattern;
   private readonly container: ContainerClient;
   private readonly hosts: ContainerClient;
-  private readonly connection: string;
 
   constructor(private readonly fn: RegisteredFunction, private readonly deps: TriggerDeps, private readonly hostId: string) {
-    this.pattern = parseBlobPath(resolveSettingReferences(String(fn.trigger.path), `function ${fn.metadata.name} path`));
-    this.connection = readConnectionSetting(fn.trigger.connection as string | undefined);
-    const service = BlobServiceClient.fromConnectionString(this.connection);
-    this.container = service.getContainerClient(this.pattern.container);
+    this.source = blobTriggerSource(fn);
+    this.pattern = this.source.pattern;
+    this.container = this.source.container;
     // Receipts live in the host's own storage (AzureWebJobsStorage), as in Azure.
     this.hosts = BlobServiceClient.fromConnectionString(readConnectionSetting('AzureWebJobsStorage')).getContainerClient(HOSTS_CONTAINER);
   }
@@ -110,20 +109,8 @@ export class BlobTriggerListener implements TriggerListener {
       this.settled.add(key);
       return;
     }
-    const client = this.container.getBlockBlobClient(blobName);
-    let content: Buffer;
-    try {
-      content = await client.downloadToBuffer();
-    } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return;
-      throw error;
-    }
-    const error = await invokeTriggeredFunction(this.deps, this.fn, { bytes: content }, {
-      BlobTrigger: `${this.pattern.container}/${blobName}`,
-      Uri: client.url,
-      Properties: { ETag: etag, Length: content.length },
-      ...bindings,
-    });
+    const error = await runBlobFunction(this.deps, this.fn, this.source, blobName, etag, bindings);
+    if (error === 'gone') return;
     const attempts = (receipt?.attempts ?? 0) + 1;
     if (!error) {
       await this.writeReceipt(receiptName, { status: 'done', attempts });

@@ -6,8 +6,8 @@ import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../../s
 import { MigrationError } from '../../../core/errors/migrationError';
 import { MailErrorCode } from '../../mailTypes';
 import type { ImapLogin, ImapServer } from '../../source/imap/imapConnection';
-import { toImapFlowOptions } from '../../source/imap/toImapFlowOptions';
-import { ImapCommandRefused, toMailError } from '../../source/imap/toMailError';
+import { toImapFlowOptions, toLoginName } from '../../source/imap/toImapFlowOptions';
+import { type ErrorContext, ImapCommandRefused, toMailError } from '../../source/imap/toMailError';
 import { ImapMailTarget } from './imapMailTarget';
 
 /**
@@ -91,7 +91,7 @@ export class ImapCopyTarget implements CopyTarget {
       }
       return undefined;
     } catch (error) {
-      throw toMailError(error, { side: 'target', server: `${this.server.host}:${this.server.port}`, login: this.login.user, folder: folderId });
+      throw toMailError(error, this.context(folderId));
     } finally {
       lock.release();
     }
@@ -110,7 +110,7 @@ export class ImapCopyTarget implements CopyTarget {
             if (moved && newUid !== undefined && moved.uidValidity !== undefined) return `${moved.uidValidity}:${newUid}`;
           }
         } catch (error) {
-          throw toMailError(error, { side: 'target', server: `${this.server.host}:${this.server.port}`, login: this.login.user, folder: fromFolderId });
+          throw toMailError(error, this.context(fromFolderId));
         } finally {
           lock.release();
         }
@@ -129,7 +129,7 @@ export class ImapCopyTarget implements CopyTarget {
       // Only the copy named: with UIDPLUS's UID EXPUNGE (RFC 4315), nothing else flagged \Deleted goes.
       if (client.mailbox !== false && client.mailbox.uidValidity.toString() === uidValidity) await client.messageDelete(uid!, { uid: true });
     } catch (error) {
-      throw toMailError(error, { side: 'target', server: `${this.server.host}:${this.server.port}`, login: this.login.user, folder: folderId });
+      throw toMailError(error, this.context(folderId));
     } finally {
       lock.release();
     }
@@ -158,10 +158,14 @@ export class ImapCopyTarget implements CopyTarget {
     try {
       return await client.getMailboxLock(folderId, { readOnly });
     } catch (error) {
-      const mapped = toMailError(error, { side: 'target', server: `${this.server.host}:${this.server.port}`, login: this.login.user, folder: folderId });
+      const mapped = toMailError(error, this.context(folderId));
       if (mapped.code === MailErrorCode.FolderNotFound || (mapped.code === MailErrorCode.CommandRejected && mapped.errorClass === 'permanent')) return undefined;
       throw mapped;
     }
+  }
+
+  private context(folder: string): ErrorContext {
+    return { side: 'target', server: `${this.server.host}:${this.server.port}`, login: toLoginName(this.login), folder };
   }
 
   /** A second connection, opened only when copies must be looked for or moved. */
