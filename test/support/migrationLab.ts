@@ -10,6 +10,7 @@ import { connectImap } from './copyHarness';
 import { type RunningDovecot, startDovecot } from '../../tools/dovecot/startDovecot';
 import { type RunningOpenLdap, startOpenLdap } from '../../tools/openldap/startOpenLdap';
 import { type RunningImapFaultProxy, startImapFaultProxy } from '../../tools/imap-fault-proxy/startImapFaultProxy';
+import { type RunningStorageFaultProxy, startStorageFaultProxy } from '../../tools/storage-fault-proxy/startStorageFaultProxy';
 
 export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 export const ADMIN_MAILBOX = `admin@${TENANT_DOMAIN}`;
@@ -35,6 +36,13 @@ export interface MigrationLab {
   dovecot: RunningDovecot;
   /** The IMAP fault proxy in front of Dovecot, when asked for: the endpoint then points at it. */
   proxy?: RunningImapFaultProxy;
+  /**
+   * With `imapTarget`, mail goes to a second Dovecot (MIGRATION_TARGET=imap) reached through its own
+   * fault proxy, instead of to the Microsoft 365 sandbox; the sandbox still serves the tenant.
+   */
+  target?: { dovecot: RunningDovecot; proxy: RunningImapFaultProxy };
+  /** With `storageFaultProxy`, the app reaches Azurite's tables through this proxy (its Durable task hub too). */
+  storageProxy?: RunningStorageFaultProxy;
   ldap: RunningOpenLdap;
   sandbox: M365Sandbox;
   host: DevHostProcess;
@@ -51,7 +59,17 @@ export interface MigrationLab {
  * as the admin account, OpenLDAP as its Active Directory), Microsoft 365 (the sandbox, with the
  * users directory synchronisation made), and the app itself under the devhost.
  */
-export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incrementalSyncMinutes: number; extraSettings?: Record<string, string>; sandbox?: M365SandboxOptions; imapFaultProxy?: boolean }): Promise<MigrationLab> {
+export interface MigrationLabOptions {
+  mailboxes: LabMailbox[];
+  incrementalSyncMinutes: number;
+  extraSettings?: Record<string, string>;
+  sandbox?: M365SandboxOptions;
+  imapFaultProxy?: boolean;
+  imapTarget?: boolean;
+  storageFaultProxy?: boolean;
+}
+
+export async function startMigrationLab(options: MigrationLabOptions): Promise<MigrationLab> {
   const folder = mkdtempSync(path.join(tmpdir(), 'migration-lab-'));
   // What has started is stopped again if a later step fails, so a failed setup leaves nothing behind.
   const started: (() => Promise<void>)[] = [];
@@ -64,6 +82,9 @@ export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incr
     started.push(() => dovecot.stop());
     const proxy = options.imapFaultProxy ? await startImapFaultProxy({ upstream: { host: dovecot.host, port: dovecot.port } }) : undefined;
     if (proxy) started.push(() => proxy.stop());
+    const target = options.imapTarget ? await startImapTarget(options.mailboxes, started) : undefined;
+    const storageProxy = options.storageFaultProxy ? await startStorageFaultProxy({ connectionString: process.env.TEST_STORAGE_CONNECTION! }) : undefined;
+    if (storageProxy) started.push(() => storageProxy.stop());
     const ldap = await startOpenLdap();
     started.push(() => ldap.stop());
     const sandbox = await startM365Sandbox({ tenant: { domain: TENANT_DOMAIN, onPremisesSyncEnabled: true }, ...options.sandbox });
@@ -72,12 +93,17 @@ export async function startMigrationLab(options: { mailboxes: LabMailbox[]; incr
     await seed(dovecot, options.mailboxes);
     const caFile = path.join(folder, 'sandbox-ca.pem');
     writeFileSync(caFile, sandbox.caCertificatePem!);
-    const settings = labSettings(sandbox, ldap, caFile, options);
+    const settings = {
+      ...labSettings(sandbox, ldap, caFile, options),
+      ...(target ? imapTargetSettings(target) : {}),
+      ...(storageProxy ? { AzureWebJobsStorage: storageProxy.connectionString } : {}),
+      ...options.extraSettings,
+    };
     const appRoot = path.resolve(__dirname, '../..');
     let host = await startDevHost({ appRoot, settings });
     started.push(() => host.stop());
     return {
-      dovecot, proxy, ldap, sandbox, settings, dns,
+      dovecot, proxy, target, storageProxy, ldap, sandbox, settings, dns,
       get host() { return host; },
       api: (route, init = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } }),
       restartHost: async (kill) => {
@@ -112,7 +138,30 @@ async function addDirectoryUsers(ldap: RunningOpenLdap, sandbox: M365Sandbox, ma
   return dns;
 }
 
-function labSettings(sandbox: M365Sandbox, ldap: RunningOpenLdap, caFile: string, options: { incrementalSyncMinutes: number; extraSettings?: Record<string, string> }): Record<string, string> {
+/** The target Dovecot, with every lab user, behind its own fault proxy. */
+async function startImapTarget(mailboxes: LabMailbox[], started: (() => Promise<void>)[]): Promise<{ dovecot: RunningDovecot; proxy: RunningImapFaultProxy }> {
+  const dovecot = await startDovecot({ users: mailboxes.map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })) });
+  started.push(() => dovecot.stop());
+  const proxy = await startImapFaultProxy({ upstream: { host: dovecot.host, port: dovecot.port } });
+  started.push(() => proxy.stop());
+  return { dovecot, proxy };
+}
+
+/** The app copies to the target Dovecot as its master user, acting for each mailbox (`{user}*{admin}`). */
+function imapTargetSettings(target: { dovecot: RunningDovecot; proxy: RunningImapFaultProxy }): Record<string, string> {
+  return {
+    MIGRATION_TARGET: 'imap',
+    TARGET_IMAP_HOST: target.proxy.host,
+    TARGET_IMAP_PORT: String(target.proxy.port),
+    TARGET_IMAP_SECURITY: 'none',
+    TARGET_IMAP_ALLOW_PLAINTEXT: 'true',
+    TARGET_IMAP_ADMIN_USER: target.dovecot.masterUser.name,
+    TARGET_IMAP_ADMIN_PASSWORD: target.dovecot.masterUser.password,
+    TARGET_IMAP_ADMIN_LOGIN_FORMAT: '{user}*{admin}',
+  };
+}
+
+function labSettings(sandbox: M365Sandbox, ldap: RunningOpenLdap, caFile: string, options: { incrementalSyncMinutes: number }): Record<string, string> {
   const prefix = `e${randomBytes(4).toString('hex')}`;
   return {
     AzureWebJobsStorage: process.env.TEST_STORAGE_CONNECTION!,
@@ -140,7 +189,6 @@ function labSettings(sandbox: M365Sandbox, ldap: RunningOpenLdap, caFile: string
     // Every lab mailbox is an Exchange 2007 mailbox with msExchMailboxGuid; the lab's Entra Connect
     // nulls it (the fix third-party migrations need), unless a test sets this back to 'synced'.
     ENTRA_CONNECT_MAILBOX_GUID: 'authoritativeNull',
-    ...options.extraSettings,
   };
 }
 

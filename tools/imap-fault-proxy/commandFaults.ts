@@ -1,6 +1,6 @@
 import { argString, type ClientCommand } from './clientCommand';
 import { capabilityMissingFor, isHidden } from './capabilities';
-import type { AppendRule, EffectiveFaults, ImapFaultKind } from './faultConfig';
+import type { AppendLossRule, AppendRule, EffectiveFaults, ImapFaultKind } from './faultConfig';
 import { type ImapNode, nodeString } from './imapSyntax';
 import { matchesMessage } from './rewriteContext';
 import { parseSequenceSet, setIncludes } from './sequenceSet';
@@ -81,6 +81,12 @@ export function appendRefusal(sizes: readonly number[], contents: readonly Buffe
     if (rule.whenLargerThan !== undefined && !sizes.some((size) => size > rule.whenLargerThan!)) return false;
     return true;
   });
+}
+
+/** The `appendLost` rule whose answer this APPEND loses, if any (the server still stores it). */
+export function appendLoss(contents: readonly Buffer[], faults: EffectiveFaults): AppendLossRule | undefined {
+  return faults.appendLost.find((rule) => rule.hits < rule.times
+    && (rule.whenContains === undefined || contents.some((content) => content.includes(Buffer.from(rule.whenContains!, 'latin1')))));
 }
 
 /** The tagged NO an APPEND rule answers (RFC 5530 response codes). */

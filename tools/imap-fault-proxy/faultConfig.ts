@@ -45,6 +45,16 @@ export const imapFaultsSchema = z.strictObject({
     times: z.number().int().positive().optional(),
     text: z.string().optional(),
   })).default([]),
+  /**
+   * APPENDs the server stores whose answer never reaches the client: the connection is cut instead
+   * of relaying the tagged OK (a created item the client was never told about).
+   */
+  appendLost: z.array(z.strictObject({
+    /** Lost when a message contains this text (compared as bytes, latin1); none means every APPEND. */
+    whenContains: z.string().min(1).optional(),
+    /** Lose only this many answers; default 1. */
+    times: z.number().int().positive().default(1),
+  })).default([]),
 });
 
 export type ImapFaultsInput = z.input<typeof imapFaultsSchema>;
@@ -54,6 +64,7 @@ export type ImapFaultKind = keyof ImapFaults;
 type WithHits<T> = T & { hits: number };
 export type DropRule = WithHits<ImapFaults['dropMidLiteral'][number]>;
 export type AppendRule = WithHits<ImapFaults['appendNo'][number]>;
+export type AppendLossRule = WithHits<ImapFaults['appendLost'][number]>;
 
 /** What applies to one connection's user: the `*` faults and that user's, together. */
 export interface EffectiveFaults {
@@ -66,11 +77,13 @@ export interface EffectiveFaults {
   uidValidityOffset: ImapFaults['uidValidityOffset'];
   statusOmits: { items: ReadonlySet<'UIDNEXT' | 'UIDVALIDITY'>; alsoSelect: boolean };
   appendNo: AppendRule[];
+  appendLost: AppendLossRule[];
 }
 
-interface StoredFaults extends Omit<ImapFaults, 'dropMidLiteral' | 'appendNo'> {
+interface StoredFaults extends Omit<ImapFaults, 'dropMidLiteral' | 'appendNo' | 'appendLost'> {
   dropMidLiteral: DropRule[];
   appendNo: AppendRule[];
+  appendLost: AppendLossRule[];
 }
 
 /** Everyone's faults: the key used for a rule that applies to every user. */
@@ -91,6 +104,7 @@ export class ImapFaultControls {
       ...parsed,
       dropMidLiteral: parsed.dropMidLiteral.map((rule) => ({ ...rule, hits: 0 })),
       appendNo: parsed.appendNo.map((rule) => ({ ...rule, hits: 0 })),
+      appendLost: parsed.appendLost.map((rule) => ({ ...rule, hits: 0 })),
     });
   }
 
@@ -106,6 +120,7 @@ export class ImapFaultControls {
     for (const key of Object.keys(faults) as ImapFaultKind[]) {
       if (key === 'dropMidLiteral') next.dropMidLiteral = parsed.dropMidLiteral.map((rule) => ({ ...rule, hits: 0 }));
       else if (key === 'appendNo') next.appendNo = parsed.appendNo.map((rule) => ({ ...rule, hits: 0 }));
+      else if (key === 'appendLost') next.appendLost = parsed.appendLost.map((rule) => ({ ...rule, hits: 0 }));
       else Object.assign(next, { [key]: parsed[key] });
     }
     this.byUser.set(userKey(user), next);
@@ -136,6 +151,7 @@ export class ImapFaultControls {
         alsoSelect: sources.some((f) => f.statusOmits.alsoSelect),
       },
       appendNo: sources.flatMap((f) => f.appendNo),
+      appendLost: sources.flatMap((f) => f.appendLost),
     };
   }
 }

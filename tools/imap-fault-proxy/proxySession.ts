@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 
 import { capabilityMissingFor } from './capabilities';
 import { argString, type ClientCommand, parseClientCommand, saslUser } from './clientCommand';
-import { appendRefusal, appendRefusalLine, decideCommand } from './commandFaults';
+import { appendLoss, appendRefusal, appendRefusalLine, decideCommand } from './commandFaults';
 import type { EffectiveFaults, ImapFaultControls, ImapFaultKind } from './faultConfig';
 import { rewriteFetch } from './fetchResponse';
 import { ImapSyntaxError, type ImapNode, parseUnit, serializeUnit } from './imapSyntax';
@@ -20,6 +20,8 @@ interface SentCommand {
   mailbox?: string;
   /** LOGIN/AUTHENTICATE: the user it logs in. */
   user?: string;
+  /** APPEND under an `appendLost` rule: its answer is never relayed, the connection is cut instead. */
+  loseAnswer?: boolean;
 }
 
 /** A client command whose fragments and literals are still arriving. */
@@ -134,7 +136,7 @@ export class ProxySession {
     const tag = head?.[1] ?? '';
     const name = `${head?.[2] ? 'UID ' : ''}${head?.[3] ?? ''}`.toUpperCase();
     const faults = this.faults();
-    const held = (name === 'APPEND' && faults.appendNo.length > 0) || capabilityMissingFor(name, faults.hidden) !== undefined;
+    const held = (name === 'APPEND' && (faults.appendNo.length > 0 || faults.appendLost.length > 0)) || capabilityMissingFor(name, faults.hidden) !== undefined;
     return { tag, name, lines: [], literals: [], sizes: [], held };
   }
 
@@ -229,6 +231,11 @@ export class ProxySession {
       }
     }
     this.remember(command);
+    const loss = incoming.name === 'APPEND' && command ? appendLoss(incoming.literals, faults) : undefined;
+    if (loss) {
+      loss.hits += 1;
+      this.sent.get(command!.tag)!.loseAnswer = true;
+    }
     incoming.lines.forEach((line, i) => {
       this.toUpstream(asNonSynchronizing(line));
       const literal = incoming.literals[i];
@@ -329,6 +336,12 @@ export class ProxySession {
       // The server refused the command before its `+`: the client will not send that literal.
       this.clientFramer.cancelLiteral();
       this.incoming = undefined;
+    }
+    if (sent?.loseAnswer) {
+      // The server has stored the message; the client hears nothing but the connection ending.
+      this.counters.fault('appendLost');
+      this.close();
+      return;
     }
     const answersSelect = sent?.name === 'SELECT' || sent?.name === 'EXAMINE';
     if (sent && ok && (sent.name === 'LOGIN' || sent.name === 'AUTHENTICATE') && sent.user) this.user = sent.user;

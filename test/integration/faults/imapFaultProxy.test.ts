@@ -430,6 +430,27 @@ describe('IMAP fault proxy in front of Dovecot', () => {
     expect(proxy!.stats().faults.appendNo).toBe(5);
   });
 
+  it('stores an APPEND under appendLost but cuts the connection instead of answering, the given number of times', async () => {
+    const real = await direct();
+    const before = (await status(real, 'INBOX', { messages: true })).messages;
+    proxy!.faults.set('alice', { appendLost: [{ whenContains: 'X-Lose: yes', times: 1 }] });
+    const wire = await raw(proxy!);
+    const lost = message(45, 'Stored, never answered', 300, 'X-Lose: yes');
+    const tag = wire.tag();
+    wire.send(`${tag} APPEND INBOX {${lost.length}}\r\n`);
+    expect(lineText(await wire.nextUnit())).toMatch(/^\+ /);
+    wire.send(Buffer.concat([lost, Buffer.from('\r\n')]));
+    await expect(wire.until(tag)).rejects.toThrow();
+    // The server kept it; the next one with the same text is answered, the rule's one loss spent.
+    expect((await status(real, 'INBOX', { messages: true })).messages).toBe((before ?? 0) + 1);
+    const alice = await viaProxy();
+    expect((await append(alice, 'INBOX', message(46, 'Answered', 300, 'X-Lose: yes'))).uid).toEqual(expect.any(Number));
+    await alice.logout();
+    await removeBySubject('INBOX', 'Stored, never answered', 'Answered');
+    expect((await status(real, 'INBOX', { messages: true })).messages).toBe(before);
+    expect(proxy!.stats().faults.appendLost).toBe(1);
+  });
+
   it("keys faults by the mailbox a master-user, SASL authzid or literal login names", async () => {
     proxy!.faults.set('alice', { estimatedSizes: true });
     const real = (await sources(await direct(), 'INBOX'))[0]!;
