@@ -9,7 +9,51 @@ targetScope = 'resourceGroup'
 @maxLength(16)
 param appName string
 
-param location string = resourceGroup().location
+// Every resource goes to this region, and the Flex Consumption plan exists only in some. The list is the one
+// Microsoft's Flex Consumption azd templates allow for their location parameter (Azure-Samples/
+// functions-quickstart-typescript-azd and functions-quickstart-javascript-azd, infra/main.bicep); Microsoft
+// documents no fixed list, only the command that gives the current one, `az functionapp
+// list-flexconsumption-locations --query "sort_by(@, &name)[].name" -o tsv`
+// (https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#view-currently-supported-regions).
+// Regions are added over time: add one here when that command lists it. azd offers only these regions when
+// AZURE_LOCATION is unset (type 'location' below), and ARM refuses any other value before deploying anything.
+@description('Region of every resource: one where Flex Consumption is available.')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@metadata({ azd: { type: 'location' } })
+param location string
 
 @description('Microsoft Entra tenant of the target Microsoft 365 organisation.')
 param graphTenantId string

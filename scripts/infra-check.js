@@ -6,7 +6,7 @@
  */
 'use strict';
 const { spawnSync } = require('node:child_process');
-const { chmodSync, existsSync, mkdtempSync, rmSync } = require('node:fs');
+const { chmodSync, existsSync, mkdtempSync, rmSync, statSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const path = require('node:path');
 
@@ -50,7 +50,8 @@ function check(what, args) {
 /** Every setting the app reads is set by the template or documented as optional (tools/infra/checkSettings.ts). */
 function crossCheck(template) {
   const checker = path.join(root, 'dist', 'tools', 'infra', 'checkSettings.js');
-  if (!existsSync(checker)) {
+  const source = path.join(root, 'tools', 'infra', 'checkSettings.ts');
+  if (!existsSync(checker) || statSync(checker).mtimeMs < statSync(source).mtimeMs) {
     const built = run('npx', ['tsc', '-p', 'tsconfig.json']);
     if (built.status !== 0) throw new Error(`Building the settings cross-check failed:\n${built.stdout}${built.stderr}`);
   }

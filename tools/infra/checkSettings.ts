@@ -116,12 +116,36 @@ export function problemsOf(template: unknown, readme: string, read: Set<string>)
   return problems;
 }
 
+/**
+ * azd passes infra/main.parameters.json with the template: each name in it must be a template parameter
+ * (ARM refuses an unknown one), and each template parameter without a default must be in it (ARM refuses
+ * the deployment without it).
+ */
+export function parameterProblems(template: unknown, parametersFile: unknown): string[] {
+  const declared = ((template as { parameters?: Record<string, { defaultValue?: unknown; nullable?: boolean }> }).parameters) ?? {};
+  const given = ((parametersFile as { parameters?: Record<string, unknown> }).parameters) ?? {};
+  const problems: string[] = [];
+  for (const name of Object.keys(given)) {
+    if (!(name in declared)) problems.push(`infra/main.parameters.json sets "${name}", which infra/main.bicep does not declare.`);
+  }
+  for (const [name, parameter] of Object.entries(declared)) {
+    if (parameter.defaultValue === undefined && !parameter.nullable && !(name in given)) {
+      problems.push(`infra/main.bicep's parameter "${name}" has no default and infra/main.parameters.json does not set it.`);
+    }
+  }
+  return problems;
+}
+
 if (require.main === module) {
   const file = process.argv[2];
   if (!file) throw new Error('Usage: checkSettings <compiled main.json>');
   const template = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  const problems = problemsOf(template, readFileSync(path.join(root, 'README.md'), 'utf8'), settingsTheAppReads());
+  const parametersFile = JSON.parse(readFileSync(path.join(root, 'infra', 'main.parameters.json'), 'utf8')) as unknown;
+  const problems = [
+    ...problemsOf(template, readFileSync(path.join(root, 'README.md'), 'utf8'), settingsTheAppReads()),
+    ...parameterProblems(template, parametersFile),
+  ];
   for (const problem of problems) console.error(`infra: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  console.log(`settings cross-check: every one of ${settingsTheAppReads().size} settings is set by infra/ or documented as optional; every Key Vault reference is written.`);
+  console.log(`settings cross-check: every one of ${settingsTheAppReads().size} settings is set by infra/ or documented as optional; every Key Vault reference is written; infra/main.parameters.json sets only declared parameters and every one without a default.`);
 }

@@ -1,4 +1,4 @@
-import { appSettingsOf, optionalInReadme, problemsOf, secretsWritten, settingsTheAppReads } from '../../../tools/infra/checkSettings';
+import { appSettingsOf, optionalInReadme, parameterProblems, problemsOf, secretsWritten, settingsTheAppReads } from '../../../tools/infra/checkSettings';
 
 const template = {
   resources: [{
@@ -45,6 +45,15 @@ describe('the infra settings cross-check', () => {
     expect(problems).toEqual([
       expect.stringContaining('NEW_SETTING is read by the app'),
       expect.stringContaining('"migration-encryption-key", which the deployment never writes'),
+    ]);
+  });
+
+  it('fails a parameters file that sets an undeclared parameter or leaves out one without a default', () => {
+    const declared = { parameters: { appName: { type: 'string' }, location: { type: 'string', allowedValues: ['westeurope'] }, subnetId: { type: 'string', defaultValue: '' } } };
+    expect(parameterProblems(declared, { parameters: { appName: { value: 'x' }, location: { value: '${AZURE_LOCATION}' } } })).toEqual([]);
+    expect(parameterProblems(declared, { parameters: { appName: { value: 'x' }, region: { value: 'westeurope' } } })).toEqual([
+      expect.stringContaining('sets "region", which infra/main.bicep does not declare'),
+      expect.stringContaining('parameter "location" has no default'),
     ]);
   });
 
