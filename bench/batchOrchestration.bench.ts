@@ -25,11 +25,19 @@ export default async function run(): Promise<void> {
   const azurite = await startAzurite();
   const password = randomBytes(6).toString('hex');
   const accounts = users.map((name) => ({ name, password }));
-  const [source, engineTarget, batchTarget] = await Promise.all([startDovecot({ users: accounts }), startDovecot({ users: accounts }), startDovecot({ users: accounts })]);
+  const [source, engineTarget, batchTarget] = await Promise.all([
+    startDovecot({ users: accounts }),
+    startDovecot({ users: accounts }),
+    startDovecot({ users: accounts }),
+  ]);
   try {
     const seeded = await seed(source, password);
     console.log(`corpus: ${MAILBOXES} mailboxes x ${MESSAGES} messages, ${(seeded / 1e6).toFixed(0)} MB`);
-    Object.assign(process.env, { AzureWebJobsStorage: azurite.connectionString, MIGRATION_STORAGE_PREFIX: `eng${randomBytes(3).toString('hex')}`, MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+    Object.assign(process.env, {
+      AzureWebJobsStorage: azurite.connectionString,
+      MIGRATION_STORAGE_PREFIX: `eng${randomBytes(3).toString('hex')}`,
+      MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
     const engine = await timed(() => copyWithEngine(source, engineTarget, password));
     const engineRate = engine.messages / engine.seconds;
     console.log(`copy engine alone: ${engine.messages} messages in ${engine.seconds.toFixed(1)} s = ${engineRate.toFixed(0)} messages/s`);
@@ -49,25 +57,29 @@ async function timed(work: () => Promise<number>): Promise<{ messages: number; s
 }
 
 async function seed(source: RunningDovecot, password: string): Promise<number> {
-  const sizes = await Promise.all(users.map(async (user, i) => {
-    const client = await connectImap(source, user, password);
-    const result = await seedMailbox(client, { messages: generateCorpus({ seed: 500 + i, count: MESSAGES, averageBytes: 70_000 }) });
-    await client.logout();
-    return result.bytes;
-  }));
+  const sizes = await Promise.all(
+    users.map(async (user, i) => {
+      const client = await connectImap(source, user, password);
+      const result = await seedMailbox(client, { messages: generateCorpus({ seed: 500 + i, count: MESSAGES, averageBytes: 70_000 }) });
+      await client.logout();
+      return result.bytes;
+    }),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
 async function copyWithEngine(source: RunningDovecot, target: RunningDovecot, password: string): Promise<number> {
-  const counts = await Promise.all(users.map(async (user) => {
-    const imap = new ImapMailSource(imapServerOf(source), { kind: 'password', user, password });
-    await imap.connect();
-    const copyTarget = await ImapCopyTarget.connect(imapServerOf(target), { kind: 'password', user, password });
-    const copier = new MailboxCopier({ batchId: 'engine', mailboxKey: user }, imap, copyTarget, copierStores(), DEFAULT_COPY_LIMITS);
-    const { results } = await copyWholeMailbox(copier);
-    await copier.close();
-    return results.reduce((n, r) => n + r.copied, 0);
-  }));
+  const counts = await Promise.all(
+    users.map(async (user) => {
+      const imap = new ImapMailSource(imapServerOf(source), { kind: 'password', user, password });
+      await imap.connect();
+      const copyTarget = await ImapCopyTarget.connect(imapServerOf(target), { kind: 'password', user, password });
+      const copier = new MailboxCopier({ batchId: 'engine', mailboxKey: user }, imap, copyTarget, copierStores(), DEFAULT_COPY_LIMITS);
+      const { results } = await copyWholeMailbox(copier);
+      await copier.close();
+      return results.reduce((n, r) => n + r.copied, 0);
+    }),
+  );
   return counts.reduce((a, b) => a + b, 0);
 }
 
@@ -78,23 +90,51 @@ async function copyWithBatch(storage: string, source: RunningDovecot, target: Ru
     // Benches run compiled, from dist/bench: the app is two folders up.
     appRoot: path.resolve(__dirname, '..', '..'),
     settings: {
-      AzureWebJobsStorage: storage, TASKHUB_NAME: `hub${prefix}`, MIGRATION_STORAGE_PREFIX: prefix,
-      MIGRATION_INTAKE_CONTAINER: `${prefix}-intake`, MIGRATION_PROCESSED_CONTAINER: `${prefix}-processed`, MIGRATION_REPORTS_CONTAINER: `${prefix}-reports`,
-      NOTIFICATION_QUEUE: `${prefix}-outbox`, MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      MIGRATION_TARGET: 'imap', TARGET_IMAP_HOST: '127.0.0.1', TARGET_IMAP_PORT: String(target.port), TARGET_IMAP_SECURITY: 'none',
-      TARGET_IMAP_ALLOW_PLAINTEXT: 'true', TARGET_IMAP_ADMIN_USER: target.masterUser.name, TARGET_IMAP_ADMIN_PASSWORD: target.masterUser.password,
-      GRAPH_TENANT_ID: '', GRAPH_CLIENT_ID: '', GRAPH_CLIENT_SECRET: '', ONPREM_LDAP_URL: '', MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
+      AzureWebJobsStorage: storage,
+      TASKHUB_NAME: `hub${prefix}`,
+      MIGRATION_STORAGE_PREFIX: prefix,
+      MIGRATION_INTAKE_CONTAINER: `${prefix}-intake`,
+      MIGRATION_PROCESSED_CONTAINER: `${prefix}-processed`,
+      MIGRATION_REPORTS_CONTAINER: `${prefix}-reports`,
+      NOTIFICATION_QUEUE: `${prefix}-outbox`,
+      MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      MIGRATION_TARGET: 'imap',
+      TARGET_IMAP_HOST: '127.0.0.1',
+      TARGET_IMAP_PORT: String(target.port),
+      TARGET_IMAP_SECURITY: 'none',
+      TARGET_IMAP_ALLOW_PLAINTEXT: 'true',
+      TARGET_IMAP_ADMIN_USER: target.masterUser.name,
+      TARGET_IMAP_ADMIN_PASSWORD: target.masterUser.password,
+      GRAPH_TENANT_ID: '',
+      GRAPH_CLIENT_ID: '',
+      GRAPH_CLIENT_SECRET: '',
+      ONPREM_LDAP_URL: '',
+      MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
     },
   });
-  const api = (route: string, init: RequestInit = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } });
+  const api = (route: string, init: RequestInit = {}) =>
+    fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } });
   try {
     const endpoint = await api('/api/endpoints', {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', host: '127.0.0.1', port: source.port, security: 'none', adminUserName: source.masterUser.name, password: source.masterUser.password, maxConcurrentMigrations: MAILBOXES }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'bench',
+        host: '127.0.0.1',
+        port: source.port,
+        security: 'none',
+        adminUserName: source.masterUser.name,
+        password: source.masterUser.password,
+        maxConcurrentMigrations: MAILBOXES,
+      }),
     });
     if (endpoint.status !== 201) throw new Error(`endpoint: ${endpoint.status} ${await endpoint.text()}`);
     const started = process.hrtime.bigint();
-    const created = await api('/api/batches?name=bench&endpoint=bench', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: ['EmailAddress', ...users].join('\n') });
+    const created = await api('/api/batches?name=bench&endpoint=bench', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: ['EmailAddress', ...users].join('\n'),
+    });
     if (created.status !== 201) throw new Error(`batch: ${created.status} ${await created.text()}`);
     for (;;) {
       const batch = (await (await api('/api/batches/bench')).json()) as { status: string };

@@ -34,12 +34,24 @@ export default async function run(): Promise<void> {
     console.log(`corpus: ${MAILBOXES} mailboxes x ${MESSAGES} messages, ${(seeded.bytes / 1e6).toFixed(0)} MB, seeded in ${seeded.seconds.toFixed(1)} s`);
     const imap = await runWorker(azurite.connectionString, { users, password: PASSWORD, sourcePort: source.port, target: { kind: 'imap', port: target.port } });
     print('Dovecot -> Dovecot', imap);
-    const sandbox = await startSandboxProcess(LATENCY_MS, users.map((u) => `${u}@contoso.onmicrosoft.com`));
+    const sandbox = await startSandboxProcess(
+      LATENCY_MS,
+      users.map((u) => `${u}@contoso.onmicrosoft.com`),
+    );
     try {
-      const graph = await runWorker(azurite.connectionString, { users, password: PASSWORD, sourcePort: source.port, target: { kind: 'graph', connection: sandbox.connection } });
+      const graph = await runWorker(azurite.connectionString, {
+        users,
+        password: PASSWORD,
+        sourcePort: source.port,
+        target: { kind: 'graph', connection: sandbox.connection },
+      });
       print(`Dovecot -> M365 sandbox (${LATENCY_MS} ms per request)`, graph);
-      console.log(`  target requests: ${graph.requests} = ${(graph.requests / graph.messages).toFixed(3)} per message; message creates alone ${(graph.messageCreates / graph.messages).toFixed(3)} per message; folders and upload sessions ${graph.requests - graph.messageCreates}`);
-      console.log(`  requests in flight per mailbox, on average over the run: ${(graph.requestMilliseconds / graph.seconds / 1000 / MAILBOXES).toFixed(2)} of the 4 Exchange allows`);
+      console.log(
+        `  target requests: ${graph.requests} = ${(graph.requests / graph.messages).toFixed(3)} per message; message creates alone ${(graph.messageCreates / graph.messages).toFixed(3)} per message; folders and upload sessions ${graph.requests - graph.messageCreates}`,
+      );
+      console.log(
+        `  requests in flight per mailbox, on average over the run: ${(graph.requestMilliseconds / graph.seconds / 1000 / MAILBOXES).toFixed(2)} of the 4 Exchange allows`,
+      );
     } finally {
       sandbox.stop();
     }
@@ -49,18 +61,26 @@ export default async function run(): Promise<void> {
 }
 
 function print(name: string, m: WorkerOutput): void {
-  console.log(`${name}: ${m.messages} messages in ${m.seconds.toFixed(1)} s = ${(m.messages / m.seconds).toFixed(0)} messages/s, ${(m.bytes / 1e6 / m.seconds).toFixed(1)} MB/s, peak memory ${m.peakRssMb.toFixed(0)} MB RSS of the copying process (heap and buffers in use at most ${m.peakHeapMb.toFixed(0)} MB)`);
+  console.log(
+    `${name}: ${m.messages} messages in ${m.seconds.toFixed(1)} s = ${(m.messages / m.seconds).toFixed(0)} messages/s, ${(m.bytes / 1e6 / m.seconds).toFixed(1)} MB/s, peak memory ${m.peakRssMb.toFixed(0)} MB RSS of the copying process (heap and buffers in use at most ${m.peakHeapMb.toFixed(0)} MB)`,
+  );
 }
 
 export async function runWorker(storage: string, input: WorkerInput): Promise<WorkerOutput> {
   const env = {
-    ...process.env, AzureWebJobsStorage: storage, MIGRATION_STORAGE_PREFIX: `b${randomBytes(3).toString('hex')}`,
-    MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'), COPY_WORKER_INPUT: JSON.stringify(input),
+    ...process.env,
+    AzureWebJobsStorage: storage,
+    MIGRATION_STORAGE_PREFIX: `b${randomBytes(3).toString('hex')}`,
+    MIGRATION_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    COPY_WORKER_INPUT: JSON.stringify(input),
   };
   try {
     // A heap limit makes the collector keep up, so RSS shows what the copy needs rather than
     // garbage V8 had no reason to collect yet; the copy must finish within it.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=256', path.join(__dirname, 'copyEngineWorker.js')], { env, maxBuffer: 1 << 20 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--max-old-space-size=256', path.join(__dirname, 'copyEngineWorker.js')], {
+      env,
+      maxBuffer: 1 << 20,
+    });
     return JSON.parse(stdout.trim().split('\n').pop()!) as WorkerOutput;
   } catch (error) {
     throw new Error(`The copy worker failed: ${(error as { stderr?: string }).stderr ?? String(error)}`);
@@ -69,16 +89,21 @@ export async function runWorker(storage: string, input: WorkerInput): Promise<Wo
 
 async function seed(source: RunningDovecot): Promise<{ bytes: number; seconds: number }> {
   const started = Date.now();
-  const results = await Promise.all(users.map(async (user, i) => {
-    const client = await connectImap(source, user, PASSWORD);
-    const result = await seedMailbox(client, { messages: generateCorpus({ seed: 100 + i, count: MESSAGES, averageBytes: 70_000 }) });
-    await client.logout();
-    return result.bytes;
-  }));
+  const results = await Promise.all(
+    users.map(async (user, i) => {
+      const client = await connectImap(source, user, PASSWORD);
+      const result = await seedMailbox(client, { messages: generateCorpus({ seed: 100 + i, count: MESSAGES, averageBytes: 70_000 }) });
+      await client.logout();
+      return result.bytes;
+    }),
+  );
   return { bytes: results.reduce((a, b) => a + b, 0), seconds: (Date.now() - started) / 1000 };
 }
 
-export interface SandboxProcess { connection: GraphConnection; stop(): void }
+export interface SandboxProcess {
+  connection: GraphConnection;
+  stop(): void;
+}
 
 /** The sandbox in a process of its own (extra CLI arguments scale its limits), so its memory and CPU are not the copy's. */
 export async function startSandboxProcess(latencyMs: number, upns: string[], extraArgs: string[] = []): Promise<SandboxProcess> {
@@ -93,8 +118,12 @@ export async function startSandboxProcess(latencyMs: number, upns: string[], ext
   const started = JSON.parse(line) as { graphBaseUrl: string; authorityHost: string; tenantId: string; clientId: string; clientSecret: string; caFile: string };
   return {
     connection: {
-      tenantId: started.tenantId, clientId: started.clientId, clientSecret: started.clientSecret,
-      baseUrl: started.graphBaseUrl.replace(/v1\.0\/?$/, ''), authorityHost: started.authorityHost, caCertificatePem: readFileSync(started.caFile, 'utf8'),
+      tenantId: started.tenantId,
+      clientId: started.clientId,
+      clientSecret: started.clientSecret,
+      baseUrl: started.graphBaseUrl.replace(/v1\.0\/?$/, ''),
+      authorityHost: started.authorityHost,
+      caCertificatePem: readFileSync(started.caFile, 'utf8'),
     },
     stop: () => child.kill('SIGTERM'),
   };

@@ -52,15 +52,17 @@ async function copyAll(input: WorkerInput): Promise<WorkerOutput> {
     peakHeap = Math.max(peakHeap, usage.heapUsed + usage.arrayBuffers);
   }, 50);
   const started = process.hrtime.bigint();
-  const totals = await Promise.all(input.users.map(async (user) => {
-    const source = new ImapMailSource(server(input.sourcePort), { kind: 'password', user, password: input.password });
-    await source.connect();
-    const copier = new MailboxCopier({ batchId: 'bench', mailboxKey: user }, source, await connectTarget(user), copierStores(), DEFAULT_COPY_LIMITS);
-    const { results } = await copyWholeMailbox(copier, 5);
-    await copier.close();
-    // A retried page finds what its first try created (matched): those count as copied too.
-    return { messages: results.reduce((n, r) => n + r.copied + r.matched, 0), bytes: results.reduce((n, r) => n + r.bytes, 0) };
-  }));
+  const totals = await Promise.all(
+    input.users.map(async (user) => {
+      const source = new ImapMailSource(server(input.sourcePort), { kind: 'password', user, password: input.password });
+      await source.connect();
+      const copier = new MailboxCopier({ batchId: 'bench', mailboxKey: user }, source, await connectTarget(user), copierStores(), DEFAULT_COPY_LIMITS);
+      const { results } = await copyWholeMailbox(copier, 5);
+      await copier.close();
+      // A retried page finds what its first try created (matched): those count as copied too.
+      return { messages: results.reduce((n, r) => n + r.copied + r.matched, 0), bytes: results.reduce((n, r) => n + r.bytes, 0) };
+    }),
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
   return {
@@ -79,11 +81,14 @@ async function copyAll(input: WorkerInput): Promise<WorkerOutput> {
 
 if (require.main === module) {
   // The input comes through the environment, not the command line, where `ps` would show its credentials.
-  copyAll(JSON.parse(process.env.COPY_WORKER_INPUT!) as WorkerInput).then((output) => {
-    process.stdout.write(`${JSON.stringify(output)}\n`);
-    process.exit(0);
-  }, (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
+  copyAll(JSON.parse(process.env.COPY_WORKER_INPUT!) as WorkerInput).then(
+    (output) => {
+      process.stdout.write(`${JSON.stringify(output)}\n`);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -43,7 +43,9 @@ export default async function benchDevHost(): Promise<void> {
     const fanOut = await waitDone(host, fanOutId, 50);
     const clientMs = Date.now() - clientStart;
     const hostMs = Date.parse(fanOut.lastUpdatedTime) - Date.parse(fanOut.createdTime);
-    console.log(`fan-out of 1,000 no-op activities: ${fanOut.runtimeStatus} in ${hostMs} ms -> ${Math.round(1000 / (hostMs / 1000))} activities/s (client-observed ${clientMs} ms)`);
+    console.log(
+      `fan-out of 1,000 no-op activities: ${fanOut.runtimeStatus} in ${hostMs} ms -> ${Math.round(1000 / (hostMs / 1000))} activities/s (client-observed ${clientMs} ms)`,
+    );
 
     const hostLatencies: number[] = [];
     const clientLatencies: number[] = [];
@@ -54,7 +56,9 @@ export default async function benchDevHost(): Promise<void> {
       clientLatencies.push(Date.now() - t0);
       hostLatencies.push(Date.parse(status.lastUpdatedTime) - Date.parse(status.createdTime));
     }
-    console.log(`one-activity orchestration, startNew to completion: median ${median(hostLatencies)} ms host-side, ${median(clientLatencies)} ms client-observed (15 runs, min ${Math.min(...clientLatencies)} ms, max ${Math.max(...clientLatencies)} ms)`);
+    console.log(
+      `one-activity orchestration, startNew to completion: median ${median(hostLatencies)} ms host-side, ${median(clientLatencies)} ms client-observed (15 runs, min ${Math.min(...clientLatencies)} ms, max ${Math.max(...clientLatencies)} ms)`,
+    );
   } finally {
     await host.stop();
     await azurite.stop();

@@ -48,20 +48,30 @@ export default async function run(): Promise<void> {
   const source = await startDovecot({ users: [...small, ...large].map((name) => ({ name, password: PASSWORD })) });
   try {
     await seed(source, small, large);
-    console.log(`scale ${SCALE}: per mailbox ${limits.requestsPerWindow} requests per ${limits.requestWindowMs / 1000} s and ${(limits.uploadBytesPerWindow / 1048576).toFixed(1)} MB per ${limits.uploadWindowMs / 1000} s `
-      + `(Microsoft: ${OUTLOOK_LIMITS.requestsPerWindow} per 10 min, 150 MB per 5 min; same rates per second), 4 concurrent requests`);
+    console.log(
+      `scale ${SCALE}: per mailbox ${limits.requestsPerWindow} requests per ${limits.requestWindowMs / 1000} s and ${(limits.uploadBytesPerWindow / 1048576).toFixed(1)} MB per ${limits.uploadWindowMs / 1000} s ` +
+        `(Microsoft: ${OUTLOOK_LIMITS.requestsPerWindow} per 10 min, 150 MB per 5 min; same rates per second), 4 concurrent requests`,
+    );
     const requests = await copyThroughSandbox(azurite.connectionString, source, small, 250);
     const perMailbox = requests.requestMilliseconds / 1000 / requests.seconds / MAILBOXES;
-    console.log(`requests: ${MAILBOXES} mailboxes x ${SMALL_MESSAGES} messages, 250 ms per request: ${requests.messages} messages in ${requests.seconds.toFixed(1)} s, ${requests.requests} requests`);
+    console.log(
+      `requests: ${MAILBOXES} mailboxes x ${SMALL_MESSAGES} messages, 250 ms per request: ${requests.messages} messages in ${requests.seconds.toFixed(1)} s, ${requests.requests} requests`,
+    );
     console.log(`  requests in flight per mailbox on average: ${perMailbox.toFixed(2)} of 4 (goal >= 3.5)`);
     console.log(`  429s per 1,000 requests: ${((requests.throttled / Math.max(1, requests.requests)) * 1000).toFixed(2)} (goal < 10)`);
     console.log(`  peak memory of the copying process: ${requests.peakRssMb.toFixed(0)} MB RSS`);
     const uploads = await copyThroughSandbox(azurite.connectionString, source, large, 50);
     const rate = uploads.uploadBytes / MAILBOXES / uploads.seconds;
     const budgetRate = limits.uploadBytesPerWindow / (limits.uploadWindowMs / 1000);
-    console.log(`uploads: ${MAILBOXES} mailboxes x ${ATTACHMENT_MB} MB of 3.5 MB attachments: ${(uploads.uploadBytes / 1048576).toFixed(0)} MB uploaded in ${uploads.seconds.toFixed(1)} s`);
-    console.log(`  upload rate per mailbox: ${(rate / 1048576).toFixed(2)} MB/s = ${((rate / budgetRate) * 100).toFixed(0)}% of 150 MB per 5 minutes (goal >= 90%; the first window starts empty, so a short run can go over 100%)`);
-    console.log(`  429s per 1,000 requests: ${((uploads.throttled / Math.max(1, uploads.requests)) * 1000).toFixed(2)}; peak memory ${uploads.peakRssMb.toFixed(0)} MB RSS`);
+    console.log(
+      `uploads: ${MAILBOXES} mailboxes x ${ATTACHMENT_MB} MB of 3.5 MB attachments: ${(uploads.uploadBytes / 1048576).toFixed(0)} MB uploaded in ${uploads.seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `  upload rate per mailbox: ${(rate / 1048576).toFixed(2)} MB/s = ${((rate / budgetRate) * 100).toFixed(0)}% of 150 MB per 5 minutes (goal >= 90%; the first window starts empty, so a short run can go over 100%)`,
+    );
+    console.log(
+      `  429s per 1,000 requests: ${((uploads.throttled / Math.max(1, uploads.requests)) * 1000).toFixed(2)}; peak memory ${uploads.peakRssMb.toFixed(0)} MB RSS`,
+    );
   } finally {
     await Promise.all([source.stop(), azurite.stop()]);
     rmSync(storageDir, { recursive: true, force: true });
@@ -69,34 +79,60 @@ export default async function run(): Promise<void> {
 }
 
 async function copyThroughSandbox(storage: string, source: RunningDovecot, users: string[], latencyMs: number): Promise<WorkerOutput> {
-  const sandbox = await startSandboxProcess(latencyMs, users.map((u) => `${u}@contoso.onmicrosoft.com`), [
-    '--budget', String(limits.requestsPerWindow), '--request-window-ms', String(limits.requestWindowMs),
-    '--upload-mb', String(limits.uploadBytesPerWindow / 1048576), '--upload-window-ms', String(limits.uploadWindowMs),
-  ]);
+  const sandbox = await startSandboxProcess(
+    latencyMs,
+    users.map((u) => `${u}@contoso.onmicrosoft.com`),
+    [
+      '--budget',
+      String(limits.requestsPerWindow),
+      '--request-window-ms',
+      String(limits.requestWindowMs),
+      '--upload-mb',
+      String(limits.uploadBytesPerWindow / 1048576),
+      '--upload-window-ms',
+      String(limits.uploadWindowMs),
+    ],
+  );
   try {
-    return await runWorker(storage, { users, password: PASSWORD, sourcePort: source.port, target: { kind: 'graph', connection: { ...sandbox.connection, limits } } });
+    return await runWorker(storage, {
+      users,
+      password: PASSWORD,
+      sourcePort: source.port,
+      target: { kind: 'graph', connection: { ...sandbox.connection, limits } },
+    });
   } finally {
     sandbox.stop();
   }
 }
 
 async function seed(source: RunningDovecot, small: string[], large: string[]): Promise<void> {
-  await Promise.all(small.map(async (user, i) => {
-    const client = await connectImap(source, user, PASSWORD);
-    await seedMailbox(client, { messages: generateCorpus({ seed: 500 + i, count: SMALL_MESSAGES, averageBytes: 4_000, folders: [['INBOX']] }) });
-    await client.logout();
-  }));
+  await Promise.all(
+    small.map(async (user, i) => {
+      const client = await connectImap(source, user, PASSWORD);
+      await seedMailbox(client, { messages: generateCorpus({ seed: 500 + i, count: SMALL_MESSAGES, averageBytes: 4_000, folders: [['INBOX']] }) });
+      await client.logout();
+    }),
+  );
   const perMailbox = Math.max(1, Math.round(ATTACHMENT_MB / 3.5));
-  await Promise.all(large.map(async (user, i) => {
-    const client = await connectImap(source, user, PASSWORD);
-    for (let n = 0; n < perMailbox; n += 1) {
-      const raw = buildMessage({
-        from: { name: 'Sender', address: 'sender@legacy.example' }, to: { name: user, address: `${user}@contoso.com` },
-        subject: `attachment ${n}`, date: new Date(Date.UTC(2007, 0, n + 1)), messageId: `<budget-${i}-${n}@legacy.example>`, text: 'see attached',
-        attachments: [{ filename: `scan-${n}.pdf`, contentType: 'application/pdf', size: 3.5 * 1048576 }],
-      }, new SeededRandom(i * 1000 + n));
-      await client.append('INBOX', raw, ['\\Seen'], new Date(Date.UTC(2007, 0, n + 1)));
-    }
-    await client.logout();
-  }));
+  await Promise.all(
+    large.map(async (user, i) => {
+      const client = await connectImap(source, user, PASSWORD);
+      for (let n = 0; n < perMailbox; n += 1) {
+        const raw = buildMessage(
+          {
+            from: { name: 'Sender', address: 'sender@legacy.example' },
+            to: { name: user, address: `${user}@contoso.com` },
+            subject: `attachment ${n}`,
+            date: new Date(Date.UTC(2007, 0, n + 1)),
+            messageId: `<budget-${i}-${n}@legacy.example>`,
+            text: 'see attached',
+            attachments: [{ filename: `scan-${n}.pdf`, contentType: 'application/pdf', size: 3.5 * 1048576 }],
+          },
+          new SeededRandom(i * 1000 + n),
+        );
+        await client.append('INBOX', raw, ['\\Seen'], new Date(Date.UTC(2007, 0, n + 1)));
+      }
+      await client.logout();
+    }),
+  );
 }

@@ -8,7 +8,9 @@ import path from 'node:path';
  */
 async function main(): Promise<void> {
   const filter = process.argv[2];
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.bench.js') && (!filter || f.includes(filter))).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.bench.js') && (!filter || f.includes(filter)))
+    .sort();
   for (const file of files) {
     console.log(`\n=== ${file.replace(/\.bench\.js$/, '')} ===`);
     const mod = (await import(path.join(__dirname, file))) as { default: () => Promise<void> };

@@ -17,7 +17,9 @@ export default async function sandboxBench(): Promise<void> {
   console.log(`startup: ${Date.now() - started} ms`);
   sandbox.addUser({ userPrincipalName: UPN, licensed: true });
   const credential = new ClientSecretCredential(sandbox.tenantId, sandbox.clientId, sandbox.clientSecret, {
-    authorityHost: sandbox.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: sandbox.caCertificatePem! },
+    authorityHost: sandbox.authorityHost,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca: sandbox.caCertificatePem! },
   });
   const graph = Client.initWithMiddleware({
     authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: ['https://graph.microsoft.com/.default'] }),
@@ -28,21 +30,30 @@ export default async function sandboxBench(): Promise<void> {
   const message = (i: number): Record<string, unknown> => ({
     subject: `bench ${i}`,
     body: { contentType: 'text', content: 'x'.repeat(2000) },
-    singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '1' }, { id: 'SystemTime 0x0E06', value: '2010-01-01T00:00:00Z' }],
+    singleValueExtendedProperties: [
+      { id: 'Integer 0x0E07', value: '1' },
+      { id: 'SystemTime 0x0E06', value: '2010-01-01T00:00:00Z' },
+    ],
   });
   try {
     await graph.api('/organization').get();
     let t = Date.now();
-    await Promise.all([0, 1, 2, 3].map(async (lane) => {
-      for (let i = lane; i < MESSAGES; i += 4) await graph.api(`/users/${UPN}/mailFolders/inbox/messages`).post(message(i));
-    }));
+    await Promise.all(
+      [0, 1, 2, 3].map(async (lane) => {
+        for (let i = lane; i < MESSAGES; i += 4) await graph.api(`/users/${UPN}/mailFolders/inbox/messages`).post(message(i));
+      }),
+    );
     report('single requests, 4 in flight', Date.now() - t);
 
     t = Date.now();
     for (let offset = 0; offset < MESSAGES; offset += 20) {
       const requests = Array.from({ length: 20 }, (_, i) => ({
-        id: String(i + 1), method: 'POST', url: `/users/${UPN}/mailFolders/inbox/messages`,
-        headers: { 'Content-Type': 'application/json' }, body: message(offset + i), ...(i > 0 ? { dependsOn: [String(i)] } : {}),
+        id: String(i + 1),
+        method: 'POST',
+        url: `/users/${UPN}/mailFolders/inbox/messages`,
+        headers: { 'Content-Type': 'application/json' },
+        body: message(offset + i),
+        ...(i > 0 ? { dependsOn: [String(i)] } : {}),
       }));
       await graph.api('/$batch').post({ requests });
     }

@@ -45,9 +45,10 @@ export interface Services {
 export function buildServices(config: AppConfig): Services {
   const storage = new StorageClients(config);
   const cipher = new PasswordCipher(config.encryptionKey);
-  const secrets: SecretStore = config.secretsProvider === 'keyvault' && config.keyVaultUrl
-    ? new KeyVaultSecretStore(config.keyVaultUrl)
-    : new LocalSecretStore(() => storage.table('secrets'), cipher);
+  const secrets: SecretStore =
+    config.secretsProvider === 'keyvault' && config.keyVaultUrl
+      ? new KeyVaultSecretStore(config.keyVaultUrl)
+      : new LocalSecretStore(() => storage.table('secrets'), cipher);
   const endpoints = new EndpointRepository(() => storage.table('endpoints'));
   const batches = new BatchRepository(() => storage.table('batches'));
   const mailboxes = new MailboxRepository(() => storage.table('mailboxes'));
@@ -69,7 +70,10 @@ export function buildServices(config: AppConfig): Services {
     reports: new ReportStore(() => storage.container(config.reportsContainer), storage.blobServiceClient),
     outbox: new NotificationOutbox(() => storage.queue(config.notificationQueue)),
     throughput: new ThroughputRepository(() => storage.table('throughput')),
-    csvBlobs: new CsvBlobStore(() => storage.container(config.intakeContainer), () => storage.container(config.processedContainer)),
+    csvBlobs: new CsvBlobStore(
+      () => storage.container(config.intakeContainer),
+      () => storage.container(config.processedContainer),
+    ),
   };
   const connectors = new MigrationConnectors(config);
   const batchSteps = new BatchSteps(config, stores, connectors);

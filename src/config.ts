@@ -39,7 +39,10 @@ export interface AppConfig {
   notificationQueue: string;
   /** Large-item and bad-item limits, and copy page bounds. */
   copy: {
-    largeItemLimitMb: number; badItemLimit: number; pageMaxCount: number; pageMaxMb: number;
+    largeItemLimitMb: number;
+    badItemLimit: number;
+    pageMaxCount: number;
+    pageMaxMb: number;
     /** Seconds a copy run holds a mailbox's lease between renewals; a run that died frees it after this long. */
     leaseSeconds: number;
   };
@@ -78,7 +81,17 @@ export interface GraphSettings {
 
 export type TargetSettings =
   | { kind: 'graph' }
-  | { kind: 'imap'; host: string; port: number; security: 'tls' | 'starttls' | 'none'; allowPlaintext: boolean; adminUser?: string; adminPassword?: string; adminLoginFormat?: string; password?: string };
+  | {
+      kind: 'imap';
+      host: string;
+      port: number;
+      security: 'tls' | 'starttls' | 'none';
+      allowPlaintext: boolean;
+      adminUser?: string;
+      adminPassword?: string;
+      adminLoginFormat?: string;
+      password?: string;
+    };
 
 export interface LdapSettings {
   url: string;
@@ -157,14 +170,17 @@ export function readConfig(): AppConfig {
 function readUsageLocation(): { defaultUsageLocation?: string } {
   const value = setting('MIGRATION_DEFAULT_USAGE_LOCATION');
   if (value === undefined) return {};
-  if (!USAGE_LOCATION_PATTERN.test(value)) throw new ConfigError(`MIGRATION_DEFAULT_USAGE_LOCATION must be a two-letter country code such as US, GB or DE, not "${value}".`);
+  if (!USAGE_LOCATION_PATTERN.test(value))
+    throw new ConfigError(`MIGRATION_DEFAULT_USAGE_LOCATION must be a two-letter country code such as US, GB or DE, not "${value}".`);
   return { defaultUsageLocation: value.toUpperCase() };
 }
 
 function readMailboxGuidFlow(): AppConfig['entraConnectMailboxGuid'] {
   const value = setting('ENTRA_CONNECT_MAILBOX_GUID') ?? 'synced';
   if (value !== 'synced' && value !== 'authoritativeNull') {
-    throw new ConfigError(`ENTRA_CONNECT_MAILBOX_GUID must be "synced" (Entra Connect's default) or "authoritativeNull" (an inbound sync rule nulls msExchMailboxGuid), not "${value}".`);
+    throw new ConfigError(
+      `ENTRA_CONNECT_MAILBOX_GUID must be "synced" (Entra Connect's default) or "authoritativeNull" (an inbound sync rule nulls msExchMailboxGuid), not "${value}".`,
+    );
   }
   return value;
 }
@@ -193,7 +209,9 @@ function readGraphSettings(): GraphSettings | undefined {
   }
   const optional = (key: keyof GraphSettings, name: string) => (setting(name) ? { [key]: setting(name) } : {});
   return {
-    tenantId, clientId, clientSecret,
+    tenantId,
+    clientId,
+    clientSecret,
     ...optional('baseUrl', 'GRAPH_BASE_URL'),
     ...optional('authorityHost', 'GRAPH_AUTHORITY_HOST'),
     ...optional('caCertificateFile', 'GRAPH_CA_CERTIFICATE_FILE'),
@@ -209,7 +227,9 @@ function readTargetSettings(): TargetSettings {
   if (security !== 'tls' && security !== 'starttls' && security !== 'none') throw new ConfigError('TARGET_IMAP_SECURITY must be tls, starttls or none.');
   const optional = (key: string, name: string) => (setting(name) ? { [key]: setting(name) } : {});
   return {
-    kind, host, security,
+    kind,
+    host,
+    security,
     port: numberSetting('TARGET_IMAP_PORT', security === 'tls' ? 993 : 143),
     allowPlaintext: setting('TARGET_IMAP_ALLOW_PLAINTEXT') === 'true',
     ...optional('adminUser', 'TARGET_IMAP_ADMIN_USER'),

@@ -35,7 +35,10 @@ export function mailboxInstanceId(batchId: string, mailboxKey: string, pass: num
   return pass === 0 ? `mbx-${batchId}-${mailboxKey}` : `mbx-${batchId}-${mailboxKey}-p${pass}`;
 }
 
-export interface MailboxRefInput { batchId: string; mailboxKey: string }
+export interface MailboxRefInput {
+  batchId: string;
+  mailboxKey: string;
+}
 
 export interface BatchPlan {
   maxConcurrentMigrations: number;
@@ -49,20 +52,37 @@ export interface BatchPlan {
  * the server said when to retry (`retryAfterSeconds`), which the orchestration waits out on a durable
  * timer. Any other error is thrown, for the activity retry policy.
  */
-export type StepOutcome<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: string; message: string; retryAfterSeconds?: number };
+export type StepOutcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string; retryAfterSeconds?: number };
 
 export interface CopyPageOutput {
-  sourcePath: string; done: boolean; copied: number; matched: number; skipped: number; recovered?: number; bytes: number; lastCopiedUid: number;
+  sourcePath: string;
+  done: boolean;
+  copied: number;
+  matched: number;
+  skipped: number;
+  recovered?: number;
+  bytes: number;
+  lastCopiedUid: number;
   /** The target paused the copy: the next page waits until this time (ISO), on a durable timer. */
   resumeAt?: string;
 }
 
-export interface SyncFlagsOutput { updated: number; resumeAt?: string }
+export interface SyncFlagsOutput {
+  updated: number;
+  resumeAt?: string;
+}
 
 export type ProvisionOutput = { state: 'ready' } | { state: 'waiting'; recheckAfterSeconds: number };
 
-export interface FolderPlanOutput { sourcePath: string; targetPath: string; messages: number }
+export interface FolderPlanOutput {
+  sourcePath: string;
+  targetPath: string;
+  messages: number;
+}
 
-export interface PreflightOutput { ok: boolean; reason?: string; eligible: string[]; failed: number }
+export interface PreflightOutput {
+  ok: boolean;
+  reason?: string;
+  eligible: string[];
+  failed: number;
+}

@@ -16,7 +16,9 @@ export async function batchIntakeBlob(_content: unknown, context: InvocationCont
       context.log(`Intake: ${blobName} ignored: ${outcome.reason}.`);
       return;
     case 'created':
-      context.log(`Intake: ${blobName} became batch ${outcome.batch.id} with ${outcome.batch.mailboxCount} mailboxes; kept as ${outcome.processedAs} without passwords.`);
+      context.log(
+        `Intake: ${blobName} became batch ${outcome.batch.id} with ${outcome.batch.mailboxCount} mailboxes; kept as ${outcome.processedAs} without passwords.`,
+      );
       await startIfWanted(context, outcome.batch);
       return;
     case 'rejected':

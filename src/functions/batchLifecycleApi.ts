@@ -17,10 +17,15 @@ export async function batchAction(request: HttpRequest, context: InvocationConte
   const id = request.params.id ?? '';
   const action = request.params.action as Exclude<BatchAction, 'remove'>;
   if (!ACTIONS.includes(action)) {
-    return problem(404, 'Unknown batch action.', [{ code: 'UnknownAction', field: 'action', message: `${shown(request.params.action ?? '')} is not a batch action; use one of ${ACTIONS.join(', ')}.` }]);
+    return problem(404, 'Unknown batch action.', [
+      { code: 'UnknownAction', field: 'action', message: `${shown(request.params.action ?? '')} is not a batch action; use one of ${ACTIONS.join(', ')}.` },
+    ]);
   }
   const result = await getServices().lifecycle.act(id, action, orchestrationControl(context), new Date().toISOString());
-  if (!result.ok) return problem(result.status, result.status === 404 ? 'The batch does not exist.' : 'The batch cannot do that now.', [{ code: result.code, message: result.message }]);
+  if (!result.ok)
+    return problem(result.status, result.status === 404 ? 'The batch does not exist.' : 'The batch cannot do that now.', [
+      { code: result.code, message: result.message },
+    ]);
   context.log(`Batch ${id}: ${action} accepted.`);
   return json(202, toBatchView(result.batch));
 }
@@ -29,7 +34,10 @@ export async function batchAction(request: HttpRequest, context: InvocationConte
 export async function removeBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
   const result = await getServices().lifecycle.remove(id, orchestrationControl(context), new Date().toISOString());
-  if (!result.ok) return problem(result.status, result.status === 404 ? 'The batch does not exist.' : 'The batch cannot be removed now.', [{ code: result.code, message: result.message }]);
+  if (!result.ok)
+    return problem(result.status, result.status === 404 ? 'The batch does not exist.' : 'The batch cannot be removed now.', [
+      { code: result.code, message: result.message },
+    ]);
   context.log(`Batch ${id} removed.`);
   return { status: 204 };
 }
@@ -39,10 +47,15 @@ export async function getBatchReport(request: HttpRequest, _context: InvocationC
   const id = request.params.id ?? '';
   const kind = request.params.kind as ReportKind;
   if (!REPORT_KINDS.includes(kind)) {
-    return problem(404, 'Unknown report.', [{ code: 'UnknownReport', field: 'kind', message: `${shown(request.params.kind ?? '')} is not a report; use statistics or errors.` }]);
+    return problem(404, 'Unknown report.', [
+      { code: 'UnknownReport', field: 'kind', message: `${shown(request.params.kind ?? '')} is not a report; use statistics or errors.` },
+    ]);
   }
   const report = await getServices().stores.reports.read(id, kind);
-  if (!report) return problem(404, 'The report does not exist yet.', [{ code: 'ReportNotFound', message: `Batch "${id}" has no ${kind} report yet: reports are written when the initial sync finishes.` }]);
+  if (!report)
+    return problem(404, 'The report does not exist yet.', [
+      { code: 'ReportNotFound', message: `Batch "${id}" has no ${kind} report yet: reports are written when the initial sync finishes.` },
+    ]);
   const fileName = kind === 'statistics' ? 'MigrationStatistics.csv' : 'MigrationErrors.csv';
   return { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"` }, body: report };
 }
@@ -52,6 +65,11 @@ const durableClient = df.input.durableClient();
 const ACTION = pathChoice('action', ACTIONS, 'UnknownAction', 'a batch action');
 const REPORT_KIND = pathChoice('kind', REPORT_KINDS, 'UnknownReport', 'a report');
 
-apiRoute('batchAction', { route: 'batches/{id}/{action}', methods: ['POST'], authLevel: 'function', extraInputs: [durableClient] }, [BATCH_ID, ACTION], batchAction);
+apiRoute(
+  'batchAction',
+  { route: 'batches/{id}/{action}', methods: ['POST'], authLevel: 'function', extraInputs: [durableClient] },
+  [BATCH_ID, ACTION],
+  batchAction,
+);
 apiRoute('removeBatch', { route: 'batches/{id}', methods: ['DELETE'], authLevel: 'function', extraInputs: [durableClient] }, [BATCH_ID], removeBatch);
 apiRoute('getBatchReport', { route: 'batches/{id}/reports/{kind}', methods: ['GET'], authLevel: 'function' }, [BATCH_ID, REPORT_KIND], getBatchReport);

@@ -16,7 +16,10 @@ const MAX_CSV_BYTES = 5 * 1024 * 1024;
 const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
 
 function readQueryList(value: string | null): string[] {
-  return (value ?? '').split(/[;,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return (value ?? '')
+    .split(/[;,\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** `POST /api/batches?name=&endpoint=[&notify=][&autoStart=][&incrementalSyncIntervalHours=][&usageLocation=]`, body text/csv. */
@@ -25,16 +28,24 @@ export async function createBatch(request: HttpRequest, context: InvocationConte
   const endpoint = request.query.get('endpoint');
   const missing = [!name && 'name', !endpoint && 'endpoint'].filter((f): f is string => typeof f === 'string');
   if (missing.length > 0) {
-    return problem(400, 'Required query parameters are missing.', missing.map((field) => ({ code: 'MissingParameter', field, message: `The query parameter "${field}" is required.` })));
+    return problem(
+      400,
+      'Required query parameters are missing.',
+      missing.map((field) => ({ code: 'MissingParameter', field, message: `The query parameter "${field}" is required.` })),
+    );
   }
   const contentType = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (contentType && !CSV_CONTENT_TYPES.includes(contentType)) {
-    return problem(415, 'The body must be a CSV file.', [{ code: 'UnsupportedMediaType', field: 'content-type', message: `Send the batch CSV with Content-Type text/csv, not ${contentType}.` }]);
+    return problem(415, 'The body must be a CSV file.', [
+      { code: 'UnsupportedMediaType', field: 'content-type', message: `Send the batch CSV with Content-Type text/csv, not ${contentType}.` },
+    ]);
   }
   const interval = request.query.get('incrementalSyncIntervalHours');
   const body = Buffer.from(await request.arrayBuffer());
   if (body.length > MAX_CSV_BYTES) {
-    return problem(413, 'The CSV file is too large.', [{ code: 'PayloadTooLarge', message: `The CSV is ${body.length} bytes; a batch CSV may be at most ${MAX_CSV_BYTES} bytes.` }]);
+    return problem(413, 'The CSV file is too large.', [
+      { code: 'PayloadTooLarge', message: `The CSV is ${body.length} bytes; a batch CSV may be at most ${MAX_CSV_BYTES} bytes.` },
+    ]);
   }
   const result = await getServices().intake.takeIn({
     name: name!,
@@ -84,11 +95,19 @@ export async function listBatchMailboxes(request: HttpRequest, _context: Invocat
   } catch (error) {
     // A token of the right shape whose keys Table Storage refuses (400) is the caller's mistake too.
     if (token === undefined || statusCodeOf(error) !== 400) throw error;
-    return problem(400, 'A query parameter is not valid.', [{ code: 'InvalidContinuationToken', field: 'continuationToken', message: 'The storage service refused the continuationToken: pass back the token from nextLink unchanged.' }]);
+    return problem(400, 'A query parameter is not valid.', [
+      {
+        code: 'InvalidContinuationToken',
+        field: 'continuationToken',
+        message: 'The storage service refused the continuationToken: pass back the token from nextLink unchanged.',
+      },
+    ]);
   }
   return json(200, {
     value: page.mailboxes.map(toMailboxView),
-    ...(page.continuationToken ? { nextLink: `/api/batches/${id}/mailboxes?pageSize=${pageSize}&continuationToken=${encodeURIComponent(page.continuationToken)}` } : {}),
+    ...(page.continuationToken
+      ? { nextLink: `/api/batches/${id}/mailboxes?pageSize=${pageSize}&continuationToken=${encodeURIComponent(page.continuationToken)}` }
+      : {}),
   });
 }
 
@@ -115,7 +134,12 @@ const CREATE_BATCH_QUERY = [
 ];
 const PAGE_QUERY = [queryNumber('pageSize', 1, 1000, true), queryContinuationToken('continuationToken')];
 
-apiRoute('createBatch', { route: 'batches', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()] }, CREATE_BATCH_QUERY, createBatch);
+apiRoute(
+  'createBatch',
+  { route: 'batches', methods: ['POST'], authLevel: 'function', extraInputs: [df.input.durableClient()] },
+  CREATE_BATCH_QUERY,
+  createBatch,
+);
 apiRoute('listBatches', { route: 'batches', methods: ['GET'], authLevel: 'function' }, [], listBatches);
 apiRoute('getBatch', { route: 'batches/{id}', methods: ['GET'], authLevel: 'function' }, [BATCH_ID], getBatch);
 apiRoute('getBatchThroughput', { route: 'batches/{id}/throughput', methods: ['GET'], authLevel: 'function' }, [BATCH_ID], getBatchThroughput);

@@ -53,7 +53,15 @@ export function getDashboard(request: HttpRequest, _context: InvocationContext):
 export function getDashboardAsset(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
   const asset = Object.hasOwn(ASSETS, request.params.asset ?? '') ? ASSETS[request.params.asset!] : undefined;
   if (!asset) {
-    return Promise.resolve(problem(404, 'The dashboard has no such file.', [{ code: 'AssetNotFound', field: 'asset', message: `${shown(request.params.asset ?? '')} is not a dashboard file; use ${Object.keys(ASSETS).join(' or ')}.` }]));
+    return Promise.resolve(
+      problem(404, 'The dashboard has no such file.', [
+        {
+          code: 'AssetNotFound',
+          field: 'asset',
+          message: `${shown(request.params.asset ?? '')} is not a dashboard file; use ${Object.keys(ASSETS).join(' or ')}.`,
+        },
+      ]),
+    );
   }
   return Promise.resolve({
     status: 200,
@@ -63,4 +71,9 @@ export function getDashboardAsset(request: HttpRequest, _context: InvocationCont
 }
 
 apiRoute('dashboard', { route: 'dashboard', methods: ['GET'], authLevel: 'function' }, [], getDashboard);
-apiRoute('dashboardAsset', { route: 'dashboard/{asset}', methods: ['GET'], authLevel: 'anonymous' }, [pathChoice('asset', Object.keys(ASSETS), 'AssetNotFound', 'a dashboard file')], getDashboardAsset);
+apiRoute(
+  'dashboardAsset',
+  { route: 'dashboard/{asset}', methods: ['GET'], authLevel: 'anonymous' },
+  [pathChoice('asset', Object.keys(ASSETS), 'AssetNotFound', 'a dashboard file')],
+  getDashboardAsset,
+);

@@ -20,7 +20,9 @@ export async function createEndpoint(request: HttpRequest, context: InvocationCo
   const services = getServices();
   const input = parsed.data;
   if (input.security === 'none' && !cleartextLogin(input, services.config.cleartextHosts).allowed) {
-    return problem(400, 'The endpoint is not valid.', [{ code: 'CleartextNotAllowed', field: 'security', message: `security: ${cleartextRefusal(input.host)}` }]);
+    return problem(400, 'The endpoint is not valid.', [
+      { code: 'CleartextNotAllowed', field: 'security', message: `security: ${cleartextRefusal(input.host)}` },
+    ]);
   }
   const result = await services.endpoints.create(input, new Date().toISOString());
   if (!result.ok) return problem(409, 'The endpoint exists.', [{ code: result.code, field: 'name', message: result.message }]);

@@ -10,10 +10,12 @@ import { json, problem } from './http/responses';
 import { BATCH_ID } from './http/routeParameters';
 
 /** What an administrator may change on one mailbox of a batch, as Set-MigrationUser does. */
-const mailboxSettings = z.object({
-  /** The mailbox's own BadItemLimit: how many bad items one pass may skip before the mailbox fails. */
-  badItemLimit: z.number().int().min(0).max(1_000_000),
-}).strict();
+const mailboxSettings = z
+  .object({
+    /** The mailbox's own BadItemLimit: how many bad items one pass may skip before the mailbox fails. */
+    badItemLimit: z.number().int().min(0).max(1_000_000),
+  })
+  .strict();
 
 /**
  * `PATCH /api/batches/{id}/mailboxes/{address}` with `{"badItemLimit": n}`: raises (or lowers) one
@@ -28,15 +30,26 @@ export async function setMailboxSettings(request: HttpRequest, context: Invocati
   if (!parsed.success) return invalidBody('The change is not valid.', parsed.error);
   const services = getServices();
   if (!(await services.mailboxes.get(id, mailboxKey))) {
-    return problem(404, 'The mailbox is not in the batch.', [{ code: 'MailboxNotFound', field: 'address', message: `Batch "${id}" has no mailbox ${mailboxKey}.` }]);
+    return problem(404, 'The mailbox is not in the batch.', [
+      { code: 'MailboxNotFound', field: 'address', message: `Batch "${id}" has no mailbox ${mailboxKey}.` },
+    ]);
   }
-  const updated = await updateMailbox(services.mailboxes, id, mailboxKey, (m) => ({ ...m, badItemLimit: parsed.data.badItemLimit, lastUpdatedTimestamp: new Date().toISOString() }));
+  const updated = await updateMailbox(services.mailboxes, id, mailboxKey, (m) => ({
+    ...m,
+    badItemLimit: parsed.data.badItemLimit,
+    lastUpdatedTimestamp: new Date().toISOString(),
+  }));
   context.log(`Batch ${id}: the BadItemLimit of a mailbox is now ${parsed.data.badItemLimit}.`);
   return json(200, toMailboxView(updated));
 }
 
 /** An SMTP address as typed in the URL: no control characters or characters Table Storage refuses in keys. */
 // eslint-disable-next-line no-control-regex -- control characters are what is refused
-const ADDRESS = pathName('address', /^[^\s/\\#?\u0000-\u001f\u007f-\u009f]{3,320}$/, 'must be the mailbox\'s SMTP address');
+const ADDRESS = pathName('address', /^[^\s/\\#?\u0000-\u001f\u007f-\u009f]{3,320}$/, "must be the mailbox's SMTP address");
 
-apiRoute('setMailboxSettings', { route: 'batches/{id}/mailboxes/{address}', methods: ['PATCH'], authLevel: 'function' }, [BATCH_ID, ADDRESS], setMailboxSettings);
+apiRoute(
+  'setMailboxSettings',
+  { route: 'batches/{id}/mailboxes/{address}', methods: ['PATCH'], authLevel: 'function' },
+  [BATCH_ID, ADDRESS],
+  setMailboxSettings,
+);

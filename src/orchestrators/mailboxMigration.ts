@@ -1,6 +1,14 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { ACTIVITY, type CopyPageOutput, type FolderPlanOutput, ORCHESTRATION, type ProvisionOutput, type StepOutcome, type SyncFlagsOutput } from '../activities/activityNames';
+import {
+  ACTIVITY,
+  type CopyPageOutput,
+  type FolderPlanOutput,
+  ORCHESTRATION,
+  type ProvisionOutput,
+  type StepOutcome,
+  type SyncFlagsOutput,
+} from '../activities/activityNames';
 import { addMilliseconds } from '../core/time/addMilliseconds';
 import { parseInstant } from '../core/time/parseInstant';
 
@@ -15,7 +23,9 @@ export interface MailboxMigrationInput {
   resume?: { provisioning: true } | { folders: FolderPlanOutput[]; folderIndex: number };
 }
 
-export interface MailboxMigrationOutput { status: string }
+export interface MailboxMigrationOutput {
+  status: string;
+}
 
 /** After this many pages the history starts afresh (continueAsNew), so a huge mailbox stays cheap to replay. */
 const PAGES_PER_GENERATION = 50;
@@ -30,7 +40,10 @@ const MAX_RETRY_AFTER_WAITS = 8;
 
 /** A step that failed for good: its code and sentence become the mailbox's error. */
 class StepFailed extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -48,18 +48,39 @@ export class BatchIntake {
 
   async takeIn(request: IntakeRequest): Promise<IntakeResult> {
     const batchId = tryBatchIdFromName(request.name);
-    if (!batchId) return rejection(400, 'The batch name is not valid.', [{ code: 'InvalidBatchName', field: 'name', message: `"${request.name}" is not a valid batch name. ${BATCH_NAME_RULE}` }]);
+    if (!batchId)
+      return rejection(400, 'The batch name is not valid.', [
+        { code: 'InvalidBatchName', field: 'name', message: `"${request.name}" is not a valid batch name. ${BATCH_NAME_RULE}` },
+      ]);
     if (request.usageLocation !== undefined && !USAGE_LOCATION_PATTERN.test(request.usageLocation)) {
-      return rejection(400, 'A batch setting is not valid.', [{ code: 'InvalidUsageLocation', field: 'usageLocation', message: `"${request.usageLocation.slice(0, 20)}" is not a usage location: give ${USAGE_LOCATION_RULE}.` }]);
+      return rejection(400, 'A batch setting is not valid.', [
+        {
+          code: 'InvalidUsageLocation',
+          field: 'usageLocation',
+          message: `"${request.usageLocation.slice(0, 20)}" is not a usage location: give ${USAGE_LOCATION_RULE}.`,
+        },
+      ]);
     }
     const endpoint = await this.stores.endpoints.get(request.endpointName);
     if (!endpoint) {
-      return rejection(404, 'The migration endpoint does not exist.', [{ code: 'EndpointNotFound', field: 'endpoint', message: `No migration endpoint is named "${request.endpointName}". Create it first (POST /api/endpoints).` }]);
+      return rejection(404, 'The migration endpoint does not exist.', [
+        {
+          code: 'EndpointNotFound',
+          field: 'endpoint',
+          message: `No migration endpoint is named "${request.endpointName}". Create it first (POST /api/endpoints).`,
+        },
+      ]);
     }
     const existing = await this.stores.batches.get(batchId);
     if (existing) {
       if (existing.batch.source === request.source && request.source !== 'http') return { ok: true, batch: existing.batch, created: false };
-      return rejection(409, 'A batch with this name exists.', [{ code: 'BatchExists', field: 'name', message: `A batch named "${existing.batch.name}" already exists. Choose another name, or remove that batch first.` }]);
+      return rejection(409, 'A batch with this name exists.', [
+        {
+          code: 'BatchExists',
+          field: 'name',
+          message: `A batch named "${existing.batch.name}" already exists. Choose another name, or remove that batch first.`,
+        },
+      ]);
     }
     const { active, stale } = await this.addressOwners(batchId);
     const parsed = parseBatchCsv(request.csv, { activeAddresses: active });
@@ -68,7 +89,12 @@ export class BatchIntake {
     const mailboxes = parsed.rows.map((row) => toMailbox(batchId, row, request.now));
     const keys = mailboxes.map((m) => m.mailboxKey);
     const conflicts = await this.stores.activeAddresses.claimAll(batchId, request.name, keys, stale);
-    if (conflicts.length > 0) return rejection(400, 'The batch CSV has errors; nothing was created.', conflicts.map((c) => claimError(c.mailboxKey, c.batchName, mailboxes)));
+    if (conflicts.length > 0)
+      return rejection(
+        400,
+        'The batch CSV has errors; nothing was created.',
+        conflicts.map((c) => claimError(c.mailboxKey, c.batchName, mailboxes)),
+      );
 
     const batch = newBatch(batchId, request, parsed.kind, endpoint.name, mailboxes);
     try {

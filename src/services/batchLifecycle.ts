@@ -24,14 +24,18 @@ export type LifecycleResult = { ok: true; batch: MigrationBatch } | { ok: false;
  * not allow them), as Exchange Online's Start-, Stop-, Complete-, and Remove-MigrationBatch.
  */
 export class BatchLifecycle {
-  constructor(private readonly stores: MigrationStores, private readonly steps: BatchSteps) {}
+  constructor(
+    private readonly stores: MigrationStores,
+    private readonly steps: BatchSteps,
+  ) {}
 
   async act(batchId: string, action: Exclude<BatchAction, 'remove'>, control: OrchestrationControl, now: string): Promise<LifecycleResult> {
     const checked = await this.check(batchId, action);
     if (!checked.ok) return checked;
     const instanceId = batchInstanceId(batchId);
     // A resumed batch's mailbox instances must not reuse ids of the run that was stopped.
-    const startPhase = (phase: BatchMigrationInput['phase']) => control.start(ORCHESTRATION.batch, instanceId, { batchId, phase, generation: phase === 'start' ? 0 : Date.parse(now) } satisfies BatchMigrationInput);
+    const startPhase = (phase: BatchMigrationInput['phase']) =>
+      control.start(ORCHESTRATION.batch, instanceId, { batchId, phase, generation: phase === 'start' ? 0 : Date.parse(now) } satisfies BatchMigrationInput);
     // Once accepted, the batch shows the status the request leads to, so a repeated request is
     // refused (409) even before the orchestration has picked the first one up.
     const accepted = (from: BatchStatus[], to: BatchStatus) => this.steps.setStatusIf(batchId, from, to, now);
@@ -69,7 +73,10 @@ export class BatchLifecycle {
     for (const instanceId of await control.instances(belongs, true)) await control.terminate(instanceId, 'The batch was removed.');
     for (const instanceId of await control.instances(belongs, false)) await control.purge(instanceId);
     await this.stores.mailboxSecrets.eraseBatch(batchId);
-    await this.stores.activeAddresses.releaseKeys(batchId, mailboxes.map((m) => m.mailboxKey));
+    await this.stores.activeAddresses.releaseKeys(
+      batchId,
+      mailboxes.map((m) => m.mailboxKey),
+    );
     // A mailbox's copy state (checkpoints, item map, claims) belongs to the mailbox, not the batch: the usual fix
     // for a stuck user is to remove them and add them to a new batch, which then goes on instead of copying
     // everything again. Only a completed mailbox, which will not be migrated again, lets it go.

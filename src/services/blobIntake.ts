@@ -11,7 +11,14 @@ export type BlobIntakeOutcome =
   | { kind: 'rejected'; errors: IntakeError[]; errorsBlob: string };
 
 /** Blob metadata keys an administrator may set on a dropped CSV (metadata names are case-insensitive). */
-const METADATA = { endpoint: 'endpoint', notify: 'notificationemails', autoStart: 'autostart', interval: 'incrementalsyncintervalhours', usageLocation: 'usagelocation', rejected: 'intakerejected' };
+const METADATA = {
+  endpoint: 'endpoint',
+  notify: 'notificationemails',
+  autoStart: 'autostart',
+  interval: 'incrementalsyncintervalhours',
+  usageLocation: 'usagelocation',
+  rejected: 'intakerejected',
+};
 
 /**
  * A CSV dropped into the intake container: `<endpoint>/<batch name>.csv`, or `<batch name>.csv`
@@ -20,7 +27,10 @@ const METADATA = { endpoint: 'endpoint', notify: 'notificationemails', autoStart
  * beside it. Either way no password stays behind in storage.
  */
 export class BlobIntake {
-  constructor(private readonly intake: BatchIntake, private readonly blobs: CsvBlobStore) {}
+  constructor(
+    private readonly intake: BatchIntake,
+    private readonly blobs: CsvBlobStore,
+  ) {}
 
   async takeIn(blobName: string, now: string): Promise<BlobIntakeOutcome> {
     if (!/\.csv$/i.test(blobName) || /\.errors\.csv$/i.test(blobName)) return { kind: 'ignored', reason: 'not a batch CSV' };
@@ -34,7 +44,14 @@ export class BlobIntake {
     const endpointName = segments.length > 1 ? segments[0] : metadata[METADATA.endpoint];
     const batchName = fileName.replace(/\.csv$/i, '');
     if (!endpointName) {
-      return this.reject(blobName, blob.bytes, blob.metadata, [{ code: 'EndpointMissing', field: 'endpoint', message: 'The file names no migration endpoint: drop it under a folder named after the endpoint (<endpoint>/<batch>.csv) or set the blob metadata "endpoint".' }]);
+      return this.reject(blobName, blob.bytes, blob.metadata, [
+        {
+          code: 'EndpointMissing',
+          field: 'endpoint',
+          message:
+            'The file names no migration endpoint: drop it under a folder named after the endpoint (<endpoint>/<batch>.csv) or set the blob metadata "endpoint".',
+        },
+      ]);
     }
     const interval = metadata[METADATA.interval];
     const result = await this.intake.takeIn({
@@ -75,5 +92,8 @@ function lowerCaseKeys(metadata: Record<string, string>): Record<string, string 
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(/[;,\s]+/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return (value ?? '')
+    .split(/[;,\s]+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

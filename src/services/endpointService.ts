@@ -19,7 +19,10 @@ export const EndpointPasswordError = {
 
 /** Creates and reads migration endpoints; the password goes to the secret store, never the table. */
 export class EndpointService {
-  constructor(private readonly endpoints: EndpointRepository, private readonly secrets: SecretStore) {}
+  constructor(
+    private readonly endpoints: EndpointRepository,
+    private readonly secrets: SecretStore,
+  ) {}
 
   async create(input: EndpointInput, now: string): Promise<CreateEndpointResult> {
     if (await this.endpoints.get(input.name)) return exists(input.name);
@@ -95,19 +98,28 @@ export class EndpointService {
     if (!ref) return undefined;
     if (ref !== endpointSecretName(endpoint.name)) {
       if (ref !== legacyEndpointSecretName(endpoint.name)) {
-        throw new MigrationError(EndpointPasswordError.NotOwn, `The migration endpoint "${endpoint.name}" refers to a password secret that is not its own. ${setAgain(endpoint.name)}`);
+        throw new MigrationError(
+          EndpointPasswordError.NotOwn,
+          `The migration endpoint "${endpoint.name}" refers to a password secret that is not its own. ${setAgain(endpoint.name)}`,
+        );
       }
-      const sharers = (await this.endpoints.list()).filter((other) => other.name.toLowerCase() !== endpoint.name.toLowerCase() && other.passwordSecretRef === ref);
+      const sharers = (await this.endpoints.list()).filter(
+        (other) => other.name.toLowerCase() !== endpoint.name.toLowerCase() && other.passwordSecretRef === ref,
+      );
       if (sharers.length > 0) {
         throw new MigrationError(
           EndpointPasswordError.Shared,
-          `The stored password of migration endpoint "${endpoint.name}" may be that of ${sharers.map((e) => `"${e.name}"`).join(', ')}: `
-          + `endpoints created before secret names were made unique shared one secret. ${setAgain(endpoint.name)}`,
+          `The stored password of migration endpoint "${endpoint.name}" may be that of ${sharers.map((e) => `"${e.name}"`).join(', ')}: ` +
+            `endpoints created before secret names were made unique shared one secret. ${setAgain(endpoint.name)}`,
         );
       }
     }
     const password = await this.secrets.get(ref);
-    if (password === undefined) throw new MigrationError(EndpointPasswordError.Missing, `The stored password of migration endpoint "${endpoint.name}" is gone. ${setAgain(endpoint.name)}`);
+    if (password === undefined)
+      throw new MigrationError(
+        EndpointPasswordError.Missing,
+        `The stored password of migration endpoint "${endpoint.name}" is gone. ${setAgain(endpoint.name)}`,
+      );
     return password;
   }
 }

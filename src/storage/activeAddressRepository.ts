@@ -8,9 +8,16 @@ function bucketOf(mailboxKey: string): string {
   return createHash('sha1').update(mailboxKey).digest('hex').slice(0, 1);
 }
 
-interface ClaimEntity { batchId: string; batchName: string }
+interface ClaimEntity {
+  batchId: string;
+  batchName: string;
+}
 
-export interface AddressClaim { mailboxKey: string; batchId: string; batchName: string }
+export interface AddressClaim {
+  mailboxKey: string;
+  batchId: string;
+  batchName: string;
+}
 
 /**
  * Which batch holds each mailbox address. A mailbox may be in only one active batch (Exchange
@@ -63,7 +70,13 @@ export class ActiveAddressRepository {
     }
   }
 
-  private async claimOne(table: TableClient, key: string, batchId: string, batchName: string, reclaimable: ReadonlySet<string>): Promise<AddressClaim | undefined> {
+  private async claimOne(
+    table: TableClient,
+    key: string,
+    batchId: string,
+    batchName: string,
+    reclaimable: ReadonlySet<string>,
+  ): Promise<AddressClaim | undefined> {
     const partitionKey = bucketOf(key);
     try {
       await table.createEntity({ partitionKey, rowKey: key, batchId, batchName });

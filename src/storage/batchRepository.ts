@@ -58,8 +58,7 @@ export class BatchRepository {
   /** Replaces the row if it still has `etag`; otherwise a ConcurrencyError. Returns the new ETag. */
   async update(batch: MigrationBatch, etag: string): Promise<string> {
     const table = await this.table();
-    const result = await withConcurrencyCheck(`Batch "${batch.name}"`, () =>
-      table.updateEntity(toEntity(batch), 'Replace', { etag }));
+    const result = await withConcurrencyCheck(`Batch "${batch.name}"`, () => table.updateEntity(toEntity(batch), 'Replace', { etag }));
     return result.etag ?? etag;
   }
 
@@ -82,8 +81,7 @@ function toEntity(batch: MigrationBatch): BatchEntity & { partitionKey: string; 
 }
 
 function toBatch(id: string, entity: BatchEntity): MigrationBatch {
-  const optional = (key: 'statusDetail' | 'startedAt' | 'syncedAt' | 'completedAt' | 'usageLocation') =>
-    (entity[key] ? { [key]: entity[key] } : {});
+  const optional = (key: 'statusDetail' | 'startedAt' | 'syncedAt' | 'completedAt' | 'usageLocation') => (entity[key] ? { [key]: entity[key] } : {});
   return {
     id,
     name: entity.name,

@@ -5,10 +5,19 @@ import { unlessNotFound } from './unlessNotFound';
 
 const LEASE_ROW = '~lease';
 
-interface LeaseEntity { partitionKey: string; rowKey: string; holder: string; expiresAt: string }
+interface LeaseEntity {
+  partitionKey: string;
+  rowKey: string;
+  holder: string;
+  expiresAt: string;
+}
 
 /** A lease on a mailbox's copy, held by one run (`holder`) until `expiresAt`; the ETag proves who still holds it. */
-export interface HeldLease { holder: string; etag: string; expiresAt: string }
+export interface HeldLease {
+  holder: string;
+  etag: string;
+  expiresAt: string;
+}
 
 export type LeaseAnswer = { held: HeldLease } | { heldByOther: { expiresAt: string } };
 
@@ -49,7 +58,9 @@ export class CopyLeaseRepository {
     const table = await this.table();
     const expiresAt = new Date(now.getTime() + seconds * 1000).toISOString();
     try {
-      const updated = await table.updateEntity({ partitionKey: copyScope(mailboxKey), rowKey: LEASE_ROW, holder: lease.holder, expiresAt }, 'Replace', { etag: lease.etag });
+      const updated = await table.updateEntity({ partitionKey: copyScope(mailboxKey), rowKey: LEASE_ROW, holder: lease.holder, expiresAt }, 'Replace', {
+        etag: lease.etag,
+      });
       return { holder: lease.holder, expiresAt, etag: updated.etag! };
     } catch (error) {
       const status = statusCodeOf(error);

@@ -17,7 +17,8 @@ export class EndpointRepository {
     const table = await this.table();
     const { name, ...rest } = endpoint;
     await withConcurrencyCheck(`Endpoint "${name}"`, () =>
-      table.createEntity<EndpointEntity>({ partitionKey: PARTITION, rowKey: name.toLowerCase(), displayName: name, ...rest }));
+      table.createEntity<EndpointEntity>({ partitionKey: PARTITION, rowKey: name.toLowerCase(), displayName: name, ...rest }),
+    );
   }
 
   /**

@@ -40,7 +40,10 @@ export class FolderStateRepository {
 
   async list(mailboxKey: string): Promise<FolderCheckpoint[]> {
     const scope = copyScope(mailboxKey);
-    const rows = await listAll<FolderStateEntity>(await this.table(), odata`PartitionKey eq ${scope} and RowKey ge ${CHECKPOINT_ROWS.low} and RowKey lt ${CHECKPOINT_ROWS.high}`);
+    const rows = await listAll<FolderStateEntity>(
+      await this.table(),
+      odata`PartitionKey eq ${scope} and RowKey ge ${CHECKPOINT_ROWS.low} and RowKey lt ${CHECKPOINT_ROWS.high}`,
+    );
     return rows.map(toCheckpoint);
   }
 
@@ -59,7 +62,9 @@ export class FolderStateRepository {
   /** Replaces the checkpoint read with `etag`; a ConcurrencyError when another run wrote it since. Returns the new ETag. */
   async save(mailboxKey: string, checkpoint: FolderCheckpoint, etag: string): Promise<string> {
     const table = await this.table();
-    const answer = await withConcurrencyCheck(`The checkpoint of "${checkpoint.sourcePath}"`, () => table.updateEntity(toEntity(mailboxKey, checkpoint), 'Replace', { etag }));
+    const answer = await withConcurrencyCheck(`The checkpoint of "${checkpoint.sourcePath}"`, () =>
+      table.updateEntity(toEntity(mailboxKey, checkpoint), 'Replace', { etag }),
+    );
     if (!answer.etag) throw new ConcurrencyError(`The checkpoint of "${checkpoint.sourcePath}"`);
     return answer.etag;
   }
@@ -68,7 +73,10 @@ export class FolderStateRepository {
     const table = await this.table();
     const scope = copyScope(mailboxKey);
     const rows = await listAll<FolderStateEntity>(table, odata`PartitionKey eq ${scope}`);
-    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]));
+    await submitInTransactions(
+      table,
+      rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]),
+    );
   }
 }
 

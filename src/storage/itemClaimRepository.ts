@@ -5,7 +5,11 @@ import { copyScope } from './folderStateRepository';
 import { listAll, submitInTransactions } from './tableTransactions';
 import { unlessNotFound } from './unlessNotFound';
 
-interface ClaimEntity { partitionKey: string; rowKey: string; occurrencesJson: string }
+interface ClaimEntity {
+  partitionKey: string;
+  rowKey: string;
+  occurrencesJson: string;
+}
 
 export interface StoredClaim {
   occurrences: Occurrence[];
@@ -30,10 +34,12 @@ export class ItemClaimRepository {
     const found = new Map<string, StoredClaim>();
     const keys = [...new Set(contentKeys)];
     for (let start = 0; start < keys.length; start += READ_CONCURRENCY) {
-      await Promise.all(keys.slice(start, start + READ_CONCURRENCY).map(async (key) => {
-        const entity = await unlessNotFound(() => table.getEntity<ClaimEntity>(copyScope(mailboxKey), key));
-        if (entity) found.set(key, { occurrences: JSON.parse(entity.occurrencesJson) as Occurrence[], etag: entity.etag });
-      }));
+      await Promise.all(
+        keys.slice(start, start + READ_CONCURRENCY).map(async (key) => {
+          const entity = await unlessNotFound(() => table.getEntity<ClaimEntity>(copyScope(mailboxKey), key));
+          if (entity) found.set(key, { occurrences: JSON.parse(entity.occurrencesJson) as Occurrence[], etag: entity.etag });
+        }),
+      );
     }
     return found;
   }
@@ -64,7 +70,10 @@ export class ItemClaimRepository {
     const table = await this.table();
     const scope = copyScope(mailboxKey);
     const rows = await listAll<ClaimEntity>(table, odata`PartitionKey eq ${scope}`);
-    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]));
+    await submitInTransactions(
+      table,
+      rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]),
+    );
   }
 }
 

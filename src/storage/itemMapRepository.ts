@@ -54,7 +54,10 @@ export class ItemMapRepository {
   async listRetryable(scope: string, uidValidity: string): Promise<ItemMapEntry[]> {
     const low = itemRowKey(uidValidity, 0);
     const high = itemRowKey(uidValidity, 9_999_999_999);
-    const rows = await listAll<ItemEntity>(await this.table(), odata`PartitionKey eq ${scope} and RowKey ge ${low} and RowKey le ${high} and retryable eq ${true}`);
+    const rows = await listAll<ItemEntity>(
+      await this.table(),
+      odata`PartitionKey eq ${scope} and RowKey ge ${low} and RowKey le ${high} and retryable eq ${true}`,
+    );
     return rows.map(toEntry);
   }
 
@@ -64,14 +67,21 @@ export class ItemMapRepository {
     for (const folder of folders) {
       const scope = this.scope(mailboxKey, folder.sourcePath);
       const rows = await listAll<ItemEntity>(table, odata`PartitionKey eq ${scope}`);
-      await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]));
+      await submitInTransactions(
+        table,
+        rows.map((row) => ['delete', { partitionKey: scope, rowKey: row.rowKey }]),
+      );
     }
   }
 
   /** Writes entries in transactions of at most 100 (one partition per folder). */
   async putAll(scope: string, entries: ItemMapEntry[]): Promise<void> {
     const actions: TransactionAction[] = entries.map((entry) => {
-      return ['upsert', { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid), ...definedFields({ ...entry, retryable: entry.retryable ?? false }) }, 'Replace'];
+      return [
+        'upsert',
+        { partitionKey: scope, rowKey: itemRowKey(entry.uidValidity, entry.uid), ...definedFields({ ...entry, retryable: entry.retryable ?? false }) },
+        'Replace',
+      ];
     });
     await submitInTransactions(await this.table(), actions);
   }

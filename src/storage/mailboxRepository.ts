@@ -78,8 +78,7 @@ export class MailboxRepository {
   /** Replaces the row if it still has `etag`; otherwise a ConcurrencyError. Returns the new ETag. */
   async update(mailbox: MigrationMailbox, etag: string): Promise<string> {
     const table = await this.table();
-    const result = await withConcurrencyCheck(`Mailbox ${mailbox.emailAddress}`, () =>
-      table.updateEntity(toEntity(mailbox), 'Replace', { etag }));
+    const result = await withConcurrencyCheck(`Mailbox ${mailbox.emailAddress}`, () => table.updateEntity(toEntity(mailbox), 'Replace', { etag }));
     return result.etag ?? etag;
   }
 

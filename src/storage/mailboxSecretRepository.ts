@@ -11,7 +11,10 @@ import { listAll, submitInTransactions } from './tableTransactions';
  * data `<batch>/<mailbox key>` of two mailboxes always differs: one's password never opens as another's.
  */
 export class MailboxSecretRepository {
-  constructor(private readonly table: () => Promise<TableClient>, private readonly cipher: PasswordCipher) {}
+  constructor(
+    private readonly table: () => Promise<TableClient>,
+    private readonly cipher: PasswordCipher,
+  ) {}
 
   async putAll(batchId: string, passwords: ReadonlyMap<string, string>): Promise<void> {
     const actions: TransactionAction[] = [...passwords].map(([mailboxKey, password]) => [
@@ -37,6 +40,9 @@ export class MailboxSecretRepository {
   async eraseBatch(batchId: string): Promise<void> {
     const table = await this.table();
     const rows = await listAll<{ sealed: string }>(table, odata`PartitionKey eq ${batchId}`);
-    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: batchId, rowKey: row.rowKey }]));
+    await submitInTransactions(
+      table,
+      rows.map((row) => ['delete', { partitionKey: batchId, rowKey: row.rowKey }]),
+    );
   }
 }

@@ -15,8 +15,10 @@ export class PasswordCipher {
 
   constructor(base64Key: string | undefined) {
     if (!base64Key) {
-      throw new ConfigError('The setting MIGRATION_ENCRYPTION_KEY is missing: it encrypts passwords at rest. '
-        + 'Generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"');
+      throw new ConfigError(
+        'The setting MIGRATION_ENCRYPTION_KEY is missing: it encrypts passwords at rest. ' +
+          "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"",
+      );
     }
     const key = Buffer.from(base64Key, 'base64');
     if (key.length !== KEY_BYTES) {

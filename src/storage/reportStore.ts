@@ -1,4 +1,10 @@
-import { BlobSASPermissions, type BlobServiceClient, type ContainerClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import {
+  BlobSASPermissions,
+  type BlobServiceClient,
+  type ContainerClient,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { unlessNotFound } from './unlessNotFound';
 
 export type ReportKind = 'statistics' | 'errors';
@@ -24,7 +30,10 @@ export function reportLinkWindow(now: Date): { startsOn: Date; expiresOn: Date }
  * connection strings) the SAS is signed with it; with a managed identity, by a user delegation key.
  */
 export class ReportStore {
-  constructor(private readonly container: () => Promise<ContainerClient>, private readonly service: BlobServiceClient) {}
+  constructor(
+    private readonly container: () => Promise<ContainerClient>,
+    private readonly service: BlobServiceClient,
+  ) {}
 
   async write(batchId: string, kind: ReportKind, csv: string): Promise<void> {
     const text = `\uFEFF${csv}`;
@@ -45,7 +54,11 @@ export class ReportStore {
     const permissions = BlobSASPermissions.parse('r');
     if (blob.credential instanceof StorageSharedKeyCredential) return blob.generateSasUrl({ permissions, startsOn, expiresOn });
     const key = await this.service.getUserDelegationKey(startsOn, expiresOn);
-    const sas = generateBlobSASQueryParameters({ containerName: container.containerName, blobName: blob.name, permissions, startsOn, expiresOn }, key, this.service.accountName);
+    const sas = generateBlobSASQueryParameters(
+      { containerName: container.containerName, blobName: blob.name, permissions, startsOn, expiresOn },
+      key,
+      this.service.accountName,
+    );
     return `${blob.url}?${sas.toString()}`;
   }
 

@@ -49,14 +49,20 @@ export class SkippedItemRepository {
 
   /** How many items of a mailbox were skipped in a pass, large items left out (they have their own limit). */
   async countBadItems(batchId: string, mailboxKey: string, pass: string): Promise<number> {
-    const rows = await listAll<StoredSkippedItem>(await this.table(), odata`PartitionKey eq ${batchId} and RowKey ge ${`${mailboxKey}|`} and RowKey lt ${`${mailboxKey}|~`} and pass eq ${pass}`);
+    const rows = await listAll<StoredSkippedItem>(
+      await this.table(),
+      odata`PartitionKey eq ${batchId} and RowKey ge ${`${mailboxKey}|`} and RowKey lt ${`${mailboxKey}|~`} and pass eq ${pass}`,
+    );
     return rows.filter((row) => row.reason !== 'TooLarge').length;
   }
 
   async deleteBatch(batchId: string): Promise<void> {
     const table = await this.table();
     const rows = await listAll<StoredSkippedItem>(table, odata`PartitionKey eq ${batchId}`);
-    await submitInTransactions(table, rows.map((row) => ['delete', { partitionKey: batchId, rowKey: row.rowKey }]));
+    await submitInTransactions(
+      table,
+      rows.map((row) => ['delete', { partitionKey: batchId, rowKey: row.rowKey }]),
+    );
   }
 
   async listBatch(batchId: string): Promise<StoredSkippedItem[]> {

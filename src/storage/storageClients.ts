@@ -85,9 +85,8 @@ export class StorageClients {
   private async createTable(fullName: string): Promise<TableClient> {
     const client = this.config.storageConnection
       ? TableClient.fromConnectionString(this.config.storageConnection, fullName, {
-        allowInsecureConnection: this.config.storageConnection.includes('http://')
-          || this.config.storageConnection.includes('UseDevelopmentStorage=true'),
-      })
+          allowInsecureConnection: this.config.storageConnection.includes('http://') || this.config.storageConnection.includes('UseDevelopmentStorage=true'),
+        })
       : new TableClient(`https://${this.accountName()}.table.core.windows.net`, fullName, new DefaultAzureCredential());
     await client.createTable();
     return client;

@@ -5,9 +5,17 @@ import { listAll } from './tableTransactions';
 /** Seconds per throughput sample: fine enough to chart a short demo, coarse enough for a long batch. */
 export const THROUGHPUT_BUCKET_SECONDS = 10;
 
-export interface ThroughputSample { at: string; items: number; bytes: number }
+export interface ThroughputSample {
+  at: string;
+  items: number;
+  bytes: number;
+}
 
-interface SampleEntity { at: string; items: number; bytes: number }
+interface SampleEntity {
+  at: string;
+  items: number;
+  bytes: number;
+}
 
 /**
  * Items and bytes copied per 10-second interval, for the dashboard's throughput chart. Each
@@ -23,10 +31,16 @@ export class ThroughputRepository {
     const bucket = Math.floor(Date.parse(now) / 1000 / THROUGHPUT_BUCKET_SECONDS) * THROUGHPUT_BUCKET_SECONDS;
     const rowKey = `${String(bucket).padStart(12, '0')}|${mailboxKey}`;
     const previous = await unlessNotFound(() => table.getEntity<SampleEntity>(batchId, rowKey));
-    await table.upsertEntity({
-      partitionKey: batchId, rowKey, at: new Date(bucket * 1000).toISOString(),
-      items: (previous?.items ?? 0) + items, bytes: (previous?.bytes ?? 0) + bytes,
-    }, 'Replace');
+    await table.upsertEntity(
+      {
+        partitionKey: batchId,
+        rowKey,
+        at: new Date(bucket * 1000).toISOString(),
+        items: (previous?.items ?? 0) + items,
+        bytes: (previous?.bytes ?? 0) + bytes,
+      },
+      'Replace',
+    );
   }
 
   async list(batchId: string): Promise<ThroughputSample[]> {

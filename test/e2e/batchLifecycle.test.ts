@@ -16,7 +16,11 @@ async function act(action: string): Promise<{ status: number; body: { status?: s
 beforeAll(async () => {
   lab = await startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60, extraSettings: { MIGRATION_PAGE_MAX_COUNT: '2' } });
   await createLabEndpoint(lab, 'ex', 2);
-  const created = await lab.api('/api/batches?name=life&endpoint=ex&autoStart=false', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n') });
+  const created = await lab.api('/api/batches?name=life&endpoint=ex&autoStart=false', {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n'),
+  });
   expect(created.status).toBe(201);
 }, 360_000);
 
@@ -29,7 +33,9 @@ describe('the batch lifecycle API', () => {
     expect(await status()).toBe('Created');
     const complete = await act('complete');
     expect(complete.status).toBe(409);
-    expect(complete.body.errors).toEqual([{ code: 'TransitionNotAllowed', message: 'The batch "life" is Created; complete is possible only when it is Synced, SyncedWithErrors.' }]);
+    expect(complete.body.errors).toEqual([
+      { code: 'TransitionNotAllowed', message: 'The batch "life" is Created; complete is possible only when it is Synced, SyncedWithErrors.' },
+    ]);
     expect((await act('jump')).status).toBe(404);
   });
 
@@ -64,7 +70,11 @@ describe('the batch lifecycle API', () => {
     const removal = await lab.api('/api/batches/life', { method: 'DELETE' });
     expect(removal.status).toBe(204);
     expect((await lab.api('/api/batches/life')).status).toBe(404);
-    const again = await lab.api('/api/batches?name=life&endpoint=ex&autoStart=false', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `EmailAddress\n${MAILBOXES[0]!.address}\n` });
+    const again = await lab.api('/api/batches?name=life&endpoint=ex&autoStart=false', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `EmailAddress\n${MAILBOXES[0]!.address}\n`,
+    });
     expect(again.status).toBe(201);
   });
 });

@@ -82,7 +82,7 @@ describe('the dashboard', () => {
     await page.setInputFiles('#csv-file', { name: 'Wave 1.csv', mimeType: 'text/csv', buffer: Buffer.from(GOOD_CSV) });
     await page.getByRole('button', { name: 'Create batch' }).click();
     await page.locator('#batch-view:not([hidden]), #upload-errors:not([hidden])').waitFor({ timeout: 45_000 });
-    expect(await page.isVisible('#upload-errors') ? await page.textContent('#upload-errors') : 'no errors').toBe('no errors');
+    expect((await page.isVisible('#upload-errors')) ? await page.textContent('#upload-errors') : 'no errors').toBe('no errors');
     expect(new URL(page.url()).hash).toBe('#/batches/wave-1');
     await page.locator('#batch-title', { hasText: /^Wave 1$/ }).waitFor({ timeout: 30_000 });
     await waitForBatchStatus('Synced', 180_000);

@@ -11,14 +11,18 @@ import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLa
  * Slow (a few minutes): run it alone with `npx jest -t "slow fault"`.
  */
 const BIG_SUBJECT = `Quarterly ${'figures '.repeat(9_000)}`; // ~72 KB: over the 64 KB a table cell holds
-const MAILBOXES: LabMailbox[] = ['fetchno', 'stub', 'drop', 'legacy', 'bigsubject', 'created504', 'changes', 'cloudfolder', 'flags']
-  .map((name) => ({ address: `${name}@contoso.com`, messages: 0 }));
+const MAILBOXES: LabMailbox[] = ['fetchno', 'stub', 'drop', 'legacy', 'bigsubject', 'created504', 'changes', 'cloudfolder', 'flags'].map((name) => ({
+  address: `${name}@contoso.com`,
+  messages: 0,
+}));
 const address = (name: string) => `${name}@contoso.com`;
 let lab: MigrationLab;
 
 function message(subject: string, bytes = 600): Buffer {
   const body = 'x'.repeat(bytes);
-  return Buffer.from(`From: Ann <ann@contoso.com>\r\nTo: Bob <bob@contoso.com>\r\nSubject: ${subject}\r\nDate: Thu, 01 Mar 2007 09:00:00 +0000\r\nMessage-ID: <${encodeURIComponent(subject.slice(0, 40))}.${bytes}@contoso.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`);
+  return Buffer.from(
+    `From: Ann <ann@contoso.com>\r\nTo: Bob <bob@contoso.com>\r\nSubject: ${subject}\r\nDate: Thu, 01 Mar 2007 09:00:00 +0000\r\nMessage-ID: <${encodeURIComponent(subject.slice(0, 40))}.${bytes}@contoso.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`,
+  );
 }
 
 /** Appends messages to a source mailbox's folders as its admin (Dovecot master user). */
@@ -49,10 +53,21 @@ function cloudSubjects(name: string): Map<string, number> {
 }
 
 function cloudFolderOf(name: string, subject: string): string[] {
-  return lab.sandbox.listMailbox(address(name)).folders.filter((f) => f.messages.some((m) => m.subject === subject)).map((f) => f.path);
+  return lab.sandbox
+    .listMailbox(address(name))
+    .folders.filter((f) => f.messages.some((m) => m.subject === subject))
+    .map((f) => f.path);
 }
 
-interface MailboxView { emailAddress: string; status: string; syncedItemCount: number; skippedItemCount: number; passStartedAt?: string; lastSuccessfulSyncTimestamp?: string; error?: string }
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  syncedItemCount: number;
+  skippedItemCount: number;
+  passStartedAt?: string;
+  lastSuccessfulSyncTimestamp?: string;
+  error?: string;
+}
 
 async function mailboxes(batch: string): Promise<MailboxView[]> {
   return ((await (await lab.api(`/api/batches/${batch}/mailboxes`)).json()) as { value: MailboxView[] }).value;
@@ -64,17 +79,27 @@ async function batchStatus(batch: string): Promise<string> {
 
 /** Waits for a pass over every mailbox that started after `since` to have ended. */
 async function passAfter(batch: string, since: string): Promise<MailboxView[]> {
-  return waitFor(`a sync of batch ${batch} after ${since}`, async () => {
-    const list = await mailboxes(batch);
-    // A failed mailbox is left out of incremental passes: it counts as done (the test then reports it).
-    const done = list.every((m) => m.status === 'Failed' || (m.status === 'Synced' && (m.passStartedAt ?? '') > since && (m.lastSuccessfulSyncTimestamp ?? '') >= (m.passStartedAt ?? '')));
-    return done && ['Synced', 'SyncedWithErrors'].includes(await batchStatus(batch)) ? list : undefined;
-  }, 480_000);
+  return waitFor(
+    `a sync of batch ${batch} after ${since}`,
+    async () => {
+      const list = await mailboxes(batch);
+      // A failed mailbox is left out of incremental passes: it counts as done (the test then reports it).
+      const done = list.every(
+        (m) =>
+          m.status === 'Failed' ||
+          (m.status === 'Synced' && (m.passStartedAt ?? '') > since && (m.lastSuccessfulSyncTimestamp ?? '') >= (m.passStartedAt ?? '')),
+      );
+      return done && ['Synced', 'SyncedWithErrors'].includes(await batchStatus(batch)) ? list : undefined;
+    },
+    480_000,
+  );
 }
 
 beforeAll(async () => {
   lab = await startMigrationLab({
-    mailboxes: MAILBOXES, incrementalSyncMinutes: 0.5, imapFaultProxy: true,
+    mailboxes: MAILBOXES,
+    incrementalSyncMinutes: 0.5,
+    imapFaultProxy: true,
     extraSettings: { MIGRATION_LARGE_ITEM_LIMIT_MB: '1', MIGRATION_PAGE_MAX_COUNT: '4', MIGRATION_COPY_LEASE_SECONDS: '10' },
   });
   const six = (name: string) => Array.from({ length: 6 }, (_, i) => message(`${name} ${i + 1}`));
@@ -144,7 +169,10 @@ describe('[slow fault] the fault matrix through the real path', () => {
     lab.sandbox.deleteFolderAsUser(address('cloudfolder'), 'Projects', { permanently: true });
     await appendTo('cloudfolder', { Projects: [message('new p3')] });
     // The cloud: the user flags a message in Outlook; at the source the same message is then read.
-    const flagged = lab.sandbox.listMailbox(address('flags')).folders.flatMap((f) => f.messages).find((m) => m.subject === 'flags 1')!;
+    const flagged = lab.sandbox
+      .listMailbox(address('flags'))
+      .folders.flatMap((f) => f.messages)
+      .find((m) => m.subject === 'flags 1')!;
     lab.sandbox.setMessageFlagAsUser(address('flags'), flagged.id, { flagStatus: 'flagged' });
     const flags = await sourceClient('flags');
     await flags.mailboxOpen('INBOX');
@@ -160,19 +188,28 @@ describe('[slow fault] the fault matrix through the real path', () => {
 
     const changed = cloudSubjects('changes');
     expect([...changed.entries()].filter(([, n]) => n > 1)).toEqual([]);
-    expect([...changed.keys()].sort()).toEqual(['changes 1', 'changes 2', 'changes 3', 'changes 4', 'changes 5', 'changes 6', 'changes 7', 'project a', 'project b', 'project c'].sort());
+    expect([...changed.keys()].sort()).toEqual(
+      ['changes 1', 'changes 2', 'changes 3', 'changes 4', 'changes 5', 'changes 6', 'changes 7', 'project a', 'project b', 'project c'].sort(),
+    );
     expect(cloudFolderOf('changes', 'project a')).toEqual(['Projects 2008']);
     expect(cloudFolderOf('changes', 'changes 1')).toEqual(['Archive']);
     // The deleted cloud folder is made again for the new message; what the user deleted stays deleted.
     expect(cloudFolderOf('cloudfolder', 'new p3')).toEqual(['Projects']);
     expect(cloudSubjects('cloudfolder').has('kept p1')).toBe(false);
     // Only \Seen changed at the source: the flag the user set in Outlook is still there.
-    const after = lab.sandbox.listMailbox(address('flags')).folders.flatMap((f) => f.messages).find((m) => m.subject === 'flags 1')!;
+    const after = lab.sandbox
+      .listMailbox(address('flags'))
+      .folders.flatMap((f) => f.messages)
+      .find((m) => m.subject === 'flags 1')!;
     expect(after).toMatchObject({ isRead: true, flagStatus: 'flagged' });
     expect(cloudSubjects('fetchno').get('fetchno 3')).toBeUndefined();
     // The re-created folder is on the mailbox's remaps, which the next errors report lists.
-    const cloudfolder = ((await mailboxes('matrix')) as (MailboxView & { folderRemapsJson?: string })[]).find((m) => m.emailAddress === address('cloudfolder'))!;
-    expect(JSON.parse(cloudfolder.folderRemapsJson ?? '[]')).toEqual([expect.objectContaining({ sourcePath: 'Projects', reason: expect.stringContaining('created again') })]);
+    const cloudfolder = ((await mailboxes('matrix')) as (MailboxView & { folderRemapsJson?: string })[]).find(
+      (m) => m.emailAddress === address('cloudfolder'),
+    )!;
+    expect(JSON.parse(cloudfolder.folderRemapsJson ?? '[]')).toEqual([
+      expect.objectContaining({ sourcePath: 'Projects', reason: expect.stringContaining('created again') }),
+    ]);
   }, 900_000);
 
   it('removing the batch and adding its mailboxes to a new batch copies nothing again', async () => {
@@ -183,7 +220,11 @@ describe('[slow fault] the fault matrix through the real path', () => {
     const csv = ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n');
     const created = await lab.api('/api/batches?name=matrix-again&endpoint=ex2007', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     expect(created.status).toBe(201);
-    await waitFor('the new batch to sync', async () => (['Synced', 'SyncedWithErrors', 'Failed'].includes(await batchStatus('matrix-again')) ? true : undefined), 480_000);
+    await waitFor(
+      'the new batch to sync',
+      async () => (['Synced', 'SyncedWithErrors', 'Failed'].includes(await batchStatus('matrix-again')) ? true : undefined),
+      480_000,
+    );
     for (const mailbox of MAILBOXES) expect(cloudSubjects(mailbox.address.replace(/@.*/, ''))).toEqual(before.get(mailbox.address));
     const list = await mailboxes('matrix-again');
     expect(list.filter((m) => m.status !== 'Synced')).toEqual([]);
@@ -191,31 +232,54 @@ describe('[slow fault] the fault matrix through the real path', () => {
   }, 600_000);
 
   it('BadItemLimit counts one pass and can be raised for one mailbox: the mailbox fails over it, then goes on after the limit is raised and the batch retried', async () => {
-    const patch = (limit: number) => lab.api(`/api/batches/matrix-again/mailboxes/${encodeURIComponent(address('fetchno'))}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ badItemLimit: limit }) });
+    const patch = (limit: number) =>
+      lab.api(`/api/batches/matrix-again/mailboxes/${encodeURIComponent(address('fetchno'))}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ badItemLimit: limit }),
+      });
     expect((await patch(-1)).status).toBe(400);
     expect((await patch(0)).status).toBe(200);
     // The next pass tries the unreadable item again; it is still unreadable, one bad item over a limit of 0.
-    const failed = await waitFor('fetchno to fail over its BadItemLimit', async () => {
-      const mailbox = (await mailboxes('matrix-again')).find((m) => m.emailAddress === address('fetchno')) as MailboxView & { errorCode?: string };
-      return mailbox.status === 'Failed' ? mailbox : undefined;
-    }, 300_000);
+    const failed = await waitFor(
+      'fetchno to fail over its BadItemLimit',
+      async () => {
+        const mailbox = (await mailboxes('matrix-again')).find((m) => m.emailAddress === address('fetchno')) as MailboxView & { errorCode?: string };
+        return mailbox.status === 'Failed' ? mailbox : undefined;
+      },
+      300_000,
+    );
     expect(failed).toMatchObject({ errorCode: 'BadItemLimitExceeded', error: expect.stringContaining('bad-item limit of 0') });
     // A failure retrying cannot fix comes back as the step's outcome: no activity retry was spent on it.
     const durable = `${lab.host.baseUrl}/runtime/webhooks/durabletask/instances`;
-    const latest = await waitFor('the failing pass\'s orchestration to end', async () => {
-      const instances = (await (await fetch(`${durable}?instanceIdPrefix=${encodeURIComponent(`mbx-matrix-again-${address('fetchno')}`)}&code=${lab.host.adminKey}`)).json()) as { instanceId: string; runtimeStatus: string; output?: { status?: string } }[];
+    const latest = await waitFor("the failing pass's orchestration to end", async () => {
+      const instances = (await (
+        await fetch(`${durable}?instanceIdPrefix=${encodeURIComponent(`mbx-matrix-again-${address('fetchno')}`)}&code=${lab.host.adminKey}`)
+      ).json()) as { instanceId: string; runtimeStatus: string; output?: { status?: string } }[];
       return instances.find((i) => i.runtimeStatus === 'Completed' && i.output?.status === 'Failed');
     });
-    const history = ((await (await fetch(`${durable}/${encodeURIComponent(latest.instanceId)}?showHistory=true&code=${lab.host.adminKey}`)).json()) as { historyEvents: { EventType: string; FunctionName?: string }[] }).historyEvents;
+    const history = (
+      (await (await fetch(`${durable}/${encodeURIComponent(latest.instanceId)}?showHistory=true&code=${lab.host.adminKey}`)).json()) as {
+        historyEvents: { EventType: string; FunctionName?: string }[];
+      }
+    ).historyEvents;
     expect(history.filter((e) => e.EventType === 'TaskFailed')).toEqual([]);
     expect(history.filter((e) => e.EventType === 'TaskScheduled').map((e) => e.FunctionName)).toContain('finishMailbox');
-    await waitFor('the batch to report its failed mailbox', async () => ((await batchStatus('matrix-again')) === 'SyncedWithErrors' ? true : undefined), 300_000);
+    await waitFor(
+      'the batch to report its failed mailbox',
+      async () => ((await batchStatus('matrix-again')) === 'SyncedWithErrors' ? true : undefined),
+      300_000,
+    );
     expect((await patch(5)).status).toBe(200);
     expect((await lab.api('/api/batches/matrix-again/retry', { method: 'POST' })).status).toBe(202);
-    const synced = await waitFor('fetchno to sync again', async () => {
-      const mailbox = (await mailboxes('matrix-again')).find((m) => m.emailAddress === address('fetchno'))!;
-      return mailbox.status === 'Synced' ? mailbox : undefined;
-    }, 300_000);
+    const synced = await waitFor(
+      'fetchno to sync again',
+      async () => {
+        const mailbox = (await mailboxes('matrix-again')).find((m) => m.emailAddress === address('fetchno'))!;
+        return mailbox.status === 'Synced' ? mailbox : undefined;
+      },
+      300_000,
+    );
     expect(synced.error ?? '').toBe('');
     expect(cloudSubjects('fetchno').get('fetchno 3')).toBeUndefined();
     expect([...cloudSubjects('fetchno').values()].every((n) => n === 1)).toBe(true);

@@ -14,24 +14,42 @@ let seed = 0;
 
 function message(subject: string, attachmentSizes: number[]): Buffer {
   seed += 1;
-  return buildMessage({
-    from: { name: 'Legacy Sender', address: 'sender@legacy.example' },
-    to: { name: 'Someone', address: 'someone@contoso.com' },
-    subject,
-    date: new Date(Date.UTC(2007, 2, seed)),
-    messageId: `<e2e-fidelity-${seed}@legacy.example>`,
-    text: `Body of ${subject}`,
-    attachments: attachmentSizes.map((size, i) => ({ filename: `${subject.replace(/\W+/g, '-')}-${i + 1}.bin`, contentType: 'application/octet-stream', size })),
-  }, new SeededRandom(seed));
+  return buildMessage(
+    {
+      from: { name: 'Legacy Sender', address: 'sender@legacy.example' },
+      to: { name: 'Someone', address: 'someone@contoso.com' },
+      subject,
+      date: new Date(Date.UTC(2007, 2, seed)),
+      messageId: `<e2e-fidelity-${seed}@legacy.example>`,
+      text: `Body of ${subject}`,
+      attachments: attachmentSizes.map((size, i) => ({
+        filename: `${subject.replace(/\W+/g, '-')}-${i + 1}.bin`,
+        contentType: 'application/octet-stream',
+        size,
+      })),
+    },
+    new SeededRandom(seed),
+  );
 }
 
 const CASES = {
   pages: { address: 'pages@contoso.com', messages: 45, onPremisesGuid: false },
   attachments: {
-    address: 'attachments@contoso.com', messages: 0, onPremisesGuid: false,
-    extraMessages: [message('three photos', [1_500_000, 1_500_000, 1_500_000]), message('a 12 MB attachment', [12 * MB]), message('a 40 MB message', [40 * MB])],
+    address: 'attachments@contoso.com',
+    messages: 0,
+    onPremisesGuid: false,
+    extraMessages: [
+      message('three photos', [1_500_000, 1_500_000, 1_500_000]),
+      message('a 12 MB attachment', [12 * MB]),
+      message('a 40 MB message', [40 * MB]),
+    ],
   },
-  bulk: { address: 'bulk@contoso.com', messages: 0, onPremisesGuid: false, extraMessages: Array.from({ length: 16 }, (_, i) => message(`bulk ${i}`, [10 * MB])) },
+  bulk: {
+    address: 'bulk@contoso.com',
+    messages: 0,
+    onPremisesGuid: false,
+    extraMessages: Array.from({ length: 16 }, (_, i) => message(`bulk ${i}`, [10 * MB])),
+  },
   syncedGuid: { address: 'guid@contoso.com', messages: 3, onPremisesGuid: true, cloudGuid: true },
   noUsageLocation: { address: 'nolocation@contoso.com', messages: 4, onPremisesGuid: false },
   otherUpn: { address: 'upn@contoso.com', messages: 4, onPremisesGuid: false, upn: 'u.p.n.42@contoso.onmicrosoft.com' },
@@ -40,7 +58,14 @@ const CASES = {
 
 let lab: MigrationLab;
 
-interface MailboxView { emailAddress: string; status: string; statusDetail?: string; error?: string; syncedItemCount: number; skippedItemCount: number }
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  statusDetail?: string;
+  error?: string;
+  syncedItemCount: number;
+  skippedItemCount: number;
+}
 
 function cloud(upn: string) {
   return lab.sandbox.listMailbox(upn).folders.flatMap((f) => f.messages.map((m) => ({ ...m, folder: f.path })));
@@ -61,9 +86,19 @@ beforeAll(async () => {
   await createLabEndpoint(lab, 'fidelity', 8);
   // "Created, then the answer is lost": the first two creates to this mailbox answer 504 after they ran.
   const gatewayUser = lab.sandbox.store.findUser(CASES.gateway.address);
-  lab.sandbox.addFault({ kind: 'gatewayTimeout', afterHandling: true, method: 'POST', pathPattern: `/users/${gatewayUser.id}/mailFolders/[^/]+/messages$`, times: 2 });
+  lab.sandbox.addFault({
+    kind: 'gatewayTimeout',
+    afterHandling: true,
+    method: 'POST',
+    pathPattern: `/users/${gatewayUser.id}/mailFolders/[^/]+/messages$`,
+    times: 2,
+  });
   const csv = ['EmailAddress', ...Object.values(CASES).map((c) => c.address)].join('\r\n');
-  const response = await lab.api(`/api/batches?name=fidelity&endpoint=fidelity&notify=${encodeURIComponent(ADMIN_MAILBOX)}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+  const response = await lab.api(`/api/batches?name=fidelity&endpoint=fidelity&notify=${encodeURIComponent(ADMIN_MAILBOX)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: csv,
+  });
   expect(response.status).toBe(201);
 }, 600_000);
 
@@ -84,19 +119,25 @@ describe('a staged batch against Microsoft 365 as Microsoft documents it', () =>
   const detailsSeen = new Set<string>();
 
   beforeAll(async () => {
-    await waitFor('the batch to finish its initial sync', async () => {
-      for (const mailbox of await mailboxes()) if (mailbox.statusDetail) detailsSeen.add(mailbox.statusDetail);
-      const batch = (await (await lab.api('/api/batches/fidelity')).json()) as { status: string };
-      return ['Synced', 'SyncedWithErrors', 'Failed'].includes(batch.status) ? batch : undefined;
-    }, 900_000);
+    await waitFor(
+      'the batch to finish its initial sync',
+      async () => {
+        for (const mailbox of await mailboxes()) if (mailbox.statusDetail) detailsSeen.add(mailbox.statusDetail);
+        const batch = (await (await lab.api('/api/batches/fidelity')).json()) as { status: string };
+        return ['Synced', 'SyncedWithErrors', 'Failed'].includes(batch.status) ? batch : undefined;
+      },
+      900_000,
+    );
     rows = await mailboxes();
   }, 960_000);
 
-  it('waited for the Exchange Online mailboxes on durable timers, showing it in the mailboxes\' status detail', async () => {
+  it("waited for the Exchange Online mailboxes on durable timers, showing it in the mailboxes' status detail", async () => {
     expect(detailsSeen).toContain('Waiting for the Exchange Online mailbox');
     // The mailbox's orchestration asked twice with a timer between, instead of failing an activity until a retry found it.
     const instance = encodeURIComponent(`mbx-fidelity-${CASES.noUsageLocation.address}`);
-    const status = (await (await fetch(`${lab.host.baseUrl}/runtime/webhooks/durabletask/instances/${instance}?showHistory=true&code=${lab.host.adminKey}`)).json()) as { historyEvents: { EventType: string; FunctionName?: string }[] };
+    const status = (await (
+      await fetch(`${lab.host.baseUrl}/runtime/webhooks/durabletask/instances/${instance}?showHistory=true&code=${lab.host.adminKey}`)
+    ).json()) as { historyEvents: { EventType: string; FunctionName?: string }[] };
     const events = status.historyEvents;
     expect(events.filter((e) => e.EventType === 'TaskScheduled' && e.FunctionName === 'provisionMailbox').length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.EventType === 'TimerCreated')).toBe(true);
@@ -123,7 +164,9 @@ describe('a staged batch against Microsoft 365 as Microsoft documents it', () =>
     const attachments = cloud(CASES.bulk.address).flatMap((m) => m.attachments);
     expect(attachments.map((a) => a.size)).toEqual(Array(16).fill(10 * MB));
     const user = lab.sandbox.store.findUser(CASES.bulk.address);
-    const times = Object.values(lab.sandbox.store.state.mailboxes[user.id]!.messages).flatMap((m) => m.attachments.map((a) => Date.parse(a.lastModifiedDateTime)));
+    const times = Object.values(lab.sandbox.store.state.mailboxes[user.id]!.messages).flatMap((m) =>
+      m.attachments.map((a) => Date.parse(a.lastModifiedDateTime)),
+    );
     // 150 MB may go up per window: the last 10 MB could only go once the first uploads left it.
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual((UPLOAD_WINDOW_SECONDS - 3) * 1000);
   });

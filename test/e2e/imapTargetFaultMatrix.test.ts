@@ -19,7 +19,9 @@ const address = (name: string) => `${name}@contoso.com`;
 let lab: MigrationLab;
 
 function message(subject: string, body = 'Hello.'): Buffer {
-  return Buffer.from(`From: Ann <ann@contoso.com>\r\nTo: Bob <bob@contoso.com>\r\nSubject: ${subject}\r\nDate: Thu, 01 Mar 2007 09:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@contoso.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`);
+  return Buffer.from(
+    `From: Ann <ann@contoso.com>\r\nTo: Bob <bob@contoso.com>\r\nSubject: ${subject}\r\nDate: Thu, 01 Mar 2007 09:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@contoso.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n${body}\r\n`,
+  );
 }
 
 const asAdmin = (server: { dovecot: MigrationLab['dovecot'] }, name: string): Promise<ImapFlow> =>
@@ -49,7 +51,13 @@ async function targetMessages(name: string): Promise<{ key: string; flags: strin
   return out;
 }
 
-interface MailboxView { emailAddress: string; status: string; passStartedAt?: string; lastSuccessfulSyncTimestamp?: string; error?: string }
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  passStartedAt?: string;
+  lastSuccessfulSyncTimestamp?: string;
+  error?: string;
+}
 
 async function mailboxes(batch: string): Promise<MailboxView[]> {
   return ((await (await lab.api(`/api/batches/${batch}/mailboxes`)).json()) as { value: MailboxView[] }).value;
@@ -61,15 +69,29 @@ async function batchStatus(batch: string): Promise<string> {
 
 beforeAll(async () => {
   lab = await startMigrationLab({
-    mailboxes: MAILBOXES, incrementalSyncMinutes: 0.5, imapFaultProxy: true, imapTarget: true,
+    mailboxes: MAILBOXES,
+    incrementalSyncMinutes: 0.5,
+    imapFaultProxy: true,
+    imapTarget: true,
     extraSettings: { MIGRATION_PAGE_MAX_COUNT: '4', MIGRATION_COPY_LEASE_SECONDS: '10' },
   });
   const five = (name: string) => Array.from({ length: 5 }, (_, i) => message(`${name} ${i + 1}`));
-  await appendTo('refused', [message('refused 1'), message('refused 2', 'REFUSE-TOOBIG'), message('refused 3'), message('refused 4', 'REFUSE-QUOTA'), message('refused 5')]);
+  await appendTo('refused', [
+    message('refused 1'),
+    message('refused 2', 'REFUSE-TOOBIG'),
+    message('refused 3'),
+    message('refused 4', 'REFUSE-QUOTA'),
+    message('refused 5'),
+  ]);
   await appendTo('noplus', five('noplus'));
   await appendTo('lost', [...five('lost'), message('lost 6', 'LOSE-ME')]);
   const targetFaults = lab.target!.proxy.faults;
-  targetFaults.set(address('refused'), { appendNo: [{ code: 'TOOBIG', whenContains: 'REFUSE-TOOBIG' }, { code: 'OVERQUOTA', whenContains: 'REFUSE-QUOTA' }] });
+  targetFaults.set(address('refused'), {
+    appendNo: [
+      { code: 'TOOBIG', whenContains: 'REFUSE-TOOBIG' },
+      { code: 'OVERQUOTA', whenContains: 'REFUSE-QUOTA' },
+    ],
+  });
   targetFaults.set(address('noplus'), { hideCapabilities: ['UIDPLUS'] });
   targetFaults.set(address('lost'), { hideCapabilities: ['UIDPLUS'], appendLost: [{ whenContains: 'LOSE-ME', times: 1 }] });
   lab.proxy!.faults.set(address('lost'), { estimatedSizes: true, hideCapabilities: ['UIDPLUS', 'CONDSTORE'] });
@@ -85,7 +107,11 @@ describe('[slow fault] an IMAP target through the real path', () => {
     const csv = ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n');
     const created = await lab.api('/api/batches?name=imaptarget&endpoint=ex2007', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
     expect(created.status).toBe(201);
-    await waitFor('the initial sync', async () => (['Synced', 'SyncedWithErrors', 'Failed'].includes(await batchStatus('imaptarget')) ? true : undefined), 480_000);
+    await waitFor(
+      'the initial sync',
+      async () => (['Synced', 'SyncedWithErrors', 'Failed'].includes(await batchStatus('imaptarget')) ? true : undefined),
+      480_000,
+    );
     expect((await mailboxes('imaptarget')).filter((m) => m.status !== 'Synced').map((m) => `${m.emailAddress}: ${m.status} ${m.error ?? ''}`)).toEqual([]);
 
     const exactlyOnce = async (name: string, subjects: string[]) => {
@@ -101,7 +127,9 @@ describe('[slow fault] an IMAP target through the real path', () => {
 
     const report = (await (await lab.api('/api/batches/imaptarget/reports/errors')).text()).split(/\r?\n/);
     const rowsOf = (name: string) => report.filter((l) => l.startsWith(address(name)) && l.includes(',Item,'));
-    expect(rowsOf('refused')).toEqual(expect.arrayContaining([expect.stringMatching(/refused 2.*TooLarge/), expect.stringMatching(/refused 4.*RejectedByTarget/)]));
+    expect(rowsOf('refused')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/refused 2.*TooLarge/), expect.stringMatching(/refused 4.*RejectedByTarget/)]),
+    );
     expect(rowsOf('refused')).toHaveLength(2);
     expect(rowsOf('noplus')).toEqual([]);
     expect(rowsOf('lost')).toEqual([]);
@@ -113,11 +141,17 @@ describe('[slow fault] an IMAP target through the real path', () => {
     await source.messageFlagsAdd('2', ['\\Seen'], { uid: true });
     await source.logout();
     const since = new Date().toISOString();
-    await waitFor('an incremental pass after the flag change', async () => {
-      const list = await mailboxes('imaptarget');
-      const done = list.every((m) => m.status === 'Synced' && (m.passStartedAt ?? '') > since && (m.lastSuccessfulSyncTimestamp ?? '') >= (m.passStartedAt ?? ''));
-      return done ? true : undefined;
-    }, 480_000);
+    await waitFor(
+      'an incremental pass after the flag change',
+      async () => {
+        const list = await mailboxes('imaptarget');
+        const done = list.every(
+          (m) => m.status === 'Synced' && (m.passStartedAt ?? '') > since && (m.lastSuccessfulSyncTimestamp ?? '') >= (m.passStartedAt ?? ''),
+        );
+        return done ? true : undefined;
+      },
+      480_000,
+    );
     const seen = (await targetMessages('noplus')).filter((m) => m.flags.includes('\\Seen')).map((m) => m.key);
     expect(seen).toEqual(['INBOX/noplus 2']);
     // Nothing was copied twice by the second pass, with its refused and retried items.

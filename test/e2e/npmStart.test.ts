@@ -60,29 +60,38 @@ function waitForOutput(marker: RegExp, timeoutMs: number): Promise<string> {
   });
 }
 
-
-
 describe('npm start', () => {
-  it('runs the demo migration to Synced and prints statistics that match Microsoft 365', async () => {
-    startNpmStart();
-    reachedMarker = waitForOutput(/Press Ctrl\+C to stop\./, DEMO_TIMEOUT_MS);
-    const printed = await reachedMarker;
-    const synced = JSON.parse(/DEMO_SYNCED (\{.*\})/.exec(printed)![1]!) as { sandbox: string; caFile: string; baseUrl: string };
-    expect(printed).toMatch(/Seeded 36 legacy mailboxes with \d+ messages/);
-    expect(printed).toMatch(/Batch demo-wave-1 is Synced\./);
-    expect(printed).toMatch(/Dashboard: +http:\/\/127\.0\.0\.1:\d+\/api\/dashboard\?code=/);
+  it(
+    'runs the demo migration to Synced and prints statistics that match Microsoft 365',
+    async () => {
+      startNpmStart();
+      reachedMarker = waitForOutput(/Press Ctrl\+C to stop\./, DEMO_TIMEOUT_MS);
+      const printed = await reachedMarker;
+      const synced = JSON.parse(/DEMO_SYNCED (\{.*\})/.exec(printed)![1]!) as { sandbox: string; caFile: string; baseUrl: string };
+      expect(printed).toMatch(/Seeded 36 legacy mailboxes with \d+ messages/);
+      expect(printed).toMatch(/Batch demo-wave-1 is Synced\./);
+      expect(printed).toMatch(/Dashboard: +http:\/\/127\.0\.0\.1:\d+\/api\/dashboard\?code=/);
 
-    const rows = [...printed.matchAll(/^(\S+@contoso\.com)\s+(\S+)\s+(\d+)%\s+(\d+)\/(\d+)\s/gm)].map((m) => ({ address: m[1]!, status: m[2]!, synced: Number(m[4]), total: Number(m[5]) }));
-    expect(rows).toHaveLength(36);
-    const dispatcher = new Agent({ connect: { ca: readFileSync(synced.caFile, 'utf8') } });
-    for (const row of rows) {
-      expect(row.status).toBe('Synced');
-      const mailbox = (await (await fetch(`${synced.sandbox}/_sandbox/mailboxes/${row.address}`, { dispatcher })).json()) as { folders: { messages: unknown[] }[] };
-      const inCloud = mailbox.folders.reduce((n, f) => n + f.messages.length, 0);
-      expect({ address: row.address, printed: row.synced }).toEqual({ address: row.address, printed: inCloud });
-      expect(row.synced).toBe(row.total);
-    }
-  }, DEMO_TIMEOUT_MS + 60_000);
+      const rows = [...printed.matchAll(/^(\S+@contoso\.com)\s+(\S+)\s+(\d+)%\s+(\d+)\/(\d+)\s/gm)].map((m) => ({
+        address: m[1]!,
+        status: m[2]!,
+        synced: Number(m[4]),
+        total: Number(m[5]),
+      }));
+      expect(rows).toHaveLength(36);
+      const dispatcher = new Agent({ connect: { ca: readFileSync(synced.caFile, 'utf8') } });
+      for (const row of rows) {
+        expect(row.status).toBe('Synced');
+        const mailbox = (await (await fetch(`${synced.sandbox}/_sandbox/mailboxes/${row.address}`, { dispatcher })).json()) as {
+          folders: { messages: unknown[] }[];
+        };
+        const inCloud = mailbox.folders.reduce((n, f) => n + f.messages.length, 0);
+        expect({ address: row.address, printed: row.synced }).toEqual({ address: row.address, printed: inCloud });
+        expect(row.synced).toBe(row.total);
+      }
+    },
+    DEMO_TIMEOUT_MS + 60_000,
+  );
 
   it('ends every process it started (Azurite, Dovecot, slapd, the app) within 5 s of Ctrl+C', async () => {
     await reachedMarker;

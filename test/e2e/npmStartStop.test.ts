@@ -41,7 +41,12 @@ afterAll(async () => {
 function startNpmStart(env: Record<string, string>): NpmStartRun {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'npm-start-stop-'));
   const { JEST_WORKER_ID: _worker, ...parentEnv } = process.env;
-  const child = spawn('npm', ['start'], { cwd: appRoot, env: { ...parentEnv, ...env, DEMO_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('npm', ['start'], {
+    cwd: appRoot,
+    env: { ...parentEnv, ...env, DEMO_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
@@ -116,10 +121,15 @@ describe('npm start, stopped early', () => {
     const refusedDir = path.join(tmpdir(), `npm-start-refused-${process.pid}`);
     const { JEST_WORKER_ID: _worker, ...env } = process.env;
     const run = spawnSync(process.execPath, [path.join(appRoot, 'dist', 'tools', 'start', 'main.js')], {
-      cwd: appRoot, env: { ...env, DEMO_DATA_DIR: refusedDir, PORT: '0', DEMO_MAILBOXES: '2001' }, encoding: 'utf8', timeout: 60_000,
+      cwd: appRoot,
+      env: { ...env, DEMO_DATA_DIR: refusedDir, PORT: '0', DEMO_MAILBOXES: '2001' },
+      encoding: 'utf8',
+      timeout: 60_000,
     });
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe('DEMO_MAILBOXES must be a whole number from 1 to 2,000, since the demo migrates every mailbox in one batch, and a batch holds at most 2,000 mailboxes; it is "2001".\n');
+    expect(run.stderr).toBe(
+      'DEMO_MAILBOXES must be a whole number from 1 to 2,000, since the demo migrates every mailbox in one batch, and a batch holds at most 2,000 mailboxes; it is "2001".\n',
+    );
     expect(run.stdout).toBe('');
     expect(existsSync(refusedDir)).toBe(false);
   }, 90_000);

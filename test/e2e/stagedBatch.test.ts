@@ -17,8 +17,20 @@ const MIGRATED = MAILBOXES.filter((m) => !FAILING.includes(m.address));
 
 let lab: MigrationLab;
 
-interface BatchView { status: string; counts: Record<string, number>; mailboxCount: number }
-interface MailboxView { emailAddress: string; status: string; statusDetail?: string; error?: string; startTimestamp?: string; lastSuccessfulSyncTimestamp?: string; syncedItemCount: number }
+interface BatchView {
+  status: string;
+  counts: Record<string, number>;
+  mailboxCount: number;
+}
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  statusDetail?: string;
+  error?: string;
+  startTimestamp?: string;
+  lastSuccessfulSyncTimestamp?: string;
+  syncedItemCount: number;
+}
 
 async function batch(): Promise<BatchView> {
   return (await (await lab.api('/api/batches/wave-1')).json()) as BatchView;
@@ -38,7 +50,10 @@ function cloudMessages(address: string) {
 }
 
 function emailsTo(address: string) {
-  return lab.sandbox.listMailbox(address).folders.flatMap((f) => f.messages).filter((m) => /Migration batch "Wave 1"/.test(m.subject));
+  return lab.sandbox
+    .listMailbox(address)
+    .folders.flatMap((f) => f.messages)
+    .filter((m) => /Migration batch "Wave 1"/.test(m.subject));
 }
 
 beforeAll(async () => {
@@ -72,7 +87,15 @@ describe('a staged migration batch, end to end', () => {
       .filter((m) => m.startTimestamp && m.lastSuccessfulSyncTimestamp)
       .map((m) => [Date.parse(m.startTimestamp!), Date.parse(m.lastSuccessfulSyncTimestamp!)] as const);
     expect(intervals).toHaveLength(28);
-    const events = intervals.flatMap(([start, end]) => [[start, 1], [end, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const events = intervals
+      .flatMap(
+        ([start, end]) =>
+          [
+            [start, 1],
+            [end, -1],
+          ] as const,
+      )
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     let inFlight = 0;
     let most = 0;
     for (const [, change] of events) {
@@ -102,7 +125,15 @@ describe('a staged migration batch, end to end', () => {
     const email = await waitFor('the status email', async () => emailsTo(ADMIN_MAILBOX)[0]);
     expect(email.subject).toBe('Migration batch "Wave 1" initial synchronisation finished: 28 of 30 mailboxes migrated, 2 failed');
     const mime = lab.sandbox.exportMessageMime(ADMIN_MAILBOX, email.id).toString('utf8');
-    const html = mime.includes('data-count') ? mime : Buffer.from(mime.split(/\r?\n\r?\n/).slice(1).join('\n'), 'base64').toString('utf8');
+    const html = mime.includes('data-count')
+      ? mime
+      : Buffer.from(
+          mime
+            .split(/\r?\n\r?\n/)
+            .slice(1)
+            .join('\n'),
+          'base64',
+        ).toString('utf8');
     const decoded = html.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     expect(decoded).toMatch(/data-count="migrated">28</);
     expect(decoded).toMatch(/data-count="failed">2</);
@@ -118,7 +149,9 @@ describe('a staged migration batch, end to end', () => {
 
   it('refuses a second CSV that repeats a mailbox of the active batch, for that row', async () => {
     const response = await lab.api('/api/batches?name=wave-2&endpoint=ex2007&autoStart=false', {
-      method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'EmailAddress\r\nnew.user@contoso.com\r\nuser03@contoso.com\r\n',
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: 'EmailAddress\r\nnew.user@contoso.com\r\nuser03@contoso.com\r\n',
     });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { errors: { line: number; code: string; message: string }[] };
@@ -127,11 +160,26 @@ describe('a staged migration batch, end to end', () => {
   });
 
   it('copies new source mail to Microsoft 365 at the next incremental sync', async () => {
-    const client = new ImapFlow({ host: '127.0.0.1', port: lab.dovecot.port, secure: false, doSTARTTLS: false, logger: false, auth: { user: `user00@contoso.com*${lab.dovecot.masterUser.name}`, pass: lab.dovecot.masterUser.password } });
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: lab.dovecot.port,
+      secure: false,
+      doSTARTTLS: false,
+      logger: false,
+      auth: { user: `user00@contoso.com*${lab.dovecot.masterUser.name}`, pass: lab.dovecot.masterUser.password },
+    });
     await client.connect();
-    await client.append('INBOX', Buffer.from('From: late@legacy.example\r\nTo: user00@contoso.com\r\nSubject: Arrived after the initial sync\r\nMessage-ID: <late-1@legacy.example>\r\nDate: Wed, 25 Nov 2026 09:00:00 +0000\r\n\r\nStill here.\r\n'), ['\\Seen']);
+    await client.append(
+      'INBOX',
+      Buffer.from(
+        'From: late@legacy.example\r\nTo: user00@contoso.com\r\nSubject: Arrived after the initial sync\r\nMessage-ID: <late-1@legacy.example>\r\nDate: Wed, 25 Nov 2026 09:00:00 +0000\r\n\r\nStill here.\r\n',
+      ),
+      ['\\Seen'],
+    );
     await client.logout();
-    const arrived = await waitFor('the new message in Microsoft 365', async () => cloudMessages('user00@contoso.com').find((m) => m.subject === 'Arrived after the initial sync'));
+    const arrived = await waitFor('the new message in Microsoft 365', async () =>
+      cloudMessages('user00@contoso.com').find((m) => m.subject === 'Arrived after the initial sync'),
+    );
     expect(arrived.isRead).toBe(true);
     expect(cloudMessages('user00@contoso.com')).toHaveLength(MAILBOXES[0]!.messages + 1);
   });

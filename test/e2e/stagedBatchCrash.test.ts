@@ -4,7 +4,11 @@ import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLa
 const MAILBOXES: LabMailbox[] = Array.from({ length: 6 }, (_, i) => ({ address: `crash${i}@contoso.com`, messages: 9 }));
 let lab: MigrationLab;
 
-interface MailboxView { emailAddress: string; status: string; syncedItemCount: number }
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  syncedItemCount: number;
+}
 
 async function mailboxes(): Promise<MailboxView[]> {
   return ((await (await lab.api('/api/batches/crash-wave/mailboxes')).json()) as { value: MailboxView[] }).value;
@@ -33,10 +37,14 @@ describe('a host killed during the initial sync', () => {
     expect(beforeRestart).toBeLessThan(MAILBOXES.length);
     lab.sandbox.setLatency(0);
 
-    const batch = await waitFor('the batch to finish after the restart', async () => {
-      const view = (await (await lab.api('/api/batches/crash-wave')).json()) as { status: string; counts: Record<string, number> };
-      return ['Synced', 'SyncedWithErrors', 'Failed'].includes(view.status) ? view : undefined;
-    }, 480_000);
+    const batch = await waitFor(
+      'the batch to finish after the restart',
+      async () => {
+        const view = (await (await lab.api('/api/batches/crash-wave')).json()) as { status: string; counts: Record<string, number> };
+        return ['Synced', 'SyncedWithErrors', 'Failed'].includes(view.status) ? view : undefined;
+      },
+      480_000,
+    );
     expect(batch.status).toBe('Synced');
     expect(batch.counts.Synced).toBe(MAILBOXES.length);
     for (const mailbox of MAILBOXES) {

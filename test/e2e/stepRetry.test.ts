@@ -13,7 +13,14 @@ const ADDRESS = 'retry@contoso.com';
 const SDK_TRIES = 4;
 let lab: MigrationLab;
 
-interface MailboxView { emailAddress: string; status: string; syncedItemCount: number; passStartedAt?: string; lastSuccessfulSyncTimestamp?: string; error?: string }
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  syncedItemCount: number;
+  passStartedAt?: string;
+  lastSuccessfulSyncTimestamp?: string;
+  error?: string;
+}
 
 async function mailbox(batch: string): Promise<MailboxView> {
   const list = ((await (await lab.api(`/api/batches/${batch}/mailboxes`)).json()) as { value: MailboxView[] }).value;
@@ -23,8 +30,10 @@ async function mailbox(batch: string): Promise<MailboxView> {
 /** Fails the next writes of the mailbox's row that set this status, `SDK_TRIES` of them. */
 function failStatusWrites(name: string, status: string): void {
   lab.storageProxy!.faults.set(name, {
-    methods: ['PUT', 'MERGE', 'PATCH'], resource: `${lab.settings.MIGRATION_STORAGE_PREFIX}Mailboxes`,
-    bodyContains: `"status":"${status}"`, times: SDK_TRIES,
+    methods: ['PUT', 'MERGE', 'PATCH'],
+    resource: `${lab.settings.MIGRATION_STORAGE_PREFIX}Mailboxes`,
+    bodyContains: `"status":"${status}"`,
+    times: SDK_TRIES,
   });
 }
 
@@ -32,11 +41,15 @@ function failStatusWrites(name: string, status: string): void {
 async function latestMailboxHistory(batch: string, since: string): Promise<{ EventType: string; Name?: string; FunctionName?: string }[]> {
   const durable = `${lab.host.baseUrl}/runtime/webhooks/durabletask/instances`;
   const latest = await waitFor('the mailbox orchestration to end', async () => {
-    const instances = (await (await fetch(`${durable}?instanceIdPrefix=${encodeURIComponent(`mbx-${batch}-${ADDRESS}`)}&code=${lab.host.adminKey}`)).json()) as { instanceId: string; runtimeStatus: string; createdTime: string; output?: { status?: string } }[];
+    const instances = (await (
+      await fetch(`${durable}?instanceIdPrefix=${encodeURIComponent(`mbx-${batch}-${ADDRESS}`)}&code=${lab.host.adminKey}`)
+    ).json()) as { instanceId: string; runtimeStatus: string; createdTime: string; output?: { status?: string } }[];
     return instances.filter((i) => i.runtimeStatus === 'Completed' && i.createdTime >= since).sort((a, b) => b.createdTime.localeCompare(a.createdTime))[0];
   });
   expect(latest.output?.status).toBe('Synced');
-  const status = (await (await fetch(`${durable}/${encodeURIComponent(latest.instanceId)}?showHistory=true&code=${lab.host.adminKey}`)).json()) as { historyEvents: { EventType: string; Name?: string; FunctionName?: string }[] };
+  const status = (await (await fetch(`${durable}/${encodeURIComponent(latest.instanceId)}?showHistory=true&code=${lab.host.adminKey}`)).json()) as {
+    historyEvents: { EventType: string; Name?: string; FunctionName?: string }[];
+  };
   return status.historyEvents;
 }
 
@@ -54,38 +67,61 @@ describe('[slow fault] steps that fail once on a transient storage error are ret
     failStatusWrites('start-initial', 'Provisioning');
     failStatusWrites('finish', 'Synced');
     const started = new Date(Date.now() - 1_000).toISOString();
-    const created = await lab.api('/api/batches?name=retry&endpoint=ex2007', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `EmailAddress\n${ADDRESS}` });
+    const created = await lab.api('/api/batches?name=retry&endpoint=ex2007', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: `EmailAddress\n${ADDRESS}`,
+    });
     expect(created.status).toBe(201);
-    const synced = await waitFor('the mailbox to sync', async () => {
-      const m = await mailbox('retry');
-      return m && ['Synced', 'Failed'].includes(m.status) ? m : undefined;
-    }, 480_000);
+    const synced = await waitFor(
+      'the mailbox to sync',
+      async () => {
+        const m = await mailbox('retry');
+        return m && ['Synced', 'Failed'].includes(m.status) ? m : undefined;
+      },
+      480_000,
+    );
     expect(synced).toMatchObject({ status: 'Synced', syncedItemCount: 12 });
     expect(lab.storageProxy!.stats().faults).toEqual({ 'start-initial': SDK_TRIES, finish: SDK_TRIES });
     const history = await latestMailboxHistory('retry', started);
     // Each failed once (its activity threw after the SDK's retries), and the step retry ran it again.
     expect(history.filter((e) => e.EventType === 'TaskFailed')).toHaveLength(2);
-    expect(history.filter((e) => e.EventType === 'TaskScheduled').map((e) => e.Name ?? e.FunctionName).filter((n) => n === 'startMailbox' || n === 'finishMailbox'))
-      .toEqual(['startMailbox', 'startMailbox', 'finishMailbox', 'finishMailbox']);
+    expect(
+      history
+        .filter((e) => e.EventType === 'TaskScheduled')
+        .map((e) => e.Name ?? e.FunctionName)
+        .filter((n) => n === 'startMailbox' || n === 'finishMailbox'),
+    ).toEqual(['startMailbox', 'startMailbox', 'finishMailbox', 'finishMailbox']);
   }, 600_000);
 
   it('incremental sync: a startMailbox that fails once still runs the pass, which ends Synced', async () => {
     // Stopped first, so that no pass is running when the fault is set: the resumed pass's first
     // "Syncing" write is its startMailbox.
     expect((await lab.api('/api/batches/retry/stop', { method: 'POST' })).status).toBe(202);
-    await waitFor('the batch to stop', async () => ((await (await lab.api('/api/batches/retry')).json()) as { status: string }).status === 'Stopped' ? true : undefined);
+    await waitFor('the batch to stop', async () =>
+      ((await (await lab.api('/api/batches/retry')).json()) as { status: string }).status === 'Stopped' ? true : undefined,
+    );
     failStatusWrites('start-incremental', 'Syncing');
     const since = new Date(Date.now() - 1_000).toISOString();
     expect((await lab.api('/api/batches/retry/resume', { method: 'POST' })).status).toBe(202);
-    const done = await waitFor('the resumed pass to end', async () => {
-      const m = await mailbox('retry');
-      return m.status === 'Synced' && (m.passStartedAt ?? '') > since && (m.lastSuccessfulSyncTimestamp ?? '') >= (m.passStartedAt ?? '') ? m : undefined;
-    }, 480_000);
+    const done = await waitFor(
+      'the resumed pass to end',
+      async () => {
+        const m = await mailbox('retry');
+        return m.status === 'Synced' && (m.passStartedAt ?? '') > since && (m.lastSuccessfulSyncTimestamp ?? '') >= (m.passStartedAt ?? '') ? m : undefined;
+      },
+      480_000,
+    );
     expect(done).toMatchObject({ syncedItemCount: 12 });
     expect(done.error).toBeUndefined();
     expect(lab.storageProxy!.stats().faults['start-incremental']).toBe(SDK_TRIES);
     const history = await latestMailboxHistory('retry', since);
     expect(history.filter((e) => e.EventType === 'TaskFailed')).toHaveLength(1);
-    expect(history.filter((e) => e.EventType === 'TaskScheduled').map((e) => e.Name ?? e.FunctionName).filter((n) => n === 'startMailbox')).toEqual(['startMailbox', 'startMailbox']);
+    expect(
+      history
+        .filter((e) => e.EventType === 'TaskScheduled')
+        .map((e) => e.Name ?? e.FunctionName)
+        .filter((n) => n === 'startMailbox'),
+    ).toEqual(['startMailbox', 'startMailbox']);
   }, 600_000);
 });

@@ -23,16 +23,30 @@ import { simpleParser } from 'mailparser';
 import { connectImap, forEachStoredMessage, tally } from '../support/copyHarness';
 import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
 
-const STOPPED: LabMailbox[] = [{ address: 'pause0@contoso.com', messages: 8 }, { address: 'pause1@contoso.com', messages: 8 }];
+const STOPPED: LabMailbox[] = [
+  { address: 'pause0@contoso.com', messages: 8 },
+  { address: 'pause1@contoso.com', messages: 8 },
+];
 const LONG: LabMailbox = { address: 'long0@contoso.com', messages: 56 };
 const PAGES_PER_GENERATION = 50; // src/orchestrators/mailboxMigration.ts
 /** The host kill points of the orchestration, in order: (point, N). */
-const HOST_KILLS = [['pageScheduled', PAGES_PER_GENERATION], ['continuedAsNew', 1]] as const;
+const HOST_KILLS = [
+  ['pageScheduled', PAGES_PER_GENERATION],
+  ['continuedAsNew', 1],
+] as const;
 
 let lab: MigrationLab;
 
-interface BatchView { status: string; counts: Record<string, number> }
-interface MailboxView { emailAddress: string; status: string; syncedItemCount: number; error?: string }
+interface BatchView {
+  status: string;
+  counts: Record<string, number>;
+}
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  syncedItemCount: number;
+  error?: string;
+}
 
 async function batch(id: string): Promise<BatchView> {
   return (await (await lab.api(`/api/batches/${id}`)).json()) as BatchView;
@@ -55,10 +69,14 @@ async function act(id: string, action: 'stop' | 'resume'): Promise<number> {
 }
 
 async function finished(id: string): Promise<BatchView> {
-  return waitFor(`batch ${id} to finish`, async () => {
-    const view = await batch(id);
-    return ['Synced', 'SyncedWithErrors', 'Failed'].includes(view.status) ? view : undefined;
-  }, 420_000);
+  return waitFor(
+    `batch ${id} to finish`,
+    async () => {
+      const view = await batch(id);
+      return ['Synced', 'SyncedWithErrors', 'Failed'].includes(view.status) ? view : undefined;
+    },
+    420_000,
+  );
 }
 
 /** The source mailbox, read through the Dovecot master user: each message as subject and received time. */
@@ -100,7 +118,9 @@ function hubTable(suffix: 'Instances' | 'History'): TableClient {
 
 async function mailboxInstance(batchId: string): Promise<{ instanceId: string; executionId: string; input: string } | undefined> {
   const prefix = `mbx-${batchId}-`;
-  for await (const row of hubTable('Instances').listEntities<{ ExecutionId?: string; Input?: string }>({ queryOptions: { filter: `PartitionKey ge '${prefix}' and PartitionKey lt '${prefix}~'` } })) {
+  for await (const row of hubTable('Instances').listEntities<{ ExecutionId?: string; Input?: string }>({
+    queryOptions: { filter: `PartitionKey ge '${prefix}' and PartitionKey lt '${prefix}~'` },
+  })) {
     return { instanceId: row.partitionKey!, executionId: row.ExecutionId ?? '', input: row.Input ?? '' };
   }
   return undefined;
@@ -109,9 +129,13 @@ async function mailboxInstance(batchId: string): Promise<{ instanceId: string; e
 /** Whether a resumed run (instance `mbx-<batch>-<key>-p<n>`) had a page answer "come back at resumeAt" (the lease was held). */
 async function resumedRunWaited(batchId: string): Promise<boolean> {
   const prefix = `mbx-${batchId}-`;
-  for await (const instance of hubTable('Instances').listEntities({ queryOptions: { filter: `PartitionKey ge '${prefix}' and PartitionKey lt '${prefix}~'` } })) {
+  for await (const instance of hubTable('Instances').listEntities({
+    queryOptions: { filter: `PartitionKey ge '${prefix}' and PartitionKey lt '${prefix}~'` },
+  })) {
     if (!/-p\d+$/.test(instance.partitionKey!)) continue;
-    for await (const row of hubTable('History').listEntities<{ EventType?: number; Event?: string }>({ queryOptions: { filter: `PartitionKey eq '${instance.partitionKey!}'` } })) {
+    for await (const row of hubTable('History').listEntities<{ EventType?: number; Event?: string }>({
+      queryOptions: { filter: `PartitionKey eq '${instance.partitionKey!}'` },
+    })) {
       if (row.EventType === 5 && row.Event?.includes('resumeAt')) return true;
     }
   }
@@ -121,7 +145,9 @@ async function resumedRunWaited(batchId: string): Promise<boolean> {
 /** Pages (copy pages and flag syncs) the execution has scheduled so far, as its history records them. */
 async function pagesScheduled(instanceId: string, executionId: string): Promise<number> {
   let pages = 0;
-  for await (const row of hubTable('History').listEntities<{ EventType?: number; Event?: string }>({ queryOptions: { filter: `PartitionKey eq '${instanceId}'` } })) {
+  for await (const row of hubTable('History').listEntities<{ EventType?: number; Event?: string }>({
+    queryOptions: { filter: `PartitionKey eq '${instanceId}'` },
+  })) {
     if (!row.rowKey!.startsWith(`${executionId}.`) || row.EventType !== 4 || !row.Event) continue;
     const name = (JSON.parse(row.Event) as { Name?: string }).Name;
     if (name === 'copyMailboxPage' || name === 'syncMailboxFlags') pages += 1;
@@ -131,7 +157,8 @@ async function pagesScheduled(instanceId: string, executionId: string): Promise<
 
 beforeAll(async () => {
   lab = await startMigrationLab({
-    mailboxes: [...STOPPED, LONG], incrementalSyncMinutes: 60,
+    mailboxes: [...STOPPED, LONG],
+    incrementalSyncMinutes: 60,
     extraSettings: { MIGRATION_PAGE_MAX_COUNT: '1', MIGRATION_COPY_LEASE_SECONDS: '5' },
   });
   await createLabEndpoint(lab, 'ex2007', 3);
@@ -156,7 +183,11 @@ describe('[slow fault] the whole app under faults during a page', () => {
       // The stopped run's page is still in flight (its creates held) while the resumed run starts, finds
       // the lease held, and is told to come back.
       expect(hold.heldCount()).toBeGreaterThan(0);
-      await waitFor('a resumed run to find the lease held by the stopped run\'s page', async () => ((await resumedRunWaited('pause')) ? true : undefined), 120_000);
+      await waitFor(
+        "a resumed run to find the lease held by the stopped run's page",
+        async () => ((await resumedRunWaited('pause')) ? true : undefined),
+        120_000,
+      );
     } finally {
       hold.release();
       lab.sandbox.setLatency(0);
@@ -176,22 +207,34 @@ describe('[slow fault] the whole app under faults during a page', () => {
     };
     // 1. The last page of the first generation is in flight (Microsoft 365 slowed to 1.5 s a request from
     //    page 48 on): after that page the orchestration continues as new.
-    await waitFor(`page ${PAGES_PER_GENERATION - 2} to be scheduled`, async () => {
-      await stillFirst();
-      return (await pagesScheduled(first.instanceId, first.executionId)) >= PAGES_PER_GENERATION - 2 ? true : undefined;
-    }, 300_000);
+    await waitFor(
+      `page ${PAGES_PER_GENERATION - 2} to be scheduled`,
+      async () => {
+        await stillFirst();
+        return (await pagesScheduled(first.instanceId, first.executionId)) >= PAGES_PER_GENERATION - 2 ? true : undefined;
+      },
+      300_000,
+    );
     lab.sandbox.setLatency(1_500);
-    await waitFor(`page ${PAGES_PER_GENERATION} to be scheduled`, async () => {
-      await stillFirst();
-      return (await pagesScheduled(first.instanceId, first.executionId)) >= PAGES_PER_GENERATION ? true : undefined;
-    }, 120_000);
+    await waitFor(
+      `page ${PAGES_PER_GENERATION} to be scheduled`,
+      async () => {
+        await stillFirst();
+        return (await pagesScheduled(first.instanceId, first.executionId)) >= PAGES_PER_GENERATION ? true : undefined;
+      },
+      120_000,
+    );
     await lab.restartHost(true);
     lab.sandbox.setLatency(60);
     // 2. The new generation has just been stored (its first episode and the old history's removal in flight).
-    const continued = await waitFor('the orchestration to continue as new', async () => {
-      const now = await mailboxInstance('long');
-      return now && now.executionId !== first.executionId ? now : undefined;
-    }, 300_000);
+    const continued = await waitFor(
+      'the orchestration to continue as new',
+      async () => {
+        const now = await mailboxInstance('long');
+        return now && now.executionId !== first.executionId ? now : undefined;
+      },
+      300_000,
+    );
     await lab.restartHost(true);
     lab.sandbox.setLatency(0);
 

@@ -28,14 +28,23 @@ async function main(): Promise<void> {
     close: () => inner.close(),
   });
   const copier = await imapToImapCopier({
-    batchId: 'crash', mailboxKey: user!, source: at(sourcePort!), sourceUser: [user!, sourcePassword!],
-    target: at(targetPort!), targetUser: [user!, targetPassword!], limits: { pageMaxCount: 1000 }, wrapTarget: slow,
+    batchId: 'crash',
+    mailboxKey: user!,
+    source: at(sourcePort!),
+    sourceUser: [user!, sourcePassword!],
+    target: at(targetPort!),
+    targetUser: [user!, targetPassword!],
+    limits: { pageMaxCount: 1000 },
+    wrapTarget: slow,
   });
   await copyWholeMailbox(copier);
   await copier.close();
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -43,8 +43,14 @@ export function copierStores() {
 
 /** Builds a copier from a source Dovecot user to a target (an IMAP Dovecot user by default). */
 export async function imapToImapCopier(options: {
-  batchId: string; mailboxKey: string; source: RunningDovecot; sourceUser: [string, string];
-  target: RunningDovecot; targetUser: [string, string]; limits?: Partial<CopyLimits>; wrapTarget?: (t: CopyTarget) => CopyTarget;
+  batchId: string;
+  mailboxKey: string;
+  source: RunningDovecot;
+  sourceUser: [string, string];
+  target: RunningDovecot;
+  targetUser: [string, string];
+  limits?: Partial<CopyLimits>;
+  wrapTarget?: (t: CopyTarget) => CopyTarget;
   /** The run (pass and lease check); the default run when absent. */
   run?: CopierRun;
   stores?: ReturnType<typeof copierStores>;
@@ -53,7 +59,14 @@ export async function imapToImapCopier(options: {
   await source.connect();
   const imapTarget = await ImapCopyTarget.connect(imapServerOf(options.target), passwordLogin(...options.targetUser));
   const target = options.wrapTarget ? options.wrapTarget(imapTarget) : imapTarget;
-  return new MailboxCopier({ batchId: options.batchId, mailboxKey: options.mailboxKey }, source, target, options.stores ?? copierStores(), { ...DEFAULT_COPY_LIMITS, ...options.limits }, options.run);
+  return new MailboxCopier(
+    { batchId: options.batchId, mailboxKey: options.mailboxKey },
+    source,
+    target,
+    options.stores ?? copierStores(),
+    { ...DEFAULT_COPY_LIMITS, ...options.limits },
+    options.run,
+  );
 }
 
 /**
@@ -86,7 +99,14 @@ async function withAttempts<T>(attempts: number, work: () => Promise<T>): Promis
   }
 }
 
-export interface StoredMessageView { folder: string; uid: number; flags: string[]; internalDate: string; sha: string; size: number }
+export interface StoredMessageView {
+  folder: string;
+  uid: number;
+  flags: string[];
+  internalDate: string;
+  sha: string;
+  size: number;
+}
 
 /**
  * Visits every message of a mailbox, folder by folder (read-only; \Noselect parents hold none), fetched with
@@ -111,8 +131,12 @@ export async function readMailbox(client: ImapFlow): Promise<StoredMessageView[]
   const out: StoredMessageView[] = [];
   await forEachStoredMessage(client, (folder, m) => {
     out.push({
-      folder, uid: m.uid, flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
-      internalDate: new Date(m.internalDate ?? 0).toISOString(), sha: createHash('sha256').update(m.source!).digest('hex'), size: m.source!.length,
+      folder,
+      uid: m.uid,
+      flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort(),
+      internalDate: new Date(m.internalDate ?? 0).toISOString(),
+      sha: createHash('sha256').update(m.source!).digest('hex'),
+      size: m.source!.length,
     });
   });
   return out;
@@ -128,24 +152,49 @@ export function tally(keys: Iterable<string>): Map<string, number> {
 // ---- Added for issue 11's kill-point and concurrency tests (killPoints, concurrentPages). ----
 
 /** What `createGraphSession` needs to reach a running m365-sandbox (plain data: it crosses to a child process as JSON). */
-export function sandboxConnection(sandbox: { tenantId: string; clientId: string; clientSecret: string; origin: string; authorityHost: string; caCertificatePem: string | undefined }): GraphConnection {
+export function sandboxConnection(sandbox: {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  origin: string;
+  authorityHost: string;
+  caCertificatePem: string | undefined;
+}): GraphConnection {
   return {
-    tenantId: sandbox.tenantId, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
-    baseUrl: `${sandbox.origin}/`, authorityHost: sandbox.authorityHost, caCertificatePem: sandbox.caCertificatePem!,
+    tenantId: sandbox.tenantId,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    baseUrl: `${sandbox.origin}/`,
+    authorityHost: sandbox.authorityHost,
+    caCertificatePem: sandbox.caCertificatePem!,
   };
 }
 
 /** Builds a copier from a source Dovecot user to a Microsoft 365 mailbox through Graph (the sandbox). */
 export async function imapToGraphCopier(options: {
-  batchId: string; mailboxKey: string; source: { host: string; port: number }; sourceUser: [string, string];
-  graph: GraphConnection; upn: string; limits?: Partial<CopyLimits>; run?: CopierRun;
-  wrapTarget?: (t: CopyTarget) => CopyTarget; stores?: ReturnType<typeof copierStores>;
+  batchId: string;
+  mailboxKey: string;
+  source: { host: string; port: number };
+  sourceUser: [string, string];
+  graph: GraphConnection;
+  upn: string;
+  limits?: Partial<CopyLimits>;
+  run?: CopierRun;
+  wrapTarget?: (t: CopyTarget) => CopyTarget;
+  stores?: ReturnType<typeof copierStores>;
 }): Promise<MailboxCopier> {
   const source = new ImapMailSource(imapServerOf(options.source as RunningDovecot), passwordLogin(...options.sourceUser));
   await source.connect();
   const graphTarget = new GraphCopyTarget(createGraphSession(options.graph), options.upn);
   const target = options.wrapTarget ? options.wrapTarget(graphTarget) : graphTarget;
-  return new MailboxCopier({ batchId: options.batchId, mailboxKey: options.mailboxKey }, source, target, options.stores ?? copierStores(), { ...DEFAULT_COPY_LIMITS, ...options.limits }, options.run);
+  return new MailboxCopier(
+    { batchId: options.batchId, mailboxKey: options.mailboxKey },
+    source,
+    target,
+    options.stores ?? copierStores(),
+    { ...DEFAULT_COPY_LIMITS, ...options.limits },
+    options.run,
+  );
 }
 
 /** The mailboxes' copy leases, in the table the app keeps them in (compositionRoot.ts). */
@@ -165,7 +214,12 @@ export class LeasedRun {
   busyAnswers = 0;
   private held: HeldCopyLease | undefined;
 
-  constructor(private readonly leases: CopyLeaseRepository, private readonly mailboxKey: string, pass: string, private readonly seconds: number) {
+  constructor(
+    private readonly leases: CopyLeaseRepository,
+    private readonly mailboxKey: string,
+    pass: string,
+    private readonly seconds: number,
+  ) {
     this.run = { pass, assertLeaseHeld: () => (this.held ? this.held.assertHeld() : Promise.resolve()) };
   }
 

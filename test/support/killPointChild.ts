@@ -30,8 +30,16 @@ import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 import { copierStores, copyLeases, copyWholeMailboxLeased, imapToGraphCopier, imapToImapCopier, LeasedRun } from './copyHarness';
 
 export type KillPoint =
-  | 'claimWrite' | 'beforeCreateItems' | 'beforeCreateBatch' | 'afterCreateBatch' | 'createItemsReturned' | 'uploadRange'
-  | 'beforeCheckpoint' | 'midCheckpoint' | 'afterCheckpoint' | 'flagBatch';
+  | 'claimWrite'
+  | 'beforeCreateItems'
+  | 'beforeCreateBatch'
+  | 'afterCreateBatch'
+  | 'createItemsReturned'
+  | 'uploadRange'
+  | 'beforeCheckpoint'
+  | 'midCheckpoint'
+  | 'afterCheckpoint'
+  | 'flagBatch';
 
 export interface KillPointSpec {
   point: KillPoint;
@@ -170,13 +178,29 @@ async function main(): Promise<void> {
   const leased = new LeasedRun(copyLeases(), spec.mailboxKey, spec.pass, readConfig().copy.leaseSeconds);
   const copier = spec.imapTarget
     ? await imapToImapCopier({
-      batchId: spec.batchId, mailboxKey: spec.mailboxKey, source: spec.source as unknown as RunningDovecot, sourceUser: [spec.source.user, spec.source.password],
-      target: spec.imapTarget as unknown as RunningDovecot, targetUser: [spec.imapTarget.user, spec.imapTarget.password], limits: spec.limits, run: leased.run, wrapTarget: watchTarget, stores,
-    })
+        batchId: spec.batchId,
+        mailboxKey: spec.mailboxKey,
+        source: spec.source as unknown as RunningDovecot,
+        sourceUser: [spec.source.user, spec.source.password],
+        target: spec.imapTarget as unknown as RunningDovecot,
+        targetUser: [spec.imapTarget.user, spec.imapTarget.password],
+        limits: spec.limits,
+        run: leased.run,
+        wrapTarget: watchTarget,
+        stores,
+      })
     : await imapToGraphCopier({
-      batchId: spec.batchId, mailboxKey: spec.mailboxKey, source: spec.source, sourceUser: [spec.source.user, spec.source.password],
-      graph: spec.graph!, upn: spec.upn!, limits: spec.limits, run: leased.run, wrapTarget: watchTarget, stores,
-    });
+        batchId: spec.batchId,
+        mailboxKey: spec.mailboxKey,
+        source: spec.source,
+        sourceUser: [spec.source.user, spec.source.password],
+        graph: spec.graph!,
+        upn: spec.upn!,
+        limits: spec.limits,
+        run: leased.run,
+        wrapTarget: watchTarget,
+        stores,
+      });
   const copyPage = copier.copyPage.bind(copier);
   copier.copyPage = (sourcePath) => {
     trail.push(`page ${sourcePath}`);
@@ -195,7 +219,10 @@ async function main(): Promise<void> {
   process.stderr.write(`NOT REACHED ${spec.point} ${spec.n}: ${JSON.stringify(Object.fromEntries(counts))}\n`);
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

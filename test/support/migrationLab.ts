@@ -78,7 +78,9 @@ export async function startMigrationLab(options: MigrationLabOptions): Promise<M
     rmSync(folder, { recursive: true, force: true });
   };
   try {
-    const dovecot = await startDovecot({ users: options.mailboxes.filter((m) => !m.missingAtSource).map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })) });
+    const dovecot = await startDovecot({
+      users: options.mailboxes.filter((m) => !m.missingAtSource).map((m) => ({ name: m.address, password: randomBytes(6).toString('hex') })),
+    });
     started.push(() => dovecot.stop());
     const proxy = options.imapFaultProxy ? await startImapFaultProxy({ upstream: { host: dovecot.host, port: dovecot.port } }) : undefined;
     if (proxy) started.push(() => proxy.stop());
@@ -103,8 +105,17 @@ export async function startMigrationLab(options: MigrationLabOptions): Promise<M
     let host = await startDevHost({ appRoot, settings });
     started.push(() => host.stop());
     return {
-      dovecot, proxy, target, storageProxy, ldap, sandbox, settings, dns,
-      get host() { return host; },
+      dovecot,
+      proxy,
+      target,
+      storageProxy,
+      ldap,
+      sandbox,
+      settings,
+      dns,
+      get host() {
+        return host;
+      },
       api: (route, init = {}) => fetch(`${host.baseUrl}${route}`, { ...init, headers: { 'x-functions-key': host.functionKey, ...(init.headers ?? {}) } }),
       restartHost: async (kill) => {
         if (kill) await host.kill();
@@ -123,12 +134,18 @@ export async function startMigrationLab(options: MigrationLabOptions): Promise<M
 async function addDirectoryUsers(ldap: RunningOpenLdap, sandbox: M365Sandbox, mailboxes: LabMailbox[]): Promise<Map<string, string>> {
   const dns = new Map<string, string>();
   for (const [i, mailbox] of mailboxes.entries()) {
-    dns.set(mailbox.address, (await ldap.addMailbox({ samAccountName: `user${i}`, primarySmtp: mailbox.address, mailboxGuid: mailbox.onPremisesGuid ?? true })).dn);
+    dns.set(
+      mailbox.address,
+      (await ldap.addMailbox({ samAccountName: `user${i}`, primarySmtp: mailbox.address, mailboxGuid: mailbox.onPremisesGuid ?? true })).dn,
+    );
     if (!mailbox.missingInCloud) {
       // As Entra Connect makes them: mail-enabled, no usage location, the routing address as a proxy.
       const alias = mailbox.address.replace(/@.*$/, '@contoso.mail.onmicrosoft.com');
       sandbox.addUser({
-        userPrincipalName: mailbox.upn ?? mailbox.address, mail: mailbox.address, proxyAddresses: [`SMTP:${mailbox.address}`, `smtp:${alias}`], onPremisesSyncEnabled: true,
+        userPrincipalName: mailbox.upn ?? mailbox.address,
+        mail: mailbox.address,
+        proxyAddresses: [`SMTP:${mailbox.address}`, `smtp:${alias}`],
+        onPremisesSyncEnabled: true,
         ...(mailbox.cloudGuid ? { onPremisesExchangeGuid: randomUUID() } : {}),
       });
     }
@@ -196,7 +213,9 @@ async function seed(dovecot: RunningDovecot, mailboxes: LabMailbox[]): Promise<v
   for (const [i, mailbox] of mailboxes.entries()) {
     if (mailbox.missingAtSource || (mailbox.messages === 0 && !mailbox.extraMessages?.length)) continue;
     const client = await connectImap(dovecot, `${mailbox.address}*${dovecot.masterUser.name}`, dovecot.masterUser.password);
-    await seedMailbox(client, { messages: generateCorpus({ seed: 1000 + i, count: mailbox.messages, averageBytes: 3_000, folders: [['INBOX'], ['Sent'], ['Projects', '2007']] }) });
+    await seedMailbox(client, {
+      messages: generateCorpus({ seed: 1000 + i, count: mailbox.messages, averageBytes: 3_000, folders: [['INBOX'], ['Sent'], ['Projects', '2007']] }),
+    });
     for (const raw of mailbox.extraMessages ?? []) await client.append('INBOX', raw, ['\\Seen'], new Date('2007-03-01T09:00:00Z'));
     await client.logout();
   }
@@ -211,8 +230,13 @@ export async function createLabEndpoint(lab: MigrationLab, name: string, maxConc
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      name, host: '127.0.0.1', port: lab.proxy?.port ?? lab.dovecot.port, security: 'none',
-      adminUserName: lab.dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: lab.dovecot.masterUser.password,
+      name,
+      host: '127.0.0.1',
+      port: lab.proxy?.port ?? lab.dovecot.port,
+      security: 'none',
+      adminUserName: lab.dovecot.masterUser.name,
+      adminLoginFormat: '{user}*{admin}',
+      password: lab.dovecot.masterUser.password,
       maxConcurrentMigrations,
     }),
   });

@@ -7,8 +7,7 @@ export { findFreePort };
 
 /** The well-known development account every Azurite accepts (documented by Microsoft, not a secret). */
 export const DEV_ACCOUNT_NAME = 'devstoreaccount1';
-export const DEV_ACCOUNT_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const DEV_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface AzuriteOptions {
   /** Folder for Azurite's data; omitted means in memory only. */
@@ -50,8 +49,12 @@ async function waitForListening(exited: Promise<void>, output: () => string): Pr
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const text = output();
-    if (/Table service is successfully listening/.test(text) && /Queue service is successfully listening/.test(text)
-      && /Blob service is successfully listening/.test(text)) return;
+    if (
+      /Table service is successfully listening/.test(text) &&
+      /Queue service is successfully listening/.test(text) &&
+      /Blob service is successfully listening/.test(text)
+    )
+      return;
     if (gone) throw new Error(`Azurite exited: ${text}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -66,9 +69,22 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const ports = options.ports ?? { blob: await findFreePort(), queue: await findFreePort(), table: await findFreePort() };
   const args = [
     azuriteEntry(),
-    '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
-    '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
-    '--skipApiVersionCheck', '--loose', '--disableTelemetry', '--silent',
+    '--blobPort',
+    String(ports.blob),
+    '--queuePort',
+    String(ports.queue),
+    '--tablePort',
+    String(ports.table),
+    '--blobHost',
+    '127.0.0.1',
+    '--queueHost',
+    '127.0.0.1',
+    '--tableHost',
+    '127.0.0.1',
+    '--skipApiVersionCheck',
+    '--loose',
+    '--disableTelemetry',
+    '--silent',
   ];
   if (options.location) {
     mkdirSync(options.location, { recursive: true });
@@ -78,8 +94,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   }
   const server = spawnServer(process.execPath, args);
   let output = '';
-  server.child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
-  server.child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
+  server.child.stdout?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
+  server.child.stderr?.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   try {
     await waitForListening(server.exited, () => output);
   } catch (error) {

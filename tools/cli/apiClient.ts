@@ -16,7 +16,10 @@ export class ApiClient {
   /** `origin` plus any path before `/api`, without a trailing slash. */
   private readonly root: string;
 
-  constructor(baseUrl: URL, private readonly key: string) {
+  constructor(
+    baseUrl: URL,
+    private readonly key: string,
+  ) {
     this.root = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '').replace(/\/api$/i, '')}`;
   }
 

@@ -27,7 +27,11 @@ export class CliUsageError extends Error {
   readonly code = 'CliUsage';
   readonly exitCode = EXIT_USAGE;
   /** `command`: whose usage to point at (e.g. `batches create`); `hintHelp` false when `--help` would not help. */
-  constructor(message: string, readonly command?: string, readonly hintHelp = true) {
+  constructor(
+    message: string,
+    readonly command?: string,
+    readonly hintHelp = true,
+  ) {
     super(message);
   }
 }
@@ -36,7 +40,10 @@ export class CliUsageError extends Error {
 export class ApiRefusedError extends Error {
   readonly code = 'ApiRefused';
   readonly exitCode = EXIT_FAILED;
-  constructor(readonly problem: Problem, readonly request: string) {
+  constructor(
+    readonly problem: Problem,
+    readonly request: string,
+  ) {
     super(`${request} answered ${problem.status}: ${problem.title}`);
   }
 }
@@ -45,7 +52,10 @@ export class ApiRefusedError extends Error {
 export class ApiUnreachableError extends Error {
   readonly code = 'ApiUnreachable';
   readonly exitCode = EXIT_FAILED;
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
     super(`Cannot reach ${url}: ${reason}`);
   }
 }

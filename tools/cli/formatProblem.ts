@@ -19,8 +19,12 @@ function formatErrorLine(error: ProblemErrorLine): string {
   const place = [
     error.line !== undefined ? `line ${error.line}` : undefined,
     error.column !== undefined ? `column ${error.column}` : undefined,
-    error.line === undefined && error.column === undefined && error.field !== undefined && !error.message?.startsWith(`${error.field}:`) ? error.field : undefined,
-  ].filter((p): p is string => p !== undefined).join(', ');
+    error.line === undefined && error.column === undefined && error.field !== undefined && !error.message?.startsWith(`${error.field}:`)
+      ? error.field
+      : undefined,
+  ]
+    .filter((p): p is string => p !== undefined)
+    .join(', ');
   const code = error.code ? ` (${error.code})` : '';
   // CSV messages are whole sentences that start "Line 3: ..."; the place is already said once.
   const text = error.message ?? 'no message';

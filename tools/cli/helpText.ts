@@ -21,7 +21,10 @@ export function formatOverview(commands: readonly CliCommand[], group?: string):
 
 /** `staged-migration batches create --help`. */
 export function formatCommandHelp(command: CliCommand): string[] {
-  const required = Object.entries(command.options).filter(([, o]) => o.required).map(([name, o]) => ` --${name} ${o.valueName ?? 'VALUE'}`).join('');
+  const required = Object.entries(command.options)
+    .filter(([, o]) => o.required)
+    .map(([name, o]) => ` --${name} ${o.valueName ?? 'VALUE'}`)
+    .join('');
   return [
     `Usage: ${PROGRAM} ${command.words.join(' ')}${command.arguments.map((a) => ` ${a}`).join('')}${required} [options]`,
     '',
@@ -36,7 +39,9 @@ export function formatCommandHelp(command: CliCommand): string[] {
 }
 
 function formatOptions(options: Readonly<Record<string, CliOption>>): string[] {
-  const rows = Object.entries(options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`, `${o.description}${o.required ? ' Required.' : ''}`] as const);
+  const rows = Object.entries(options).map(
+    ([name, o]) => [`--${name}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`, `${o.description}${o.required ? ' Required.' : ''}`] as const,
+  );
   if (rows.length === 0) return ['  (none)'];
   const width = Math.max(...rows.map(([flag]) => flag.length));
   return rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`);

@@ -14,7 +14,10 @@ export interface ParsedCommandLine {
 export function parseCommandLine(command: CliCommand, argv: string[]): ParsedCommandLine {
   const name = command.words.join(' ');
   const options = Object.fromEntries(
-    Object.entries({ ...command.options, ...GLOBAL_OPTIONS }).map(([option, def]) => [option, { type: def.type, ...(option === 'help' ? { short: 'h' } : {}) }]),
+    Object.entries({ ...command.options, ...GLOBAL_OPTIONS }).map(([option, def]) => [
+      option,
+      { type: def.type, ...(option === 'help' ? { short: 'h' } : {}) },
+    ]),
   );
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
@@ -38,6 +41,8 @@ function checkArguments(command: CliCommand, positionals: string[], values: Reco
   if (positionals.length > command.arguments.length) {
     throw new CliUsageError(`Unexpected argument "${positionals[command.arguments.length]}".`, name);
   }
-  const missing = Object.entries(command.options).filter(([option, def]) => def.required && values[option] === undefined).map(([option]) => `--${option}`);
+  const missing = Object.entries(command.options)
+    .filter(([option, def]) => def.required && values[option] === undefined)
+    .map(([option]) => `--${option}`);
   if (missing.length > 0) throw new CliUsageError(`Missing required option${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`, name);
 }

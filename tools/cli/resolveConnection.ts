@@ -17,7 +17,8 @@ export function resolveConnection(values: Record<string, string | boolean | unde
     // Only the part before any query is echoed: a `?code=` there would be the key.
     throw new CliUsageError(`The API URL "${urlText.split('?')[0] ?? ''}" is not a URL: give it as http(s)://host[:port].`, undefined, false);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliUsageError(`The API URL must be http or https, not ${url.protocol}.`, undefined, false);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliUsageError(`The API URL must be http or https, not ${url.protocol}.`, undefined, false);
   const key = readString(values, 'key') ?? env.MIGRATION_API_KEY;
   if (!key) throw new CliUsageError(MISSING_KEY_MESSAGE, undefined, false);
   return { url, key };

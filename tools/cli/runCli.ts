@@ -52,7 +52,9 @@ async function runCommand(command: CliCommand, argv: string[], io: CliIo): Promi
 function describeFailure(error: unknown, command: CliCommand): string[] {
   if (error instanceof ApiRefusedError) return formatProblem(error.problem);
   if (error instanceof CliUsageError) {
-    return error.hintHelp ? [`Error: ${error.message}`, `Run "${PROGRAM} ${error.command ?? command.words.join(' ')} --help" for its options.`] : [`Error: ${error.message}`];
+    return error.hintHelp
+      ? [`Error: ${error.message}`, `Run "${PROGRAM} ${error.command ?? command.words.join(' ')} --help" for its options.`]
+      : [`Error: ${error.message}`];
   }
   return [`Error: ${error instanceof Error ? error.message : String(error)}`];
 }

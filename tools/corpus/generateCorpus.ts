@@ -15,8 +15,17 @@ export interface CorpusMessage {
 }
 
 export type CorpusMessageKind =
-  | 'plain' | 'alternative' | 'attachments' | 'inlineImage' | 'eightBit' | 'noMessageId'
-  | 'sharedMessageIdA' | 'sharedMessageIdB' | 'over3MB' | 'largeItem' | 'filler';
+  | 'plain'
+  | 'alternative'
+  | 'attachments'
+  | 'inlineImage'
+  | 'eightBit'
+  | 'noMessageId'
+  | 'sharedMessageIdA'
+  | 'sharedMessageIdB'
+  | 'over3MB'
+  | 'largeItem'
+  | 'filler';
 
 export interface CorpusOptions {
   seed: number;
@@ -29,13 +38,19 @@ export interface CorpusOptions {
   largeItemBytes?: number;
 }
 
-export const DEFAULT_FOLDERS: readonly FolderSegments[] = [
-  ['INBOX'], ['Sent'], ['Trash'], ['Entwürfe'], ['Données', '2007'], ['Projekte', 'Alpha'],
-];
+export const DEFAULT_FOLDERS: readonly FolderSegments[] = [['INBOX'], ['Sent'], ['Trash'], ['Entwürfe'], ['Données', '2007'], ['Projekte', 'Alpha']];
 
 const SPECIAL_KINDS: readonly CorpusMessageKind[] = [
-  'plain', 'alternative', 'attachments', 'inlineImage', 'eightBit', 'noMessageId',
-  'sharedMessageIdA', 'sharedMessageIdB', 'over3MB', 'largeItem',
+  'plain',
+  'alternative',
+  'attachments',
+  'inlineImage',
+  'eightBit',
+  'noMessageId',
+  'sharedMessageIdA',
+  'sharedMessageIdB',
+  'over3MB',
+  'largeItem',
 ];
 
 const PEOPLE = [
@@ -68,7 +83,10 @@ export function corpusMessage(options: CorpusOptions, index: number): CorpusMess
   const spec = messageSpec(kind, index, date, options, random);
   const flags = [...(random.chance(0.7) ? ['\\Seen'] : []), ...(random.chance(0.1) ? ['\\Flagged'] : [])];
   return {
-    index, kind, folder, flags,
+    index,
+    kind,
+    folder,
+    flags,
     // Received a little after it was written, as on a real server.
     internalDate: new Date(date.getTime() + 42_000).toISOString(),
     messageId: spec.messageId,
@@ -80,24 +98,39 @@ function messageSpec(kind: CorpusMessageKind, index: number, date: Date, options
   const words = (n: number): string => Array.from({ length: n }, () => random.pick(WORDS)).join(' ');
   const from = random.pick(PEOPLE);
   const base: MessageSpec = {
-    from, to: random.pick(PEOPLE.filter((p) => p !== from)),
+    from,
+    to: random.pick(PEOPLE.filter((p) => p !== from)),
     subject: `${words(3)} #${index}`,
     date,
     messageId: `<corpus-${options.seed}-${index}@legacy.example>`,
     text: `${words(40)}\n`,
   };
   const html = (text: string, extra = ''): string => `<html><body><p>${text}</p>${extra}</body></html>\n`;
-  const file = (filename: string, contentType: string, size: number, contentId?: string): AttachmentSpec =>
-    ({ filename, contentType, size, ...(contentId ? { contentId } : {}) });
+  const file = (filename: string, contentType: string, size: number, contentId?: string): AttachmentSpec => ({
+    filename,
+    contentType,
+    size,
+    ...(contentId ? { contentId } : {}),
+  });
   switch (kind) {
     case 'plain':
       return { ...base, subject: `Plain ASCII message #${index}`, text: 'Hello,\nthis is plain text.\n' };
     case 'alternative':
       return { ...base, subject: `Grüße aus Köln – réunion #${index}`, html: html(base.text) };
     case 'attachments':
-      return { ...base, attachments: [file('Angebot 2007.pdf', 'application/pdf', 48_000), file('Prüfung.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 23_000)] };
+      return {
+        ...base,
+        attachments: [
+          file('Angebot 2007.pdf', 'application/pdf', 48_000),
+          file('Prüfung.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 23_000),
+        ],
+      };
     case 'inlineImage':
-      return { ...base, html: html(base.text, '<img src="cid:logo@corpus">'), attachments: [file('logo.png', 'image/png', 6_000, 'logo@corpus'), file('notes.txt', 'text/plain', 900)] };
+      return {
+        ...base,
+        html: html(base.text, '<img src="cid:logo@corpus">'),
+        attachments: [file('logo.png', 'image/png', 6_000, 'logo@corpus'), file('notes.txt', 'text/plain', 900)],
+      };
     case 'eightBit':
       return { ...base, eightBit: true, text: 'Sehr geehrte Frau Müller,\nanbei die Übersicht für März – à bientôt, ça va?\n' };
     case 'noMessageId':
@@ -120,8 +153,11 @@ function messageSpec(kind: CorpusMessageKind, index: number, date: Date, options
  * averages about `averageBytes` (attachments carry nearly all the bytes, as in real mail).
  */
 function fillerSpec(
-  base: MessageSpec, averageBytes: number, random: SeededRandom,
-  html: (text: string) => string, file: (name: string, type: string, size: number) => AttachmentSpec,
+  base: MessageSpec,
+  averageBytes: number,
+  random: SeededRandom,
+  html: (text: string) => string,
+  file: (name: string, type: string, size: number) => AttachmentSpec,
 ): MessageSpec {
   const roll = random.next();
   if (roll < 0.5) return base;

@@ -4,7 +4,6 @@ const CRLF = '\r\n';
 
 /** RFC 2047 encoded-words ("B" encoding, UTF-8) for a header value with non-ASCII characters. */
 export function encodeHeaderWords(value: string): string {
-   
   if (/^[\x20-\x7e]*$/.test(value)) return value;
   // An encoded-word is at most 75 characters (RFC 2047 section 2): 12 for the wrapper, so at
   // most 45 bytes of UTF-8 per word, never splitting a character.
@@ -31,7 +30,6 @@ export function toBase64Lines(data: Buffer): string {
 
 /** RFC 2231 parameter value for a non-ASCII file name: `filename*=UTF-8''Pr%C3%BCfung.pdf`. */
 export function toFilenameParameter(name: string): string {
-   
   if (/^[\x20-\x7e]*$/.test(name) && !name.includes('"')) return `filename="${name}"`;
   return `filename*=UTF-8''${encodeURIComponent(name)}`;
 }
@@ -42,6 +40,8 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** RFC 5322 section 3.3 date-time, in UTC. */
 export function toRfc5322Date(date: Date): string {
   const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${DAYS[date.getUTCDay()]}, ${pad(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} `
-    + `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+  return (
+    `${DAYS[date.getUTCDay()]}, ${pad(date.getUTCDate())} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
+  );
 }

@@ -55,9 +55,32 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const env = { ...process.env, MIGRATION_API_URL: host.baseUrl, MIGRATION_API_KEY: host.functionKey };
     const stderr = quietOnceStopping(process.stderr, shutdown.signal);
     const cli = (args: string[]) => runCli(args, { stdout: options.out, stderr, stdin: passwordInput(servers.dovecot.masterUser.password), env });
-    await expectOk(cli(['endpoints', 'create', '--name', ENDPOINT, '--host', '127.0.0.1', '--port', String(servers.dovecot.port), '--security', 'none',
-      '--admin-user', servers.dovecot.masterUser.name, '--admin-login-format', '{user}*{admin}', '--password-stdin', '--max-concurrent-migrations', '8']), 'create the endpoint');
-    await dropCsv(servers.azurite.connectionString, people.map((p) => p.address));
+    await expectOk(
+      cli([
+        'endpoints',
+        'create',
+        '--name',
+        ENDPOINT,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(servers.dovecot.port),
+        '--security',
+        'none',
+        '--admin-user',
+        servers.dovecot.masterUser.name,
+        '--admin-login-format',
+        '{user}*{admin}',
+        '--password-stdin',
+        '--max-concurrent-migrations',
+        '8',
+      ]),
+      'create the endpoint',
+    );
+    await dropCsv(
+      servers.azurite.connectionString,
+      people.map((p) => p.address),
+    );
     say(`Dropped "${BATCH_NAME}.csv" (${people.length} mailboxes) into the migration-batches container.\n`);
     await waitForBatch(host, say, shutdown.signal);
     await expectOk(cli(['batches', 'status', BATCH_ID, '--watch', '--interval', '1']), 'watch the batch');
@@ -145,4 +168,3 @@ function hostLog(dataDir: string): (line: string) => void {
   const file = path.join(dataDir, 'host.log');
   return (line) => appendFileSync(file, `${line}\n`);
 }
-

@@ -36,7 +36,13 @@ const SEEDING_CONNECTIONS = 4;
  * synchronisation's users already there. Dovecot and slapd run from temporary folders: they drop
  * privileges and need paths every user can reach.
  */
-export async function startDemoServers(dataDir: string, people: DemoPerson[], messagesPerPerson: number, say: (line: string) => void, shutdown: Shutdown): Promise<DemoServers> {
+export async function startDemoServers(
+  dataDir: string,
+  people: DemoPerson[],
+  messagesPerPerson: number,
+  say: (line: string) => void,
+  shutdown: Shutdown,
+): Promise<DemoServers> {
   // Whatever started is stopped, all at once, if a later step fails or a signal comes while
   // starting, so a failed or interrupted start leaves nothing running.
   const started = new StartedServers();
@@ -49,7 +55,14 @@ export async function startDemoServers(dataDir: string, people: DemoPerson[], me
   }
 }
 
-async function startAll(dataDir: string, people: DemoPerson[], messagesPerPerson: number, say: (line: string) => void, started: StartedServers, signal: AbortSignal): Promise<DemoServers> {
+async function startAll(
+  dataDir: string,
+  people: DemoPerson[],
+  messagesPerPerson: number,
+  say: (line: string) => void,
+  started: StartedServers,
+  signal: AbortSignal,
+): Promise<DemoServers> {
   const azurite = await startAzurite({ location: path.join(dataDir, 'azurite') });
   await started.add(() => azurite.stop());
   say(`Azurite (storage) on ports ${azurite.ports.blob}-${azurite.ports.table}`);
@@ -69,8 +82,20 @@ async function startAll(dataDir: string, people: DemoPerson[], messagesPerPerson
   await forEachPerson(people, signal, async (person, i) => {
     await ldap.addMailbox({ samAccountName: person.samAccountName, primarySmtp: person.address });
     const routing = person.address.replace(/@.*$/, `@contoso.mail.onmicrosoft.com`);
-    sandbox.addUser({ userPrincipalName: person.address, displayName: person.displayName, proxyAddresses: [`SMTP:${person.address}`, `smtp:${routing}`], onPremisesSyncEnabled: true });
-    const client = new ImapFlow({ host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, logger: false, auth: { user: `${person.address}*${dovecot.masterUser.name}`, pass: dovecot.masterUser.password } });
+    sandbox.addUser({
+      userPrincipalName: person.address,
+      displayName: person.displayName,
+      proxyAddresses: [`SMTP:${person.address}`, `smtp:${routing}`],
+      onPremisesSyncEnabled: true,
+    });
+    const client = new ImapFlow({
+      host: dovecot.host,
+      port: dovecot.port,
+      secure: false,
+      doSTARTTLS: false,
+      logger: false,
+      auth: { user: `${person.address}*${dovecot.masterUser.name}`, pass: dovecot.masterUser.password },
+    });
     client.on('error', () => undefined);
     await client.connect();
     try {

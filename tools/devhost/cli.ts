@@ -13,15 +13,20 @@ async function main(): Promise<void> {
     appRoot: values['app-root'] ?? process.cwd(),
     port: values.port !== undefined ? Number(values.port) : undefined,
   });
-  process.stdout.write(`DEVHOST_READY ${JSON.stringify({ baseUrl: host.baseUrl, functionKey: host.functionKey, adminKey: host.adminKey, blobsExtensionKey: host.blobsExtensionKey, pid: process.pid })}\n`);
+  process.stdout.write(
+    `DEVHOST_READY ${JSON.stringify({ baseUrl: host.baseUrl, functionKey: host.functionKey, adminKey: host.adminKey, blobsExtensionKey: host.blobsExtensionKey, pid: process.pid })}\n`,
+  );
   let stopping = false;
   const shutdown = (): void => {
     if (stopping) return;
     stopping = true;
-    host.stop().then(() => process.exit(0), (error: unknown) => {
-      process.stderr.write(`${toError(error).stack ?? String(error)}\n`);
-      process.exit(1);
-    });
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`${toError(error).stack ?? String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

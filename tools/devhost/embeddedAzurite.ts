@@ -34,6 +34,8 @@ export async function startEmbeddedAzurite(appRoot: string, log: (message: strin
   }
   const azurite = await startAzurite({ location: path.join(appRoot, '.data', 'azurite'), ports: free.every(Boolean) ? DEFAULT_PORTS : undefined });
   process.env.AzureWebJobsStorage = azurite.connectionString;
-  log(`Started Azurite (data in ${path.join(appRoot, '.data', 'azurite')}): blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}`);
+  log(
+    `Started Azurite (data in ${path.join(appRoot, '.data', 'azurite')}): blob ${azurite.ports.blob}, queue ${azurite.ports.queue}, table ${azurite.ports.table}`,
+  );
   return azurite;
 }

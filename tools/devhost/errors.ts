@@ -15,7 +15,10 @@ export type DevHostErrorCode =
   | 'DEVHOST_START_FAILED';
 
 export class DevHostError extends Error {
-  constructor(readonly code: DevHostErrorCode, message: string) {
+  constructor(
+    readonly code: DevHostErrorCode,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
     this.name = 'DevHostError';
   }

@@ -1,11 +1,4 @@
-import type {
-  FunctionCallback,
-  FunctionMetadata,
-  HookCallback,
-  HookName,
-  ProgrammingModel,
-  RpcBindingInfo,
-} from './coreApiTypes';
+import type { FunctionCallback, FunctionMetadata, HookCallback, HookName, ProgrammingModel, RpcBindingInfo } from './coreApiTypes';
 import { DevHostError } from './errors';
 
 export interface RegisteredFunction {
@@ -22,7 +15,11 @@ export interface RegisteredFunction {
 export class FunctionRegistry {
   readonly functions = new Map<string, RegisteredFunction>();
   readonly hooks: Record<HookName, HookCallback[]> = {
-    appStart: [], appTerminate: [], preInvocation: [], postInvocation: [], log: [],
+    appStart: [],
+    appTerminate: [],
+    preInvocation: [],
+    postInvocation: [],
+    log: [],
   };
   /** Shared by every hook of the app, as the worker's `appHookData`. */
   readonly appHookData: Record<string, unknown> = {};

@@ -32,7 +32,14 @@ export async function invokeFunction(
     state: undefined as 'preInvocationHooks' | 'postInvocationHooks' | 'invocation' | undefined,
     log: (level: string, category: string, message: string) => {
       // Log hooks see every log of an invocation and may rewrite the message (worker `LogHandler`).
-      const hookContext: Record<string, unknown> = { hookData: {}, appHookData: registry.appHookData, invocationContext: current.context, level, category, message };
+      const hookContext: Record<string, unknown> = {
+        hookData: {},
+        appHookData: registry.appHookData,
+        invocationContext: current.context,
+        level,
+        category,
+        message,
+      };
       for (const hook of registry.hooks.log) hook(hookContext);
       log.fromFunction(fn.metadata.name, level, category, String(hookContext.message));
     },

@@ -29,7 +29,11 @@ function asText(value: unknown): string {
  * `output.table`), as the host's extensions do after the function returns: queue messages base64
  * encoded, blobs at their bound path, table entities upserted.
  */
-export async function writeOutputBindings(fn: RegisteredFunction, response: RpcInvocationResponse, triggerMetadata: Record<string, RpcTypedData> | undefined): Promise<void> {
+export async function writeOutputBindings(
+  fn: RegisteredFunction,
+  response: RpcInvocationResponse,
+  triggerMetadata: Record<string, RpcTypedData> | undefined,
+): Promise<void> {
   const metadata: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(triggerMetadata ?? {})) metadata[key] = fromTypedData(value);
   for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
@@ -40,7 +44,9 @@ export async function writeOutputBindings(fn: RegisteredFunction, response: RpcI
     const where = `output binding "${name}" of ${fn.metadata.name}`;
     const connection = readConnectionSetting(typeof binding.connection === 'string' ? binding.connection : undefined);
     if (binding.type === 'queue') {
-      const queue = QueueServiceClient.fromConnectionString(connection).getQueueClient(bindExpression(String(binding.queueName), metadata, where).toLowerCase());
+      const queue = QueueServiceClient.fromConnectionString(connection).getQueueClient(
+        bindExpression(String(binding.queueName), metadata, where).toLowerCase(),
+      );
       await queue.createIfNotExists();
       for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) await queue.sendMessage(Buffer.from(asText(item)).toString('base64'));
     } else if (binding.type === 'blob') {
@@ -55,7 +61,10 @@ export async function writeOutputBindings(fn: RegisteredFunction, response: RpcI
       await table.createTable();
       for (const item of Array.isArray(value) ? (value as Record<string, unknown>[]) : [value as Record<string, unknown>]) {
         const { PartitionKey, RowKey, ...rest } = item;
-        await table.upsertEntity({ ...rest, partitionKey: keyText(PartitionKey ?? binding.partitionKey), rowKey: keyText(RowKey ?? binding.rowKey) }, 'Replace');
+        await table.upsertEntity(
+          { ...rest, partitionKey: keyText(PartitionKey ?? binding.partitionKey), rowKey: keyText(RowKey ?? binding.rowKey) },
+          'Replace',
+        );
       }
     }
   }

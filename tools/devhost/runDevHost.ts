@@ -127,10 +127,22 @@ async function startServices(appRoot: string, options: DevHostOptions, log: Host
   try {
     triggers.push(...(await startTriggerListeners(triggerDeps)));
     server = await startHostHttpServer(port, {
-      registry, routes, routePrefix: config.routePrefix, keys, log, extraInputs, triggerDeps,
+      registry,
+      routes,
+      routePrefix: config.routePrefix,
+      keys,
+      log,
+      extraInputs,
+      triggerDeps,
       durable: {
-        handle: (ex, apiPath) => handleDurableApi(ex, apiPath, durable.client, (id) => instanceLinks(clientData, id),
-          (name) => registry.tryGet(name)?.trigger.type === 'orchestrationTrigger'),
+        handle: (ex, apiPath) =>
+          handleDurableApi(
+            ex,
+            apiPath,
+            durable.client,
+            (id) => instanceLinks(clientData, id),
+            (name) => registry.tryGet(name)?.trigger.type === 'orchestrationTrigger',
+          ),
       },
     });
     triggers.push(...(await startEventGrid(triggerDeps, baseUrl, keys.blobsExtensionKey)));
@@ -163,7 +175,9 @@ async function startServices(appRoot: string, options: DevHostOptions, log: Host
 /** Waits for `stopped`, but no longer than STOP_DRAIN_MS (a stop that fails meanwhile fails the drain). */
 async function withinDrain(stopped: Promise<void>): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const drained = new Promise<void>((resolve) => { timer = setTimeout(resolve, STOP_DRAIN_MS); });
+  const drained = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, STOP_DRAIN_MS);
+  });
   try {
     await Promise.race([stopped, drained]);
   } finally {

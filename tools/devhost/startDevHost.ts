@@ -42,9 +42,7 @@ const STOP_TIMEOUT_MS = 10_000;
 
 function cliPath(): string {
   // Under ts-jest this file runs from tools/devhost; the compiled CLI is under dist/.
-  const compiled = __filename.endsWith('.ts')
-    ? path.resolve(__dirname, '..', '..', 'dist', 'tools', 'devhost', 'cli.js')
-    : path.join(__dirname, 'cli.js');
+  const compiled = __filename.endsWith('.ts') ? path.resolve(__dirname, '..', '..', 'dist', 'tools', 'devhost', 'cli.js') : path.join(__dirname, 'cli.js');
   if (!existsSync(compiled)) throw new DevHostError('DEVHOST_START_FAILED', `${compiled} does not exist: run "npm run build" first.`);
   return compiled;
 }
@@ -68,7 +66,8 @@ export async function startDevHost(options: StartDevHostOptions): Promise<DevHos
   const onLine = (line: string): void => {
     lines.push(line);
     if (lines.length > 2000) lines.shift();
-    if (line.startsWith(READY_PREFIX)) ready?.(JSON.parse(line.slice(READY_PREFIX.length)) as { baseUrl: string; functionKey: string; adminKey: string; blobsExtensionKey: string });
+    if (line.startsWith(READY_PREFIX))
+      ready?.(JSON.parse(line.slice(READY_PREFIX.length)) as { baseUrl: string; functionKey: string; adminKey: string; blobsExtensionKey: string });
     else options.log?.(line);
   };
   for (const stream of [child.stdout, child.stderr]) {

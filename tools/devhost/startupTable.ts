@@ -12,9 +12,14 @@ export function formatStartupTable(registry: FunctionRegistry, routes: HttpRoute
       continue;
     }
     const t = fn.trigger;
-    const detail = t.type === 'blobTrigger' ? ` path=${resolved(t.path)}`
-      : t.type === 'queueTrigger' ? ` queue=${resolved(t.queueName)}`
-      : t.type === 'timerTrigger' ? ` schedule=${resolved(t.schedule)}` : '';
+    const detail =
+      t.type === 'blobTrigger'
+        ? ` path=${resolved(t.path)}`
+        : t.type === 'queueTrigger'
+          ? ` queue=${resolved(t.queueName)}`
+          : t.type === 'timerTrigger'
+            ? ` schedule=${resolved(t.schedule)}`
+            : '';
     lines.push(`\t${fn.metadata.name}: ${t.type}${detail}`);
   }
   lines.push('');

@@ -20,11 +20,23 @@ export async function createSelfSignedCert(folder: string): Promise<SelfSignedCe
   const certPath = join(folder, 'server.crt');
   const keyPath = join(folder, 'server.key');
   await run('openssl', [
-    'req', '-x509', '-nodes', '-days', '1',
-    '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
-    '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout', keyPath, '-out', certPath,
+    'req',
+    '-x509',
+    '-nodes',
+    '-days',
+    '1',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost',
+    '-keyout',
+    keyPath,
+    '-out',
+    certPath,
   ]);
   return { certPath, keyPath, certPem: await readFile(certPath, 'utf8') };
 }

@@ -96,14 +96,24 @@ async function startOnce(options: StartDovecotOptions): Promise<RunningDovecot> 
   const configPath = join(root, 'dovecot.conf');
   const oauth2SettingsPath = options.oauth2IntrospectionUrl ? join(root, 'oauth2.conf.ext') : undefined;
   if (oauth2SettingsPath) await writeFile(oauth2SettingsPath, renderOAuth2Settings(options.oauth2IntrospectionUrl ?? ''));
-  await writeFile(configPath, renderDovecotConfig({
-    root, port, separator, inboxPrefix: options.inboxPrefix ?? false, layout: options.layout ?? 'maildir++',
-    mailUid: privileges.mailUid, mailGid: privileges.mailGid,
-    internalUser: privileges.internalUser, internalGroup: privileges.internalGroup, loginUser: privileges.loginUser,
-    unprivileged: !privileges.root,
-    tls: cert ? { certPath: cert.certPath, keyPath: cert.keyPath, tlsPort } : undefined,
-    oauth2SettingsPath,
-  }));
+  await writeFile(
+    configPath,
+    renderDovecotConfig({
+      root,
+      port,
+      separator,
+      inboxPrefix: options.inboxPrefix ?? false,
+      layout: options.layout ?? 'maildir++',
+      mailUid: privileges.mailUid,
+      mailGid: privileges.mailGid,
+      internalUser: privileges.internalUser,
+      internalGroup: privileges.internalGroup,
+      loginUser: privileges.loginUser,
+      unprivileged: !privileges.root,
+      tls: cert ? { certPath: cert.certPath, keyPath: cert.keyPath, tlsPort } : undefined,
+      oauth2SettingsPath,
+    }),
+  );
 
   const logPath = join(root, 'dovecot.log');
   const server = spawnServer(DOVECOT_BINARY, ['-F', '-c', configPath], { removeFolderOnDeath: root });
@@ -159,8 +169,12 @@ function privilegeSettings(): Privileges {
   if (me.uid !== 0) {
     const group = new RegExp(`^([^:]+):[^:]*:${me.gid}:`, 'm').exec(readFileSync('/etc/group', 'utf8'))?.[1];
     return {
-      root: false, mailUid: me.uid, mailGid: me.gid,
-      internalUser: me.username, internalGroup: group ?? me.username, loginUser: me.username,
+      root: false,
+      mailUid: me.uid,
+      mailGid: me.gid,
+      internalUser: me.username,
+      internalGroup: group ?? me.username,
+      loginUser: me.username,
     };
   }
   const nobody = /^nobody:[^:]*:(\d+):(\d+):/m.exec(readFileSync('/etc/passwd', 'utf8'));

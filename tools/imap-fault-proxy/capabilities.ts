@@ -43,6 +43,4 @@ export function capabilityMissingFor(command: string, hidden: ReadonlySet<string
 }
 
 /** RFC 6154 attributes a server without SPECIAL-USE would not put on LIST answers. */
-export const SPECIAL_USE_ATTRIBUTES: ReadonlySet<string> = new Set([
-  '\\ALL', '\\ARCHIVE', '\\DRAFTS', '\\FLAGGED', '\\JUNK', '\\SENT', '\\TRASH',
-]);
+export const SPECIAL_USE_ATTRIBUTES: ReadonlySet<string> = new Set(['\\ALL', '\\ARCHIVE', '\\DRAFTS', '\\FLAGGED', '\\JUNK', '\\SENT', '\\TRASH']);

@@ -44,7 +44,10 @@ export function saslUser(mechanism: string, base64: string): string | undefined 
       return authzid || authcid || undefined;
     }
     case 'XOAUTH2':
-      return decoded.split('\u0001').find((field) => field.startsWith('user='))?.slice('user='.length);
+      return decoded
+        .split('\u0001')
+        .find((field) => field.startsWith('user='))
+        ?.slice('user='.length);
     case 'OAUTHBEARER':
       return /^n,a=([^,]*),/.exec(decoded)?.[1]?.replace(/=2C/g, ',').replace(/=3D/g, '=');
     default:

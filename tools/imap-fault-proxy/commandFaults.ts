@@ -85,8 +85,10 @@ export function appendRefusal(sizes: readonly number[], contents: readonly Buffe
 
 /** The `appendLost` rule whose answer this APPEND loses, if any (the server still stores it). */
 export function appendLoss(contents: readonly Buffer[], faults: EffectiveFaults): AppendLossRule | undefined {
-  return faults.appendLost.find((rule) => rule.hits < rule.times
-    && (rule.whenContains === undefined || contents.some((content) => content.includes(Buffer.from(rule.whenContains!, 'latin1')))));
+  return faults.appendLost.find(
+    (rule) =>
+      rule.hits < rule.times && (rule.whenContains === undefined || contents.some((content) => content.includes(Buffer.from(rule.whenContains!, 'latin1')))),
+  );
 }
 
 /** The tagged NO an APPEND rule answers (RFC 5530 response codes). */

@@ -83,9 +83,7 @@ function quotedPrintable(data: Buffer): string {
     let encoded = '';
     for (const char of line) {
       const code = char.charCodeAt(0);
-      encoded += (code >= 33 && code <= 126 && char !== '=') || char === ' ' || char === '\t'
-        ? char
-        : `=${code.toString(16).toUpperCase().padStart(2, '0')}`;
+      encoded += (code >= 33 && code <= 126 && char !== '=') || char === ' ' || char === '\t' ? char : `=${code.toString(16).toUpperCase().padStart(2, '0')}`;
     }
     // Trailing white space would be lost in transport (rule 3), so encode it.
     encoded = encoded.replace(/[ \t]$/, (space) => `=${space.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);

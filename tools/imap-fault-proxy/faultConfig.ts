@@ -18,43 +18,55 @@ export const imapFaultsSchema = z.strictObject({
   /** The content of these messages is replaced by Exchange's "Retrieval using the IMAP4 protocol failed" stub. */
   stubBodies: z.array(folderUid).default([]),
   /** The connection is cut while this message's content is on its way. */
-  dropMidLiteral: z.array(folderUid.extend({
-    /** Bytes of the message that reach the client first; default half of it. */
-    afterBytes: z.number().int().nonnegative().optional(),
-    /** How many fetches are cut before the message passes again. */
-    times: z.number().int().positive().default(1),
-  })).default([]),
+  dropMidLiteral: z
+    .array(
+      folderUid.extend({
+        /** Bytes of the message that reach the client first; default half of it. */
+        afterBytes: z.number().int().nonnegative().optional(),
+        /** How many fetches are cut before the message passes again. */
+        times: z.number().int().positive().default(1),
+      }),
+    )
+    .default([]),
   /** Added to the folder's UIDVALIDITY wherever the server states it: the folder seems renumbered. */
   uidValidityOffset: z.array(z.strictObject({ folder: z.string().min(1), offset: z.number().int() })).default([]),
   /**
    * Items left out of STATUS answers; with `alsoSelect`, the SELECT/EXAMINE response codes too.
    * A plain list means STATUS only.
    */
-  statusOmits: z.union([
-    z.array(statusItem),
-    z.strictObject({ items: z.array(statusItem), alsoSelect: z.boolean().default(false) }),
-  ]).default([]).transform((value) => (Array.isArray(value) ? { items: value, alsoSelect: false } : value)),
+  statusOmits: z
+    .union([z.array(statusItem), z.strictObject({ items: z.array(statusItem), alsoSelect: z.boolean().default(false) })])
+    .default([])
+    .transform((value) => (Array.isArray(value) ? { items: value, alsoSelect: false } : value)),
   /** APPENDs refused with an RFC 5530 response code; a rule with neither condition refuses every APPEND. */
-  appendNo: z.array(z.strictObject({
-    code: z.enum(['TOOBIG', 'OVERQUOTA', 'CANNOT']),
-    /** Refused when a message literal is larger than this many bytes. */
-    whenLargerThan: z.number().int().nonnegative().optional(),
-    /** Refused when a message contains this text (compared as bytes, latin1). */
-    whenContains: z.string().min(1).optional(),
-    /** Refuse only this many APPENDs; default every matching one. */
-    times: z.number().int().positive().optional(),
-    text: z.string().optional(),
-  })).default([]),
+  appendNo: z
+    .array(
+      z.strictObject({
+        code: z.enum(['TOOBIG', 'OVERQUOTA', 'CANNOT']),
+        /** Refused when a message literal is larger than this many bytes. */
+        whenLargerThan: z.number().int().nonnegative().optional(),
+        /** Refused when a message contains this text (compared as bytes, latin1). */
+        whenContains: z.string().min(1).optional(),
+        /** Refuse only this many APPENDs; default every matching one. */
+        times: z.number().int().positive().optional(),
+        text: z.string().optional(),
+      }),
+    )
+    .default([]),
   /**
    * APPENDs the server stores whose answer never reaches the client: the connection is cut instead
    * of relaying the tagged OK (a created item the client was never told about).
    */
-  appendLost: z.array(z.strictObject({
-    /** Lost when a message contains this text (compared as bytes, latin1); none means every APPEND. */
-    whenContains: z.string().min(1).optional(),
-    /** Lose only this many answers; default 1. */
-    times: z.number().int().positive().default(1),
-  })).default([]),
+  appendLost: z
+    .array(
+      z.strictObject({
+        /** Lost when a message contains this text (compared as bytes, latin1); none means every APPEND. */
+        whenContains: z.string().min(1).optional(),
+        /** Lose only this many answers; default 1. */
+        times: z.number().int().positive().default(1),
+      }),
+    )
+    .default([]),
 });
 
 export type ImapFaultsInput = z.input<typeof imapFaultsSchema>;
@@ -134,8 +146,9 @@ export class ImapFaultControls {
 
   /** The faults for a connection logged in as `user` (before login: only the `*` faults). */
   effective(user: string | undefined): EffectiveFaults {
-    const sources = [this.byUser.get(EVERY_USER), user === undefined ? undefined : this.byUser.get(userKey(user))]
-      .filter((faults): faults is StoredFaults => faults !== undefined);
+    const sources = [this.byUser.get(EVERY_USER), user === undefined ? undefined : this.byUser.get(userKey(user))].filter(
+      (faults): faults is StoredFaults => faults !== undefined,
+    );
     const hidden = new Set(sources.flatMap((f) => f.hideCapabilities.map((c) => c.toUpperCase())));
     // QRESYNC is built on CONDSTORE (RFC 7162 section 3.2.3): a server without one has neither.
     if (hidden.has('CONDSTORE')) hidden.add('QRESYNC');

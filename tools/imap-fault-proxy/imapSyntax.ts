@@ -8,10 +8,7 @@ import type { WireUnit } from './wireUnit';
  * as latin1 so every byte survives the round trip unchanged.
  */
 export type ImapNode =
-  | { kind: 'atom'; value: string }
-  | { kind: 'quoted'; raw: string }
-  | { kind: 'literal'; data: Buffer; binary: boolean }
-  | { kind: 'list'; items: ImapNode[] };
+  { kind: 'atom'; value: string } | { kind: 'quoted'; raw: string } | { kind: 'literal'; data: Buffer; binary: boolean } | { kind: 'list'; items: ImapNode[] };
 
 export class ImapSyntaxError extends Error {}
 
@@ -98,8 +95,12 @@ export function serializeUnit(nodes: ImapNode[], nonSynchronizing = false): Seri
   let text = '';
   const write = (node: ImapNode): void => {
     switch (node.kind) {
-      case 'atom': text += node.value; break;
-      case 'quoted': text += node.raw; break;
+      case 'atom':
+        text += node.value;
+        break;
+      case 'quoted':
+        text += node.raw;
+        break;
       case 'literal':
         text += `${node.binary ? '~' : ''}{${node.data.length}${nonSynchronizing ? '+' : ''}}\r\n`;
         lines.push(Buffer.from(text, 'latin1'));
@@ -131,10 +132,14 @@ export const atom = (value: string): ImapNode => ({ kind: 'atom', value });
 export function nodeString(node: ImapNode | undefined): string | undefined {
   if (!node) return undefined;
   switch (node.kind) {
-    case 'atom': return node.value.toUpperCase() === 'NIL' ? undefined : node.value;
-    case 'quoted': return node.raw.slice(1, -1).replace(/\\(.)/g, '$1');
-    case 'literal': return node.data.toString('latin1');
-    case 'list': return undefined;
+    case 'atom':
+      return node.value.toUpperCase() === 'NIL' ? undefined : node.value;
+    case 'quoted':
+      return node.raw.slice(1, -1).replace(/\\(.)/g, '$1');
+    case 'literal':
+      return node.data.toString('latin1');
+    case 'list':
+      return undefined;
   }
 }
 

@@ -420,8 +420,9 @@ export class ProxySession {
 
 /** Whether any fault can change a FETCH response, so the others pass without being parsed. */
 function touchesFetch(faults: EffectiveFaults): boolean {
-  return faults.estimatedSizes || faults.stubBodies.length > 0 || faults.dropMidLiteral.length > 0
-    || faults.hidden.has('CONDSTORE') || faults.hidden.has('OBJECTID');
+  return (
+    faults.estimatedSizes || faults.stubBodies.length > 0 || faults.dropMidLiteral.length > 0 || faults.hidden.has('CONDSTORE') || faults.hidden.has('OBJECTID')
+  );
 }
 
 function literalIndex(literalNodes: readonly ImapNode[], literal: ImapNode): number {

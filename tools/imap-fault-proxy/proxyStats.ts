@@ -9,8 +9,15 @@ export interface ImapFaultProxyStats {
 }
 
 const NO_FAULTS: Record<ImapFaultKind, number> = {
-  hideCapabilities: 0, estimatedSizes: 0, fetchNo: 0, stubBodies: 0, dropMidLiteral: 0,
-  uidValidityOffset: 0, statusOmits: 0, appendNo: 0, appendLost: 0,
+  hideCapabilities: 0,
+  estimatedSizes: 0,
+  fetchNo: 0,
+  stubBodies: 0,
+  dropMidLiteral: 0,
+  uidValidityOffset: 0,
+  statusOmits: 0,
+  appendNo: 0,
+  appendLost: 0,
 };
 
 /** Counters a test reads to prove a fault fired (or did not), without parsing protocol logs. */

@@ -21,9 +21,7 @@ export interface RewriteContext {
 /** The sum of the UIDVALIDITY offsets set for a mailbox (0 when none). */
 export function uidValidityOffsetFor(faults: EffectiveFaults, mailbox: string | undefined): number {
   if (mailbox === undefined) return 0;
-  return faults.uidValidityOffset
-    .filter((rule) => sameFolder(rule.folder, mailbox))
-    .reduce((sum, rule) => sum + rule.offset, 0);
+  return faults.uidValidityOffset.filter((rule) => sameFolder(rule.folder, mailbox)).reduce((sum, rule) => sum + rule.offset, 0);
 }
 
 /** A UIDVALIDITY moved by an offset, kept a valid nz-number (RFC 3501: 1 to 2^32-1). */

@@ -113,11 +113,17 @@ export function literalMarkerOf(line: Buffer): LiteralMarker | undefined {
 
 /** The fragment without its CRLF and without a trailing literal marker. */
 export function lineText(line: Buffer): string {
-  return line.toString('latin1').replace(MARKER, '').replace(/\r?\n$/, '');
+  return line
+    .toString('latin1')
+    .replace(MARKER, '')
+    .replace(/\r?\n$/, '');
 }
 
 /** Rewrites a fragment's synchronizing `{n}` into `{n+}` (RFC 7888), for commands the proxy sends on itself. */
 export function asNonSynchronizing(line: Buffer): Buffer {
   const text = line.toString('latin1');
-  return Buffer.from(text.replace(MARKER, (_m, tilde: string, size: string) => `${tilde}{${size}+}\r\n`), 'latin1');
+  return Buffer.from(
+    text.replace(MARKER, (_m, tilde: string, size: string) => `${tilde}{${size}+}\r\n`),
+    'latin1',
+  );
 }

@@ -91,7 +91,10 @@ export function optionalInReadme(readme: string): Set<string> {
   const namesIn = (text: string) => [...text.matchAll(/`([A-Z][A-Z0-9_]*(?:__[a-zA-Z]+)?)`/g)].map((m) => m[1]!);
   for (const line of table.split('\n').slice(3)) {
     if (!line.startsWith('|')) break;
-    const cells = line.slice(1, -1).split(' | ').map((cell) => cell.trim());
+    const cells = line
+      .slice(1, -1)
+      .split(' | ')
+      .map((cell) => cell.trim());
     const inAzure = cells[cells.length - 1] ?? '';
     if (/^optional/i.test(inAzure)) namesIn(line).forEach((name) => names.add(name));
     else if (/optional/i.test(inAzure)) namesIn(inAzure).forEach((name) => names.add(name));
@@ -105,12 +108,14 @@ export function problemsOf(template: unknown, readme: string, read: Set<string>)
   const problems: string[] = [];
   for (const name of [...read].sort()) {
     const set = settings.has(name) || [...settings.keys()].some((key) => key.startsWith(`${name}__`));
-    if (!set && !optional.has(name)) problems.push(`${name} is read by the app but neither set by infra/ nor documented as optional in the README's settings table ("In Azure" column).`);
+    if (!set && !optional.has(name))
+      problems.push(`${name} is read by the app but neither set by infra/ nor documented as optional in the README's settings table ("In Azure" column).`);
   }
   const secrets = secretsWritten(template);
   for (const [name, value] of settings) {
     for (const [, secret] of value.matchAll(/SecretName=([A-Za-z0-9-]+)/g)) {
-      if (!secrets.has(secret!)) problems.push(`${name} is a Key Vault reference to "${secret}", which the deployment never writes: it would resolve to the literal reference text.`);
+      if (!secrets.has(secret!))
+        problems.push(`${name} is a Key Vault reference to "${secret}", which the deployment never writes: it would resolve to the literal reference text.`);
     }
   }
   return problems;
@@ -122,8 +127,8 @@ export function problemsOf(template: unknown, readme: string, read: Set<string>)
  * the deployment without it).
  */
 export function parameterProblems(template: unknown, parametersFile: unknown): string[] {
-  const declared = ((template as { parameters?: Record<string, { defaultValue?: unknown; nullable?: boolean }> }).parameters) ?? {};
-  const given = ((parametersFile as { parameters?: Record<string, unknown> }).parameters) ?? {};
+  const declared = (template as { parameters?: Record<string, { defaultValue?: unknown; nullable?: boolean }> }).parameters ?? {};
+  const given = (parametersFile as { parameters?: Record<string, unknown> }).parameters ?? {};
   const problems: string[] = [];
   for (const name of Object.keys(given)) {
     if (!(name in declared)) problems.push(`infra/main.parameters.json sets "${name}", which infra/main.bicep does not declare.`);
@@ -147,5 +152,7 @@ if (require.main === module) {
   ];
   for (const problem of problems) console.error(`infra: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  console.log(`settings cross-check: every one of ${settingsTheAppReads().size} settings is set by infra/ or documented as optional; every Key Vault reference is written; infra/main.parameters.json sets only declared parameters and every one without a default.`);
+  console.log(
+    `settings cross-check: every one of ${settingsTheAppReads().size} settings is set by infra/ or documented as optional; every Key Vault reference is written; infra/main.parameters.json sets only declared parameters and every one without a default.`,
+  );
 }

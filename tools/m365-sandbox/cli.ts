@@ -59,10 +59,13 @@ async function main(): Promise<void> {
   if (values['info-file']) writeFileSync(values['info-file'], JSON.stringify(info, null, 2));
   console.log(JSON.stringify({ event: 'm365-sandbox.started', ...info }));
   const stop = (): void => {
-    sandbox.stop().then(() => process.exit(0), (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
+    sandbox.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -24,30 +24,42 @@ export const sandboxOptionsSchema = z.object({
    * and its service principal's directory roles. The defaults are what the migration service needs
    * (see the README's permission list); tests take some away to see the refusals.
    */
-  app: z.object({
-    roles: z.array(z.string()).default(DEFAULT_APP_ROLES),
-    directoryRoles: z.array(z.string()).default(['User Administrator']),
-  }).default({ roles: DEFAULT_APP_ROLES, directoryRoles: ['User Administrator'] }),
+  app: z
+    .object({
+      roles: z.array(z.string()).default(DEFAULT_APP_ROLES),
+      directoryRoles: z.array(z.string()).default(['User Administrator']),
+    })
+    .default({ roles: DEFAULT_APP_ROLES, directoryRoles: ['User Administrator'] }),
   /** The tenant's maximum message size in MB (Exchange Online: 35 by default, 1 to 150). */
   maxMessageSizeMb: z.number().int().min(1).max(150).default(35),
   /** Length of Outlook's request and upload windows (10 and 5 minutes); shortened only so a test or benchmark sees them reset. */
-  requestWindowMs: z.number().int().positive().default(10 * 60_000),
-  uploadWindowMs: z.number().int().positive().default(5 * 60_000),
+  requestWindowMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
+  uploadWindowMs: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60_000),
   /** Folder to keep the tenant in across restarts; omitted keeps it in memory only. */
   persistDir: z.string().optional(),
   /** Seed for rate-based faults, so a run repeats exactly. */
   faultSeed: z.number().int().default(0x5eed),
-  tenant: z.object({
-    tenantId: z.string().uuid().optional(),
-    clientId: z.string().uuid().optional(),
-    clientSecret: z.string().min(8).optional(),
-    displayName: z.string().optional(),
-    /** The default domain; users' UPNs usually end with it. */
-    domain: z.string().default('contoso.onmicrosoft.com'),
-    onPremisesSyncEnabled: z.boolean().nullable().default(true),
-    /** organization.countryLetterCode: the tenant's country, a usageLocation of last resort. */
-    countryLetterCode: z.string().length(2).default('US'),
-  }).default({ domain: 'contoso.onmicrosoft.com', onPremisesSyncEnabled: true, countryLetterCode: 'US' }),
+  tenant: z
+    .object({
+      tenantId: z.string().uuid().optional(),
+      clientId: z.string().uuid().optional(),
+      clientSecret: z.string().min(8).optional(),
+      displayName: z.string().optional(),
+      /** The default domain; users' UPNs usually end with it. */
+      domain: z.string().default('contoso.onmicrosoft.com'),
+      onPremisesSyncEnabled: z.boolean().nullable().default(true),
+      /** organization.countryLetterCode: the tenant's country, a usageLocation of last resort. */
+      countryLetterCode: z.string().length(2).default('US'),
+    })
+    .default({ domain: 'contoso.onmicrosoft.com', onPremisesSyncEnabled: true, countryLetterCode: 'US' }),
 });
 
 export type M365SandboxOptions = z.input<typeof sandboxOptionsSchema>;

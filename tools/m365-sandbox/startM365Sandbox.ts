@@ -21,7 +21,6 @@ import type { UserRecord } from './store/types';
 import { MailboxThrottle } from './throttling/mailboxThrottle';
 import { createCertificates } from './tls/createCertificates';
 
-
 export interface M365Sandbox extends M365SandboxControls {
   /** `https://127.0.0.1:PORT`: the Graph client's `baseUrl` (it appends `v1.0` itself). */
   origin: string;
@@ -55,15 +54,22 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
   const tenantId = saved?.tenantId ?? options.tenant.tenantId ?? randomUUID();
   const clientId = saved?.clientId ?? options.tenant.clientId ?? randomUUID();
   const clientSecret = saved?.clientSecret ?? options.tenant.clientSecret ?? randomBytes(24).toString('base64url');
-  const store = new TenantStore(saved?.state ?? emptyTenantState(tenantId, {
-    displayName: options.tenant.displayName,
-    onPremisesSyncEnabled: options.tenant.onPremisesSyncEnabled,
-    verifiedDomains: [options.tenant.domain],
-    countryLetterCode: options.tenant.countryLetterCode,
-  }), options.mailboxProvisioningDelayMs);
+  const store = new TenantStore(
+    saved?.state ??
+      emptyTenantState(tenantId, {
+        displayName: options.tenant.displayName,
+        onPremisesSyncEnabled: options.tenant.onPremisesSyncEnabled,
+        verifiedDomains: [options.tenant.domain],
+        countryLetterCode: options.tenant.countryLetterCode,
+      }),
+    options.mailboxProvisioningDelayMs,
+  );
   store.maxMessageBytes = options.maxMessageSizeMb * 1024 * 1024;
   const tokens = new TokenService(tenantId);
-  const throttle = new MailboxThrottle(options.mailboxRequestBudgetPer10Min, Date.now, options.mailboxUploadBytesPer5Min, { requestWindowMs: options.requestWindowMs, uploadWindowMs: options.uploadWindowMs });
+  const throttle = new MailboxThrottle(options.mailboxRequestBudgetPer10Min, Date.now, options.mailboxUploadBytesPer5Min, {
+    requestWindowMs: options.requestWindowMs,
+    uploadWindowMs: options.uploadWindowMs,
+  });
   const faults = new FaultInjector(options.faultSeed);
   const pipelineControls: PipelineControls = { latencyMs: options.latencyMs };
   const gate = new RequestGate();
@@ -80,8 +86,12 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
       Object.assign(store.state.organization, organization);
       store.changed();
     },
-    setLatency: (latencyMs: number) => { pipelineControls.latencyMs = latencyMs; },
-    setMailboxProvisioningDelay: (delayMs: number) => { store.mailboxProvisioningDelayMs = delayMs; },
+    setLatency: (latencyMs: number) => {
+      pipelineControls.latencyMs = latencyMs;
+    },
+    setMailboxProvisioningDelay: (delayMs: number) => {
+      store.mailboxProvisioningDelayMs = delayMs;
+    },
     addFault: (rule: FaultRuleInput) => faults.add(rule),
     clearFaults: () => faults.clear(),
     setAppPermissions: (permissions) => {
@@ -93,19 +103,26 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
     setMessageFlagAsUser: (upn, messageId, change) => setMessageFlagAsUser(store, upn, messageId, change),
   };
   const app: AppRegistration = {
-    tenantId, tenantDomain: store.state.organization.verifiedDomains[0] ?? options.tenant.domain, clientId, clientSecret,
-    roles: [...options.app.roles], directoryRoles: [...options.app.directoryRoles],
+    tenantId,
+    tenantDomain: store.state.organization.verifiedDomains[0] ?? options.tenant.domain,
+    clientId,
+    clientSecret,
+    roles: [...options.app.roles],
+    directoryRoles: [...options.app.directoryRoles],
   };
   const certificates = options.https ? await createCertificates() : undefined;
-  const server = createSandboxServer({
-    tokens,
-    pipeline,
-    uploadRouter: createUploadRouter(store),
-    controlRouter: createControlRouter(controls),
-    loginRouter: createLoginRouter(app, tokens, () => origin),
-    directoryRoles: () => app.directoryRoles,
-    origin: () => origin,
-  }, certificates && { cert: certificates.serverCertificatePem, key: certificates.serverKeyPem });
+  const server = createSandboxServer(
+    {
+      tokens,
+      pipeline,
+      uploadRouter: createUploadRouter(store),
+      controlRouter: createControlRouter(controls),
+      loginRouter: createLoginRouter(app, tokens, () => origin),
+      directoryRoles: () => app.directoryRoles,
+      origin: () => origin,
+    },
+    certificates && { cert: certificates.serverCertificatePem, key: certificates.serverKeyPem },
+  );
 
   const port = await listen(server, options.port);
   origin = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;

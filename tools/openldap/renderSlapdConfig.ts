@@ -33,9 +33,7 @@ export function renderSlapdConfig(input: SlapdConfigInput): string {
     `argsfile ${quote(join(input.root, 'slapd.args'))}`,
     `modulepath ${DEBIAN_MODULE_DIR}`,
     'moduleload back_mdb',
-    ...(input.tls
-      ? [`TLSCertificateFile ${quote(input.tls.certPath)}`, `TLSCertificateKeyFile ${quote(input.tls.keyPath)}`]
-      : []),
+    ...(input.tls ? [`TLSCertificateFile ${quote(input.tls.certPath)}`, `TLSCertificateKeyFile ${quote(input.tls.keyPath)}`] : []),
     'database mdb',
     'maxsize 67108864',
     `suffix ${quote(input.baseDn)}`,

@@ -80,10 +80,20 @@ async function startOnce(options: StartOpenLdapOptions): Promise<RunningOpenLdap
   const bindPassword = randomBytes(12).toString('base64url');
   const cert = options.tls ? await createSelfSignedCert(root) : undefined;
   const configPath = join(root, 'slapd.conf');
-  await writeFile(configPath, renderSlapdConfig({
-    root, schemaPath, baseDn: BASE_DN, rootDn: ROOT_DN, rootPassword,
-    serviceDn: SERVICE_DN, writableDn: USERS_DN, tls: cert,
-  }), { mode: 0o600 });
+  await writeFile(
+    configPath,
+    renderSlapdConfig({
+      root,
+      schemaPath,
+      baseDn: BASE_DN,
+      rootDn: ROOT_DN,
+      rootPassword,
+      serviceDn: SERVICE_DN,
+      writableDn: USERS_DN,
+      tls: cert,
+    }),
+    { mode: 0o600 },
+  );
 
   const port = await findFreePort();
   const tlsPort = cert ? await findFreePort() : 0;
@@ -134,14 +144,18 @@ async function seedTree(client: Client, bindPassword: string): Promise<void> {
   await client.add(`OU=Service Accounts,${BASE_DN}`, { objectClass: ['top', 'organizationalUnit'], ou: 'Service Accounts' });
   await client.add(SERVICE_DN, {
     objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
-    cn: 'svc-migration', sn: 'svc-migration', userPassword: bindPassword,
+    cn: 'svc-migration',
+    sn: 'svc-migration',
+    userPassword: bindPassword,
   });
 }
 
 async function readAll(client: Client, dn: string): Promise<Record<string, string[]> | undefined> {
   try {
     const { searchEntries } = await client.search(dn, {
-      scope: 'base', attributes: ['*', '+'], explicitBufferAttributes: BINARY_ATTRIBUTES,
+      scope: 'base',
+      attributes: ['*', '+'],
+      explicitBufferAttributes: BINARY_ATTRIBUTES,
     });
     const entry = searchEntries[0];
     if (!entry) return undefined;

@@ -26,7 +26,8 @@ export function exitOnSignals(options: { deadlineMs: number; say: (line: string)
   const controller = new AbortController();
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => options.say(`While stopping: ${error instanceof Error ? error.message : String(error)}`));
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => options.say(`While stopping: ${error instanceof Error ? error.message : String(error)}`));
   };
   const onSignal = (signal: NodeJS.Signals): void => {
     if (controller.signal.aborted) return;

@@ -47,5 +47,12 @@ function tryReadStat(pid: string): ProcessEntry | undefined {
   // parentheses, so the fields are counted from the last ")".
   const nameEnd = text.lastIndexOf(')');
   const fields = text.slice(nameEnd + 2).split(' ');
-  return { pid: Number(pid), name: text.slice(text.indexOf('(') + 1, nameEnd), state: fields[0] ?? '?', ppid: Number(fields[1]), pgid: Number(fields[2]), startTicks: Number(fields[19]) };
+  return {
+    pid: Number(pid),
+    name: text.slice(text.indexOf('(') + 1, nameEnd),
+    state: fields[0] ?? '?',
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    startTicks: Number(fields[19]),
+  };
 }

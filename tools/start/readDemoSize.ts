@@ -21,10 +21,20 @@ export class DemoSettingError extends Error {}
  */
 export function readDemoSize(env: NodeJS.ProcessEnv): DemoSize {
   return {
-    people: readWholeNumber(env, 'DEMO_MAILBOXES', DEFAULT_DEMO_SIZE.people, MAX_BATCH_CSV_ROWS,
-      `the demo migrates every mailbox in one batch, and a batch holds at most ${formatCount(MAX_BATCH_CSV_ROWS)} mailboxes`),
-    messagesPerPerson: readWholeNumber(env, 'DEMO_MESSAGES', DEFAULT_DEMO_SIZE.messagesPerPerson, MAX_DEMO_MESSAGES,
-      `the demo seeds every message before the migration starts, and ${formatCount(MAX_DEMO_MESSAGES)} a mailbox (about 35 MB) is already a long wait`),
+    people: readWholeNumber(
+      env,
+      'DEMO_MAILBOXES',
+      DEFAULT_DEMO_SIZE.people,
+      MAX_BATCH_CSV_ROWS,
+      `the demo migrates every mailbox in one batch, and a batch holds at most ${formatCount(MAX_BATCH_CSV_ROWS)} mailboxes`,
+    ),
+    messagesPerPerson: readWholeNumber(
+      env,
+      'DEMO_MESSAGES',
+      DEFAULT_DEMO_SIZE.messagesPerPerson,
+      MAX_DEMO_MESSAGES,
+      `the demo seeds every message before the migration starts, and ${formatCount(MAX_DEMO_MESSAGES)} a mailbox (about 35 MB) is already a long wait`,
+    ),
   };
 }
 

@@ -22,11 +22,14 @@ interface Setting {
 
 /** Settings in their order; a value may itself hold `=` (an account key ends with `==`). */
 function parseSettings(connectionString: string): Setting[] {
-  return connectionString.split(';').filter((part) => part.trim() !== '').map((part) => {
-    const equals = part.indexOf('=');
-    if (equals <= 0) throw new Error(`not a storage connection string setting: "${part}"`);
-    return { key: part.slice(0, equals).trim(), value: part.slice(equals + 1).trim() };
-  });
+  return connectionString
+    .split(';')
+    .filter((part) => part.trim() !== '')
+    .map((part) => {
+      const equals = part.indexOf('=');
+      if (equals <= 0) throw new Error(`not a storage connection string setting: "${part}"`);
+      return { key: part.slice(0, equals).trim(), value: part.slice(equals + 1).trim() };
+    });
 }
 
 function findSetting(settings: Setting[], key: string): Setting | undefined {
@@ -40,7 +43,10 @@ function findSetting(settings: Setting[], key: string): Setting | undefined {
  */
 export function storageEndpoint(connectionString: string, service: StorageService): URL {
   const setting = findSetting(parseSettings(connectionString), ENDPOINT_KEY[service]);
-  if (!setting) throw new Error(`the connection string has no ${ENDPOINT_KEY[service]}: the storage fault proxy needs the explicit endpoint Azurite's connection string gives`);
+  if (!setting)
+    throw new Error(
+      `the connection string has no ${ENDPOINT_KEY[service]}: the storage fault proxy needs the explicit endpoint Azurite's connection string gives`,
+    );
   return new URL(setting.value);
 }
 

@@ -10,33 +10,39 @@ import type { StorageOperation } from './storageOperation';
 export const FAILURES = ['ServerBusy', 'InternalError', 'OperationTimedOut', 'dropConnection'] as const;
 export type StorageFailure = (typeof FAILURES)[number];
 
-export const storageFaultSchema = z.strictObject({
-  /**
-   * Verbs that match (`PUT`, `MERGE`, `PATCH`, `POST`, `DELETE`, `GET`, `HEAD`); any verb when
-   * left out. @azure/data-tables sends Merge as PATCH, Replace and Insert-or-replace as PUT,
-   * Insert as POST.
-   */
-  methods: z.array(z.string().min(1)).min(1).optional().transform((methods) => methods?.map((method) => method.toUpperCase())),
-  /**
-   * The first path segment after the account, compared without regard to case: a table name,
-   * `Tables` (create, delete, list tables), `$batch`, a container or a queue. Any resource when
-   * left out. A transaction matches when one of its operations does.
-   */
-  resource: z.string().min(1).optional(),
-  /** Only requests whose body holds this text (UTF-8 bytes), e.g. `"status":"Syncing"`. */
-  bodyContains: z.string().min(1).optional(),
-  /** Fail only the first this many matching requests; later ones pass. Every one when left out. */
-  times: z.number().int().positive().optional(),
-  /**
-   * Send the request to Azurite first, let it apply the write, then fail instead of relaying its
-   * answer: the write happened but the client never heard.
-   */
-  afterForwarding: z.boolean().default(false),
-  /** Default `ServerBusy`, or `OperationTimedOut` after forwarding (a server-side timeout). */
-  fail: z.enum(FAILURES).optional(),
-  /** The error's message instead of the documented one (e.g. "Operations per second is over the account limit."). */
-  message: z.string().min(1).optional(),
-}).transform((rule) => ({ ...rule, fail: rule.fail ?? (rule.afterForwarding ? 'OperationTimedOut' : 'ServerBusy') }));
+export const storageFaultSchema = z
+  .strictObject({
+    /**
+     * Verbs that match (`PUT`, `MERGE`, `PATCH`, `POST`, `DELETE`, `GET`, `HEAD`); any verb when
+     * left out. @azure/data-tables sends Merge as PATCH, Replace and Insert-or-replace as PUT,
+     * Insert as POST.
+     */
+    methods: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .transform((methods) => methods?.map((method) => method.toUpperCase())),
+    /**
+     * The first path segment after the account, compared without regard to case: a table name,
+     * `Tables` (create, delete, list tables), `$batch`, a container or a queue. Any resource when
+     * left out. A transaction matches when one of its operations does.
+     */
+    resource: z.string().min(1).optional(),
+    /** Only requests whose body holds this text (UTF-8 bytes), e.g. `"status":"Syncing"`. */
+    bodyContains: z.string().min(1).optional(),
+    /** Fail only the first this many matching requests; later ones pass. Every one when left out. */
+    times: z.number().int().positive().optional(),
+    /**
+     * Send the request to Azurite first, let it apply the write, then fail instead of relaying its
+     * answer: the write happened but the client never heard.
+     */
+    afterForwarding: z.boolean().default(false),
+    /** Default `ServerBusy`, or `OperationTimedOut` after forwarding (a server-side timeout). */
+    fail: z.enum(FAILURES).optional(),
+    /** The error's message instead of the documented one (e.g. "Operations per second is over the account limit."). */
+    message: z.string().min(1).optional(),
+  })
+  .transform((rule) => ({ ...rule, fail: rule.fail ?? (rule.afterForwarding ? 'OperationTimedOut' : 'ServerBusy') }));
 
 export type StorageFaultInput = z.input<typeof storageFaultSchema>;
 export type StorageFault = z.output<typeof storageFaultSchema>;

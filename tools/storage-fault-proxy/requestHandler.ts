@@ -51,11 +51,16 @@ function fail(service: StorageService, fired: FiredFault, client: IncomingMessag
     client.socket.destroy();
     return;
   }
-  const answer = storageErrorResponse(service, fired.rule.fail, {
-    method: client.method ?? 'GET',
-    url: client.url ?? '/',
-    headers: client.headers,
-  }, fired.rule.message);
+  const answer = storageErrorResponse(
+    service,
+    fired.rule.fail,
+    {
+      method: client.method ?? 'GET',
+      url: client.url ?? '/',
+      headers: client.headers,
+    },
+    fired.rule.message,
+  );
   response.writeHead(answer.status, answer.headers);
   response.end(answer.body);
 }

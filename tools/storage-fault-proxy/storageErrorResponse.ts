@@ -73,13 +73,13 @@ function errorBody(service: StorageService, code: StorageErrorCode, text: string
       const body = JSON.stringify({ 'odata.error': { code, message: { lang: 'en-US', value: text } } });
       return { contentType: `application/json;odata=${json};streaming=true;charset=utf-8`, body: Buffer.from(body, 'utf8') };
     }
-    const body = '<?xml version="1.0" encoding="utf-8"?>'
-      + '<error xmlns="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">'
-      + `<code>${escapeXml(code)}</code><message xml:lang="en-US">${escapeXml(text)}</message></error>`;
+    const body =
+      '<?xml version="1.0" encoding="utf-8"?>' +
+      '<error xmlns="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata">' +
+      `<code>${escapeXml(code)}</code><message xml:lang="en-US">${escapeXml(text)}</message></error>`;
     return { contentType: 'application/xml', body: Buffer.from(body, 'utf8') };
   }
-  const body = '<?xml version="1.0" encoding="utf-8"?>'
-    + `<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(text)}</Message></Error>`;
+  const body = '<?xml version="1.0" encoding="utf-8"?>' + `<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(text)}</Message></Error>`;
   return { contentType: 'application/xml', body: Buffer.from(body, 'utf8') };
 }
 

@@ -32,14 +32,19 @@ export class Upstream {
         settled = true;
         resolve(outcome);
       };
-      const upstream = this.send(client, heldBody, (answer) => {
-        response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
-        answer.pipe(response);
-        answer.once('error', () => response.destroy());
-      }, () => {
-        response.destroy();
-        settle('cut');
-      });
+      const upstream = this.send(
+        client,
+        heldBody,
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.rawHeaders);
+          answer.pipe(response);
+          answer.once('error', () => response.destroy());
+        },
+        () => {
+          response.destroy();
+          settle('cut');
+        },
+      );
       response.once('finish', () => settle('relayed'));
       response.once('close', () => {
         // The client left before the whole answer was relayed: Azurite's side goes too.
@@ -59,11 +64,16 @@ export class Upstream {
    */
   sendAndDiscard(client: IncomingMessage, body: Buffer): Promise<number | undefined> {
     return new Promise((resolve) => {
-      this.send(client, body, (answer) => {
-        answer.resume();
-        answer.once('end', () => resolve(answer.statusCode));
-        answer.once('error', () => resolve(undefined));
-      }, () => resolve(undefined));
+      this.send(
+        client,
+        body,
+        (answer) => {
+          answer.resume();
+          answer.once('end', () => resolve(answer.statusCode));
+          answer.once('error', () => resolve(undefined));
+        },
+        () => resolve(undefined),
+      );
     });
   }
 
@@ -77,7 +87,12 @@ export class Upstream {
    * One request to Azurite with `onAnswer` for its answer and `onFailure` for a leg that failed
    * before any answer. A held body is sent once more when a reused idle connection turns out closed.
    */
-  private send(client: IncomingMessage, heldBody: Buffer | undefined, onAnswer: (answer: IncomingMessage) => void, onFailure: () => void): { current(): ClientRequest } {
+  private send(
+    client: IncomingMessage,
+    heldBody: Buffer | undefined,
+    onAnswer: (answer: IncomingMessage) => void,
+    onFailure: () => void,
+  ): { current(): ClientRequest } {
     let current: ClientRequest;
     const attempt = (mayRetry: boolean): void => {
       const outgoing = request({

@@ -11,5 +11,4 @@ export function tryBatchIdFromName(name: string): string | undefined {
   return trimmed.toLowerCase().replace(/ +/g, '-');
 }
 
-export const BATCH_NAME_RULE =
-  'A batch name is 1 to 64 characters: letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit.';
+export const BATCH_NAME_RULE = 'A batch name is 1 to 64 characters: letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit.';

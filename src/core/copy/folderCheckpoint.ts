@@ -25,10 +25,7 @@ export interface FolderCheckpoint {
   gone?: boolean;
 }
 
-export type PageDecision =
-  | { kind: 'copy'; fromUid: number }
-  | { kind: 'uidValidityChanged'; checkpoint: FolderCheckpoint }
-  | { kind: 'upToDate' };
+export type PageDecision = { kind: 'copy'; fromUid: number } | { kind: 'uidValidityChanged'; checkpoint: FolderCheckpoint } | { kind: 'upToDate' };
 
 /**
  * What the next page of a folder must do, given its checkpoint and the folder's current status.

@@ -63,13 +63,20 @@ export function ownersToCheck(occurrences: Occurrence[], me: ItemOwner): ItemOwn
  * source; `takenInThisPage` holds indices already handed to other items of the same page. A copied
  * occurrence is preferred over a pending or skipped one, and one in the item's own target folder first.
  */
-export function decideClaim(occurrences: Occurrence[], me: ItemOwner, stillThere: (owner: ItemOwner) => boolean, targetFolderId: string | undefined, takenInThisPage: ReadonlySet<number> = new Set()): ClaimDecision {
+export function decideClaim(
+  occurrences: Occurrence[],
+  me: ItemOwner,
+  stillThere: (owner: ItemOwner) => boolean,
+  targetFolderId: string | undefined,
+  takenInThisPage: ReadonlySet<number> = new Set(),
+): ClaimDecision {
   const mine = occurrences.findIndex((o) => sameOwner(o.owner, me));
   if (mine >= 0) return { kind: 'mine', index: mine };
   const free = occurrences
     .map((occurrence, index) => ({ occurrence, index }))
     .filter(({ occurrence, index }) => !takenInThisPage.has(index) && !stillThere(occurrence.owner));
-  const rank = ({ occurrence }: { occurrence: Occurrence }) => (occurrence.state === 'copied' || occurrence.state === 'gone' ? 0 : 2) + (occurrence.targetFolderId === targetFolderId ? 0 : 1);
+  const rank = ({ occurrence }: { occurrence: Occurrence }) =>
+    (occurrence.state === 'copied' || occurrence.state === 'gone' ? 0 : 2) + (occurrence.targetFolderId === targetFolderId ? 0 : 1);
   free.sort((a, b) => rank(a) - rank(b) || a.index - b.index);
   const chosen = free[0];
   return chosen ? { kind: 'takeOver', index: chosen.index } : { kind: 'new', index: occurrences.length };

@@ -86,11 +86,7 @@ export const csvErrors = {
   unterminatedQuote: (line: number): CsvError =>
     error(line, 'UnterminatedQuote', `Line ${line}: a quoted value is never closed. Add the closing double quote (").`),
   invalidQuote: (line: number): CsvError =>
-    error(
-      line,
-      'InvalidQuote',
-      `Line ${line}: a quoted value has text after its closing quote. To put a double quote inside a value, write it twice ("").`,
-    ),
+    error(line, 'InvalidQuote', `Line ${line}: a quoted value has text after its closing quote. To put a double quote inside a value, write it twice ("").`),
   missingHeader: (line: number): CsvError =>
     error(
       line,
@@ -109,10 +105,20 @@ export const csvErrors = {
   missingColumn: (line: number, column: string, kind: BatchCsvKind): CsvError => {
     const required = BATCH_CSV_SCHEMAS[kind].required;
     const needs = required.length === 1 ? `the column ${toList(required)}` : `the columns ${toList(required)}`;
-    return error(line, 'MissingColumn', `Line ${line}: the required column ${column} is missing. ${capitalise(KIND_NAME[kind])} migration CSV needs ${needs}.`, column);
+    return error(
+      line,
+      'MissingColumn',
+      `Line ${line}: the required column ${column} is missing. ${capitalise(KIND_NAME[kind])} migration CSV needs ${needs}.`,
+      column,
+    );
   },
   duplicateColumn: (line: number, column: string, firstPosition: number, position: number): CsvError =>
-    error(line, 'DuplicateColumn', `Line ${line}: the column ${quoteValue(column)} appears twice (columns ${firstPosition} and ${position}). Keep only one.`, column),
+    error(
+      line,
+      'DuplicateColumn',
+      `Line ${line}: the column ${quoteValue(column)} appears twice (columns ${firstPosition} and ${position}). Keep only one.`,
+      column,
+    ),
   wrongCsvKind: (line: number, expected: BatchCsvKind): CsvError =>
     error(
       line,

@@ -54,6 +54,7 @@ function buildRow(line: number, cells: Cells, kind: BatchCsvKind, shown: RevealV
   if (userRoot !== undefined && userRoot.value !== '') row.userRoot = userRoot.value;
   const usageLocation = cells.get('UsageLocation');
   if (usageLocation !== undefined && USAGE_LOCATION_PATTERN.test(usageLocation.value)) row.usageLocation = usageLocation.value.toUpperCase();
-  else if (usageLocation !== undefined && usageLocation.value !== '') errors.push(csvErrors.invalidUsageLocation(line, usageLocation.name, shown(usageLocation.value)));
+  else if (usageLocation !== undefined && usageLocation.value !== '')
+    errors.push(csvErrors.invalidUsageLocation(line, usageLocation.name, shown(usageLocation.value)));
   return row;
 }

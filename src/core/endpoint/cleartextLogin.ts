@@ -16,7 +16,10 @@ export interface CleartextDecision {
 
 /** The setting's value as hosts: separated by commas, semicolons or spaces; `*` is refused, not taken as a wildcard. */
 export function parseCleartextHosts(value: string | undefined): { hosts: string[] } | { error: string } {
-  const hosts = (value ?? '').split(/[\s,;]+/).map(normaliseHost).filter((h) => h.length > 0);
+  const hosts = (value ?? '')
+    .split(/[\s,;]+/)
+    .map(normaliseHost)
+    .filter((h) => h.length > 0);
   const wildcard = hosts.find((h) => h.includes('*'));
   if (wildcard !== undefined) {
     return { error: `${CLEARTEXT_HOSTS_SETTING} lists host names or addresses exactly; "${wildcard}" is not one (there are no wildcards).` };
@@ -37,10 +40,15 @@ export function cleartextLogin(endpoint: Pick<MigrationEndpoint, 'host' | 'secur
 
 /** Why creating such an endpoint is refused, naming the field and the setting. */
 export function cleartextRefusal(host: string): string {
-  return `security "none" sends the admin and user passwords without TLS, and ${host} is not in the setting ${CLEARTEXT_HOSTS_SETTING}. `
-    + `Use tls or starttls, or have the app's administrator add ${host} to ${CLEARTEXT_HOSTS_SETTING} (for a test server or a trusted network only).`;
+  return (
+    `security "none" sends the admin and user passwords without TLS, and ${host} is not in the setting ${CLEARTEXT_HOSTS_SETTING}. ` +
+    `Use tls or starttls, or have the app's administrator add ${host} to ${CLEARTEXT_HOSTS_SETTING} (for a test server or a trusted network only).`
+  );
 }
 
 function normaliseHost(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
 }

@@ -15,7 +15,11 @@ const READABLE_MAX = 40;
 
 export function endpointSecretName(endpointName: string): string {
   const identity = endpointName.toLowerCase();
-  const readable = identity.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, READABLE_MAX).replace(/-+$/, '');
+  const readable = identity
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, READABLE_MAX)
+    .replace(/-+$/, '');
   const digest = createHash('sha256').update(identity, 'utf8').digest('hex');
   return `endpoint-${readable ? `${readable}-` : ''}${digest}`;
 }

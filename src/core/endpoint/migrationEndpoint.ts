@@ -50,7 +50,11 @@ export const endpointInputSchema = z.strictObject({
   password: z.string().min(1).max(1024).optional(),
   maxConcurrentMigrations: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_MIGRATIONS),
   maxConcurrentIncrementalSyncs: z.number().int().min(1).max(100).default(DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS),
-  defaultUsageLocation: z.string().regex(USAGE_LOCATION_PATTERN, `must be ${USAGE_LOCATION_RULE}`).transform((code) => code.toUpperCase()).optional(),
+  defaultUsageLocation: z
+    .string()
+    .regex(USAGE_LOCATION_PATTERN, `must be ${USAGE_LOCATION_RULE}`)
+    .transform((code) => code.toUpperCase())
+    .optional(),
 });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;
 

@@ -35,7 +35,15 @@ export interface FolderMap {
  */
 const RESERVED_ROOT_NAMES = [
   ...Object.values(WELL_KNOWN_DISPLAY_NAMES),
-  'Outbox', 'Conversation History', 'Sync Issues', 'Calendar', 'Contacts', 'Tasks', 'Notes', 'Journal', 'RSS Feeds',
+  'Outbox',
+  'Conversation History',
+  'Sync Issues',
+  'Calendar',
+  'Contacts',
+  'Tasks',
+  'Notes',
+  'Journal',
+  'RSS Feeds',
 ];
 
 interface Folder {
@@ -84,7 +92,8 @@ export function mapFolders(folders: readonly FolderToMap[]): FolderMap {
       const next = wellKnown
         ? { wellKnown, segments: [] }
         : placeChild(target, segment, siblings, (reason, placed) =>
-            remaps.push({ sourcePath: sourcePathOf(folder, depth), targetPath: toTargetPathText(placed), reason }));
+            remaps.push({ sourcePath: sourcePathOf(folder, depth), targetPath: toTargetPathText(placed), reason }),
+          );
       resolved.set(key, next);
       target = next;
     });
@@ -123,9 +132,7 @@ function claimWellKnownFolders(folders: Folder[]): Map<string, WellKnownFolder> 
     taken.add(wellKnown);
   };
   folders.forEach((f) => claim(f, SPECIAL_USE_TO_WELL_KNOWN[f.specialUse ?? '']));
-  folders
-    .filter((f) => f.segments.length === 1 && f.specialUse === undefined)
-    .forEach((f) => claim(f, tryWellKnownByName(f.segments[0] ?? '')));
+  folders.filter((f) => f.segments.length === 1 && f.specialUse === undefined).forEach((f) => claim(f, tryWellKnownByName(f.segments[0] ?? '')));
   return claims;
 }
 

@@ -2,9 +2,7 @@
  * Mailbox statuses, after Exchange Online's Get-MigrationUserStatistics:
  * Queued → Provisioning → Syncing → Synced → Completing → Completed, plus Failed, Stopped, Skipped.
  */
-export const MAILBOX_STATUSES = [
-  'Queued', 'Provisioning', 'Syncing', 'Synced', 'Completing', 'Completed', 'Failed', 'Stopped', 'Skipped',
-] as const;
+export const MAILBOX_STATUSES = ['Queued', 'Provisioning', 'Syncing', 'Synced', 'Completing', 'Completed', 'Failed', 'Stopped', 'Skipped'] as const;
 export type MailboxStatus = (typeof MAILBOX_STATUSES)[number];
 
 export type MailboxStatusCounts = Record<MailboxStatus, number>;

@@ -46,8 +46,16 @@ export interface MigrationMailbox {
 }
 
 export function newQueuedMailbox(fields: {
-  batchId: string; mailboxKey: string; emailAddress: string; csvLine: number; now: string;
-  userName?: string; userRoot?: string; forceChangePassword?: boolean; usageLocation?: string; hasPendingPassword: boolean;
+  batchId: string;
+  mailboxKey: string;
+  emailAddress: string;
+  csvLine: number;
+  now: string;
+  userName?: string;
+  userRoot?: string;
+  forceChangePassword?: boolean;
+  usageLocation?: string;
+  hasPendingPassword: boolean;
 }): MigrationMailbox {
   const { now, ...identity } = fields;
   return {

@@ -10,15 +10,38 @@ import { writeReportCsv } from './reportCsv';
  * messages come from outside and must not become spreadsheet formulas.
  */
 export function toStatisticsCsv(mailboxes: MigrationMailbox[]): string {
-  const header = ['EmailAddress', 'Status', 'StatusDetail', 'ItemsSynced', 'ItemsSkipped', 'TotalItemsInSourceMailbox', 'BytesTransferred', 'PercentComplete', 'LastSuccessfulSync', 'Error'];
-  const rows = [...mailboxes].sort((a, b) => a.emailAddress.localeCompare(b.emailAddress)).map((m) => [
-    m.emailAddress, m.status, m.statusDetail ?? '', String(m.syncedItemCount), String(m.skippedItemCount), String(m.totalItemsInSourceMailbox),
-    String(m.bytesTransferred), String(m.percentageComplete), m.lastSuccessfulSyncTimestamp ?? '', m.error ?? '',
-  ]);
+  const header = [
+    'EmailAddress',
+    'Status',
+    'StatusDetail',
+    'ItemsSynced',
+    'ItemsSkipped',
+    'TotalItemsInSourceMailbox',
+    'BytesTransferred',
+    'PercentComplete',
+    'LastSuccessfulSync',
+    'Error',
+  ];
+  const rows = [...mailboxes]
+    .sort((a, b) => a.emailAddress.localeCompare(b.emailAddress))
+    .map((m) => [
+      m.emailAddress,
+      m.status,
+      m.statusDetail ?? '',
+      String(m.syncedItemCount),
+      String(m.skippedItemCount),
+      String(m.totalItemsInSourceMailbox),
+      String(m.bytesTransferred),
+      String(m.percentageComplete),
+      m.lastSuccessfulSyncTimestamp ?? '',
+      m.error ?? '',
+    ]);
   return writeReportCsv([header, ...rows]);
 }
 
-export interface SkippedItemRow extends SkippedItem { emailAddress: string }
+export interface SkippedItemRow extends SkippedItem {
+  emailAddress: string;
+}
 
 export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: SkippedItemRow[]): string {
   const header = ['EmailAddress', 'Kind', 'Folder', 'Subject', 'Size', 'Reason', 'Detail'];
@@ -26,10 +49,19 @@ export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: Skippe
     .filter((m) => m.status === 'Failed' || m.error)
     .map((m) => [m.emailAddress, 'Mailbox', '', '', '', m.statusDetail ?? 'Failed', m.error ?? '']);
   const itemErrors = skipped.map((s) => [s.emailAddress, 'Item', s.sourcePath, s.subject, String(s.size), s.reason, s.detail]);
-  const renamedFolders = mailboxes.flatMap((m) => folderRemapsOf(m).map((r) => [
-    m.emailAddress, 'Folder', r.sourcePath, '', '', r.reason === 'virtualFolder' ? 'NotCopied' : 'FolderRenamed',
-    r.reason === 'virtualFolder' ? 'A virtual folder (\\All or \\Flagged): its messages are copied from their own folders.' : `Copied as "${r.targetPath}" (${r.reason}).`,
-  ]));
+  const renamedFolders = mailboxes.flatMap((m) =>
+    folderRemapsOf(m).map((r) => [
+      m.emailAddress,
+      'Folder',
+      r.sourcePath,
+      '',
+      '',
+      r.reason === 'virtualFolder' ? 'NotCopied' : 'FolderRenamed',
+      r.reason === 'virtualFolder'
+        ? 'A virtual folder (\\All or \\Flagged): its messages are copied from their own folders.'
+        : `Copied as "${r.targetPath}" (${r.reason}).`,
+    ]),
+  );
   return writeReportCsv([header, ...mailboxErrors, ...renamedFolders, ...itemErrors]);
 }
 
@@ -55,7 +87,12 @@ export function summarise(mailboxes: MigrationMailbox[]): { total: number; migra
 export type ReportPhase = 'initialSync' | 'completion';
 
 /** The status email, as plain HTML: counts, and links to the two reports. */
-export function toStatusEmail(batch: MigrationBatch, phase: ReportPhase, summary: ReturnType<typeof summarise>, links: { statistics: string; errors: string }): { subject: string; html: string } {
+export function toStatusEmail(
+  batch: MigrationBatch,
+  phase: ReportPhase,
+  summary: ReturnType<typeof summarise>,
+  links: { statistics: string; errors: string },
+): { subject: string; html: string } {
   const what = phase === 'initialSync' ? 'initial synchronisation finished' : 'completed';
   const subject = `Migration batch "${batch.name}" ${what}: ${summary.migrated} of ${summary.total} mailboxes migrated, ${summary.failed} failed`;
   const escape = (text: string) => text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);

@@ -3,7 +3,12 @@ import type { InvocationContext } from '@azure/functions';
 import { OrchestrationRuntimeStatus } from 'durable-functions';
 import type { OrchestrationControl } from '../../services/batchLifecycle';
 
-const ACTIVE = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.ContinuedAsNew, OrchestrationRuntimeStatus.Suspended];
+const ACTIVE = [
+  OrchestrationRuntimeStatus.Running,
+  OrchestrationRuntimeStatus.Pending,
+  OrchestrationRuntimeStatus.ContinuedAsNew,
+  OrchestrationRuntimeStatus.Suspended,
+];
 
 /** The lifecycle's view of the Durable client bound to this invocation (`df.input.durableClient()`). */
 export function orchestrationControl(context: InvocationContext): OrchestrationControl {

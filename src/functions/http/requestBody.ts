@@ -13,8 +13,12 @@ export async function readJson(request: HttpRequest, hint: string): Promise<{ va
 
 /** Every invalid field at once, named; a value is never echoed (it may be a password). */
 export function invalidBody(title: string, error: ZodError): HttpResponseInit {
-  return problem(400, title, error.issues.map((issue) => {
-    const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
-    return { code: 'InvalidField', field, message: `${field}: ${issue.message}` };
-  }));
+  return problem(
+    400,
+    title,
+    error.issues.map((issue) => {
+      const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'body');
+      return { code: 'InvalidField', field, message: `${field}: ${issue.message}` };
+    }),
+  );
 }

@@ -35,9 +35,15 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
  * route added without one fails at start-up), with the rules run before the handler and
  * unexpected errors answered by withProblemAnswers.
  */
-export function apiRoute(name: string, options: Omit<HttpFunctionOptions, 'handler'> & { route: string }, rules: readonly ParameterRule[], handler: ApiHandler): void {
+export function apiRoute(
+  name: string,
+  options: Omit<HttpFunctionOptions, 'handler'> & { route: string },
+  rules: readonly ParameterRule[],
+  handler: ApiHandler,
+): void {
   for (const [, parameter] of options.route.matchAll(/\{\*?([A-Za-z_][A-Za-z0-9_]*)[^}]*\}/g)) {
-    if (!rules.some((rule) => rule.in === 'path' && rule.name === parameter)) throw new Error(`Route ${options.route}: the path parameter "${parameter}" has no rule.`);
+    if (!rules.some((rule) => rule.in === 'path' && rule.name === parameter))
+      throw new Error(`Route ${options.route}: the path parameter "${parameter}" has no rule.`);
   }
   app.http(name, { ...options, handler: withValidParameters(rules, handler) });
 }
@@ -53,9 +59,14 @@ export function checkParameters(request: HttpRequest, rules: readonly ParameterR
   for (const rule of rules) {
     const value = rule.in === 'path' ? request.params[rule.name] : request.query.get(rule.name);
     if (value === undefined || value === null) continue;
-    const found = value.length > MAX_PARAMETER_LENGTH
-      ? { status: 400 as const, code: 'InvalidParameter', message: `${describe(rule)} is ${value.length} characters long; at most ${MAX_PARAMETER_LENGTH} are accepted.` }
-      : rule.check(value);
+    const found =
+      value.length > MAX_PARAMETER_LENGTH
+        ? {
+            status: 400 as const,
+            code: 'InvalidParameter',
+            message: `${describe(rule)} is ${value.length} characters long; at most ${MAX_PARAMETER_LENGTH} are accepted.`,
+          }
+        : rule.check(value);
     if (found) problems.push({ ...found, field: rule.name });
   }
   const toError = (p: ParameterProblem & { field: string }): ProblemError => ({ code: p.code, field: p.field, message: p.message });
@@ -155,7 +166,11 @@ export function queryEmailList(name: string): ParameterRule {
  */
 export function queryContinuationToken(name: string): ParameterRule {
   const self = { in: 'query' as const, name };
-  const wrong = (value: string, why: string) => ({ status: 400 as const, code: 'InvalidContinuationToken', message: `${describe(self)} ${why}: pass back the token from nextLink unchanged; ${shown(value)} is not one.` });
+  const wrong = (value: string, why: string) => ({
+    status: 400 as const,
+    code: 'InvalidContinuationToken',
+    message: `${describe(self)} ${why}: pass back the token from nextLink unchanged; ${shown(value)} is not one.`,
+  });
   return {
     ...self,
     check: (value) => {
@@ -174,7 +189,8 @@ export function queryContinuationToken(name: string): ParameterRule {
 function isTableToken(token: unknown): boolean {
   if (typeof token !== 'object' || token === null || Array.isArray(token)) return false;
   const entries = Object.entries(token);
-  const key = (value: unknown, required: boolean) => (value === undefined ? !required : typeof value === 'string' && value.length > 0 && value.length <= 1024 && !CONTROL_CHARACTERS.test(value));
+  const key = (value: unknown, required: boolean) =>
+    value === undefined ? !required : typeof value === 'string' && value.length > 0 && value.length <= 1024 && !CONTROL_CHARACTERS.test(value);
   const fields = token as Record<string, unknown>;
   return entries.every(([k]) => k === 'nextPartitionKey' || k === 'nextRowKey') && key(fields.nextPartitionKey, true) && key(fields.nextRowKey, false);
 }

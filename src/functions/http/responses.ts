@@ -2,7 +2,13 @@ import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError } from '../../config';
 import { toErrorMessage } from '../../core/errors/migrationError';
 
-export interface ProblemError { code: string; message: string; line?: number; column?: string; field?: string }
+export interface ProblemError {
+  code: string;
+  message: string;
+  line?: number;
+  column?: string;
+  field?: string;
+}
 
 /**
  * RFC 9457 problem details: every error answer of the API has this shape, with all the errors
@@ -41,7 +47,9 @@ export function withProblemAnswers<A extends unknown[]>(handler: Handler<A>): Ha
       const message = toErrorMessage(error);
       context.error(`Request failed: ${message}`);
       if (error instanceof ConfigError) return problem(500, 'The service is not configured.', [{ code: 'ConfigurationError', message }]);
-      return problem(500, 'The request could not be completed.', [{ code: 'InternalError', message: `An unexpected error occurred (invocation ${context.invocationId}). See the service log.` }]);
+      return problem(500, 'The request could not be completed.', [
+        { code: 'InternalError', message: `An unexpected error occurred (invocation ${context.invocationId}). See the service log.` },
+      ]);
     }
   };
 }

@@ -6,8 +6,16 @@ import type { TargetFolderPath } from '../../core/folders/targetFolderPath';
  * asked for a long Retry-After). Not a failure: the copy stops where it is and comes back then.
  */
 export class TargetPaused extends MigrationError {
-  constructor(readonly resumeAt: Date, why: string) {
-    super('TargetBudgetExhausted', `Paused until ${resumeAt.toISOString()}: ${why}`, 'transient', Math.max(1, Math.ceil((resumeAt.getTime() - Date.now()) / 1000)));
+  constructor(
+    readonly resumeAt: Date,
+    why: string,
+  ) {
+    super(
+      'TargetBudgetExhausted',
+      `Paused until ${resumeAt.toISOString()}: ${why}`,
+      'transient',
+      Math.max(1, Math.ceil((resumeAt.getTime() - Date.now()) / 1000)),
+    );
     this.name = 'TargetPaused';
   }
 }

@@ -11,7 +11,12 @@ export class HeldCopyLease {
   private lost = false;
   private readonly timer: NodeJS.Timeout;
 
-  private constructor(private readonly leases: CopyLeaseRepository, private readonly mailboxKey: string, private lease: HeldLease, private readonly seconds: number) {
+  private constructor(
+    private readonly leases: CopyLeaseRepository,
+    private readonly mailboxKey: string,
+    private lease: HeldLease,
+    private readonly seconds: number,
+  ) {
     this.timer = setInterval(() => void this.renew().catch(() => undefined), (seconds * 1000) / 3);
     this.timer.unref();
   }
@@ -26,7 +31,8 @@ export class HeldCopyLease {
   /** Throws (transient) when the lease is no longer ours; renews it first when it is close to expiring. */
   async assertHeld(): Promise<void> {
     if (!this.lost && Date.parse(this.lease.expiresAt) - Date.now() < (this.seconds * 1000) / 3) await this.renew();
-    if (this.lost) throw new MigrationError('CopyLeaseLost', 'Another run took over this mailbox while this one was stalled; it goes on from what was saved.', 'transient');
+    if (this.lost)
+      throw new MigrationError('CopyLeaseLost', 'Another run took over this mailbox while this one was stalled; it goes on from what was saved.', 'transient');
   }
 
   async release(): Promise<void> {

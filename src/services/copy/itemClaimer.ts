@@ -25,25 +25,35 @@ const WRITE_CONCURRENCY = 16;
  * wrote a claim first, the claim is read again and the decision made again against it.
  */
 export class ItemClaimer {
-  constructor(private readonly claims: ItemClaimRepository, private readonly source: MailSource, private readonly mailboxKey: string, private readonly runId: string) {}
+  constructor(
+    private readonly claims: ItemClaimRepository,
+    private readonly source: MailSource,
+    private readonly mailboxKey: string,
+    private readonly runId: string,
+  ) {}
 
   async claim(items: { owner: ItemOwner; contentKey: string }[], targetFolderId: string): Promise<ClaimedItem[]> {
     const result = new Map<ItemOwner, ClaimedItem>();
     let open = items;
     for (let round = 1; open.length > 0; round += 1) {
       if (round > MAX_ROUNDS) throw new MigrationError('ClaimConflict', 'Another run kept changing the same items; the page is tried again.', 'transient');
-      const stored = await this.claims.getMany(this.mailboxKey, open.map((i) => i.contentKey));
+      const stored = await this.claims.getMany(
+        this.mailboxKey,
+        open.map((i) => i.contentKey),
+      );
       const present = await this.presentOwners(open, stored);
       const byContent = new Map<string, { owner: ItemOwner; contentKey: string }[]>();
       for (const item of open) byContent.set(item.contentKey, [...(byContent.get(item.contentKey) ?? []), item]);
       const conflicted: { owner: ItemOwner; contentKey: string }[] = [];
       const groups = [...byContent.entries()];
       for (let start = 0; start < groups.length; start += WRITE_CONCURRENCY) {
-        await Promise.all(groups.slice(start, start + WRITE_CONCURRENCY).map(async ([contentKey, group]) => {
-          const claimed = await this.claimContent(contentKey, group, stored.get(contentKey), present, targetFolderId);
-          if (!claimed) conflicted.push(...group);
-          else for (const item of claimed) result.set(item.owner, item);
-        }));
+        await Promise.all(
+          groups.slice(start, start + WRITE_CONCURRENCY).map(async ([contentKey, group]) => {
+            const claimed = await this.claimContent(contentKey, group, stored.get(contentKey), present, targetFolderId);
+            if (!claimed) conflicted.push(...group);
+            else for (const item of claimed) result.set(item.owner, item);
+          }),
+        );
       }
       open = conflicted;
     }
@@ -51,7 +61,13 @@ export class ItemClaimer {
   }
 
   /** Decides and writes the claim of one content for the page's items that have it; undefined on a write conflict. */
-  private async claimContent(contentKey: string, group: { owner: ItemOwner }[], stored: StoredClaim | undefined, present: Set<string>, targetFolderId: string): Promise<ClaimedItem[] | undefined> {
+  private async claimContent(
+    contentKey: string,
+    group: { owner: ItemOwner }[],
+    stored: StoredClaim | undefined,
+    present: Set<string>,
+    targetFolderId: string,
+  ): Promise<ClaimedItem[] | undefined> {
     const occurrences: Occurrence[] = stored ? stored.occurrences.map((o) => ({ ...o })) : [];
     const taken = new Set<number>();
     const claimed: ClaimedItem[] = [];
@@ -122,7 +138,9 @@ export class ItemClaimer {
     const groups = [...byContent.entries()];
     const lost: Settlement[] = [];
     for (let start = 0; start < groups.length; start += WRITE_CONCURRENCY) {
-      await Promise.all(groups.slice(start, start + WRITE_CONCURRENCY).map(async ([contentKey, group]) => lost.push(...(await this.settleContent(contentKey, group)))));
+      await Promise.all(
+        groups.slice(start, start + WRITE_CONCURRENCY).map(async ([contentKey, group]) => lost.push(...(await this.settleContent(contentKey, group)))),
+      );
     }
     return lost;
   }
@@ -160,7 +178,7 @@ export class ItemClaimer {
         dirty = true;
       }
       if (!dirty) return lost;
-      if (stored && await this.claims.replace(this.mailboxKey, contentKey, occurrences, stored.etag)) return lost;
+      if (stored && (await this.claims.replace(this.mailboxKey, contentKey, occurrences, stored.etag))) return lost;
     }
     throw new MigrationError('ClaimConflict', 'Another run kept changing the same items; the page is tried again.', 'transient');
   }

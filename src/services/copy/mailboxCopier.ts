@@ -27,7 +27,10 @@ function later(current: string | undefined, candidate: string): string {
   return current === undefined || candidate > current ? candidate : current;
 }
 
-export interface MailboxRef { batchId: string; mailboxKey: string }
+export interface MailboxRef {
+  batchId: string;
+  mailboxKey: string;
+}
 
 /** A folder to copy, as the orchestration sees it: ids and counts, no content. */
 export interface FolderPlan {
@@ -76,7 +79,11 @@ export interface CopierRun {
 export const RECREATED_FOLDER = 'The target folder had been deleted in the target mailbox and was created again; items copied into it before are not restored.';
 
 /** Remaps the folders had to get, and folders re-created because the user deleted them in the target. */
-export interface FolderRemap { sourcePath: string; targetPath: string; reason: string }
+export interface FolderRemap {
+  sourcePath: string;
+  targetPath: string;
+  reason: string;
+}
 
 /**
  * Copies one mailbox from a source to a target, a bounded page at a time, exactly once.
@@ -253,7 +260,11 @@ export class MailboxCopier {
     if (deleted.length > 0) await this.stores.itemMap.putAll(scope, deleted);
     const known = new Map(batch.map((e) => [e.uid, e]));
     const outcome = messages.length > 0 ? await this.copyMessages(checkpoint, folderId, messages, known) : { ...EMPTY_OUTCOME, checkpoint };
-    const next = { ...outcome.checkpoint, copiedCount: checkpoint.copiedCount + outcome.copied + outcome.matched, bytesCopied: checkpoint.bytesCopied + outcome.bytes };
+    const next = {
+      ...outcome.checkpoint,
+      copiedCount: checkpoint.copiedCount + outcome.copied + outcome.matched,
+      bytesCopied: checkpoint.bytesCopied + outcome.bytes,
+    };
     await this.saveCheckpoint(next);
     await this.enforceBadItemLimit();
     const result = pageResult(next, false, outcome, outcome.skipped);
@@ -270,9 +281,25 @@ export class MailboxCopier {
       if (previous && !retrying) continue;
       if (message.vanished) continue;
       if (message.unreadable) {
-        page.skip(this.skip(checkpoint, message, 'SourceUnreadable', message.unreadable.detail, message.unreadable.subject ?? ''), message, checkpoint.uidValidity, previous);
+        page.skip(
+          this.skip(checkpoint, message, 'SourceUnreadable', message.unreadable.detail, message.unreadable.subject ?? ''),
+          message,
+          checkpoint.uidValidity,
+          previous,
+        );
       } else if (message.oversized || message.size > this.limits.largeItemLimitBytes) {
-        page.skip(this.skip(checkpoint, message, 'TooLarge', `The item is ${message.size} bytes; the large-item limit is ${this.limits.largeItemLimitBytes} bytes.`, message.oversized?.subject), message, checkpoint.uidValidity, previous);
+        page.skip(
+          this.skip(
+            checkpoint,
+            message,
+            'TooLarge',
+            `The item is ${message.size} bytes; the large-item limit is ${this.limits.largeItemLimitBytes} bytes.`,
+            message.oversized?.subject,
+          ),
+          message,
+          checkpoint.uidValidity,
+          previous,
+        );
       } else {
         candidates.push(message);
         if (retrying) page.retried.add(message.uid);
@@ -280,7 +307,10 @@ export class MailboxCopier {
     }
     let current = checkpoint;
     if (candidates.length > 0) {
-      const claimed = await this.claimer.claim(candidates.map((m) => ({ owner: this.ownerOf(checkpoint, m), contentKey: contentKey(m.raw) })), folderId);
+      const claimed = await this.claimer.claim(
+        candidates.map((m) => ({ owner: this.ownerOf(checkpoint, m), contentKey: contentKey(m.raw) })),
+        folderId,
+      );
       const toCreate = await this.reconcile(candidates, claimed, folderId, page);
       current = await this.create(checkpoint, folderId, toCreate, page);
     }
@@ -289,10 +319,22 @@ export class MailboxCopier {
     await this.stores.itemMap.putAll(scope, page.entries);
     const recovered = page.entries.filter((e) => e.state !== 'skipped' && page.retried.has(e.uid));
     if (recovered.length > 0) {
-      await this.stores.skippedItems.deleteItems(this.mailbox.batchId, recovered.map((e) => ({ mailboxKey: this.mailbox.mailboxKey, sourcePath: checkpoint.sourcePath, uidValidity: e.uidValidity, uid: e.uid })));
+      await this.stores.skippedItems.deleteItems(
+        this.mailbox.batchId,
+        recovered.map((e) => ({ mailboxKey: this.mailbox.mailboxKey, sourcePath: checkpoint.sourcePath, uidValidity: e.uidValidity, uid: e.uid })),
+      );
     }
     const firstOpenUid = page.openUids.length > 0 ? Math.min(...page.openUids) : undefined;
-    return { checkpoint: current, copied: page.copied, matched: page.matched, skipped: page.skipped, recovered: recovered.length, bytes: page.bytes, firstOpenUid, resumeAt: page.resumeAt };
+    return {
+      checkpoint: current,
+      copied: page.copied,
+      matched: page.matched,
+      skipped: page.skipped,
+      recovered: recovered.length,
+      bytes: page.bytes,
+      firstOpenUid,
+      resumeAt: page.resumeAt,
+    };
   }
 
   /**
@@ -300,7 +342,12 @@ export class MailboxCopier {
    * made for the same bytes in another folder or generation (moved here), or one the user deleted (left
    * deleted). Returns what must still be created.
    */
-  private async reconcile(messages: LoadedMessage[], claimed: ClaimedItem[], folderId: string, page: PageLedger): Promise<{ message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[]> {
+  private async reconcile(
+    messages: LoadedMessage[],
+    claimed: ClaimedItem[],
+    folderId: string,
+    page: PageLedger,
+  ): Promise<{ message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[]> {
     const toCreate: { message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[] = [];
     const retarget: Settlement[] = [];
     await this.run.assertLeaseHeld();
@@ -316,7 +363,8 @@ export class MailboxCopier {
         if (found.state === 'gone') {
           page.settle(message, claim, 'gone', undefined, { state: 'gone' }, 'matched');
         } else if (found.state === 'copied' && found.targetId) {
-          const targetId = found.targetFolderId === folderId ? found.targetId : await this.target.moveItem(found.targetFolderId, found.targetId, folderId, item);
+          const targetId =
+            found.targetFolderId === folderId ? found.targetId : await this.target.moveItem(found.targetFolderId, found.targetId, folderId, item);
           if (targetId) page.settle(message, claim, 'copied', targetId, { state: 'copied', targetId, targetFolderId: folderId }, 'matched');
           else page.settle(message, claim, 'gone', undefined, { state: 'gone', targetId: undefined }, 'matched');
         } else if (found.state === 'pending' && claim.decision !== 'new') {
@@ -324,12 +372,25 @@ export class MailboxCopier {
           if (existing) {
             page.settle(message, claim, 'copied', existing, { state: 'copied', targetId: existing, targetFolderId: folderId }, 'matched', true);
           } else {
-            if (found.targetFolderId !== folderId) retarget.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { targetFolderId: folderId }, fromHold: true });
+            if (found.targetFolderId !== folderId)
+              retarget.push({
+                contentKey: claim.contentKey,
+                owner: claim.owner,
+                occurrence: claim.occurrence,
+                change: { targetFolderId: folderId },
+                fromHold: true,
+              });
             toCreate.push({ message, claim, item });
           }
         } else {
           if (found.state === 'skipped' || found.targetFolderId !== folderId) {
-            retarget.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { state: 'pending', targetFolderId: folderId }, fromHold: true });
+            retarget.push({
+              contentKey: claim.contentKey,
+              owner: claim.owner,
+              occurrence: claim.occurrence,
+              change: { state: 'pending', targetFolderId: folderId },
+              fromHold: true,
+            });
           }
           toCreate.push({ message, claim, item });
         }
@@ -358,7 +419,12 @@ export class MailboxCopier {
   }
 
   /** Creates the items; a target folder the user deleted is made again once, and the items sent again. */
-  private async create(checkpoint: FolderCheckpoint, folderId: string, toCreate: { message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[], page: PageLedger): Promise<FolderCheckpoint> {
+  private async create(
+    checkpoint: FolderCheckpoint,
+    folderId: string,
+    toCreate: { message: LoadedMessage; claim: ClaimedItem; item: CopyItem }[],
+    page: PageLedger,
+  ): Promise<FolderCheckpoint> {
     let current = checkpoint;
     let folder = folderId;
     let work = toCreate;
@@ -368,7 +434,12 @@ export class MailboxCopier {
         const chunk = work.slice(start, start + this.target.preferredBatchSize);
         // A run that stalled past its lease stops here, before it writes: the run that took over owns these items now.
         if (!page.resumeAt) await this.run.assertLeaseHeld();
-        const outcomes = page.resumeAt ? chunk.map((): CreateOutcome => ({ ok: false, reason: 'Deferred', resumeAt: page.resumeAt! })) : await this.target.createItems(folder, chunk.map((c) => c.item));
+        const outcomes = page.resumeAt
+          ? chunk.map((): CreateOutcome => ({ ok: false, reason: 'Deferred', resumeAt: page.resumeAt! }))
+          : await this.target.createItems(
+              folder,
+              chunk.map((c) => c.item),
+            );
         outcomes.forEach((outcome, i) => {
           const { message, claim } = chunk[i]!;
           if (outcome.ok) {
@@ -382,7 +453,17 @@ export class MailboxCopier {
             page.open(message.uid);
           } else if (outcome.reason === 'FolderMissing') {
             if (attempt === 1) missing.push(chunk[i]!);
-            else page.skipClaimed(this.skip(current, message, 'RejectedByTarget', `The target folder "${current.targetPath}" was re-created and the item still could not be created in it: ${outcome.detail}`), message, claim);
+            else
+              page.skipClaimed(
+                this.skip(
+                  current,
+                  message,
+                  'RejectedByTarget',
+                  `The target folder "${current.targetPath}" was re-created and the item still could not be created in it: ${outcome.detail}`,
+                ),
+                message,
+                claim,
+              );
           } else {
             page.skipClaimed(this.skip(current, message, outcome.reason, outcome.detail, outcome.subject), message, claim);
           }
@@ -391,7 +472,19 @@ export class MailboxCopier {
       if (missing.length === 0) break;
       current = await this.recreateTargetFolder(current);
       folder = current.targetFolderId!;
-      const elsewhere = new Set((await this.claimer.settleAll(missing.map(({ claim }) => ({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { targetFolderId: folder }, fromHold: true })))).map((s) => s.owner.uid));
+      const elsewhere = new Set(
+        (
+          await this.claimer.settleAll(
+            missing.map(({ claim }) => ({
+              contentKey: claim.contentKey,
+              owner: claim.owner,
+              occurrence: claim.occurrence,
+              change: { targetFolderId: folder },
+              fromHold: true,
+            })),
+          )
+        ).map((s) => s.owner.uid),
+      );
       for (const uid of elsewhere) page.open(uid);
       work = missing.filter(({ message }) => !elsewhere.has(message.uid));
     }
@@ -432,7 +525,12 @@ export class MailboxCopier {
   /** Skipped items reach the errors report before the item map says skipped, so a crash between loses no report line. */
   private async recordSkipped(checkpoint: FolderCheckpoint, page: PageLedger): Promise<void> {
     if (page.skipped.length === 0) return;
-    const stored: StoredSkippedItem[] = page.skipped.map((s) => ({ ...s, mailboxKey: this.mailbox.mailboxKey, uidValidity: checkpoint.uidValidity, pass: this.run.pass }));
+    const stored: StoredSkippedItem[] = page.skipped.map((s) => ({
+      ...s,
+      mailboxKey: this.mailbox.mailboxKey,
+      uidValidity: checkpoint.uidValidity,
+      pass: this.run.pass,
+    }));
     await this.stores.skippedItems.putAll(this.mailbox.batchId, stored);
   }
 
@@ -440,7 +538,10 @@ export class MailboxCopier {
   private async enforceBadItemLimit(): Promise<void> {
     const bad = await this.stores.skippedItems.countBadItems(this.mailbox.batchId, this.mailbox.mailboxKey, this.run.pass);
     if (bad > this.limits.badItemLimit) {
-      throw new MigrationError('BadItemLimitExceeded', `${bad} items could not be copied in this pass, more than the bad-item limit of ${this.limits.badItemLimit}. See the errors report; raise the mailbox's badItemLimit and resume the batch to go on.`);
+      throw new MigrationError(
+        'BadItemLimitExceeded',
+        `${bad} items could not be copied in this pass, more than the bad-item limit of ${this.limits.badItemLimit}. See the errors report; raise the mailbox's badItemLimit and resume the batch to go on.`,
+      );
     }
   }
 
@@ -451,11 +552,22 @@ export class MailboxCopier {
   private async unlessFolderFailed(checkpoint: FolderCheckpoint, error: unknown): Promise<CopyPageResult> {
     if (!isFolderProblem(error)) throw error;
     const deleted = error instanceof MigrationError && error.code === MailErrorCode.FolderNotFound;
-    const detail = deleted ? `The source folder was deleted during the sync; ${checkpoint.copiedCount} items copied from it before are kept.` : toErrorMessage(error);
-    await this.stores.skippedItems.putAll(this.mailbox.batchId, [{
-      mailboxKey: this.mailbox.mailboxKey, uidValidity: checkpoint.uidValidity, pass: this.run.pass,
-      sourcePath: checkpoint.sourcePath, uid: 0, subject: '', size: 0, reason: 'FolderFailed', detail,
-    }]);
+    const detail = deleted
+      ? `The source folder was deleted during the sync; ${checkpoint.copiedCount} items copied from it before are kept.`
+      : toErrorMessage(error);
+    await this.stores.skippedItems.putAll(this.mailbox.batchId, [
+      {
+        mailboxKey: this.mailbox.mailboxKey,
+        uidValidity: checkpoint.uidValidity,
+        pass: this.run.pass,
+        sourcePath: checkpoint.sourcePath,
+        uid: 0,
+        subject: '',
+        size: 0,
+        reason: 'FolderFailed',
+        detail,
+      },
+    ]);
     const next = { ...checkpoint, ...(deleted ? { gone: true } : {}) };
     await this.saveCheckpoint(next);
     return pageResult(next, true, NOTHING, [{ sourcePath: checkpoint.sourcePath, uid: 0, subject: '', size: 0, reason: 'FolderFailed', detail }]);
@@ -473,13 +585,31 @@ export class MailboxCopier {
 
   private toItem(message: LoadedMessage, claim: ClaimedItem): CopyItem {
     return {
-      uid: message.uid, raw: message.raw, flags: message.flags, internalDate: message.internalDate, size: message.size,
-      marker: itemMarker(this.mailbox.mailboxKey, claim.contentKey, claim.occurrence), excludeTargetIds: claim.siblings,
+      uid: message.uid,
+      raw: message.raw,
+      flags: message.flags,
+      internalDate: message.internalDate,
+      size: message.size,
+      marker: itemMarker(this.mailbox.mailboxKey, claim.contentKey, claim.occurrence),
+      excludeTargetIds: claim.siblings,
     };
   }
 
-  private skip(checkpoint: FolderCheckpoint, message: { uid: number; size: number; raw: Buffer }, reason: SkipReason, detail: string, subject?: string): SkippedItem {
-    return { sourcePath: checkpoint.sourcePath, uid: message.uid, subject: subject ?? (message.raw.length > 0 ? readHeaderSummary(message.raw).subject : ''), size: message.size, reason, detail };
+  private skip(
+    checkpoint: FolderCheckpoint,
+    message: { uid: number; size: number; raw: Buffer },
+    reason: SkipReason,
+    detail: string,
+    subject?: string,
+  ): SkippedItem {
+    return {
+      sourcePath: checkpoint.sourcePath,
+      uid: message.uid,
+      subject: subject ?? (message.raw.length > 0 ? readHeaderSummary(message.raw).subject : ''),
+      size: message.size,
+      reason,
+      detail,
+    };
   }
 
   private async readPage(sourcePath: string, selection: UidSelection): Promise<LoadedMessage[]> {
@@ -538,11 +668,26 @@ class PageLedger {
 
   constructor(private readonly pass: string) {}
 
-  settle(message: LoadedMessage, claim: ClaimedItem, state: 'copied' | 'gone', targetId: string | undefined, change: Settlement['change'], kind: 'copied' | 'matched', fromHold = false): void {
+  settle(
+    message: LoadedMessage,
+    claim: ClaimedItem,
+    state: 'copied' | 'gone',
+    targetId: string | undefined,
+    change: Settlement['change'],
+    kind: 'copied' | 'matched',
+    fromHold = false,
+  ): void {
     this.settlements.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change, ...(fromHold ? { fromHold } : {}) });
     this.entries.push({
-      uidValidity: claim.owner.uidValidity, uid: message.uid, state, ...(targetId ? { targetId } : {}), contentKey: claim.contentKey, occurrence: claim.occurrence,
-      size: message.size, flagsJson: JSON.stringify(relevantFlags(message.flags)), pass: this.pass,
+      uidValidity: claim.owner.uidValidity,
+      uid: message.uid,
+      state,
+      ...(targetId ? { targetId } : {}),
+      contentKey: claim.contentKey,
+      occurrence: claim.occurrence,
+      size: message.size,
+      flagsJson: JSON.stringify(relevantFlags(message.flags)),
+      pass: this.pass,
     });
     if (kind === 'copied') {
       this.copied += 1;
@@ -556,17 +701,37 @@ class PageLedger {
   skip(item: SkippedItem, message: LoadedMessage, uidValidity: string, previous: ItemMapEntry | undefined): void {
     this.skipped.push(item);
     this.entries.push({
-      uidValidity, uid: message.uid, state: 'skipped', contentKey: previous?.contentKey ?? '', occurrence: previous?.occurrence ?? -1,
-      size: message.size, flagsJson: '[]', retryable: isRetryableSkip(item.reason), pass: this.pass,
+      uidValidity,
+      uid: message.uid,
+      state: 'skipped',
+      contentKey: previous?.contentKey ?? '',
+      occurrence: previous?.occurrence ?? -1,
+      size: message.size,
+      flagsJson: '[]',
+      retryable: isRetryableSkip(item.reason),
+      pass: this.pass,
     });
   }
 
   skipClaimed(item: SkippedItem, message: LoadedMessage, claim: ClaimedItem): void {
     this.skipped.push(item);
-    this.settlements.push({ contentKey: claim.contentKey, owner: claim.owner, occurrence: claim.occurrence, change: { state: 'skipped', targetId: undefined }, fromHold: true });
+    this.settlements.push({
+      contentKey: claim.contentKey,
+      owner: claim.owner,
+      occurrence: claim.occurrence,
+      change: { state: 'skipped', targetId: undefined },
+      fromHold: true,
+    });
     this.entries.push({
-      uidValidity: claim.owner.uidValidity, uid: message.uid, state: 'skipped', contentKey: claim.contentKey, occurrence: claim.occurrence,
-      size: message.size, flagsJson: '[]', retryable: isRetryableSkip(item.reason), pass: this.pass,
+      uidValidity: claim.owner.uidValidity,
+      uid: message.uid,
+      state: 'skipped',
+      contentKey: claim.contentKey,
+      occurrence: claim.occurrence,
+      size: message.size,
+      flagsJson: '[]',
+      retryable: isRetryableSkip(item.reason),
+      pass: this.pass,
     });
   }
 
@@ -605,7 +770,9 @@ function flagChange(targetId: string, before: string[] | null, now: string[]): F
 /** Failures of one folder that retrying will not fix: the folder is reported and the mailbox goes on. */
 function isFolderProblem(error: unknown): boolean {
   if (!(error instanceof MigrationError) || error.errorClass !== 'permanent') return false;
-  return [MailErrorCode.FolderNotFound, MailErrorCode.FolderStatusIncomplete, MailErrorCode.CommandRejected, 'FolderNotMapped', 'TargetFolderRefused'].includes(error.code);
+  return [MailErrorCode.FolderNotFound, MailErrorCode.FolderStatusIncomplete, MailErrorCode.CommandRejected, 'FolderNotMapped', 'TargetFolderRefused'].includes(
+    error.code,
+  );
 }
 
 /**
@@ -615,7 +782,13 @@ function isFolderProblem(error: unknown): boolean {
  */
 function newCheckpoint(folder: SourceFolder, targetPath: string): FolderCheckpoint {
   return {
-    sourcePath: folder.path, uidValidity: folder.uidValidity, lastCopiedUid: 0, targetPath, copiedCount: 0, skippedCount: 0, bytesCopied: 0,
+    sourcePath: folder.path,
+    uidValidity: folder.uidValidity,
+    lastCopiedUid: 0,
+    targetPath,
+    copiedCount: 0,
+    skippedCount: 0,
+    bytesCopied: 0,
     ...(folder.highestModseq ? { flagsModseq: folder.highestModseq } : {}),
   };
 }
@@ -623,8 +796,23 @@ function newCheckpoint(folder: SourceFolder, targetPath: string): FolderCheckpoi
 const NOTHING = { copied: 0, matched: 0, bytes: 0, recovered: 0 };
 const EMPTY_OUTCOME = { copied: 0, matched: 0, skipped: [] as SkippedItem[], recovered: 0, bytes: 0, firstOpenUid: undefined, resumeAt: undefined };
 
-function pageResult(checkpoint: FolderCheckpoint, done: boolean, counts: { copied: number; matched: number; bytes: number; recovered: number }, skippedItems: SkippedItem[]): CopyPageResult {
-  return { sourcePath: checkpoint.sourcePath, done, copied: counts.copied, matched: counts.matched, skipped: skippedItems.length, recovered: counts.recovered, bytes: counts.bytes, lastCopiedUid: checkpoint.lastCopiedUid, skippedItems };
+function pageResult(
+  checkpoint: FolderCheckpoint,
+  done: boolean,
+  counts: { copied: number; matched: number; bytes: number; recovered: number },
+  skippedItems: SkippedItem[],
+): CopyPageResult {
+  return {
+    sourcePath: checkpoint.sourcePath,
+    done,
+    copied: counts.copied,
+    matched: counts.matched,
+    skipped: skippedItems.length,
+    recovered: counts.recovered,
+    bytes: counts.bytes,
+    lastCopiedUid: checkpoint.lastCopiedUid,
+    skippedItems,
+  };
 }
 
 async function toBuffer(source: Buffer | Readable): Promise<Buffer> {

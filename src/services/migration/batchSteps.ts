@@ -25,17 +25,22 @@ export interface PreflightResult {
  * A staged migration without the on-premises directory sets no targetAddress (new mail keeps arriving
  * on-premises) and converts no mailbox at completion: that is allowed only as a stated choice.
  */
-export const NO_DIRECTORY_CHOSEN = 'No on-premises directory is configured. A staged migration uses it to forward new mail to Microsoft 365 '
-  + '(targetAddress) and to turn each on-premises mailbox into a mail-enabled user at completion. Set ONPREM_LDAP_URL, ONPREM_LDAP_BIND_DN, '
-  + 'ONPREM_LDAP_BIND_PASSWORD and ONPREM_LDAP_BASE_DN; or set ONPREM_DIRECTORY=none to migrate without both (you then change MX records or '
-  + 'targetAddress yourself).';
+export const NO_DIRECTORY_CHOSEN =
+  'No on-premises directory is configured. A staged migration uses it to forward new mail to Microsoft 365 ' +
+  '(targetAddress) and to turn each on-premises mailbox into a mail-enabled user at completion. Set ONPREM_LDAP_URL, ONPREM_LDAP_BIND_DN, ' +
+  'ONPREM_LDAP_BIND_PASSWORD and ONPREM_LDAP_BASE_DN; or set ONPREM_DIRECTORY=none to migrate without both (you then change MX records or ' +
+  'targetAddress yourself).';
 
 /**
  * Batch-level steps, each one a Durable activity: preflight, status, reports and the status
  * email. They read by batch id and are safe to run again.
  */
 export class BatchSteps {
-  constructor(private readonly config: AppConfig, private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly stores: MigrationStores,
+    private readonly connectors: MigrationConnectors,
+  ) {}
 
   /**
    * Exchange Online's checks before a staged batch starts, and this service's own: the app has the
@@ -57,13 +62,22 @@ export class BatchSteps {
         return { ok: false, reason: NO_DIRECTORY_CHOSEN, eligible: [], failed: 0 };
       }
       if (batch.kind === 'staged' && !(await tenant.isDirectorySyncEnabled())) {
-        return { ok: false, reason: 'Directory synchronisation is not enabled in the Microsoft 365 tenant; a staged migration needs it.', eligible: [], failed: 0 };
+        return {
+          ok: false,
+          reason: 'Directory synchronisation is not enabled in the Microsoft 365 tenant; a staged migration needs it.',
+          eligible: [],
+          failed: 0,
+        };
       }
       const users = await tenant.findUsers(mailboxes.map((m) => m.emailAddress));
       const found: { mailbox: MigrationMailbox; user: TenantUser }[] = [];
       for (const mailbox of mailboxes) {
         const user = users.get(mailbox.emailAddress.toLowerCase());
-        if (!user) problems.set(mailbox.mailboxKey, `No user ${mailbox.emailAddress} exists in Microsoft 365: directory synchronisation creates it as a mail-enabled user.`);
+        if (!user)
+          problems.set(
+            mailbox.mailboxKey,
+            `No user ${mailbox.emailAddress} exists in Microsoft 365: directory synchronisation creates it as a mail-enabled user.`,
+          );
         else if (!user.mail) problems.set(mailbox.mailboxKey, `${mailbox.emailAddress} exists in Microsoft 365 but is not mail-enabled.`);
         else found.push({ mailbox, user });
       }
@@ -72,9 +86,19 @@ export class BatchSteps {
         await updateMailbox(this.stores.mailboxes, batchId, mailbox.mailboxKey, (m) => ({ ...m, targetUserId: user.id }));
       }
     }
-    await this.checkSourceLogins(batch, mailboxes.filter((m) => !problems.has(m.mailboxKey)).map((m) => m.mailboxKey), problems);
+    await this.checkSourceLogins(
+      batch,
+      mailboxes.filter((m) => !problems.has(m.mailboxKey)).map((m) => m.mailboxKey),
+      problems,
+    );
     for (const [mailboxKey, error] of problems) {
-      await updateMailbox(this.stores.mailboxes, batchId, mailboxKey, (m) => ({ ...m, status: 'Failed', statusDetail: 'FailedPreflight', error, lastUpdatedTimestamp: now }));
+      await updateMailbox(this.stores.mailboxes, batchId, mailboxKey, (m) => ({
+        ...m,
+        status: 'Failed',
+        statusDetail: 'FailedPreflight',
+        error,
+        lastUpdatedTimestamp: now,
+      }));
     }
     return { ok: true, eligible: mailboxes.map((m) => m.mailboxKey).filter((k) => !problems.has(k)), failed: problems.size };
   }
@@ -113,7 +137,13 @@ export class BatchSteps {
    * Like setStatus, but only while the batch is still in one of `from` (undefined: any status).
    * Returns undefined when it was not: someone (the orchestration) moved it on meanwhile.
    */
-  async setStatusIf(batchId: string, from: readonly BatchStatus[] | undefined, status: BatchStatus, now: string, detail?: string): Promise<MigrationBatch | undefined> {
+  async setStatusIf(
+    batchId: string,
+    from: readonly BatchStatus[] | undefined,
+    status: BatchStatus,
+    now: string,
+    detail?: string,
+  ): Promise<MigrationBatch | undefined> {
     for (let attempt = 1; ; attempt += 1) {
       const stored = await this.stores.batches.get(batchId);
       if (!stored) throw new MigrationError('BatchNotFound', `The batch ${batchId} does not exist.`);
@@ -124,8 +154,8 @@ export class BatchSteps {
         counts: await this.stores.mailboxes.countStatuses(batchId),
         ...(detail !== undefined ? { statusDetail: detail } : { statusDetail: undefined }),
         ...(status === 'Syncing' && !stored.batch.startedAt ? { startedAt: now } : {}),
-        ...((status === 'Synced' || status === 'SyncedWithErrors') ? { syncedAt: now } : {}),
-        ...((status === 'Completed' || status === 'CompletedWithErrors') ? { completedAt: now } : {}),
+        ...(status === 'Synced' || status === 'SyncedWithErrors' ? { syncedAt: now } : {}),
+        ...(status === 'Completed' || status === 'CompletedWithErrors' ? { completedAt: now } : {}),
       };
       try {
         await this.stores.batches.update(batch, stored.etag);
@@ -137,7 +167,10 @@ export class BatchSteps {
   }
 
   /** What the orchestration needs to know of the batch and its endpoint to pace its passes. */
-  async plan(batchId: string, incrementalMinutesOverride?: number): Promise<{ maxConcurrentMigrations: number; maxConcurrentIncrementalSyncs: number; incrementalIntervalMs: number }> {
+  async plan(
+    batchId: string,
+    incrementalMinutesOverride?: number,
+  ): Promise<{ maxConcurrentMigrations: number; maxConcurrentIncrementalSyncs: number; incrementalIntervalMs: number }> {
     const batch = await this.requireBatch(batchId);
     const endpoint = await this.stores.endpoints.get(batch.endpoint);
     if (!endpoint) throw new MigrationError('EndpointNotFound', `The migration endpoint "${batch.endpoint}" no longer exists.`);
@@ -152,7 +185,13 @@ export class BatchSteps {
   async requeue(batchId: string, statuses: MailboxStatus[], now: string): Promise<number> {
     const keys = await this.mailboxKeys(batchId, statuses);
     for (const key of keys) {
-      await updateMailbox(this.stores.mailboxes, batchId, key, (m) => ({ ...m, status: 'Queued', statusDetail: undefined, error: undefined, lastUpdatedTimestamp: now }));
+      await updateMailbox(this.stores.mailboxes, batchId, key, (m) => ({
+        ...m,
+        status: 'Queued',
+        statusDetail: undefined,
+        error: undefined,
+        lastUpdatedTimestamp: now,
+      }));
     }
     return keys.length;
   }
@@ -160,7 +199,10 @@ export class BatchSteps {
   /** Mailbox keys of the batch in the given statuses, in key order. */
   async mailboxKeys(batchId: string, statuses: MailboxStatus[]): Promise<string[]> {
     const wanted = new Set(statuses);
-    return (await this.stores.mailboxes.listAll(batchId)).map((s) => s.mailbox).filter((m) => wanted.has(m.status)).map((m) => m.mailboxKey);
+    return (await this.stores.mailboxes.listAll(batchId))
+      .map((s) => s.mailbox)
+      .filter((m) => wanted.has(m.status))
+      .map((m) => m.mailboxKey);
   }
 
   /** Writes both reports, links them from the batch, and queues the status email. */
@@ -214,7 +256,10 @@ export class BatchSteps {
         const mailbox = (await this.stores.mailboxes.get(batch.id, key))!.mailbox;
         const rowPassword = batch.kind === 'imap' ? await this.stores.mailboxSecrets.read(batch.id, key) : undefined;
         try {
-          const source = await this.connectors.openSource(endpoint, mailbox, { ...(rowPassword ? { rowPassword } : {}), ...(endpointPassword ? { endpointPassword } : {}) });
+          const source = await this.connectors.openSource(endpoint, mailbox, {
+            ...(rowPassword ? { rowPassword } : {}),
+            ...(endpointPassword ? { endpointPassword } : {}),
+          });
           await source.close();
         } catch (error) {
           problems.set(key, `The source server refused the login for ${mailbox.emailAddress}: ${toErrorMessage(error)}`);

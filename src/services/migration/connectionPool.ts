@@ -12,7 +12,11 @@ export interface Lease {
   release(healthy: boolean): void;
 }
 
-interface Pooled { connections: MailboxConnections; busy: boolean; idleTimer?: NodeJS.Timeout }
+interface Pooled {
+  connections: MailboxConnections;
+  busy: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
 
 /**
  * Keeps a mailbox's source and target connections open between its copy pages (which run one

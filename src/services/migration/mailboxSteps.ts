@@ -32,7 +32,11 @@ function formatMinutes(minutes: number): string {
 export class MailboxSteps {
   private readonly pool = new ConnectionPool();
 
-  constructor(private readonly config: AppConfig, private readonly stores: MigrationStores, private readonly connectors: MigrationConnectors) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly stores: MigrationStores,
+    private readonly connectors: MigrationConnectors,
+  ) {}
 
   async start(ref: MailboxRef, mode: SyncMode, now: string): Promise<void> {
     await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
@@ -71,7 +75,12 @@ export class MailboxSteps {
     const state = await tenant.mailboxState(user.id);
     if (state.ready) {
       if (mailbox.mailboxWaitStartedAt) {
-        await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, mailboxWaitStartedAt: undefined, statusDetail: undefined, lastUpdatedTimestamp: now }));
+        await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
+          ...m,
+          mailboxWaitStartedAt: undefined,
+          statusDetail: undefined,
+          lastUpdatedTimestamp: now,
+        }));
       }
       return { state: 'ready' };
     }
@@ -112,23 +121,40 @@ export class MailboxSteps {
    * come back, and the orchestration waits for it on a durable timer.
    */
   async copyPage(ref: MailboxRef, sourcePath: string, now: string): Promise<Omit<CopyPageResult, 'skippedItems'>> {
-    return this.withLeasedCopier(ref, (busyUntil) => ({ sourcePath, done: false, copied: 0, matched: 0, skipped: 0, recovered: 0, bytes: 0, lastCopiedUid: 0, resumeAt: busyUntil }), async (copier) => {
-      const { skippedItems: _details, ...result } = await copier.copyPage(sourcePath);
-      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withRemaps(withPageProgress(m, result, now), copier.remaps));
-      await this.stores.throughput.record(ref.batchId, ref.mailboxKey, now, result.copied, result.bytes);
-      return result;
-    });
+    return this.withLeasedCopier(
+      ref,
+      (busyUntil) => ({ sourcePath, done: false, copied: 0, matched: 0, skipped: 0, recovered: 0, bytes: 0, lastCopiedUid: 0, resumeAt: busyUntil }),
+      async (copier) => {
+        const { skippedItems: _details, ...result } = await copier.copyPage(sourcePath);
+        await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => withRemaps(withPageProgress(m, result, now), copier.remaps));
+        await this.stores.throughput.record(ref.batchId, ref.mailboxKey, now, result.copied, result.bytes);
+        return result;
+      },
+    );
   }
 
   async syncFlags(ref: MailboxRef, sourcePath: string): Promise<{ updated: number; resumeAt?: string }> {
-    return this.withLeasedCopier(ref, (busyUntil) => ({ updated: 0, resumeAt: busyUntil }), (copier) => copier.syncFlags(sourcePath));
+    return this.withLeasedCopier(
+      ref,
+      (busyUntil) => ({ updated: 0, resumeAt: busyUntil }),
+      (copier) => copier.syncFlags(sourcePath),
+    );
   }
 
   /** Records how the sync ended: Synced with the time, or Failed with the reason. */
   async finish(ref: MailboxRef, outcome: { ok: true } | { ok: false; error: string; code?: string }, now: string): Promise<MailboxStatus> {
-    const updated = await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => (outcome.ok
-      ? { ...withStatus(m, 'Synced', now), lastSuccessfulSyncTimestamp: now, percentageComplete: 100, error: undefined, errorCode: undefined, statusDetail: undefined }
-      : { ...withStatus(m, 'Failed', now), error: outcome.error, errorCode: outcome.code, statusDetail: 'FailedSync' }));
+    const updated = await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) =>
+      outcome.ok
+        ? {
+            ...withStatus(m, 'Synced', now),
+            lastSuccessfulSyncTimestamp: now,
+            percentageComplete: 100,
+            error: undefined,
+            errorCode: undefined,
+            statusDetail: undefined,
+          }
+        : { ...withStatus(m, 'Failed', now), error: outcome.error, errorCode: outcome.code, statusDetail: 'FailedSync' },
+    );
     return updated.status;
   }
 
@@ -144,10 +170,16 @@ export class MailboxSteps {
         await directory.convertToMailEnabledUser(onPremises.dn, mailbox.cloudAddress ?? onPremises.targetAddress ?? mailbox.emailAddress);
       }
       await this.stores.mailboxSecrets.erase(ref.batchId, ref.mailboxKey);
-      return (await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...withStatus(m, 'Completed', now), hasPendingPassword: false }))).status;
+      return (
+        await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...withStatus(m, 'Completed', now), hasPendingPassword: false }))
+      ).status;
     } catch (error) {
       if (error instanceof MigrationError && error.errorClass === 'transient') throw error;
-      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...withStatus(m, 'Failed', now), statusDetail: 'FailedCompletion', error: toErrorMessage(error) }));
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
+        ...withStatus(m, 'Failed', now),
+        statusDetail: 'FailedCompletion',
+        error: toErrorMessage(error),
+      }));
       return 'Failed';
     }
   }
@@ -161,9 +193,13 @@ export class MailboxSteps {
   /** The CSV row's usage location, else the batch's, the endpoint's, the app's, and last the tenant's country. */
   private async usageLocationFor(mailbox: MigrationMailbox, batch: MigrationBatch, tenant: GraphTenant): Promise<string> {
     const endpoint = await this.stores.endpoints.get(batch.endpoint);
-    const chosen = mailbox.usageLocation ?? batch.usageLocation ?? endpoint?.defaultUsageLocation ?? this.config.defaultUsageLocation ?? (await tenant.countryLetterCode());
+    const chosen =
+      mailbox.usageLocation ?? batch.usageLocation ?? endpoint?.defaultUsageLocation ?? this.config.defaultUsageLocation ?? (await tenant.countryLetterCode());
     if (!chosen) {
-      throw new MigrationError('UsageLocationMissing', `${mailbox.emailAddress} has no usage location in Microsoft 365, and a licence needs one: add a UsageLocation column to the CSV, or set the batch's usageLocation, the endpoint's defaultUsageLocation or MIGRATION_DEFAULT_USAGE_LOCATION.`);
+      throw new MigrationError(
+        'UsageLocationMissing',
+        `${mailbox.emailAddress} has no usage location in Microsoft 365, and a licence needs one: add a UsageLocation column to the CSV, or set the batch's usageLocation, the endpoint's defaultUsageLocation or MIGRATION_DEFAULT_USAGE_LOCATION.`,
+      );
     }
     return chosen;
   }
@@ -174,12 +210,20 @@ export class MailboxSteps {
     const waitedMs = Date.parse(now) - Date.parse(since);
     const limitMs = this.config.mailboxWaitLimitMinutes * 60_000;
     if (waitedMs >= limitMs) {
-      throw new MigrationError('MailboxNeverProvisioned', `The Exchange Online mailbox of ${mailbox.emailAddress} did not appear within ${formatMinutes(this.config.mailboxWaitLimitMinutes)} of its licence (Graph still answers ${reason}). `
-        + `If Entra Connect syncs the on-premises msExchMailboxGuid, Exchange Online never creates it: ${MAILBOX_GUID_FIX}. `
-        + 'Otherwise open a Microsoft support case: provisioning can take up to 24 hours (https://learn.microsoft.com/exchange/troubleshoot/user-and-shared-mailboxes/delays-provision-mailbox-sync-changes).');
+      throw new MigrationError(
+        'MailboxNeverProvisioned',
+        `The Exchange Online mailbox of ${mailbox.emailAddress} did not appear within ${formatMinutes(this.config.mailboxWaitLimitMinutes)} of its licence (Graph still answers ${reason}). ` +
+          `If Entra Connect syncs the on-premises msExchMailboxGuid, Exchange Online never creates it: ${MAILBOX_GUID_FIX}. ` +
+          'Otherwise open a Microsoft support case: provisioning can take up to 24 hours (https://learn.microsoft.com/exchange/troubleshoot/user-and-shared-mailboxes/delays-provision-mailbox-sync-changes).',
+      );
     }
     if (mailbox.statusDetail !== WAITING_FOR_MAILBOX || !mailbox.mailboxWaitStartedAt) {
-      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({ ...m, statusDetail: WAITING_FOR_MAILBOX, mailboxWaitStartedAt: since, lastUpdatedTimestamp: now }));
+      await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
+        ...m,
+        statusDetail: WAITING_FOR_MAILBOX,
+        mailboxWaitStartedAt: since,
+        lastUpdatedTimestamp: now,
+      }));
     }
     // Ask again soon at first (most mailboxes appear within minutes), then less often.
     const recheckAfterSeconds = Math.min(15 * 60, Math.max(30, Math.round(waitedMs / 1000 / 4)), Math.ceil((limitMs - waitedMs) / 1000));
@@ -205,13 +249,22 @@ export class MailboxSteps {
     const { mailbox } = await this.read(ref);
     const connection = await this.pool.acquire(`${ref.batchId}|${ref.mailboxKey}`, () => this.openConnections(ref));
     const limits = this.config.copy;
-    const copier = new MailboxCopier(ref, connection.connections.source, connection.connections.target, this.stores, {
-      largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024, badItemLimit: mailbox.badItemLimit ?? limits.badItemLimit,
-      pageMaxCount: limits.pageMaxCount, pageMaxBytes: limits.pageMaxMb * 1024 * 1024,
-    }, {
-      pass: mailbox.passStartedAt ?? mailbox.startTimestamp ?? 'first',
-      assertLeaseHeld: () => (lease ? lease.assertHeld() : Promise.resolve()),
-    });
+    const copier = new MailboxCopier(
+      ref,
+      connection.connections.source,
+      connection.connections.target,
+      this.stores,
+      {
+        largeItemLimitBytes: limits.largeItemLimitMb * 1024 * 1024,
+        badItemLimit: mailbox.badItemLimit ?? limits.badItemLimit,
+        pageMaxCount: limits.pageMaxCount,
+        pageMaxBytes: limits.pageMaxMb * 1024 * 1024,
+      },
+      {
+        pass: mailbox.passStartedAt ?? mailbox.startTimestamp ?? 'first',
+        assertLeaseHeld: () => (lease ? lease.assertHeld() : Promise.resolve()),
+      },
+    );
     try {
       const result = await work(copier);
       connection.release(true);
@@ -228,7 +281,10 @@ export class MailboxSteps {
     if (!endpoint) throw new MigrationError('EndpointNotFound', `The migration endpoint "${batch.endpoint}" no longer exists.`);
     const rowPassword = batch.kind === 'imap' ? await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey) : undefined;
     const endpointPassword = await this.stores.endpoints.password(endpoint);
-    const source = await this.connectors.openSource(endpoint, mailbox, { ...(rowPassword ? { rowPassword } : {}), ...(endpointPassword ? { endpointPassword } : {}) });
+    const source = await this.connectors.openSource(endpoint, mailbox, {
+      ...(rowPassword ? { rowPassword } : {}),
+      ...(endpointPassword ? { endpointPassword } : {}),
+    });
     try {
       return { source, target: await this.connectors.openTarget(mailbox) };
     } catch (error) {
@@ -260,7 +316,12 @@ function recreatedFolders(mailbox: MigrationMailbox): FolderRemap[] {
 /** Counts from copies an earlier batch made, when the row has fewer (the mailbox was added again). */
 function withSettled(mailbox: MigrationMailbox, settled: { copied: number; skipped: number; bytes: number }): MigrationMailbox {
   if (mailbox.syncedItemCount >= settled.copied) return mailbox;
-  return { ...mailbox, syncedItemCount: settled.copied, skippedItemCount: Math.max(mailbox.skippedItemCount, settled.skipped), bytesTransferred: Math.max(mailbox.bytesTransferred, settled.bytes) };
+  return {
+    ...mailbox,
+    syncedItemCount: settled.copied,
+    skippedItemCount: Math.max(mailbox.skippedItemCount, settled.skipped),
+    bytesTransferred: Math.max(mailbox.bytesTransferred, settled.bytes),
+  };
 }
 
 function withStatus(mailbox: MigrationMailbox, status: MailboxStatus, now: string): MigrationMailbox {

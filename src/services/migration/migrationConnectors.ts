@@ -45,13 +45,21 @@ export class MigrationConnectors {
   async openTarget(mailbox: MigrationMailbox): Promise<CopyTarget> {
     const target = this.config.target;
     if (target.kind === 'graph') {
-      if (!mailbox.targetUserId) throw new MigrationError('TargetUserUnknown', `The Microsoft 365 user of ${mailbox.emailAddress} is not known yet: the batch preflight finds it.`);
+      if (!mailbox.targetUserId)
+        throw new MigrationError('TargetUserUnknown', `The Microsoft 365 user of ${mailbox.emailAddress} is not known yet: the batch preflight finds it.`);
       return new GraphCopyTarget(this.graph(), mailbox.targetUserId);
     }
     const user = mailbox.userName ?? mailbox.emailAddress;
-    const login: ImapLogin = target.adminUser && target.adminPassword
-      ? { kind: 'admin', user, adminUser: target.adminUser, adminPassword: target.adminPassword, ...(target.adminLoginFormat ? { loginFormat: target.adminLoginFormat } : {}) }
-      : { kind: 'password', user, password: target.password ?? '' };
+    const login: ImapLogin =
+      target.adminUser && target.adminPassword
+        ? {
+            kind: 'admin',
+            user,
+            adminUser: target.adminUser,
+            adminPassword: target.adminPassword,
+            ...(target.adminLoginFormat ? { loginFormat: target.adminLoginFormat } : {}),
+          }
+        : { kind: 'password', user, password: target.password ?? '' };
     return ImapCopyTarget.connect({ host: target.host, port: target.port, security: target.security, allowPlaintext: target.allowPlaintext }, login);
   }
 
@@ -64,7 +72,10 @@ export class MigrationConnectors {
     const ldap = this.config.onPremisesDirectory;
     if (!ldap) return undefined;
     return new LdapDirectory({
-      url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, baseDn: ldap.baseDn,
+      url: ldap.url,
+      bindDn: ldap.bindDn,
+      bindPassword: ldap.bindPassword,
+      baseDn: ldap.baseDn,
       ...(ldap.caCertificateFile ? { caCertificatePem: readFileSync(ldap.caCertificateFile, 'utf8') } : {}),
     });
   }
@@ -73,7 +84,9 @@ export class MigrationConnectors {
     const graph = this.config.graph;
     if (!graph) throw new ConfigError('GRAPH_TENANT_ID, GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET are needed to reach Microsoft 365.');
     this.graphSession ??= createGraphSession({
-      tenantId: graph.tenantId, clientId: graph.clientId, clientSecret: graph.clientSecret,
+      tenantId: graph.tenantId,
+      clientId: graph.clientId,
+      clientSecret: graph.clientSecret,
       ...(graph.baseUrl ? { baseUrl: graph.baseUrl } : {}),
       ...(graph.authorityHost ? { authorityHost: graph.authorityHost } : {}),
       ...(graph.caCertificateFile ? { caCertificatePem: readFileSync(graph.caCertificateFile, 'utf8') } : {}),
@@ -101,7 +114,16 @@ function sourceLogin(endpoint: MigrationEndpoint, mailbox: MigrationMailbox, cre
   const user = mailbox.userName ?? mailbox.emailAddress;
   if (credentials.rowPassword) return { kind: 'password', user, password: credentials.rowPassword };
   if (endpoint.adminUserName && credentials.endpointPassword) {
-    return { kind: 'admin', user, adminUser: endpoint.adminUserName, adminPassword: credentials.endpointPassword, ...(endpoint.adminLoginFormat ? { loginFormat: endpoint.adminLoginFormat } : {}) };
+    return {
+      kind: 'admin',
+      user,
+      adminUser: endpoint.adminUserName,
+      adminPassword: credentials.endpointPassword,
+      ...(endpoint.adminLoginFormat ? { loginFormat: endpoint.adminLoginFormat } : {}),
+    };
   }
-  throw new MigrationError('SourceCredentialsMissing', `No way to log in to ${mailbox.emailAddress} at the source: the endpoint has no admin account and password, and the CSV row no password.`);
+  throw new MigrationError(
+    'SourceCredentialsMissing',
+    `No way to log in to ${mailbox.emailAddress} at the source: the endpoint has no admin account and password, and the CSV row no password.`,
+  );
 }

@@ -11,19 +11,47 @@ export interface PermissionNeed {
 }
 
 const NEEDS = {
-  organization: { what: 'read the organization (directory synchronisation, country)', anyOf: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], page: 'https://learn.microsoft.com/graph/api/organization-get' },
-  users: { what: 'read users (find each mailbox\'s user)', anyOf: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'], page: 'https://learn.microsoft.com/graph/api/user-get' },
-  updateUsers: { what: 'set a user\'s usage location', anyOf: ['User.ReadWrite.All', 'User.ReadUpdate.All', 'Directory.ReadWrite.All'], page: 'https://learn.microsoft.com/graph/api/user-update' },
-  licences: { what: 'assign licences', anyOf: ['User.ReadWrite.All', 'LicenseAssignment.ReadWrite.All', 'Directory.ReadWrite.All'], page: 'https://learn.microsoft.com/graph/api/user-assignlicense' },
-  mail: { what: 'create folders, messages and attachments in the mailboxes', anyOf: ['Mail.ReadWrite'], page: 'https://learn.microsoft.com/graph/api/user-post-messages' },
-  passwords: { what: 'set the passwords from the CSV', anyOf: ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'Directory.ReadWrite.All'], page: 'https://learn.microsoft.com/graph/api/user-update' },
-  sendMail: { what: 'send the batch\'s status emails', anyOf: ['Mail.Send'], page: 'https://learn.microsoft.com/graph/api/user-sendmail' },
+  organization: {
+    what: 'read the organization (directory synchronisation, country)',
+    anyOf: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    page: 'https://learn.microsoft.com/graph/api/organization-get',
+  },
+  users: {
+    what: "read users (find each mailbox's user)",
+    anyOf: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+    page: 'https://learn.microsoft.com/graph/api/user-get',
+  },
+  updateUsers: {
+    what: "set a user's usage location",
+    anyOf: ['User.ReadWrite.All', 'User.ReadUpdate.All', 'Directory.ReadWrite.All'],
+    page: 'https://learn.microsoft.com/graph/api/user-update',
+  },
+  licences: {
+    what: 'assign licences',
+    anyOf: ['User.ReadWrite.All', 'LicenseAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
+    page: 'https://learn.microsoft.com/graph/api/user-assignlicense',
+  },
+  mail: {
+    what: 'create folders, messages and attachments in the mailboxes',
+    anyOf: ['Mail.ReadWrite'],
+    page: 'https://learn.microsoft.com/graph/api/user-post-messages',
+  },
+  passwords: {
+    what: 'set the passwords from the CSV',
+    anyOf: ['User.ReadWrite.All', 'User-PasswordProfile.ReadWrite.All', 'Directory.ReadWrite.All'],
+    page: 'https://learn.microsoft.com/graph/api/user-update',
+  },
+  sendMail: { what: "send the batch's status emails", anyOf: ['Mail.Send'], page: 'https://learn.microsoft.com/graph/api/user-sendmail' },
 } as const satisfies Record<string, PermissionNeed>;
 
 /** What a batch needs of the app registration, given what the batch does. */
 export function permissionsFor(batch: MigrationBatch, options: { setsPasswords: boolean; sendsEmail: boolean }): PermissionNeed[] {
   return [
-    NEEDS.organization, NEEDS.users, NEEDS.updateUsers, NEEDS.licences, NEEDS.mail,
+    NEEDS.organization,
+    NEEDS.users,
+    NEEDS.updateUsers,
+    NEEDS.licences,
+    NEEDS.mail,
     ...(batch.kind === 'staged' && options.setsPasswords ? [NEEDS.passwords] : []),
     ...(options.sendsEmail ? [NEEDS.sendMail] : []),
   ];
@@ -45,9 +73,10 @@ export function describeMissingPermissions(roles: readonly string[], needs: read
  * The fix for users whose msExchMailboxGuid reached Exchange Online: keep it out of the cloud with an
  * inbound sync rule, then tell this service (CodeTwo KB "Prepare AD sync tools for migration to Office 365").
  */
-export const MAILBOX_GUID_FIX = 'in Entra Connect\'s Synchronization Rules Editor add an inbound rule for users (precedence below 100) with a transformation setting msExchMailboxGuid to the expression AuthoritativeNull, '
-  + 'run Start-ADSyncSyncCycle -PolicyType Initial, then set ENTRA_CONNECT_MAILBOX_GUID=authoritativeNull for this service and retry the batch '
-  + '(https://www.codetwo.com/kb/msexchmailboxguid-problems/)';
+export const MAILBOX_GUID_FIX =
+  "in Entra Connect's Synchronization Rules Editor add an inbound rule for users (precedence below 100) with a transformation setting msExchMailboxGuid to the expression AuthoritativeNull, " +
+  'run Start-ADSyncSyncCycle -PolicyType Initial, then set ENTRA_CONNECT_MAILBOX_GUID=authoritativeNull for this service and retry the batch ' +
+  '(https://www.codetwo.com/kb/msexchmailboxguid-problems/)';
 
 /**
  * Why Exchange Online will never create this user's mailbox: Entra Connect synced the on-premises

@@ -7,7 +7,10 @@ const PARTITION = 'secret';
 
 /** Secrets for local runs: AES-GCM sealed in a table, with the key from settings. */
 export class LocalSecretStore implements SecretStore {
-  constructor(private readonly table: () => Promise<TableClient>, private readonly cipher: PasswordCipher) {}
+  constructor(
+    private readonly table: () => Promise<TableClient>,
+    private readonly cipher: PasswordCipher,
+  ) {}
 
   async set(name: string, value: string): Promise<void> {
     const table = await this.table();

@@ -6,7 +6,19 @@ import { renderBatchProgress } from '../../../tools/cli/watch/renderBatchProgres
 
 /** What the CLI draws from API answers, without a server: the watch's figures and bars, problems, tables. */
 function batch(status: string, mailboxCount: number): BatchView {
-  return { id: 'wave-1', name: 'Wave 1', endpoint: 'legacy', kind: 'staged', status, mailboxCount, counts: {}, notificationEmails: [], incrementalSyncIntervalHours: 24, autoStart: true, createdAt: '2026-11-25T09:00:00.000Z' };
+  return {
+    id: 'wave-1',
+    name: 'Wave 1',
+    endpoint: 'legacy',
+    kind: 'staged',
+    status,
+    mailboxCount,
+    counts: {},
+    notificationEmails: [],
+    incrementalSyncIntervalHours: 24,
+    autoStart: true,
+    createdAt: '2026-11-25T09:00:00.000Z',
+  };
 }
 
 function mailbox(emailAddress: string, status: string, percentageComplete: number, syncedItemCount = 0, totalItemsInSourceMailbox = 0): MailboxView {
@@ -17,18 +29,26 @@ const AT = Date.parse('2026-11-25T09:00:10.000Z');
 
 describe('batch progress', () => {
   it('averages the mailboxes while syncing, a settled one (synced or failed) counting as 100%', () => {
-    const progress = toBatchProgress(batch('Syncing', 4), [
-      mailbox('a@contoso.com', 'Synced', 100, 5, 5), mailbox('b@contoso.com', 'Syncing', 40, 2, 5),
-      mailbox('c@contoso.com', 'Queued', 0), mailbox('d@contoso.com', 'Failed', 0),
-    ], AT);
+    const progress = toBatchProgress(
+      batch('Syncing', 4),
+      [
+        mailbox('a@contoso.com', 'Synced', 100, 5, 5),
+        mailbox('b@contoso.com', 'Syncing', 40, 2, 5),
+        mailbox('c@contoso.com', 'Queued', 0),
+        mailbox('d@contoso.com', 'Failed', 0),
+      ],
+      AT,
+    );
     expect(progress).toMatchObject({ percent: 60, done: 2, syncedItems: 7 });
     expect(progress.inFlight.map((m) => m.emailAddress)).toEqual(['b@contoso.com']);
   });
 
   it('counts only cut-over mailboxes while completing', () => {
-    const progress = toBatchProgress(batch('Completing', 3), [
-      mailbox('a@contoso.com', 'Completed', 100), mailbox('b@contoso.com', 'Syncing', 100), mailbox('c@contoso.com', 'Completing', 100),
-    ], AT);
+    const progress = toBatchProgress(
+      batch('Completing', 3),
+      [mailbox('a@contoso.com', 'Completed', 100), mailbox('b@contoso.com', 'Syncing', 100), mailbox('c@contoso.com', 'Completing', 100)],
+      AT,
+    );
     expect(progress.done).toBe(1);
     expect(progress.percent).toBeCloseTo(33.33, 1);
     expect(progress.inFlight).toHaveLength(2);
@@ -57,14 +77,18 @@ describe('batch progress', () => {
 });
 
 describe('problems and tables', () => {
-  it('prints a problem\'s title and each error with its line and column, without saying the line twice', () => {
-    expect(formatProblem({
-      title: 'The batch CSV has errors; nothing was created.', status: 400, detail: '2 errors were found.',
-      errors: [
-        { line: 3, column: 'EmailAddress', code: 'InvalidEmailAddress', message: 'Line 3: "x" in column EmailAddress is not a valid email address.' },
-        { line: 1, column: 'Pasword', code: 'UnknownColumn', message: 'Column "Pasword" is not a column of a batch CSV.' },
-      ],
-    })).toEqual([
+  it("prints a problem's title and each error with its line and column, without saying the line twice", () => {
+    expect(
+      formatProblem({
+        title: 'The batch CSV has errors; nothing was created.',
+        status: 400,
+        detail: '2 errors were found.',
+        errors: [
+          { line: 3, column: 'EmailAddress', code: 'InvalidEmailAddress', message: 'Line 3: "x" in column EmailAddress is not a valid email address.' },
+          { line: 1, column: 'Pasword', code: 'UnknownColumn', message: 'Column "Pasword" is not a column of a batch CSV.' },
+        ],
+      }),
+    ).toEqual([
       'Error: The batch CSV has errors; nothing was created. (HTTP 400)',
       '  line 3, column EmailAddress: "x" in column EmailAddress is not a valid email address. (InvalidEmailAddress)',
       '  line 1, column Pasword: Column "Pasword" is not a column of a batch CSV. (UnknownColumn)',
@@ -72,16 +96,29 @@ describe('problems and tables', () => {
   });
 
   it('prints the detail of a problem without errors, and names a field once', () => {
-    expect(formatProblem({ title: 'Bad Gateway', status: 502, detail: '<html>upstream</html>' })).toEqual(['Error: Bad Gateway (HTTP 502)', '  <html>upstream</html>']);
-    expect(formatProblem({ title: 'The endpoint is not valid.', status: 400, detail: 'port: Too big', errors: [{ code: 'InvalidField', field: 'port', message: 'port: Too big' }] }))
-      .toEqual(['Error: The endpoint is not valid. (HTTP 400)', '  port: Too big (InvalidField)']);
+    expect(formatProblem({ title: 'Bad Gateway', status: 502, detail: '<html>upstream</html>' })).toEqual([
+      'Error: Bad Gateway (HTTP 502)',
+      '  <html>upstream</html>',
+    ]);
+    expect(
+      formatProblem({
+        title: 'The endpoint is not valid.',
+        status: 400,
+        detail: 'port: Too big',
+        errors: [{ code: 'InvalidField', field: 'port', message: 'port: Too big' }],
+      }),
+    ).toEqual(['Error: The endpoint is not valid. (HTTP 400)', '  port: Too big (InvalidField)']);
   });
 
   it('aligns columns, numbers (with units) to the right, addresses to the left', () => {
-    expect(formatTable(['HOST', 'PORT', 'BYTES'], [['127.0.0.1', '993', '1.5 KB'], ['imap.contoso.com', '143', '512 B']])).toEqual([
-      'HOST              PORT   BYTES',
-      '127.0.0.1          993  1.5 KB',
-      'imap.contoso.com   143   512 B',
-    ]);
+    expect(
+      formatTable(
+        ['HOST', 'PORT', 'BYTES'],
+        [
+          ['127.0.0.1', '993', '1.5 KB'],
+          ['imap.contoso.com', '143', '512 B'],
+        ],
+      ),
+    ).toEqual(['HOST              PORT   BYTES', '127.0.0.1          993  1.5 KB', 'imap.contoso.com   143   512 B']);
   });
 });

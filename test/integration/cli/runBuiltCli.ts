@@ -22,8 +22,12 @@ export async function runBuiltCli(args: string[], options: { env: Record<string,
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
   child.stdin.end(options.stdin ?? '');
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);

@@ -16,7 +16,12 @@ let env: Record<string, string>;
 
 /** Runs the CLI with the lab's URL and key in the environment; no run may ever print the key. */
 async function cli(args: string[], options: { stdin?: string; env?: Record<string, string>; terminal?: boolean } = {}): Promise<CliRun> {
-  const run = await runBuiltCli(args, { env: options.env ?? env, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}), cwd: folder, terminal: options.terminal === true });
+  const run = await runBuiltCli(args, {
+    env: options.env ?? env,
+    ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
+    cwd: folder,
+    terminal: options.terminal === true,
+  });
   expect(run.stdout + run.stderr).not.toContain(lab.host.functionKey);
   return run;
 }
@@ -29,7 +34,12 @@ function toScreen(output: string): string[] {
   for (const part of output.replace(/\r\n/g, '\n').split(new RegExp(`(?=${REDRAW.source})`))) {
     const redraw = REDRAW.exec(part);
     if (redraw) lines.splice(lines.length - Number(redraw[1]));
-    lines.push(...part.slice(redraw ? redraw[0].length : 0).split('\n').slice(0, -1));
+    lines.push(
+      ...part
+        .slice(redraw ? redraw[0].length : 0)
+        .split('\n')
+        .slice(0, -1),
+    );
   }
   return lines;
 }
@@ -54,10 +64,28 @@ afterAll(async () => {
 describe('staged-migration endpoints', () => {
   it('creates an endpoint with the master password from stdin, then lists and shows it without the password', async () => {
     const { masterUser, port } = lab.dovecot;
-    const created = await cli([
-      'endpoints', 'create', '--name', 'legacy', '--host', '127.0.0.1', '--port', String(port), '--security', 'none',
-      '--admin-user', masterUser.name, '--admin-login-format', '{user}*{admin}', '--password-stdin', '--max-concurrent-migrations', '2',
-    ], { stdin: `${masterUser.password}\n` });
+    const created = await cli(
+      [
+        'endpoints',
+        'create',
+        '--name',
+        'legacy',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--security',
+        'none',
+        '--admin-user',
+        masterUser.name,
+        '--admin-login-format',
+        '{user}*{admin}',
+        '--password-stdin',
+        '--max-concurrent-migrations',
+        '2',
+      ],
+      { stdin: `${masterUser.password}\n` },
+    );
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(created.stdout).toMatch(/^Endpoint legacy created\.\n/);
     expect(created.stdout).toMatch(/Password: +stored/);
@@ -75,7 +103,7 @@ describe('staged-migration endpoints', () => {
     expect(shown.stdout).not.toContain(masterUser.password);
   });
 
-  it('prints the API\'s refusal of a duplicate endpoint and of an unknown one, exiting 1', async () => {
+  it("prints the API's refusal of a duplicate endpoint and of an unknown one, exiting 1", async () => {
     const duplicate = await cli(['endpoints', 'create', '--name', 'legacy', '--host', 'other.example']);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toMatch(/^Error: The endpoint exists\. \(HTTP 409\)\n {2}name: /);
@@ -102,7 +130,20 @@ describe('staged-migration batches', () => {
 
   it('creates a batch from a good CSV, which starts on its own', async () => {
     const file = writeCsv('wave-1.csv', ['EmailAddress', ...MAILBOXES.map((m) => m.address)]);
-    const run = await cli(['batches', 'create', '--name', 'Wave 1', '--endpoint', 'legacy', '--file', file, '--notify', 'admin@contoso.onmicrosoft.com,ops@contoso.com', '--incremental-hours', '48']);
+    const run = await cli([
+      'batches',
+      'create',
+      '--name',
+      'Wave 1',
+      '--endpoint',
+      'legacy',
+      '--file',
+      file,
+      '--notify',
+      'admin@contoso.onmicrosoft.com,ops@contoso.com',
+      '--incremental-hours',
+      '48',
+    ]);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^Batch wave-1 created with 3 mailboxes\.\n/);
     expect(run.stdout).toMatch(/^Notify: +admin@contoso\.onmicrosoft\.com, ops@contoso\.com$/m);
@@ -119,7 +160,9 @@ describe('staged-migration batches', () => {
     expect(batchLines.length).toBeGreaterThanOrEqual(2);
     expect(batchLines[0]).toMatch(/^\S+Z wave-1 (Validating|Syncing)\S* .*\d+% \d\/3 mailboxes +0\.0 msg\/s$/);
     expect(batchLines.at(-1)).toMatch(/^\S+Z wave-1 Synced 100% 3\/3 mailboxes +\d+\.\d msg\/s$/);
-    expect(lines.filter((l) => l.startsWith('  ')).every((l) => /^ {2}(ann|bob|cyd)@contoso\.com (Provisioning|Syncing|Completing) \d+% \d+\/\d+ items$/.test(l))).toBe(true);
+    expect(
+      lines.filter((l) => l.startsWith('  ')).every((l) => /^ {2}(ann|bob|cyd)@contoso\.com (Provisioning|Syncing|Completing) \d+% \d+\/\d+ items$/.test(l)),
+    ).toBe(true);
   }, 300_000);
 
   it('shows the batch and every mailbox, paging through nextLink', async () => {
@@ -129,7 +172,10 @@ describe('staged-migration batches', () => {
     expect(run.stdout).toMatch(/^Mailboxes: +3: Synced 3$/m);
     expect(run.stdout).toMatch(/^MAILBOX +STATUS +PERCENT +ITEMS +BYTES +ERROR$/m);
     for (const { address } of MAILBOXES) expect(run.stdout).toMatch(new RegExp(`^${address} +Synced +100% +5/5 +\\d+\\.\\d KB$`, 'm'));
-    const json = JSON.parse((await cli(['batches', 'show', 'wave-1', '--page-size', '2', '--json'])).stdout) as { status: string; mailboxes: { emailAddress: string }[] };
+    const json = JSON.parse((await cli(['batches', 'show', 'wave-1', '--page-size', '2', '--json'])).stdout) as {
+      status: string;
+      mailboxes: { emailAddress: string }[];
+    };
     expect(json.status).toBe('Synced');
     expect(json.mailboxes.map((m) => m.emailAddress).sort()).toEqual(MAILBOXES.map((m) => m.address));
   });
@@ -148,20 +194,28 @@ describe('staged-migration batches', () => {
   it('refuses to start a running batch and to complete it twice, printing the refusal and exiting 1', async () => {
     const start = await cli(['batches', 'start', 'wave-1']);
     expect(start).toMatchObject({ code: 1, stdout: '' });
-    expect(start.stderr).toMatch(/^Error: The batch cannot do that now\. \(HTTP 409\)\n {2}The batch "Wave 1" is Synced; start is possible only when it is Created\. \(\w+\)\n$/);
+    expect(start.stderr).toMatch(
+      /^Error: The batch cannot do that now\. \(HTTP 409\)\n {2}The batch "Wave 1" is Synced; start is possible only when it is Created\. \(\w+\)\n$/,
+    );
 
     const complete = await cli(['batches', 'complete', 'wave-1']);
     expect(complete).toMatchObject({ code: 0, stderr: '' });
     // The API answers 202 with the batch as it is; the orchestrator moves it on when it takes the event.
     expect(complete.stdout).toMatch(/^Batch wave-1: complete accepted; status (Synced|Completing|Completed)\.\n$/);
-    const completing = await waitFor('the batch to leave Synced', async () => {
-      const line = JSON.parse((await cli(['batches', 'status', 'wave-1', '--json'])).stdout) as { status: string; done: number; mailboxCount: number };
-      return line.status === 'Synced' ? undefined : line;
-    }, 90_000);
+    const completing = await waitFor(
+      'the batch to leave Synced',
+      async () => {
+        const line = JSON.parse((await cli(['batches', 'status', 'wave-1', '--json'])).stdout) as { status: string; done: number; mailboxCount: number };
+        return line.status === 'Synced' ? undefined : line;
+      },
+      90_000,
+    );
     expect(completing).toMatchObject({ status: expect.stringMatching(/^Complet/), mailboxCount: 3 });
     const again = await cli(['batches', 'complete', 'wave-1', '--json']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^Error: The batch cannot do that now\. \(HTTP 409\)\n {2}The batch "Wave 1" is Complet\w+; complete is possible only when it is Synced, SyncedWithErrors\./);
+    expect(again.stderr).toMatch(
+      /^Error: The batch cannot do that now\. \(HTTP 409\)\n {2}The batch "Wave 1" is Complet\w+; complete is possible only when it is Synced, SyncedWithErrors\./,
+    );
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 409, title: 'The batch cannot do that now.' });
 
     // On a terminal: bars redrawn in place instead of timestamped lines.
@@ -192,10 +246,22 @@ describe('staged-migration usage and connection errors', () => {
   it.each([
     [['batches', 'show'], 'Error: Missing <id>.\nRun "staged-migration batches show --help" for its options.\n'],
     [['batches', 'show', 'a', 'b'], 'Error: Unexpected argument "b".\nRun "staged-migration batches show --help" for its options.\n'],
-    [['batches', 'create', '--name', 'x'], 'Error: Missing required options --endpoint, --file.\nRun "staged-migration batches create --help" for its options.\n'],
-    [['endpoints', 'create', '--name', 'x', '--host', 'h', '--port', 'abc'], 'Error: --port must be a whole number from 1 to 65535, not "abc".\nRun "staged-migration endpoints create --help" for its options.\n'],
-    [['endpoints', 'create', '--name', 'x', '--host', 'h', '--password', 'secret'], 'Error: Unknown option \'--password\'.\nRun "staged-migration endpoints create --help" for its options.\n'],
-    [['reports', 'download', 'wave-1', '--kind', 'all'], 'Error: --kind must be one of statistics, errors, both, not "all".\nRun "staged-migration reports download --help" for its options.\n'],
+    [
+      ['batches', 'create', '--name', 'x'],
+      'Error: Missing required options --endpoint, --file.\nRun "staged-migration batches create --help" for its options.\n',
+    ],
+    [
+      ['endpoints', 'create', '--name', 'x', '--host', 'h', '--port', 'abc'],
+      'Error: --port must be a whole number from 1 to 65535, not "abc".\nRun "staged-migration endpoints create --help" for its options.\n',
+    ],
+    [
+      ['endpoints', 'create', '--name', 'x', '--host', 'h', '--password', 'secret'],
+      'Error: Unknown option \'--password\'.\nRun "staged-migration endpoints create --help" for its options.\n',
+    ],
+    [
+      ['reports', 'download', 'wave-1', '--kind', 'all'],
+      'Error: --kind must be one of statistics, errors, both, not "all".\nRun "staged-migration reports download --help" for its options.\n',
+    ],
   ])('%j exits 2 saying what is wrong', async (args, stderr) => {
     expect(await cli(args)).toEqual({ code: 2, stdout: '', stderr });
   });
@@ -205,7 +271,7 @@ describe('staged-migration usage and connection errors', () => {
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'Error: Cannot read the CSV file missing.csv: it does not exist.\n' });
   });
 
-  it('prints a command\'s help on stdout and exits 0', async () => {
+  it("prints a command's help on stdout and exits 0", async () => {
     const run = await cli(['batches', 'status', '--help']);
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toMatch(/^Usage: staged-migration batches status <id> \[options\]\n/);

@@ -36,7 +36,12 @@ const LIMITS = { pageMaxCount: 5 };
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/killPointChild.js');
 
 /** How the two runs interleave: when the second starts, and how slow each one's target is. */
-interface Interleaving { name: string; secondStartsAfterMs: number; createDelayMs: [number, number]; perItemMs: [number, number] }
+interface Interleaving {
+  name: string;
+  secondStartsAfterMs: number;
+  createDelayMs: [number, number];
+  perItemMs: [number, number];
+}
 const INTERLEAVINGS: Interleaving[] = [
   { name: 'both at once, same speed', secondStartsAfterMs: 0, createDelayMs: [300, 300], perItemMs: [30, 30] },
   { name: 'second starts while the first is creating, and is faster', secondStartsAfterMs: 350, createDelayMs: [400, 0], perItemMs: [80, 10] },
@@ -93,8 +98,15 @@ function sleep(ms: number): Promise<void> {
 
 function copierFor(user: string, interleaving: Interleaving, which: 0 | 1, run?: LeasedRun): Promise<MailboxCopier> {
   return imapToImapCopier({
-    batchId: 'twice', mailboxKey: user, source, sourceUser: [user, 'src-pw'], target, targetUser: [user, 'dst-pw'], limits: LIMITS,
-    wrapTarget: slowed(interleaving.createDelayMs[which], interleaving.perItemMs[which]), ...(run ? { run: run.run } : {}),
+    batchId: 'twice',
+    mailboxKey: user,
+    source,
+    sourceUser: [user, 'src-pw'],
+    target,
+    targetUser: [user, 'dst-pw'],
+    limits: LIMITS,
+    wrapTarget: slowed(interleaving.createDelayMs[which], interleaving.perItemMs[which]),
+    ...(run ? { run: run.run } : {}),
   });
 }
 
@@ -137,46 +149,63 @@ async function unleasedRun(copier: MailboxCopier): Promise<void> {
 }
 
 describe('[slow fault] two runs of the same page at the same time', () => {
-  it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))('holding the mailbox lease (%s): one waits for the other, 0 duplicates, 0 lost', async (_name, i) => {
-    const interleaving = INTERLEAVINGS[i]!;
-    const user = `leased${i}`;
-    const runs = [new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS), new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS)];
-    const copiers = [await copierFor(user, interleaving, 0, runs[0]), await copierFor(user, interleaving, 1, runs[1])];
-    try {
-      await Promise.all([
-        copyWholeMailboxLeased(copiers[0]!, runs[0]!, { flags: true }),
-        sleep(interleaving.secondStartsAfterMs).then(() => copyWholeMailboxLeased(copiers[1]!, runs[1]!, { flags: true })),
-      ]);
-    } finally {
-      await Promise.all(copiers.map((c) => c.close()));
-    }
-    expect(runs[0]!.busyAnswers + runs[1]!.busyAnswers).toBeGreaterThan(0);
-    expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
-  }, 180_000);
+  it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))(
+    'holding the mailbox lease (%s): one waits for the other, 0 duplicates, 0 lost',
+    async (_name, i) => {
+      const interleaving = INTERLEAVINGS[i]!;
+      const user = `leased${i}`;
+      const runs = [new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS), new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS)];
+      const copiers = [await copierFor(user, interleaving, 0, runs[0]), await copierFor(user, interleaving, 1, runs[1])];
+      try {
+        await Promise.all([
+          copyWholeMailboxLeased(copiers[0]!, runs[0]!, { flags: true }),
+          sleep(interleaving.secondStartsAfterMs).then(() => copyWholeMailboxLeased(copiers[1]!, runs[1]!, { flags: true })),
+        ]);
+      } finally {
+        await Promise.all(copiers.map((c) => c.close()));
+      }
+      expect(runs[0]!.busyAnswers + runs[1]!.busyAnswers).toBeGreaterThan(0);
+      expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
+    },
+    180_000,
+  );
 
-  it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))('with no lease, only the item claims (%s): 0 duplicates, 0 lost', async (_name, i) => {
-    const interleaving = INTERLEAVINGS[i]!;
-    const user = `free${i}`;
-    const copiers = [await copierFor(user, interleaving, 0), await copierFor(user, interleaving, 1)];
-    try {
-      await Promise.all([unleasedRun(copiers[0]!), sleep(interleaving.secondStartsAfterMs).then(() => unleasedRun(copiers[1]!))]);
-    } finally {
-      await Promise.all(copiers.map((c) => c.close()));
-    }
-    expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
-  }, 180_000);
+  it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))(
+    'with no lease, only the item claims (%s): 0 duplicates, 0 lost',
+    async (_name, i) => {
+      const interleaving = INTERLEAVINGS[i]!;
+      const user = `free${i}`;
+      const copiers = [await copierFor(user, interleaving, 0), await copierFor(user, interleaving, 1)];
+      try {
+        await Promise.all([unleasedRun(copiers[0]!), sleep(interleaving.secondStartsAfterMs).then(() => unleasedRun(copiers[1]!))]);
+      } finally {
+        await Promise.all(copiers.map((c) => c.close()));
+      }
+      expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
+    },
+    180_000,
+  );
 
   it('holding the mailbox lease, a run frozen past its lease before its creates, then resumed after another run took the page over: 0 duplicates, 0 lost', async () => {
     const user = 'stalled';
     const spec: KillPointSpec = {
-      point: 'beforeCreateItems', n: 1, signal: 'SIGSTOP', phase: 'copy', batchId: 'twice', mailboxKey: user, pass: PASS,
+      point: 'beforeCreateItems',
+      n: 1,
+      signal: 'SIGSTOP',
+      phase: 'copy',
+      batchId: 'twice',
+      mailboxKey: user,
+      pass: PASS,
       source: { host: source.host, port: source.port, user, password: 'src-pw' },
-      imapTarget: { host: target.host, port: target.port, user, password: 'dst-pw' }, limits: LIMITS,
+      imapTarget: { host: target.host, port: target.port, user, password: 'dst-pw' },
+      limits: LIMITS,
     };
     const child = spawn(process.execPath, [CHILD], { env: { ...process.env, KILL_POINT_SPEC: JSON.stringify(spec) }, stdio: ['ignore', 'ignore', 'pipe'] });
     children.add(child);
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     for (let waited = 0; !stderr.includes('STOPPED'); waited += 100) {
       if (waited > 60_000 || child.exitCode !== null) throw new Error(`the first run never reached its creates: ${stderr}`);

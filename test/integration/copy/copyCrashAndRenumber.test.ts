@@ -13,8 +13,18 @@ let target: RunningDovecot;
 const CHILD = path.resolve(__dirname, '../../../dist/test/support/copyCrashChild.js');
 
 beforeAll(async () => {
-  source = await startDovecot({ users: [{ name: 'crash', password: 'src-pw' }, { name: 'renum', password: 'src-pw' }] });
-  target = await startDovecot({ users: [{ name: 'crash', password: 'dst-pw' }, { name: 'renum', password: 'dst-pw' }] });
+  source = await startDovecot({
+    users: [
+      { name: 'crash', password: 'src-pw' },
+      { name: 'renum', password: 'src-pw' },
+    ],
+  });
+  target = await startDovecot({
+    users: [
+      { name: 'crash', password: 'dst-pw' },
+      { name: 'renum', password: 'dst-pw' },
+    ],
+  });
 }, 180_000);
 
 afterAll(async () => {
@@ -37,7 +47,10 @@ describe('exactly once', () => {
     await seedMailbox(seeder, { messages: generateCorpus({ seed: 11, count: 80, averageBytes: 8_000, folders: [['INBOX']] }) });
     await seeder.logout();
 
-    const child = spawn(process.execPath, [CHILD, String(source.port), String(target.port), 'crash', 'src-pw', 'dst-pw', '150'], { env: process.env, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CHILD, String(source.port), String(target.port), 'crash', 'src-pw', 'dst-pw', '150'], {
+      env: process.env,
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let copiedBeforeKill = 0;
     while (copiedBeforeKill < 20) {
@@ -51,7 +64,14 @@ describe('exactly once', () => {
     expect(afterKill).toBeGreaterThanOrEqual(20);
     expect(afterKill).toBeLessThan(80);
 
-    const copier = await imapToImapCopier({ batchId: 'crash', mailboxKey: 'crash', source, sourceUser: ['crash', 'src-pw'], target, targetUser: ['crash', 'dst-pw'] });
+    const copier = await imapToImapCopier({
+      batchId: 'crash',
+      mailboxKey: 'crash',
+      source,
+      sourceUser: ['crash', 'src-pw'],
+      target,
+      targetUser: ['crash', 'dst-pw'],
+    });
     await copyWholeMailbox(copier);
     await copier.close();
 
@@ -67,7 +87,14 @@ describe('exactly once', () => {
     const messages = [...generateCorpus({ seed: 5, count: 12, averageBytes: 4_000, folders: [['Archiv']] })].map((m) => ({ ...m, folder: ['Archiv'] }));
     const seeder = await connectImap(source, 'renum', 'src-pw');
     await seedMailbox(seeder, { messages: messages.slice(0, 10) });
-    const first = await imapToImapCopier({ batchId: 'renum', mailboxKey: 'renum', source, sourceUser: ['renum', 'src-pw'], target, targetUser: ['renum', 'dst-pw'] });
+    const first = await imapToImapCopier({
+      batchId: 'renum',
+      mailboxKey: 'renum',
+      source,
+      sourceUser: ['renum', 'src-pw'],
+      target,
+      targetUser: ['renum', 'dst-pw'],
+    });
     await copyWholeMailbox(first);
     await first.close();
 
@@ -79,7 +106,14 @@ describe('exactly once', () => {
     await seeder.logout();
     expect(after).not.toBe(before);
 
-    const second = await imapToImapCopier({ batchId: 'renum', mailboxKey: 'renum', source, sourceUser: ['renum', 'src-pw'], target, targetUser: ['renum', 'dst-pw'] });
+    const second = await imapToImapCopier({
+      batchId: 'renum',
+      mailboxKey: 'renum',
+      source,
+      sourceUser: ['renum', 'src-pw'],
+      target,
+      targetUser: ['renum', 'dst-pw'],
+    });
     const { results } = await copyWholeMailbox(second);
     await second.close();
     expect(results.reduce((n, r) => n + r.copied, 0)).toBe(2);

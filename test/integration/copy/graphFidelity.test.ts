@@ -54,15 +54,18 @@ let seedCounter = 0;
 /** A message with attachments of the given sizes (bytes), built as a legacy server would store it. */
 function message(subject: string, attachmentSizes: number[] = [], body = `Body of ${subject}`): Buffer {
   seedCounter += 1;
-  return buildMessage({
-    from: { name: 'Legacy Sender', address: 'sender@legacy.example' },
-    to: { name: 'Ann', address: 'ann@contoso.com' },
-    subject,
-    date: new Date(Date.UTC(2007, 0, 1 + seedCounter)),
-    messageId: `<fidelity-${seedCounter}@legacy.example>`,
-    text: body,
-    attachments: attachmentSizes.map((size, i) => ({ filename: `file-${i + 1}.bin`, contentType: 'application/octet-stream', size })),
-  }, new SeededRandom(seedCounter));
+  return buildMessage(
+    {
+      from: { name: 'Legacy Sender', address: 'sender@legacy.example' },
+      to: { name: 'Ann', address: 'ann@contoso.com' },
+      subject,
+      date: new Date(Date.UTC(2007, 0, 1 + seedCounter)),
+      messageId: `<fidelity-${seedCounter}@legacy.example>`,
+      text: body,
+      attachments: attachmentSizes.map((size, i) => ({ filename: `file-${i + 1}.bin`, contentType: 'application/octet-stream', size })),
+    },
+    new SeededRandom(seedCounter),
+  );
 }
 
 /** A source mailbox with these folders and messages. */
@@ -78,22 +81,35 @@ async function sourceMailbox(user: string, folders: Record<string, Buffer[]>): P
   }
 }
 
-interface CopyRun { copier: MailboxCopier; graph: GraphSession }
+interface CopyRun {
+  copier: MailboxCopier;
+  graph: GraphSession;
+}
 
-async function copierFor(sandbox: M365Sandbox, user: string, options: { limits?: Partial<OutlookLimits>; maxInlineWaitMs?: number; pageMaxCount?: number } = {}): Promise<CopyRun> {
+async function copierFor(
+  sandbox: M365Sandbox,
+  user: string,
+  options: { limits?: Partial<OutlookLimits>; maxInlineWaitMs?: number; pageMaxCount?: number } = {},
+): Promise<CopyRun> {
   const upn = `${user}@contoso.onmicrosoft.com`;
   if (!sandbox.store.tryFindUser(upn)) sandbox.addUser({ userPrincipalName: upn, licensed: true });
   const imap = new ImapMailSource(imapServerOf(source), passwordLogin(user, PASSWORD));
   await imap.connect();
   const graph = createGraphSession({
-    tenantId: sandbox.tenantId, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
-    baseUrl: `${sandbox.origin}/`, authorityHost: sandbox.authorityHost, caCertificatePem: sandbox.caCertificatePem!,
+    tenantId: sandbox.tenantId,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    baseUrl: `${sandbox.origin}/`,
+    authorityHost: sandbox.authorityHost,
+    caCertificatePem: sandbox.caCertificatePem!,
     limits: { ...OUTLOOK_LIMITS, ...options.limits },
     ...(options.maxInlineWaitMs !== undefined ? { maxInlineWaitMs: options.maxInlineWaitMs } : {}),
   });
   const target = new GraphCopyTarget(graph, upn);
   const copier = new MailboxCopier({ batchId: 'fidelity', mailboxKey: user }, imap, target, copierStores(), {
-    ...DEFAULT_COPY_LIMITS, largeItemLimitBytes: 35 * MB, pageMaxCount: options.pageMaxCount ?? DEFAULT_COPY_LIMITS.pageMaxCount,
+    ...DEFAULT_COPY_LIMITS,
+    largeItemLimitBytes: 35 * MB,
+    pageMaxCount: options.pageMaxCount ?? DEFAULT_COPY_LIMITS.pageMaxCount,
   });
   return { copier, graph };
 }
@@ -147,7 +163,10 @@ describe('attachments take the path Graph documents for their size', () => {
     expect(copies.find((m) => m.subject === 'twelve megabytes')!.attachments.map((a) => a.size)).toEqual([12 * MB]);
     expect(copies.every((m) => !m.isDraft)).toBe(true);
     const skipped = results.flatMap((r) => r.skippedItems);
-    expect(skipped.map((s) => [s.subject, s.reason]).sort()).toEqual([['forty megabytes', 'TooLarge'], ['huge body', 'TooLarge']]);
+    expect(skipped.map((s) => [s.subject, s.reason]).sort()).toEqual([
+      ['forty megabytes', 'TooLarge'],
+      ['huge body', 'TooLarge'],
+    ]);
     expect(skipped.find((s) => s.subject === 'huge body')!.detail).toMatch(/at most 4 MB in one request/);
   });
 });
@@ -157,7 +176,10 @@ describe('folder names that need encoding', () => {
 
   it('creates and fills every folder, whatever characters its name has', async () => {
     const sandbox = await sandboxWith();
-    await sourceMailbox('names', { ...Object.fromEntries(NAMES.map((name) => [name, [message(`in ${name.slice(0, 20)}`)]])), ' Spaced out ': [message('in spaced')] });
+    await sourceMailbox('names', {
+      ...Object.fromEntries(NAMES.map((name) => [name, [message(`in ${name.slice(0, 20)}`)]])),
+      ' Spaced out ': [message('in spaced')],
+    });
     const { copier } = await copierFor(sandbox, 'names');
     await copyAll(copier);
     // A second pass finds every folder by name again (the $filter look-up) and copies nothing twice.
@@ -190,7 +212,10 @@ describe('throttling: the copy paces itself to the mailbox budget and waits out 
     const windowMs = 6_000;
     const sandbox = await sandboxWith({ mailboxUploadBytesPer5Min: 12 * MB, uploadWindowMs: windowMs });
     await sourceMailbox('budget', { INBOX: Array.from({ length: 4 }, (_, i) => message(`budget ${i}`, [4 * MB])) });
-    const { copier, graph } = await copierFor(sandbox, 'budget', { limits: { uploadBytesPerWindow: 12 * MB, uploadWindowMs: windowMs }, maxInlineWaitMs: 1_000 });
+    const { copier, graph } = await copierFor(sandbox, 'budget', {
+      limits: { uploadBytesPerWindow: 12 * MB, uploadWindowMs: windowMs },
+      maxInlineWaitMs: 1_000,
+    });
     const results = await copyAll(copier);
     const copies = cloud(sandbox, 'budget');
     expect(copies).toHaveLength(4);
@@ -207,7 +232,9 @@ describe('a create whose answer is lost is looked for, never sent twice', () => 
     sandbox.addFault({ kind: 'gatewayTimeout', afterHandling: true, method: 'POST', pathPattern: '/mailFolders/[^/]+/messages$', times: 2 });
     const { copier } = await copierFor(sandbox, 'gateway');
     const results = await copyAll(copier);
-    const subjects = cloud(sandbox, 'gateway').map((m) => m.subject).sort();
+    const subjects = cloud(sandbox, 'gateway')
+      .map((m) => m.subject)
+      .sort();
     expect(subjects).toEqual(Array.from({ length: 10 }, (_, i) => `gateway ${i}`).sort());
     expect(results.reduce((n, r) => n + r.matched, 0)).toBe(2);
   });
@@ -218,7 +245,9 @@ describe('a create whose answer is lost is looked for, never sent twice', () => 
     sandbox.addFault({ kind: 'dropConnection', afterHandling: true, method: 'POST', pathPattern: '^/\\$batch$', times: 1 });
     const { copier } = await copierFor(sandbox, 'dropped');
     await copyAll(copier);
-    const subjects = cloud(sandbox, 'dropped').map((m) => m.subject).sort();
+    const subjects = cloud(sandbox, 'dropped')
+      .map((m) => m.subject)
+      .sort();
     expect(subjects).toEqual(Array.from({ length: 8 }, (_, i) => `dropped ${i}`).sort());
   });
 });

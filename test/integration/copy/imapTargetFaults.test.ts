@@ -21,7 +21,9 @@ let targetProxy: RunningImapFaultProxy;
 const behind = (dovecot: RunningDovecot, proxy: RunningImapFaultProxy): RunningDovecot => ({ ...dovecot, host: proxy.host, port: proxy.port });
 
 function message(subject: string, body = 'Hello.'): Buffer {
-  return Buffer.from(`From: a@contoso.com\r\nTo: b@contoso.com\r\nSubject: ${subject}\r\nDate: Mon, 05 Mar 2007 10:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@contoso.com>\r\n\r\n${body}\r\n`);
+  return Buffer.from(
+    `From: a@contoso.com\r\nTo: b@contoso.com\r\nSubject: ${subject}\r\nDate: Mon, 05 Mar 2007 10:00:00 +0000\r\nMessage-ID: <${subject.replace(/\W/g, '')}@contoso.com>\r\n\r\n${body}\r\n`,
+  );
 }
 
 async function seed(user: string, folders: Record<string, Buffer[]>): Promise<void> {
@@ -62,12 +64,26 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
     await seed('ann', { INBOX: [message('one'), message('two', 'REFUSE-TOOBIG'), message('three'), message('four', 'REFUSE-QUOTA'), message('five')] });
     targetProxy.faults.set('ann', {
       hideCapabilities: ['UIDPLUS'],
-      appendNo: [{ code: 'TOOBIG', whenContains: 'REFUSE-TOOBIG' }, { code: 'OVERQUOTA', whenContains: 'REFUSE-QUOTA' }],
+      appendNo: [
+        { code: 'TOOBIG', whenContains: 'REFUSE-TOOBIG' },
+        { code: 'OVERQUOTA', whenContains: 'REFUSE-QUOTA' },
+      ],
     });
     const stores = copierStores();
-    const copier = await imapToImapCopier({ batchId: 'imapfaults', mailboxKey: 'ann', source, sourceUser: ['ann', 'src-pw'], target: behind(target, targetProxy), targetUser: ['ann', 'dst-pw'], stores });
+    const copier = await imapToImapCopier({
+      batchId: 'imapfaults',
+      mailboxKey: 'ann',
+      source,
+      sourceUser: ['ann', 'src-pw'],
+      target: behind(target, targetProxy),
+      targetUser: ['ann', 'dst-pw'],
+      stores,
+    });
     const { results } = await copyWholeMailbox(copier);
-    expect(results.flatMap((r) => r.skippedItems).map((s) => [s.subject, s.reason])).toEqual([['two', 'TooLarge'], ['four', 'RejectedByTarget']]);
+    expect(results.flatMap((r) => r.skippedItems).map((s) => [s.subject, s.reason])).toEqual([
+      ['two', 'TooLarge'],
+      ['four', 'RejectedByTarget'],
+    ]);
     expect((await targetMessages('ann')).map((m) => m.sha).length).toBe(3);
     const skippedRows = (await stores.skippedItems.listBatch('imapfaults')).filter((s) => s.mailboxKey === 'ann');
     expect(skippedRows.map((s) => s.reason).sort()).toEqual(['RejectedByTarget', 'TooLarge']);
@@ -108,12 +124,27 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
       setFlags: (f, c) => inner.setFlags(f, c),
       close: () => inner.close(),
     });
-    const first = await imapToImapCopier({ batchId: 'imapfaults', mailboxKey: 'bob', source: behind(source, sourceProxy), sourceUser: ['bob', 'src-pw'], target, targetUser: ['bob', 'dst-pw'], wrapTarget: crashing });
+    const first = await imapToImapCopier({
+      batchId: 'imapfaults',
+      mailboxKey: 'bob',
+      source: behind(source, sourceProxy),
+      sourceUser: ['bob', 'src-pw'],
+      target,
+      targetUser: ['bob', 'dst-pw'],
+      wrapTarget: crashing,
+    });
     await expect(copyWholeMailbox(first)).rejects.toThrow('simulated crash');
     await first.close();
     expect((await targetMessages('bob')).length).toBe(5);
 
-    const again = await imapToImapCopier({ batchId: 'imapfaults', mailboxKey: 'bob', source: behind(source, sourceProxy), sourceUser: ['bob', 'src-pw'], target, targetUser: ['bob', 'dst-pw'] });
+    const again = await imapToImapCopier({
+      batchId: 'imapfaults',
+      mailboxKey: 'bob',
+      source: behind(source, sourceProxy),
+      sourceUser: ['bob', 'src-pw'],
+      target,
+      targetUser: ['bob', 'dst-pw'],
+    });
     const { results } = await copyWholeMailbox(again);
     await again.close();
     expect(results.reduce((n, r) => n + r.matched, 0)).toBe(5);
@@ -125,7 +156,15 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
   it('reports a source folder deleted during the pass and copies the other folders', async () => {
     await seed('cat', { INBOX: [message('in 1'), message('in 2')], Gone: [message('gone 1')], Later: [message('later 1'), message('later 2')] });
     const stores = copierStores();
-    const copier = await imapToImapCopier({ batchId: 'imapfaults', mailboxKey: 'cat', source, sourceUser: ['cat', 'src-pw'], target, targetUser: ['cat', 'dst-pw'], stores });
+    const copier = await imapToImapCopier({
+      batchId: 'imapfaults',
+      mailboxKey: 'cat',
+      source,
+      sourceUser: ['cat', 'src-pw'],
+      target,
+      targetUser: ['cat', 'dst-pw'],
+      stores,
+    });
     const { folders } = await copier.prepareFolders();
     const deleter = await connectImap(source, 'cat', 'src-pw');
     await deleter.mailboxDelete('Gone');
@@ -139,7 +178,9 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
       }
     }
     await copier.close();
-    expect(skipped).toEqual([expect.objectContaining({ sourcePath: 'Gone', reason: 'FolderFailed', detail: expect.stringContaining('deleted during the sync') })]);
+    expect(skipped).toEqual([
+      expect.objectContaining({ sourcePath: 'Gone', reason: 'FolderFailed', detail: expect.stringContaining('deleted during the sync') }),
+    ]);
     expect((await targetMessages('cat')).length).toBe(4);
     expect((await stores.skippedItems.listBatch('imapfaults')).filter((s) => s.mailboxKey === 'cat').map((s) => s.reason)).toEqual(['FolderFailed']);
   });

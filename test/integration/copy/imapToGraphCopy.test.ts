@@ -36,8 +36,12 @@ async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAf
   const imap = new ImapMailSource(imapServerOf(source), passwordLogin('ann', 'src-pw'));
   await imap.connect();
   const graph = createGraphSession({
-    tenantId: sandbox.tenantId, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret,
-    baseUrl: `${sandbox.origin}/`, authorityHost: sandbox.authorityHost, caCertificatePem: sandbox.caCertificatePem!,
+    tenantId: sandbox.tenantId,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    baseUrl: `${sandbox.origin}/`,
+    authorityHost: sandbox.authorityHost,
+    caCertificatePem: sandbox.caCertificatePem!,
   });
   lastSession = graph;
   const target = new GraphCopyTarget(graph, options.upn ?? UPN);
@@ -49,7 +53,11 @@ async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAf
       throw new Error('simulated crash after the target created the page');
     };
   }
-  return new MailboxCopier({ batchId: 'graph1', mailboxKey: options.mailboxKey ?? 'ann' }, imap, target, copierStores(), { ...DEFAULT_COPY_LIMITS, largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 15 });
+  return new MailboxCopier({ batchId: 'graph1', mailboxKey: options.mailboxKey ?? 'ann' }, imap, target, copierStores(), {
+    ...DEFAULT_COPY_LIMITS,
+    largeItemLimitBytes: LARGE_ITEM_LIMIT,
+    pageMaxCount: 15,
+  });
 }
 
 function normalise(text: string): string {
@@ -84,7 +92,9 @@ describe('IMAP to Microsoft 365 (Graph) copy', () => {
     for await (const message of src2.fetch('1:*', { uid: true, flags: true, internalDate: true, source: true, size: true })) {
       if (message.size! > LARGE_ITEM_LIMIT) continue;
       const parsed = await simpleParser(message.source!);
-      const copies = targetMessages.filter((t) => t.subject === (parsed.subject ?? '') && new Date(t.receivedDateTime).getTime() === new Date(message.internalDate!).getTime());
+      const copies = targetMessages.filter(
+        (t) => t.subject === (parsed.subject ?? '') && new Date(t.receivedDateTime).getTime() === new Date(message.internalDate!).getTime(),
+      );
       expect(copies).toHaveLength(1);
       const copy = copies[0]!;
       expect(copy.isRead).toBe(message.flags!.has('\\Seen'));

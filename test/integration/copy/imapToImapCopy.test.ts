@@ -15,8 +15,21 @@ let target: RunningDovecot;
 const LARGE_ITEM_LIMIT = 5 * 1024 * 1024;
 
 beforeAll(async () => {
-  source = await startDovecot({ users: [{ name: 'ann', password: 'src-pw' }, { name: 'crash', password: 'src-pw' }, { name: 'renum', password: 'src-pw' }] });
-  target = await startDovecot({ users: [{ name: 'ann', password: 'dst-pw' }, { name: 'crash', password: 'dst-pw' }, { name: 'renum', password: 'dst-pw' }], separator: '.' });
+  source = await startDovecot({
+    users: [
+      { name: 'ann', password: 'src-pw' },
+      { name: 'crash', password: 'src-pw' },
+      { name: 'renum', password: 'src-pw' },
+    ],
+  });
+  target = await startDovecot({
+    users: [
+      { name: 'ann', password: 'dst-pw' },
+      { name: 'crash', password: 'dst-pw' },
+      { name: 'renum', password: 'dst-pw' },
+    ],
+    separator: '.',
+  });
   const client = await connectImap(source, 'ann', 'src-pw');
   await seedMailbox(client, { messages: generateCorpus({ seed: 7, count: 120, averageBytes: 20_000, largeItemBytes: LARGE_ITEM_LIMIT }) });
   await client.logout();
@@ -40,7 +53,15 @@ const targetFolderName = (path: string) => (path === 'INBOX' ? 'Inbox' : path.re
 
 describe('IMAP to IMAP copy', () => {
   it('copies every message byte for byte with flags and dates, skipping and reporting the item over the large-item limit', async () => {
-    const copier = await imapToImapCopier({ batchId: 'copy1', mailboxKey: 'ann', source, sourceUser: ['ann', 'src-pw'], target, targetUser: ['ann', 'dst-pw'], limits: { largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 25 } });
+    const copier = await imapToImapCopier({
+      batchId: 'copy1',
+      mailboxKey: 'ann',
+      source,
+      sourceUser: ['ann', 'src-pw'],
+      target,
+      targetUser: ['ann', 'dst-pw'],
+      limits: { largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 25 },
+    });
     const { results } = await copyWholeMailbox(copier);
     await copier.close();
 
@@ -53,7 +74,10 @@ describe('IMAP to IMAP copy', () => {
     const large = sourceMessages.filter((m) => m.size > LARGE_ITEM_LIMIT);
     expect(large).toHaveLength(1);
     const sourceFolder = expectedTargetFolder([...new Set(sourceMessages.map((m) => m.folder))]);
-    const expected = byContent(sourceMessages.filter((m) => m.size <= LARGE_ITEM_LIMIT), sourceFolder);
+    const expected = byContent(
+      sourceMessages.filter((m) => m.size <= LARGE_ITEM_LIMIT),
+      sourceFolder,
+    );
     expect(expected.some((line) => line.startsWith('Sent Items|'))).toBe(true);
     expect(byContent(targetMessages, targetFolderName)).toEqual(expected);
     const skipped = results.flatMap((r) => r.skippedItems);
@@ -67,21 +91,38 @@ describe('IMAP to IMAP copy', () => {
     const wrapTarget = (inner: CopyTarget): CopyTarget => ({
       preferredBatchSize: inner.preferredBatchSize,
       ensureFolder: (f) => inner.ensureFolder(f),
-      createItems: async (id, items) => { counting.creates += items.length; return inner.createItems(id, items); },
+      createItems: async (id, items) => {
+        counting.creates += items.length;
+        return inner.createItems(id, items);
+      },
       findExisting: (id, item) => inner.findExisting(id, item),
       moveItem: (from, id, to, item) => inner.moveItem(from, id, to, item),
       removeItem: (folder, id) => inner.removeItem(folder, id),
-      setFlags: async (id, changes) => { counting.flagChanges += changes.length; return inner.setFlags(id, changes); },
+      setFlags: async (id, changes) => {
+        counting.flagChanges += changes.length;
+        return inner.setFlags(id, changes);
+      },
       close: () => inner.close(),
     });
-    const again = await imapToImapCopier({ batchId: 'copy1', mailboxKey: 'ann', source, sourceUser: ['ann', 'src-pw'], target, targetUser: ['ann', 'dst-pw'], limits: { largeItemLimitBytes: LARGE_ITEM_LIMIT }, wrapTarget });
+    const again = await imapToImapCopier({
+      batchId: 'copy1',
+      mailboxKey: 'ann',
+      source,
+      sourceUser: ['ann', 'src-pw'],
+      target,
+      targetUser: ['ann', 'dst-pw'],
+      limits: { largeItemLimitBytes: LARGE_ITEM_LIMIT },
+      wrapTarget,
+    });
     const { folders, results } = await copyWholeMailbox(again);
     for (const folder of folders) await again.syncFlags(folder.sourcePath);
     expect(results.every((r) => r.copied === 0 && r.done)).toBe(true);
     expect(counting).toEqual({ creates: 0, flagChanges: 0 });
 
     const src = await connectImap(source, 'ann', 'src-pw');
-    await src.append('INBOX', Buffer.from('From: new@x.example\r\nTo: ann@x.example\r\nSubject: arrived later\r\nMessage-ID: <later@x>\r\n\r\nhello\r\n'), ['\\Seen']);
+    await src.append('INBOX', Buffer.from('From: new@x.example\r\nTo: ann@x.example\r\nSubject: arrived later\r\nMessage-ID: <later@x>\r\n\r\nhello\r\n'), [
+      '\\Seen',
+    ]);
     const lock = await src.getMailboxLock('INBOX');
     await src.messageFlagsAdd('1:3', ['\\Flagged']);
     lock.release();
@@ -108,7 +149,8 @@ describe('IMAP to IMAP copy', () => {
     const reader = new ImapMailSource(imapServerOf(source), passwordLogin('ann', 'src-pw'));
     await reader.connect();
     const page = [];
-    for await (const message of reader.fetchMessages('INBOX', { uidFrom: 1 }, { maxBytes: 1e9, maxCount: 1000, skipContentOverBytes: LARGE_ITEM_LIMIT })) page.push(message);
+    for await (const message of reader.fetchMessages('INBOX', { uidFrom: 1 }, { maxBytes: 1e9, maxCount: 1000, skipContentOverBytes: LARGE_ITEM_LIMIT }))
+      page.push(message);
     await reader.close();
     const oversized = page.filter((m) => m.oversized);
     expect(oversized).toHaveLength(1);

@@ -26,7 +26,16 @@ import { SeededRandom } from '../../../tools/corpus/seededRandom';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
 import { HeldCopyLease } from '../../../src/services/copy/heldCopyLease';
-import { connectImap, copyLeases, copyWholeMailboxLeased, forEachStoredMessage, imapToGraphCopier, LeasedRun, sandboxConnection, tally } from '../../support/copyHarness';
+import {
+  connectImap,
+  copyLeases,
+  copyWholeMailboxLeased,
+  forEachStoredMessage,
+  imapToGraphCopier,
+  LeasedRun,
+  sandboxConnection,
+  tally,
+} from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { KillPoint, KillPointSpec } from '../../support/killPointChild';
 
@@ -68,12 +77,24 @@ function largeAttachmentMessage(i: number): CorpusMessage {
   const date = new Date(Date.UTC(2007, 5, 1 + i, 10, 0, 0));
   const messageId = `<scan-${i}@legacy.example>`;
   return {
-    index: 1_000 + i, kind: 'filler', folder: ['INBOX'], flags: ['\\Seen'], internalDate: new Date(date.getTime() + 42_000).toISOString(), messageId,
-    raw: buildMessage({
-      from: { name: 'Bob Smith', address: 'bob@legacy.example' }, to: { name: 'Ann', address: 'ann@legacy.example' },
-      subject: `Scan ${i} with a large attachment`, date, messageId, text: 'The scan is attached.\n',
-      attachments: [{ filename: `scan-${i}.tif`, contentType: 'image/tiff', size: 3_400_000 }],
-    }, random),
+    index: 1_000 + i,
+    kind: 'filler',
+    folder: ['INBOX'],
+    flags: ['\\Seen'],
+    internalDate: new Date(date.getTime() + 42_000).toISOString(),
+    messageId,
+    raw: buildMessage(
+      {
+        from: { name: 'Bob Smith', address: 'bob@legacy.example' },
+        to: { name: 'Ann', address: 'ann@legacy.example' },
+        subject: `Scan ${i} with a large attachment`,
+        date,
+        messageId,
+        text: 'The scan is attached.\n',
+        attachments: [{ filename: `scan-${i}.tif`, contentType: 'image/tiff', size: 3_400_000 }],
+      },
+      random,
+    ),
   };
 }
 
@@ -105,7 +126,15 @@ async function sourceIdentities(user: string, withFlags: boolean): Promise<Map<s
     await forEachStoredMessage(client, async (folder, m) => {
       const parsed = await simpleParser(m.source!);
       const flags = withFlags ? { read: m.flags!.has('\\Seen'), flagged: m.flags!.has('\\Flagged') } : undefined;
-      keys.push(identity(targetFolderOf(folder), parsed.subject ?? '', new Date(m.internalDate!).toISOString(), parsed.attachments.map((a) => a.content.length), flags));
+      keys.push(
+        identity(
+          targetFolderOf(folder),
+          parsed.subject ?? '',
+          new Date(m.internalDate!).toISOString(),
+          parsed.attachments.map((a) => a.content.length),
+          flags,
+        ),
+      );
     });
   } finally {
     await client.logout();
@@ -114,10 +143,19 @@ async function sourceIdentities(user: string, withFlags: boolean): Promise<Map<s
 }
 
 function targetIdentities(upn: string, withFlags: boolean): Map<string, number> {
-  return tally(sandbox.listMailbox(upn).folders.flatMap((f) => f.messages.map((m) => identity(
-    f.path, m.subject, m.receivedDateTime, m.attachments.map((a) => a.size),
-    withFlags ? { read: m.isRead, flagged: m.flagStatus === 'flagged' } : undefined,
-  ))));
+  return tally(
+    sandbox.listMailbox(upn).folders.flatMap((f) =>
+      f.messages.map((m) =>
+        identity(
+          f.path,
+          m.subject,
+          m.receivedDateTime,
+          m.attachments.map((a) => a.size),
+          withFlags ? { read: m.isRead, flagged: m.flagStatus === 'flagged' } : undefined,
+        ),
+      ),
+    ),
+  );
 }
 
 /** Lost: in the source more often than in the target; duplicated: the reverse. Both must be empty. */
@@ -139,8 +177,16 @@ function targetMessageCount(upn: string): number {
 
 function specFor(point: KillPoint, n: number, phase: KillPointSpec['phase'], user: string, mailboxKey: string, upn: string): KillPointSpec {
   return {
-    point, n, phase, batchId: 'kill', mailboxKey, pass: PASS, upn, limits: LIMITS,
-    source: { host: source.host, port: source.port, user, password: 'src-pw' }, graph: sandboxConnection(sandbox),
+    point,
+    n,
+    phase,
+    batchId: 'kill',
+    mailboxKey,
+    pass: PASS,
+    upn,
+    limits: LIMITS,
+    source: { host: source.host, port: source.port, user, password: 'src-pw' },
+    graph: sandboxConnection(sandbox),
   };
 }
 
@@ -149,9 +195,13 @@ async function runUntilKilled(spec: KillPointSpec): Promise<string> {
   const child = spawn(process.execPath, [CHILD], { env: { ...process.env, KILL_POINT_SPEC: JSON.stringify(spec) }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (c, s) => resolve({ code: c, signal: s })));
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (c, s) => resolve({ code: c, signal: s })),
+  );
   clearTimeout(guard);
   children.delete(child);
   if (signal !== 'SIGKILL' || !stderr.includes(`KILLED ${spec.point} ${spec.n}`)) {
@@ -171,7 +221,14 @@ async function expectLeaseLeftBehind(mailboxKey: string): Promise<void> {
 async function finishCopy(user: string, mailboxKey: string, upn: string): Promise<{ copied: number; matched: number }> {
   const leased = new LeasedRun(copyLeases(), mailboxKey, PASS, LEASE_SECONDS);
   const copier = await imapToGraphCopier({
-    batchId: 'kill', mailboxKey, source, sourceUser: [user, 'src-pw'], graph: sandboxConnection(sandbox), upn, limits: LIMITS, run: leased.run,
+    batchId: 'kill',
+    mailboxKey,
+    source,
+    sourceUser: [user, 'src-pw'],
+    graph: sandboxConnection(sandbox),
+    upn,
+    limits: LIMITS,
+    run: leased.run,
   });
   try {
     const { results } = await copyWholeMailboxLeased(copier, leased, { flags: true, attempts: 3 });
@@ -182,7 +239,12 @@ async function finishCopy(user: string, mailboxKey: string, upn: string): Promis
 }
 
 beforeAll(async () => {
-  source = await startDovecot({ users: [{ name: 'ann', password: 'src-pw' }, { name: 'flo', password: 'src-pw' }] });
+  source = await startDovecot({
+    users: [
+      { name: 'ann', password: 'src-pw' },
+      { name: 'flo', password: 'src-pw' },
+    ],
+  });
   sandbox = await startM365Sandbox({ tenant: { domain: DOMAIN } });
   const ann = await connectImap(source, 'ann', 'src-pw');
   await seedMailbox(ann, { messages: copyCorpus() });
@@ -206,23 +268,31 @@ describe('[slow fault] kill -9 of the copy at seeded points of a page', () => {
     expect([...copySource.keys()].filter((k) => /\|3400000$/.test(k))).toHaveLength(3);
   });
 
-  it.each(COPY_POINTS)('killed at %s #%i, then copied to the end: every message once and whole', async (point, n) => {
-    const mailboxKey = `kp-${point}-${n}`.toLowerCase();
-    const upn = `${mailboxKey}@${DOMAIN}`;
-    sandbox.addUser({ userPrincipalName: upn, licensed: true });
-    await runUntilKilled(specFor(point, n, 'copy', 'ann', mailboxKey, upn));
-    await expectLeaseLeftBehind(mailboxKey);
-    const atKill = targetMessageCount(upn);
-    const partial = sandbox.listMailbox(upn).folders.flatMap((f) => f.messages).filter((m) => /^Scan \d/.test(m.subject) && m.attachments.length === 0).length;
-    if (point === 'uploadRange') expect(partial).toBe(1); // the half-uploaded message is there, without its attachment
-    if (point === 'afterCreateBatch' || point === 'createItemsReturned') expect(atKill).toBeGreaterThan(0);
-    if (point === 'claimWrite' && n <= 6) expect(atKill).toBe(0);
+  it.each(COPY_POINTS)(
+    'killed at %s #%i, then copied to the end: every message once and whole',
+    async (point, n) => {
+      const mailboxKey = `kp-${point}-${n}`.toLowerCase();
+      const upn = `${mailboxKey}@${DOMAIN}`;
+      sandbox.addUser({ userPrincipalName: upn, licensed: true });
+      await runUntilKilled(specFor(point, n, 'copy', 'ann', mailboxKey, upn));
+      await expectLeaseLeftBehind(mailboxKey);
+      const atKill = targetMessageCount(upn);
+      const partial = sandbox
+        .listMailbox(upn)
+        .folders.flatMap((f) => f.messages)
+        .filter((m) => /^Scan \d/.test(m.subject) && m.attachments.length === 0).length;
+      if (point === 'uploadRange') expect(partial).toBe(1); // the half-uploaded message is there, without its attachment
+      if (point === 'afterCreateBatch' || point === 'createItemsReturned') expect(atKill).toBeGreaterThan(0);
+      if (point === 'claimWrite' && n <= 6) expect(atKill).toBe(0);
 
-    const rerun = await finishCopy('ann', mailboxKey, upn);
-    // Copies the dead run made but never recorded are found by their marker (and finished), not made again.
-    if (['afterCreateBatch', 'createItemsReturned', 'uploadRange'].includes(point) || (point === 'claimWrite' && n > 6)) expect(rerun.matched).toBeGreaterThan(0);
-    expect(difference(copySource, targetIdentities(upn, false))).toEqual({ lost: [], duplicated: [] });
-  }, 180_000);
+      const rerun = await finishCopy('ann', mailboxKey, upn);
+      // Copies the dead run made but never recorded are found by their marker (and finished), not made again.
+      if (['afterCreateBatch', 'createItemsReturned', 'uploadRange'].includes(point) || (point === 'claimWrite' && n > 6))
+        expect(rerun.matched).toBeGreaterThan(0);
+      expect(difference(copySource, targetIdentities(upn, false))).toEqual({ lost: [], duplicated: [] });
+    },
+    180_000,
+  );
 
   it(`killed at ${FLAG_POINT[0]} #${FLAG_POINT[1]} during a flag sync, then synced again: every message once, with the source's read/flagged state`, async () => {
     const mailboxKey = 'kp-flags';

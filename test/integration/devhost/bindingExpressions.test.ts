@@ -35,7 +35,9 @@ describe('blob trigger paths', () => {
   });
 
   it('rejects a path without a valid container', () => {
-    expect(() => parseBlobPath('Bad_Container/{name}')).toThrow('DEVHOST_BAD_SETTINGS: Blob trigger path "Bad_Container/{name}" does not start with a valid container name.');
+    expect(() => parseBlobPath('Bad_Container/{name}')).toThrow(
+      'DEVHOST_BAD_SETTINGS: Blob trigger path "Bad_Container/{name}" does not start with a valid container name.',
+    );
   });
 });
 
@@ -52,7 +54,9 @@ describe('timer schedules', () => {
   });
 
   it('requires six NCRONTAB fields', () => {
-    expect(() => parseTimerSchedule('*/5 * * * *')).toThrow('DEVHOST_BAD_SCHEDULE: Timer schedule "*/5 * * * *" must have six NCRONTAB fields: {second} {minute} {hour} {day} {month} {day-of-week}.');
+    expect(() => parseTimerSchedule('*/5 * * * *')).toThrow(
+      'DEVHOST_BAD_SCHEDULE: Timer schedule "*/5 * * * *" must have six NCRONTAB fields: {second} {minute} {hour} {day} {month} {day-of-week}.',
+    );
   });
 });
 
@@ -60,7 +64,9 @@ describe('%setting% references', () => {
   it('resolves from the environment and names a missing setting', () => {
     process.env.DEVHOST_TEST_SETTING = 'intake';
     expect(resolveSettingReferences('%DEVHOST_TEST_SETTING%/{name}', 'blob path')).toBe('intake/{name}');
-    expect(() => resolveSettingReferences('%NOPE_NOT_SET%', 'blob path')).toThrow('DEVHOST_UNRESOLVED_SETTING: blob path refers to %NOPE_NOT_SET%, but no app setting "NOPE_NOT_SET" is defined.');
+    expect(() => resolveSettingReferences('%NOPE_NOT_SET%', 'blob path')).toThrow(
+      'DEVHOST_UNRESOLVED_SETTING: blob path refers to %NOPE_NOT_SET%, but no app setting "NOPE_NOT_SET" is defined.',
+    );
   });
 });
 

@@ -49,7 +49,12 @@ describe('devhost crash resume', () => {
     const history = TableClient.fromConnectionString(process.env.TEST_STORAGE_CONNECTION!, `${gatedHub}History`, options);
     // An uncommitted "go" event with 100: were it read, the orchestrator would answer 10000.
     const uncommitted = { EventType: 15, EventId: -1, Timestamp: new Date().toISOString(), Name: 'go', Input: '100' };
-    await history.upsertEntity({ partitionKey: id, rowKey: `${row.ExecutionId}.${String(row.HistoryCount).padStart(8, '0')}`, EventType: 15, Event: JSON.stringify(uncommitted) });
+    await history.upsertEntity({
+      partitionKey: id,
+      rowKey: `${row.ExecutionId}.${String(row.HistoryCount).padStart(8, '0')}`,
+      EventType: 15,
+      Event: JSON.stringify(uncommitted),
+    });
 
     host = await startFixtureHost(gatedHub);
     try {

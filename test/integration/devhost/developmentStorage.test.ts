@@ -15,7 +15,9 @@ describe('devhost on development storage', () => {
       log: (line) => lines.push(line),
     });
     try {
-      expect(lines.some((l) => /Started Azurite \(data in .*\.data\/azurite\)|Using the storage emulator already running on ports 10000-10002/.test(l))).toBe(true);
+      expect(lines.some((l) => /Started Azurite \(data in .*\.data\/azurite\)|Using the storage emulator already running on ports 10000-10002/.test(l))).toBe(
+        true,
+      );
       const id = await startOrchestration(host, 'oneActivity');
       expect(await waitFor(host, id)).toMatchObject({ runtimeStatus: 'Completed', output: 9 });
     } finally {

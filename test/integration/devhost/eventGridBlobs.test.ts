@@ -16,7 +16,9 @@ describe('devhost Event Grid blob triggers', () => {
   const base = `eg-${hub.toLowerCase()}`.slice(0, 50);
   const settings = { FIXTURE_CONTAINER: base, FIXTURE_QUEUE: `unused-${hub.toLowerCase()}`.slice(0, 60) };
   const container = () => BlobServiceClient.fromConnectionString(connection()).getContainerClient(`${base}-eg`);
-  const upload = async (name: string, text: string) => { await container().getBlockBlobClient(name).upload(text, Buffer.byteLength(text)); };
+  const upload = async (name: string, text: string) => {
+    await container().getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
+  };
   const seen = (items: string[], entry: string) => items.filter((i) => i === entry).length;
   let host: DevHostProcess | undefined;
 
@@ -42,8 +44,24 @@ describe('devhost Event Grid blob triggers', () => {
     host ??= await startFixtureHost(hub, settings);
     const keys = { blobsExtensionKey: host.blobsExtensionKey };
     const webhook = (fn: string, code: string) => `${host!.baseUrl}/runtime/webhooks/blobs?functionName=Host.Functions.${fn}&code=${encodeURIComponent(code)}`;
-    const validation = [{ id: '1', topic: 't', subject: 's', eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent', eventTime: new Date().toISOString(), data: { validationCode: 'abc-123' }, dataVersion: '', metadataVersion: '1' }];
-    const post = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'SubscriptionValidation' }, body: JSON.stringify(validation) });
+    const validation = [
+      {
+        id: '1',
+        topic: 't',
+        subject: 's',
+        eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
+        eventTime: new Date().toISOString(),
+        data: { validationCode: 'abc-123' },
+        dataVersion: '',
+        metadataVersion: '1',
+      },
+    ];
+    const post = (url: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'aeg-event-type': 'SubscriptionValidation' },
+        body: JSON.stringify(validation),
+      });
     const ok = await post(webhook('eventGridBlob', keys.blobsExtensionKey));
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ validationResponse: 'abc-123' });

@@ -13,7 +13,9 @@ describe('devhost blob triggers', () => {
   const settings = { FIXTURE_CONTAINER: containerName, FIXTURE_QUEUE: `unused-${hub.toLowerCase()}`.slice(0, 60) };
   let host: DevHostProcess | undefined;
   const container = () => BlobServiceClient.fromConnectionString(connection()).getContainerClient(containerName);
-  const upload = async (name: string, text: string) => { await container().getBlockBlobClient(name).upload(text, Buffer.byteLength(text)); };
+  const upload = async (name: string, text: string) => {
+    await container().getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
+  };
   const seen = (items: string[], entry: string) => items.filter((i) => i === entry).length;
 
   afterAll(async () => {
@@ -82,7 +84,9 @@ describe('devhost queue triggers', () => {
   const queueName = `outbox-${hub.toLowerCase()}`.slice(0, 55);
   let host: DevHostProcess;
   const queue = () => QueueServiceClient.fromConnectionString(connection()).getQueueClient(queueName);
-  const sendBase64 = async (body: unknown) => { await queue().sendMessage(Buffer.from(JSON.stringify(body)).toString('base64')); };
+  const sendBase64 = async (body: unknown) => {
+    await queue().sendMessage(Buffer.from(JSON.stringify(body)).toString('base64'));
+  };
 
   beforeAll(async () => {
     host = await startFixtureHost(hub, { FIXTURE_QUEUE: queueName, FIXTURE_CONTAINER: `unused-${hub.toLowerCase()}`.slice(0, 60) });
@@ -122,7 +126,10 @@ describe('devhost queue triggers', () => {
       texts = (await out.peekMessages({ numberOfMessages: 5 }).catch(() => ({ peekedMessageItems: [] }))).peekedMessageItems.map((m) => m.messageText);
       if (texts.length < 2) await new Promise((r) => setTimeout(r, 100));
     }
-    expect(texts.map((t) => JSON.parse(Buffer.from(t, 'base64').toString('utf8')) as unknown)).toEqual([{ forwarded: 'fwd', n: 1 }, { forwarded: 'fwd', n: 2 }]);
+    expect(texts.map((t) => JSON.parse(Buffer.from(t, 'base64').toString('utf8')) as unknown)).toEqual([
+      { forwarded: 'fwd', n: 1 },
+      { forwarded: 'fwd', n: 2 },
+    ]);
   });
 
   it('gives queue functions a working durable client', async () => {
@@ -167,7 +174,8 @@ describe('devhost timer triggers', () => {
     const settings = { FIXTURE_TIMER_SCHEDULE: '0 0 * * * *', 'AzureWebJobs.fixtureTimer.Disabled': 'false' };
     let host = await startFixtureHost(hub, settings);
     await host.stop();
-    const statusBlob = BlobServiceClient.fromConnectionString(connection()).getContainerClient('azure-webjobs-hosts')
+    const statusBlob = BlobServiceClient.fromConnectionString(connection())
+      .getContainerClient('azure-webjobs-hosts')
       .getBlockBlobClient(`timers/${`devhost-${hub}`.toLowerCase().slice(0, 32)}/fixtureTimer/status`);
     const status = JSON.parse((await statusBlob.downloadToBuffer()).toString('utf8')) as { Next: string };
     expect(Date.parse(status.Next)).toBeGreaterThan(Date.now());

@@ -4,9 +4,7 @@ import { ImapFlow } from 'imapflow';
 
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { RawImapClient, type RawResponse } from '../../../tools/imap-fault-proxy/rawImapClient';
-import {
-  estimatedSize, type RunningImapFaultProxy, startImapFaultProxy, STUB_SUBJECT_PREFIX,
-} from '../../../tools/imap-fault-proxy/startImapFaultProxy';
+import { estimatedSize, type RunningImapFaultProxy, startImapFaultProxy, STUB_SUBJECT_PREFIX } from '../../../tools/imap-fault-proxy/startImapFaultProxy';
 
 /**
  * The IMAP fault proxy in front of a real Dovecot: transparent without faults (same bytes, APPEND
@@ -32,28 +30,33 @@ const openClients: Array<{ close(): void }> = [];
 function message(index: number, subject: string, bodyBytes = 300, extraHeader?: string): Buffer {
   const line = `Line ${index}: Angebot, Rechnung, Lieferung.`;
   const body: string[] = Array.from({ length: Math.ceil(bodyBytes / (line.length + 2)) }, () => line);
-  return Buffer.from([
-    'From: "Ann Example" <ann@legacy.example>',
-    'To: alice@legacy.example',
-    `Subject: ${subject}`,
-    `Date: Mon, 1 Jan 2007 08:${String(index).padStart(2, '0')}:00 +0000`,
-    `Message-ID: <m${index}@legacy.example>`,
-    ...(extraHeader ? [extraHeader] : []),
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=us-ascii',
-    '',
-    ...body,
-    '',
-  ].join('\r\n'), 'latin1');
+  return Buffer.from(
+    [
+      'From: "Ann Example" <ann@legacy.example>',
+      'To: alice@legacy.example',
+      `Subject: ${subject}`,
+      `Date: Mon, 1 Jan 2007 08:${String(index).padStart(2, '0')}:00 +0000`,
+      `Message-ID: <m${index}@legacy.example>`,
+      ...(extraHeader ? [extraHeader] : []),
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      ...body,
+      '',
+    ].join('\r\n'),
+    'latin1',
+  );
 }
 
-async function imap(
-  target: { host: string; port: number },
-  auth: { user: string; pass: string; authzid?: string; loginMethod?: string },
-): Promise<ImapFlow> {
+async function imap(target: { host: string; port: number }, auth: { user: string; pass: string; authzid?: string; loginMethod?: string }): Promise<ImapFlow> {
   const client = new ImapFlow({
-    host: target.host, port: target.port, secure: false, doSTARTTLS: false, logger: false,
-    disableAutoIdle: true, auth,
+    host: target.host,
+    port: target.port,
+    secure: false,
+    doSTARTTLS: false,
+    logger: false,
+    disableAutoIdle: true,
+    auth,
   });
   client.on('error', () => undefined);
   openClients.push({ close: () => client.close() });
@@ -357,7 +360,10 @@ describe('IMAP fault proxy in front of Dovecot', () => {
     const draftsValidity = (await status(real, ENTWUERFE, { uidValidity: true })).uidValidity!;
     const sentValidity = (await status(real, 'Sent', { uidValidity: true })).uidValidity!;
     proxy!.faults.set('alice', {
-      uidValidityOffset: [{ folder: 'INBOX', offset: 1000 }, { folder: ENTWUERFE, offset: 7 }],
+      uidValidityOffset: [
+        { folder: 'INBOX', offset: 1000 },
+        { folder: ENTWUERFE, offset: 7 },
+      ],
     });
     const alice = await viaProxy();
     expect((await status(alice, 'INBOX', { uidValidity: true })).uidValidity).toBe(inboxValidity + 1000n);
@@ -451,7 +457,7 @@ describe('IMAP fault proxy in front of Dovecot', () => {
     expect(proxy!.stats().faults.appendLost).toBe(1);
   });
 
-  it("keys faults by the mailbox a master-user, SASL authzid or literal login names", async () => {
+  it('keys faults by the mailbox a master-user, SASL authzid or literal login names', async () => {
     proxy!.faults.set('alice', { estimatedSizes: true });
     const real = (await sources(await direct(), 'INBOX'))[0]!;
     const master = dovecot!.masterUser;
@@ -484,7 +490,10 @@ describe('IMAP fault proxy in front of Dovecot', () => {
       await closed;
       const refused = await new Promise<boolean>((resolve) => {
         const socket = connect({ host: own.host, port: own.port });
-        socket.once('connect', () => { socket.destroy(); resolve(false); });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(false);
+        });
         socket.once('error', () => resolve(true));
       });
       expect(refused).toBe(true);

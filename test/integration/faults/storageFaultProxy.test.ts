@@ -7,7 +7,10 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 
 import {
-  type RunningStorageFaultProxy, startStorageFaultProxy, storageEndpoint, withProxiedEndpoints,
+  type RunningStorageFaultProxy,
+  startStorageFaultProxy,
+  storageEndpoint,
+  withProxiedEndpoints,
 } from '../../../tools/storage-fault-proxy/startStorageFaultProxy';
 
 /**
@@ -79,7 +82,11 @@ async function statusInAzurite(rowKey: string): Promise<string> {
 }
 
 /** What the proxy says for requests of the given kind, read with a plain HTTP request (no SDK). */
-function rawRequest(method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function rawRequest(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: proxy.host, port: proxy.port, method, path, headers, agent: false }, (answer) => {
       const chunks: Buffer[] = [];
@@ -98,8 +105,7 @@ describe('connection strings', () => {
     expect(storageEndpoint(proxy.connectionString, 'blob').href).toBe(storageEndpoint(connection(), 'blob').href);
     const withoutTable = (text: string): string[] => text.split(';').filter((part) => !part.startsWith('TableEndpoint='));
     expect(withoutTable(proxy.connectionString)).toEqual(withoutTable(connection()));
-    expect(withProxiedEndpoints(connection(), { queue: 'http://127.0.0.1:1/devstoreaccount1' }))
-      .toContain('QueueEndpoint=http://127.0.0.1:1/devstoreaccount1');
+    expect(withProxiedEndpoints(connection(), { queue: 'http://127.0.0.1:1/devstoreaccount1' })).toContain('QueueEndpoint=http://127.0.0.1:1/devstoreaccount1');
   });
 
   it('refuses malformed rules', () => {
@@ -111,7 +117,16 @@ describe('connection strings', () => {
 describe('without rules every request passes unchanged', () => {
   it('creates, upserts, reads, queries and transacts through the proxy with the same results as directly', async () => {
     const entities: Array<TableEntity<Record<string, unknown>>> = [
-      { partitionKey: 'p1', rowKey: 'a', text: 'Grüße, 日本語 & <xml> "quotes"', count: 42, big: { value: '9007199254740993', type: 'Int64' }, ratio: 0.25, flag: true, when: new Date('2007-01-01T08:00:00.000Z') },
+      {
+        partitionKey: 'p1',
+        rowKey: 'a',
+        text: 'Grüße, 日本語 & <xml> "quotes"',
+        count: 42,
+        big: { value: '9007199254740993', type: 'Int64' },
+        ratio: 0.25,
+        flag: true,
+        when: new Date('2007-01-01T08:00:00.000Z'),
+      },
       { partitionKey: 'p1', rowKey: 'b', bytes: new Uint8Array([0, 1, 2, 255]), id: { value: 'c9da6455-213d-42c9-9a79-3e9149a57833', type: 'Guid' } },
       { partitionKey: 'p2', rowKey: 'c', text: 'x'.repeat(30_000) },
     ];
@@ -125,8 +140,16 @@ describe('without rules every request passes unchanged', () => {
     for (const { partitionKey, rowKey } of [...entities, { partitionKey: 'p3', rowKey: 'x' }]) {
       let throughProxy: RawResponse | undefined;
       let straight: RawResponse | undefined;
-      const proxied = await viaProxy.getEntity(partitionKey, rowKey, { onResponse: (raw) => { throughProxy = raw; } });
-      const read = await direct.getEntity(partitionKey, rowKey, { onResponse: (raw) => { straight = raw; } });
+      const proxied = await viaProxy.getEntity(partitionKey, rowKey, {
+        onResponse: (raw) => {
+          throughProxy = raw;
+        },
+      });
+      const read = await direct.getEntity(partitionKey, rowKey, {
+        onResponse: (raw) => {
+          straight = raw;
+        },
+      });
       expect(proxied).toEqual(read);
       expect(throughProxy!.bodyAsText).toBe(straight!.bodyAsText);
       expect(throughProxy!.headers.get('etag')).toBe(straight!.headers.get('etag'));
@@ -152,8 +175,7 @@ describe('without rules every request passes unchanged', () => {
 
   it('passes the SharedKey signature on untouched: Azurite still refuses a wrong key', async () => {
     const wrongKey = Buffer.from('not the account key').toString('base64');
-    const forged = TableClient.fromConnectionString(
-      proxy.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${wrongKey}`), tableName, NO_RETRIES);
+    const forged = TableClient.fromConnectionString(proxy.connectionString.replace(/AccountKey=[^;]+/, `AccountKey=${wrongKey}`), tableName, NO_RETRIES);
     const error = await rejection(forged.getEntity('p1', 'a'));
     expect(error.statusCode).toBe(403);
     expect(proxy.stats().requests.failed).toBe(0);
@@ -164,7 +186,10 @@ describe('a rule failing writes before Azurite sees them', () => {
   it('fails the first 5 MERGE/PUT writes carrying the marker with 503 ServerBusy, then lets writes pass', async () => {
     await direct.upsertEntity<MailboxRow>({ partitionKey: 'mailboxes', rowKey: 'm1', status: 'Queued' }, 'Replace');
     proxy.faults.set('busy-syncing-writes', {
-      methods: ['MERGE', 'PUT', 'PATCH'], resource: tableName, bodyContains: '"status":"Syncing"', times: 5,
+      methods: ['MERGE', 'PUT', 'PATCH'],
+      resource: tableName,
+      bodyContains: '"status":"Syncing"',
+      times: 5,
     });
 
     for (let attempt = 1; attempt <= 5; attempt += 1) {
@@ -184,7 +209,7 @@ describe('a rule failing writes before Azurite sees them', () => {
     expect(proxy.stats().faults['busy-syncing-writes']).toBe(5);
   });
 
-  it('answers in the shape of Azure Storage errors, like Azurite\'s own errors', async () => {
+  it("answers in the shape of Azure Storage errors, like Azurite's own errors", async () => {
     proxy.faults.set('busy', { methods: ['GET'], resource: tableName, times: 1 });
     const injected = await rejection(viaProxy.getEntity('p1', 'a'));
     const real = await rejection(viaProxy.getEntity('p1', 'no-such-row'));
@@ -204,8 +229,9 @@ describe('a rule failing writes before Azurite sees them', () => {
       expect(body['odata.error'].message).toEqual({ lang: 'en-US', value: expect.stringMatching(/\nRequestId:\S+\nTime:\S+Z$/) });
     }
     expect(storageErrorCode(injected)).toBe('ServerBusy');
-    expect(JSON.parse(injected.response!.bodyAsText!)['odata.error'].message.value)
-      .toMatch(/^The server is currently unable to receive requests\. Please retry your request\.\nRequestId:/);
+    expect(JSON.parse(injected.response!.bodyAsText!)['odata.error'].message.value).toMatch(
+      /^The server is currently unable to receive requests\. Please retry your request\.\nRequestId:/,
+    );
     // The SDK's client request id comes back, as from the service.
     expect(injected.response!.headers.get('x-ms-client-request-id')).toBe(injected.request!.headers.get('x-ms-client-request-id'));
   });
@@ -228,9 +254,10 @@ describe('a rule failing writes before Azurite sees them', () => {
     expect(proxy.stats().faults).toMatchObject({ internal: 1, timeout: 1 });
   });
 
-  it('lets the SDK\'s own retries ride out a short ServerBusy spell', async () => {
+  it("lets the SDK's own retries ride out a short ServerBusy spell", async () => {
     const retrying = TableClient.fromConnectionString(proxy.connectionString, tableName, {
-      allowInsecureConnection: true, retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
+      allowInsecureConnection: true,
+      retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 50 },
     });
     proxy.faults.set('spell', { methods: ['PUT'], resource: tableName, bodyContains: 'spell', times: 2 });
     await retrying.upsertEntity({ partitionKey: 'mailboxes', rowKey: 'm2', status: 'spell' }, 'Replace');
@@ -256,7 +283,11 @@ describe('a rule failing writes after Azurite applied them', () => {
   it('answers 500 OperationTimedOut although the write is in Azurite', async () => {
     await direct.upsertEntity<MailboxRow>({ partitionKey: 'mailboxes', rowKey: 'm3', status: 'Queued' }, 'Replace');
     proxy.faults.set('applied-then-timeout', {
-      methods: ['PATCH', 'MERGE'], resource: tableName, bodyContains: '"status":"Syncing"', times: 1, afterForwarding: true,
+      methods: ['PATCH', 'MERGE'],
+      resource: tableName,
+      bodyContains: '"status":"Syncing"',
+      times: 1,
+      afterForwarding: true,
     });
     const error = await rejection(viaProxy.updateEntity<MailboxRow>({ partitionKey: 'mailboxes', rowKey: 'm3', status: 'Syncing' }, 'Merge'));
     expect(error.statusCode).toBe(500);
@@ -267,7 +298,12 @@ describe('a rule failing writes after Azurite applied them', () => {
 
   it('cuts the connection instead of answering, after the write is in Azurite', async () => {
     proxy.faults.set('applied-then-cut', {
-      methods: ['POST'], resource: tableName, bodyContains: 'cut-after-write', times: 1, afterForwarding: true, fail: 'dropConnection',
+      methods: ['POST'],
+      resource: tableName,
+      bodyContains: 'cut-after-write',
+      times: 1,
+      afterForwarding: true,
+      fail: 'dropConnection',
     });
     const error = await rejection(viaProxy.createEntity<MailboxRow>({ partitionKey: 'mailboxes', rowKey: 'm4', status: 'cut-after-write' }));
     expect(error.statusCode).toBeUndefined();
@@ -280,10 +316,11 @@ describe('a rule failing writes after Azurite applied them', () => {
 });
 
 describe('in front of the Blob and Queue services', () => {
-  it('streams a blob up and down unchanged, and fails a chosen upload with the Blob service\'s error', async () => {
+  it("streams a blob up and down unchanged, and fails a chosen upload with the Blob service's error", async () => {
     const blobProxy = await startStorageFaultProxy({ connectionString: connection(), service: 'blob' });
-    const container = BlobServiceClient.fromConnectionString(blobProxy.connectionString, { retryOptions: { maxTries: 1 } })
-      .getContainerClient(`sfp${randomBytes(5).toString('hex')}`);
+    const container = BlobServiceClient.fromConnectionString(blobProxy.connectionString, { retryOptions: { maxTries: 1 } }).getContainerClient(
+      `sfp${randomBytes(5).toString('hex')}`,
+    );
     try {
       await container.create();
       const content = randomBytes(3 * 1024 * 1024);
@@ -308,8 +345,9 @@ describe('in front of the Blob and Queue services', () => {
 
   it('fails a chosen enqueue before the queue sees it', async () => {
     const queueProxy = await startStorageFaultProxy({ connectionString: connection(), service: 'queue' });
-    const queue = QueueServiceClient.fromConnectionString(queueProxy.connectionString, { retryOptions: { maxTries: 1 } })
-      .getQueueClient(`sfp${randomBytes(5).toString('hex')}`);
+    const queue = QueueServiceClient.fromConnectionString(queueProxy.connectionString, { retryOptions: { maxTries: 1 } }).getQueueClient(
+      `sfp${randomBytes(5).toString('hex')}`,
+    );
     try {
       await queue.create();
       queueProxy.faults.set('busy-enqueue', { methods: ['POST'], resource: queue.name, fail: 'InternalError', times: 1 });

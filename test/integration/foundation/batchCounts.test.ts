@@ -18,7 +18,12 @@ const DOMAIN = 'counts.contoso.com';
 const SIZE = 2000;
 const keys = addresses(SIZE, DOMAIN);
 
-interface BatchAnswer { id: string; status: string; mailboxCount: number; counts: MailboxStatusCounts }
+interface BatchAnswer {
+  id: string;
+  status: string;
+  mailboxCount: number;
+  counts: MailboxStatusCounts;
+}
 
 async function getBatchAnswer(id: string): Promise<BatchAnswer> {
   const response = await getBatch(newRequest({ method: 'GET', path: `/api/batches/${id}`, params: { id } }), newContext(env, 'getBatch'));
@@ -46,8 +51,23 @@ async function moveMailboxes(mailboxKeys: string[], status: MailboxStatus): Prom
 
 /** What the counts must be: every status listed, the rest Queued. */
 function expected(moved: Partial<MailboxStatusCounts>): MailboxStatusCounts {
-  const counts: MailboxStatusCounts = { Queued: 0, Provisioning: 0, Syncing: 0, Synced: 0, Completing: 0, Completed: 0, Failed: 0, Stopped: 0, Skipped: 0, ...moved };
-  counts.Queued = SIZE - Object.entries(counts).filter(([s]) => s !== 'Queued').reduce((sum, [, n]) => sum + n, 0);
+  const counts: MailboxStatusCounts = {
+    Queued: 0,
+    Provisioning: 0,
+    Syncing: 0,
+    Synced: 0,
+    Completing: 0,
+    Completed: 0,
+    Failed: 0,
+    Stopped: 0,
+    Skipped: 0,
+    ...moved,
+  };
+  counts.Queued =
+    SIZE -
+    Object.entries(counts)
+      .filter(([s]) => s !== 'Queued')
+      .reduce((sum, [, n]) => sum + n, 0);
   return counts;
 }
 
@@ -63,7 +83,13 @@ beforeAll(async () => {
   );
   expect(endpoint.status).toBe(201);
   const created = await createBatch(
-    newRequest({ method: 'POST', path: '/api/batches', query: { name: BATCH, endpoint: 'counts-ex2007', autoStart: 'false' }, body: { string: stagedCsv(keys) }, headers: { 'content-type': 'text/csv' } }),
+    newRequest({
+      method: 'POST',
+      path: '/api/batches',
+      query: { name: BATCH, endpoint: 'counts-ex2007', autoStart: 'false' },
+      body: { string: stagedCsv(keys) },
+      headers: { 'content-type': 'text/csv' },
+    }),
     newContext(env, 'createBatch'),
   );
   expect(created.status).toBe(201);
@@ -136,12 +162,14 @@ describe('batch counts of a 2,000-mailbox batch', () => {
       expect(await mailboxes.listAll(BATCH)).toHaveLength(SIZE);
       whole.push(performance.now() - start);
     }
-    console.log([
-      `count of ${SIZE} mailboxes (status column only): ${summary(counts)}`,
-      `GET /api/batches/{id}: ${summary(gets)}`,
-      `GET /api/batches: ${summary(lists)}`,
-      `whole rows (listAll), for comparison: ${summary(whole)}`,
-    ].join('\n'));
+    console.log(
+      [
+        `count of ${SIZE} mailboxes (status column only): ${summary(counts)}`,
+        `GET /api/batches/{id}: ${summary(gets)}`,
+        `GET /api/batches: ${summary(lists)}`,
+        `whole rows (listAll), for comparison: ${summary(whole)}`,
+      ].join('\n'),
+    );
     // "Within seconds" with room for a loaded 2-core machine; typically tens of milliseconds.
     expect(Math.min(...counts)).toBeLessThan(2_000);
   });

@@ -37,16 +37,29 @@ beforeAll(async () => {
 
 describe('CSV dropped into migration-batches', () => {
   it('creates the batch, and moves the file aside without its Password column', async () => {
-    await drop('ex2003/Finance.csv', 'EmailAddress,Password,ForceChangePassword\r\nann@fin.contoso.com,Blob-Pass-1,True\r\nbob@fin.contoso.com,Blob-Pass-2,false\r\n', { notificationemails: 'it@contoso.com' });
+    await drop(
+      'ex2003/Finance.csv',
+      'EmailAddress,Password,ForceChangePassword\r\nann@fin.contoso.com,Blob-Pass-1,True\r\nbob@fin.contoso.com,Blob-Pass-2,false\r\n',
+      { notificationemails: 'it@contoso.com' },
+    );
     const batch = await getBatch(newRequest({ method: 'GET', path: '/api/batches/finance', params: { id: 'finance' } }), newContext(env, 'getBatch'));
     expect(batch.status).toBe(200);
-    expect(batch.jsonBody).toMatchObject({ name: 'Finance', endpoint: 'ex2003', mailboxCount: 2, notificationEmails: ['it@contoso.com'], autoStart: false, status: 'Created' });
+    expect(batch.jsonBody).toMatchObject({
+      name: 'Finance',
+      endpoint: 'ex2003',
+      mailboxCount: 2,
+      notificationEmails: ['it@contoso.com'],
+      autoStart: false,
+      status: 'Created',
+    });
     expect(await exists(intake, 'ex2003/Finance.csv')).toBe(false);
     const kept = await readText(processed, 'finance/Finance.csv');
     expect(kept).toContain('ann@fin.contoso.com');
     expect(kept).not.toMatch(/Password,|Blob-Pass/);
-    const mailbox = await TableClient.fromConnectionString(env.connection, `${env.prefix}Mailboxes`, { allowInsecureConnection: true })
-      .getEntity<{ forceChangePassword: boolean; hasPendingPassword: boolean }>('finance', 'ann@fin.contoso.com');
+    const mailbox = await TableClient.fromConnectionString(env.connection, `${env.prefix}Mailboxes`, { allowInsecureConnection: true }).getEntity<{
+      forceChangePassword: boolean;
+      hasPendingPassword: boolean;
+    }>('finance', 'ann@fin.contoso.com');
     expect(mailbox).toMatchObject({ forceChangePassword: true, hasPendingPassword: true });
   });
 

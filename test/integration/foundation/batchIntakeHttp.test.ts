@@ -43,8 +43,15 @@ describe('POST /api/batches', () => {
     expect(response.status).toBe(201);
     expect(response.headers).toMatchObject({ location: '/api/batches/wave-1' });
     expect(response.jsonBody).toMatchObject({
-      id: 'wave-1', name: 'Wave 1', endpoint: 'exchange2007', kind: 'staged', status: 'Created', mailboxCount: 2000,
-      counts: { Queued: 2000, Synced: 0 }, notificationEmails: ['admin@contoso.com'], incrementalSyncIntervalHours: 24,
+      id: 'wave-1',
+      name: 'Wave 1',
+      endpoint: 'exchange2007',
+      kind: 'staged',
+      status: 'Created',
+      mailboxCount: 2000,
+      counts: { Queued: 2000, Synced: 0 },
+      notificationEmails: ['admin@contoso.com'],
+      incrementalSyncIntervalHours: 24,
     });
     expect(await countRows('Mailboxes', "PartitionKey eq 'wave-1'")).toBe(2000);
     const one = await table('Mailboxes').getEntity<{ emailAddress: string; status: string; csvLine: number }>('wave-1', 'user0042@wave1.contoso.com');
@@ -104,7 +111,13 @@ describe('POST /api/batches', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.jsonBody).toMatchObject({ errors: [{ code: 'EndpointNotFound', field: 'endpoint' }] });
     const wrongType = await createBatch(
-      newRequest({ method: 'POST', path: '/api/batches', query: { name: 'x', endpoint: 'exchange2007', autoStart: 'false' }, body: { string: '{}' }, headers: { 'content-type': 'application/json' } }),
+      newRequest({
+        method: 'POST',
+        path: '/api/batches',
+        query: { name: 'x', endpoint: 'exchange2007', autoStart: 'false' },
+        body: { string: '{}' },
+        headers: { 'content-type': 'application/json' },
+      }),
       newContext(env, 'createBatch'),
     );
     expect(wrongType.status).toBe(415);
@@ -130,7 +143,10 @@ describe('reading batches back', () => {
     const seen: string[] = [];
     let query: Record<string, string> = { pageSize: '10' };
     for (let page = 0; page < 5; page += 1) {
-      const response = await listBatchMailboxes(newRequest({ method: 'GET', path: '/api/batches/paging/mailboxes', params: { id: 'paging' }, query }), newContext(env, 'listBatchMailboxes'));
+      const response = await listBatchMailboxes(
+        newRequest({ method: 'GET', path: '/api/batches/paging/mailboxes', params: { id: 'paging' }, query }),
+        newContext(env, 'listBatchMailboxes'),
+      );
       const body = response.jsonBody as { value: { emailAddress: string }[]; nextLink?: string };
       seen.push(...body.value.map((m) => m.emailAddress));
       expect(JSON.stringify(body.value)).not.toMatch(/odata|etag|partitionKey/i);
@@ -143,7 +159,10 @@ describe('reading batches back', () => {
   it('answers 404 for an unknown batch', async () => {
     const response = await getBatch(newRequest({ method: 'GET', path: '/api/batches/none', params: { id: 'none' } }), newContext(env, 'getBatch'));
     expect(response.status).toBe(404);
-    const mailboxes = await listBatchMailboxes(newRequest({ method: 'GET', path: '/api/batches/none/mailboxes', params: { id: 'none' } }), newContext(env, 'listBatchMailboxes'));
+    const mailboxes = await listBatchMailboxes(
+      newRequest({ method: 'GET', path: '/api/batches/none/mailboxes', params: { id: 'none' } }),
+      newContext(env, 'listBatchMailboxes'),
+    );
     expect(mailboxes.status).toBe(404);
   });
 });

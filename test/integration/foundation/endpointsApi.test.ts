@@ -5,24 +5,43 @@ const env = useAppTestEnvironment();
 
 function post(body: unknown) {
   return createEndpoint(
-    newRequest({ method: 'POST', path: '/api/endpoints', body: { string: typeof body === 'string' ? body : JSON.stringify(body) }, headers: { 'content-type': 'application/json' } }),
+    newRequest({
+      method: 'POST',
+      path: '/api/endpoints',
+      body: { string: typeof body === 'string' ? body : JSON.stringify(body) },
+      headers: { 'content-type': 'application/json' },
+    }),
     newContext(env, 'createEndpoint'),
   );
 }
 
 describe('migration endpoints API', () => {
   it('creates an endpoint with the default limits and never shows its password', async () => {
-    const response = await post({ name: 'legacy-imap', host: 'mail.contoso.local', security: 'starttls', adminUserName: 'admin', password: 'Endpoint-Secret-1' });
+    const response = await post({
+      name: 'legacy-imap',
+      host: 'mail.contoso.local',
+      security: 'starttls',
+      adminUserName: 'admin',
+      password: 'Endpoint-Secret-1',
+    });
     expect(response.status).toBe(201);
     expect(response.headers).toMatchObject({ location: '/api/endpoints/legacy-imap' });
     expect(response.jsonBody).toMatchObject({
-      name: 'legacy-imap', host: 'mail.contoso.local', port: 143, security: 'starttls',
-      maxConcurrentMigrations: 20, maxConcurrentIncrementalSyncs: 10, hasPassword: true,
+      name: 'legacy-imap',
+      host: 'mail.contoso.local',
+      port: 143,
+      security: 'starttls',
+      maxConcurrentMigrations: 20,
+      maxConcurrentIncrementalSyncs: 10,
+      hasPassword: true,
     });
     expect(JSON.stringify(response.jsonBody)).not.toContain('Endpoint-Secret-1');
     expect(response.jsonBody).not.toHaveProperty('passwordSecretRef');
 
-    const fetched = await getEndpoint(newRequest({ method: 'GET', path: '/api/endpoints/legacy-imap', params: { name: 'legacy-imap' } }), newContext(env, 'getEndpoint'));
+    const fetched = await getEndpoint(
+      newRequest({ method: 'GET', path: '/api/endpoints/legacy-imap', params: { name: 'legacy-imap' } }),
+      newContext(env, 'getEndpoint'),
+    );
     expect(fetched.status).toBe(200);
     expect(fetched.jsonBody).toMatchObject({ name: 'legacy-imap', hasPassword: true });
     const listed = await listEndpoints(newRequest({ method: 'GET', path: '/api/endpoints' }), newContext(env, 'listEndpoints'));
@@ -37,7 +56,14 @@ describe('migration endpoints API', () => {
   });
 
   it('lists every invalid field at once as problem+json', async () => {
-    const response = await post({ name: 'bad endpoint!', host: '', port: 70000, maxConcurrentMigrations: 101, maxConcurrentIncrementalSyncs: 0, colour: 'blue' });
+    const response = await post({
+      name: 'bad endpoint!',
+      host: '',
+      port: 70000,
+      maxConcurrentMigrations: 101,
+      maxConcurrentIncrementalSyncs: 0,
+      colour: 'blue',
+    });
     expect(response.status).toBe(400);
     expect(response.headers).toMatchObject({ 'content-type': 'application/problem+json; charset=utf-8' });
     const fields = (response.jsonBody as { errors: { field: string }[] }).errors.map((e) => e.field).sort();

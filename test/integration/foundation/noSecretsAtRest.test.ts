@@ -32,24 +32,61 @@ async function everythingStored(): Promise<string[]> {
 describe('secrets never reach storage, logs or API answers', () => {
   it('finds no plain-text password anywhere after endpoint creation and every kind of intake', async () => {
     const answers: HttpResponseInit[] = [];
-    const call = async (promise: Promise<HttpResponseInit>) => { const r = await promise; answers.push(r); return r; };
+    const call = async (promise: Promise<HttpResponseInit>) => {
+      const r = await promise;
+      answers.push(r);
+      return r;
+    };
 
-    await call(createEndpoint(newRequest({ method: 'POST', path: '/api/endpoints', body: { string: JSON.stringify({ name: 'secret-ep', host: 'h.local', adminUserName: 'admin', password: SECRETS[0] }) } }), newContext(env, 'createEndpoint')));
-    const created = await call(createBatch(newRequest({
-      method: 'POST', path: '/api/batches', query: { name: 'secret-http', endpoint: 'secret-ep', autoStart: 'false' }, headers: { 'content-type': 'text/csv' },
-      body: { string: `EmailAddress,Password,ForceChangePassword\r\nsa@s.contoso.com,${SECRETS[1]},True\r\n` },
-    }), newContext(env, 'createBatch')));
+    await call(
+      createEndpoint(
+        newRequest({
+          method: 'POST',
+          path: '/api/endpoints',
+          body: { string: JSON.stringify({ name: 'secret-ep', host: 'h.local', adminUserName: 'admin', password: SECRETS[0] }) },
+        }),
+        newContext(env, 'createEndpoint'),
+      ),
+    );
+    const created = await call(
+      createBatch(
+        newRequest({
+          method: 'POST',
+          path: '/api/batches',
+          query: { name: 'secret-http', endpoint: 'secret-ep', autoStart: 'false' },
+          headers: { 'content-type': 'text/csv' },
+          body: { string: `EmailAddress,Password,ForceChangePassword\r\nsa@s.contoso.com,${SECRETS[1]},True\r\n` },
+        }),
+        newContext(env, 'createBatch'),
+      ),
+    );
     expect(created.status).toBe(201);
-    const imap = await call(createBatch(newRequest({
-      method: 'POST', path: '/api/batches', query: { name: 'secret-imap', endpoint: 'secret-ep', autoStart: 'false' }, headers: { 'content-type': 'text/csv' },
-      body: { string: `EmailAddress,UserName,Password\r\nsi@s.contoso.com,si,${SECRETS[4]}\r\n` },
-    }), newContext(env, 'createBatch')));
+    const imap = await call(
+      createBatch(
+        newRequest({
+          method: 'POST',
+          path: '/api/batches',
+          query: { name: 'secret-imap', endpoint: 'secret-ep', autoStart: 'false' },
+          headers: { 'content-type': 'text/csv' },
+          body: { string: `EmailAddress,UserName,Password\r\nsi@s.contoso.com,si,${SECRETS[4]}\r\n` },
+        }),
+        newContext(env, 'createBatch'),
+      ),
+    );
     expect(imap.status).toBe(201);
     // A rejected HTTP upload must not echo the password in its errors either.
-    const rejected = await call(createBatch(newRequest({
-      method: 'POST', path: '/api/batches', query: { name: 'secret-bad', endpoint: 'secret-ep', autoStart: 'false' }, headers: { 'content-type': 'text/csv' },
-      body: { string: `EmailAddress,UserName,Password\r\nbroken,${SECRETS[3]},${SECRETS[3]}\r\n` },
-    }), newContext(env, 'createBatch')));
+    const rejected = await call(
+      createBatch(
+        newRequest({
+          method: 'POST',
+          path: '/api/batches',
+          query: { name: 'secret-bad', endpoint: 'secret-ep', autoStart: 'false' },
+          headers: { 'content-type': 'text/csv' },
+          body: { string: `EmailAddress,UserName,Password\r\nbroken,${SECRETS[3]},${SECRETS[3]}\r\n` },
+        }),
+        newContext(env, 'createBatch'),
+      ),
+    );
     expect(rejected.status).toBe(400);
 
     const container = BlobServiceClient.fromConnectionString(env.connection).getContainerClient(process.env.MIGRATION_INTAKE_CONTAINER!);
@@ -67,7 +104,9 @@ describe('secrets never reach storage, logs or API answers', () => {
     await call(listBatches(newRequest({ method: 'GET', path: '/api/batches' }), newContext(env, 'listBatches')));
     for (const id of ['secret-http', 'secret-imap', 'secret-blob']) {
       expect((await call(getBatch(newRequest({ method: 'GET', path: `/api/batches/${id}`, params: { id } }), newContext(env, 'getBatch')))).status).toBe(200);
-      await call(listBatchMailboxes(newRequest({ method: 'GET', path: `/api/batches/${id}/mailboxes`, params: { id } }), newContext(env, 'listBatchMailboxes')));
+      await call(
+        listBatchMailboxes(newRequest({ method: 'GET', path: `/api/batches/${id}/mailboxes`, params: { id } }), newContext(env, 'listBatchMailboxes')),
+      );
     }
 
     const haystack = [...(await everythingStored()), ...env.logs, ...answers.map((a) => JSON.stringify(a))].join('\n');

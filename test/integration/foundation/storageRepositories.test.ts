@@ -24,9 +24,15 @@ describe('entity-group transactions', () => {
   it('writes 250 rows of one partition in transactions of at most 100 (Azurite refuses more)', async () => {
     const table = TableClient.fromConnectionString(env.connection, `${env.prefix}Chunks`, { allowInsecureConnection: true });
     await table.createTable();
-    const oversized = Array.from({ length: 101 }, (_, i) => ['create', { partitionKey: 'p', rowKey: `over${i}` }] as ['create', { partitionKey: string; rowKey: string }]);
+    const oversized = Array.from(
+      { length: 101 },
+      (_, i) => ['create', { partitionKey: 'p', rowKey: `over${i}` }] as ['create', { partitionKey: string; rowKey: string }],
+    );
     await expect(table.submitTransaction(oversized)).rejects.toThrow();
-    const actions = Array.from({ length: 250 }, (_, i) => ['create', { partitionKey: 'p', rowKey: `r${i}` }] as ['create', { partitionKey: string; rowKey: string }]);
+    const actions = Array.from(
+      { length: 250 },
+      (_, i) => ['create', { partitionKey: 'p', rowKey: `r${i}` }] as ['create', { partitionKey: string; rowKey: string }],
+    );
     await submitInTransactions(table, actions);
     let count = 0;
     for await (const _ of table.listEntities()) count += 1;
@@ -48,13 +54,25 @@ describe('status changes use ETags', () => {
   it('refuses a batch update made from a stale read', async () => {
     const batches = new BatchRepository(() => storage.table('batches'));
     await batches.create({
-      id: 'etag-b', name: 'etag-b', endpoint: 'e', kind: 'staged', status: 'Created', mailboxCount: 0, counts: emptyStatusCounts(),
-      notificationEmails: [], incrementalSyncIntervalHours: 24, autoStart: true, source: 'http', createdAt: now,
+      id: 'etag-b',
+      name: 'etag-b',
+      endpoint: 'e',
+      kind: 'staged',
+      status: 'Created',
+      mailboxCount: 0,
+      counts: emptyStatusCounts(),
+      notificationEmails: [],
+      incrementalSyncIntervalHours: 24,
+      autoStart: true,
+      source: 'http',
+      createdAt: now,
     });
     const a = (await batches.get('etag-b'))!;
     const b = (await batches.get('etag-b'))!;
     const newEtag = await batches.update({ ...a.batch, status: 'Validating' }, a.etag);
-    await expect(batches.update({ ...b.batch, status: 'Stopped' }, b.etag)).rejects.toThrow('Batch "etag-b" was changed by another writer; read it again and retry.');
+    await expect(batches.update({ ...b.batch, status: 'Stopped' }, b.etag)).rejects.toThrow(
+      'Batch "etag-b" was changed by another writer; read it again and retry.',
+    );
     await batches.update({ ...a.batch, status: 'Syncing' }, newEtag);
     expect((await batches.get('etag-b'))!.batch.status).toBe('Syncing');
   });
@@ -83,6 +101,8 @@ describe('CSV passwords at rest', () => {
 
   it('explains a missing or malformed encryption key', () => {
     expect(() => new PasswordCipher(undefined)).toThrow(/MIGRATION_ENCRYPTION_KEY is missing/);
-    expect(() => new PasswordCipher(Buffer.from('short').toString('base64'))).toThrow('MIGRATION_ENCRYPTION_KEY must be 32 bytes in base64; it decodes to 5 bytes.');
+    expect(() => new PasswordCipher(Buffer.from('short').toString('base64'))).toThrow(
+      'MIGRATION_ENCRYPTION_KEY must be 32 bytes in base64; it decodes to 5 bytes.',
+    );
   });
 });

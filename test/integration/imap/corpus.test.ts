@@ -24,7 +24,10 @@ describe('test mail corpus', () => {
 
   it('carries regular attachments of the chosen sizes, one with an RFC 2231 file name', async () => {
     const parsed = await simpleParser(byKind('attachments').raw);
-    expect(parsed.attachments.map((a) => [a.filename, a.size])).toEqual([['Angebot 2007.pdf', 48_000], ['Prüfung.docx', 23_000]]);
+    expect(parsed.attachments.map((a) => [a.filename, a.size])).toEqual([
+      ['Angebot 2007.pdf', 48_000],
+      ['Prüfung.docx', 23_000],
+    ]);
   });
 
   it('carries an inline image referenced by cid from the HTML', async () => {

@@ -16,7 +16,11 @@ describe('test Dovecot', () => {
     const dovecot = await startDovecot({ users: [{ name: 'alice', password: 'alice-pw' }] });
     const root = dovecot.mailRoot.replace(/\/mail$/, '');
     const client = new ImapFlow({
-      host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, logger: false,
+      host: dovecot.host,
+      port: dovecot.port,
+      secure: false,
+      doSTARTTLS: false,
+      logger: false,
       auth: { user: `alice*${dovecot.masterUser.name}`, pass: dovecot.masterUser.password },
     });
     client.on('error', () => undefined);
@@ -39,7 +43,11 @@ describe('test Dovecot', () => {
     try {
       await dovecot.addUser('bob', 'bob-pw');
       const client = new ImapFlow({
-        host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, logger: false,
+        host: dovecot.host,
+        port: dovecot.port,
+        secure: false,
+        doSTARTTLS: false,
+        logger: false,
         auth: { user: 'bob', pass: 'bob-pw' },
       });
       await client.connect();

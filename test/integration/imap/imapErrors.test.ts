@@ -28,7 +28,9 @@ describe('IMAP error mapping', () => {
 
   it('never copies the executed command (a LOGIN carries the password) into the message', () => {
     const raw = Object.assign(new Error('Command failed'), {
-      responseStatus: 'BAD', executedCommand: 'A1 LOGIN alice "s3cret-pw"', responseText: 'Unknown command',
+      responseStatus: 'BAD',
+      executedCommand: 'A1 LOGIN alice "s3cret-pw"',
+      responseText: 'Unknown command',
     });
     expect(toMailError(raw, CONTEXT).message).not.toContain('s3cret-pw');
   });

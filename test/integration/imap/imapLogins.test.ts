@@ -27,7 +27,11 @@ describe('IMAP login forms', () => {
 
   it('logs in as the mailbox with the admin credentials sent as SASL PLAIN authzid (RFC 4616)', async () => {
     const source = new ImapMailSource(plainServer(dovecot), {
-      kind: 'admin', user: FRANK.name, adminUser: 'migrator', adminPassword: 'migrator-pw', useAuthzid: true,
+      kind: 'admin',
+      user: FRANK.name,
+      adminUser: 'migrator',
+      adminPassword: 'migrator-pw',
+      useAuthzid: true,
     });
     await source.connect();
     try {

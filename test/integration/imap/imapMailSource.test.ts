@@ -45,8 +45,18 @@ describe('ImapMailSource against Dovecot', () => {
     const folders = await source.listFolders();
     const byPath = new Map(folders.map((f) => [f.path, f]));
     expect([...byPath.keys()].sort()).toEqual([
-      'Archiv', 'Archiv/2006', 'Données', 'Données/2007', 'Entwürfe', 'INBOX', 'Leer', 'Leer/Unterordner',
-      'Projekte', 'Projekte/Alpha', 'Sent', 'Trash',
+      'Archiv',
+      'Archiv/2006',
+      'Données',
+      'Données/2007',
+      'Entwürfe',
+      'INBOX',
+      'Leer',
+      'Leer/Unterordner',
+      'Projekte',
+      'Projekte/Alpha',
+      'Sent',
+      'Trash',
     ]);
     expect(byPath.get('Données/2007')).toMatchObject({ name: '2007', delimiter: '/', parentPath: 'Données', selectable: true });
     expect(byPath.get('Leer')).toMatchObject({ selectable: false, messages: 0 });
@@ -145,15 +155,16 @@ describe('ImapMailSource against Dovecot', () => {
     }
     await writer.logout();
     const changed = await source.fetchFlags('INBOX', before);
-    expect(changed).toEqual([
-      { uid: uidOf(target), flags: [...target.flags, '\\Answered'].sort(), modseq: expect.stringMatching(/^\d+$/) },
-    ]);
+    expect(changed).toEqual([{ uid: uidOf(target), flags: [...target.flags, '\\Answered'].sort(), modseq: expect.stringMatching(/^\d+$/) }]);
     expect(BigInt(changed[0]!.modseq!)).toBeGreaterThan(BigInt(before));
   });
 
   it('logs in as an administrator with the per-user login name (Dovecot master user)', async () => {
     const admin = new ImapMailSource(plainServer(dovecot), {
-      kind: 'admin', user: ALICE.name, adminUser: dovecot.masterUser.name, adminPassword: dovecot.masterUser.password,
+      kind: 'admin',
+      user: ALICE.name,
+      adminUser: dovecot.masterUser.name,
+      adminPassword: dovecot.masterUser.password,
       loginFormat: '{user}*{admin}',
     });
     await admin.connect();
@@ -167,7 +178,10 @@ describe('ImapMailSource against Dovecot', () => {
 
   it('fails a wrong password with a permanent SourceAuthFailed that does not contain the password', async () => {
     const wrong = new ImapMailSource(plainServer(dovecot), { kind: 'password', user: ALICE.name, password: 'not-the-Password-9' });
-    const error = await wrong.connect().then(() => undefined, (e: unknown) => e);
+    const error = await wrong.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MigrationError);
     expect(error).toMatchObject({ code: 'SourceAuthFailed', errorClass: 'permanent' });
     expect((error as Error).message).toContain('alice');
@@ -176,7 +190,10 @@ describe('ImapMailSource against Dovecot', () => {
 
   it('fails a wrong admin password with SourceAuthFailed naming the admin login', async () => {
     const wrong = new ImapMailSource(plainServer(dovecot), {
-      kind: 'admin', user: ALICE.name, adminUser: dovecot.masterUser.name, adminPassword: 'wrong-admin-pw',
+      kind: 'admin',
+      user: ALICE.name,
+      adminUser: dovecot.masterUser.name,
+      adminPassword: 'wrong-admin-pw',
     });
     await expect(wrong.connect()).rejects.toMatchObject({ code: 'SourceAuthFailed', message: expect.stringContaining(`alice*${dovecot.masterUser.name}`) });
   });

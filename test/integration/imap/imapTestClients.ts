@@ -11,8 +11,13 @@ export function plainServer(dovecot: RunningDovecot): ImapServer {
 /** A raw imapflow connection for seeding and for checking what the connectors did. */
 export async function rawClient(dovecot: RunningDovecot, user: string, password: string): Promise<ImapFlow> {
   const client = new ImapFlow({
-    host: dovecot.host, port: dovecot.port, secure: false, doSTARTTLS: false, logger: false,
-    disableAutoIdle: true, auth: { user, pass: password },
+    host: dovecot.host,
+    port: dovecot.port,
+    secure: false,
+    doSTARTTLS: false,
+    logger: false,
+    disableAutoIdle: true,
+    auth: { user, pass: password },
   });
   await client.connect();
   return client;

@@ -13,9 +13,17 @@ let bin: string;
 
 function fakeTools(env: Record<string, string>, keys = 'key-123'): string {
   const log = path.join(bin, 'calls.log');
-  const values = Object.entries(env).map(([k, v]) => `  ${k}) echo '${v}';;`).join('\n');
-  writeFileSync(path.join(bin, 'azd'), `#!/bin/sh\necho "azd $*" >> ${log}\nif [ "$1 $2" = "env get-value" ]; then case "$3" in\n${values}\n  *) exit 1;;\nesac; fi\n`);
-  writeFileSync(path.join(bin, 'az'), `#!/bin/sh\necho "az $*" >> ${log}\ncase "$*" in\n  *"keys list"*) echo '${keys}';;\n  *"functionapp show"*) echo 'func-mig.azurewebsites.net';;\nesac\n`);
+  const values = Object.entries(env)
+    .map(([k, v]) => `  ${k}) echo '${v}';;`)
+    .join('\n');
+  writeFileSync(
+    path.join(bin, 'azd'),
+    `#!/bin/sh\necho "azd $*" >> ${log}\nif [ "$1 $2" = "env get-value" ]; then case "$3" in\n${values}\n  *) exit 1;;\nesac; fi\n`,
+  );
+  writeFileSync(
+    path.join(bin, 'az'),
+    `#!/bin/sh\necho "az $*" >> ${log}\ncase "$*" in\n  *"keys list"*) echo '${keys}';;\n  *"functionapp show"*) echo 'func-mig.azurewebsites.net';;\nesac\n`,
+  );
   chmodSync(path.join(bin, 'azd'), 0o755);
   chmodSync(path.join(bin, 'az'), 0o755);
   writeFileSync(log, '');
@@ -23,7 +31,11 @@ function fakeTools(env: Record<string, string>, keys = 'key-123'): string {
 }
 
 function hook(name: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('sh', [path.join(root, 'infra', 'hooks', name)], { cwd: root, encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, DRY_RUN: '1' } });
+  const result = spawnSync('sh', [path.join(root, 'infra', 'hooks', name)], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, DRY_RUN: '1' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -35,7 +47,14 @@ afterEach(() => {
   rmSync(bin, { recursive: true, force: true });
 });
 
-const required = { AZURE_RESOURCE_GROUP: 'rg-mig', GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's', NOTIFICATION_SENDER: 'migration@contoso.com', ONPREM_DIRECTORY: 'none' };
+const required = {
+  AZURE_RESOURCE_GROUP: 'rg-mig',
+  GRAPH_TENANT_ID: 't',
+  GRAPH_CLIENT_ID: 'c',
+  GRAPH_CLIENT_SECRET: 's',
+  NOTIFICATION_SENDER: 'migration@contoso.com',
+  ONPREM_DIRECTORY: 'none',
+};
 
 describe('the azd hooks (dry run)', () => {
   it('preprovision names every setting that is missing, and changes nothing', () => {
@@ -58,7 +77,7 @@ describe('the azd hooks (dry run)', () => {
 
   it('preprovision refuses a directory choice other than ldap or none, and ldap without its URL', () => {
     fakeTools({ ...required, ONPREM_DIRECTORY: 'maybe' });
-    expect(hook('preprovision.sh')).toMatchObject({ status: 1, stderr: expect.stringContaining("ONPREM_DIRECTORY must be ldap") });
+    expect(hook('preprovision.sh')).toMatchObject({ status: 1, stderr: expect.stringContaining('ONPREM_DIRECTORY must be ldap') });
     fakeTools({ ...required, ONPREM_DIRECTORY: 'ldap' });
     expect(hook('preprovision.sh')).toMatchObject({ status: 1, stderr: expect.stringContaining('set ONPREM_LDAP_URL') });
   });
@@ -69,6 +88,8 @@ describe('the azd hooks (dry run)', () => {
     const calls = readFileSync(log, 'utf8');
     expect(calls).toContain('az functionapp keys list --resource-group rg-mig --name func-mig --query systemKeys.blobs_extension');
     expect(calls).toContain('az deployment group what-if --resource-group rg-mig --name batch-intake-events --template-file infra/eventSubscription.bicep');
-    expect(calls).toContain('webhookEndpoint=https://func-mig.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.batchIntakeBlob&code=key-123');
+    expect(calls).toContain(
+      'webhookEndpoint=https://func-mig.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.batchIntakeBlob&code=key-123',
+    );
   });
 });

@@ -91,7 +91,12 @@ afterAll(() => {
 describe('the deployment package (azd package / azd deploy)', () => {
   it('is the folder azure.yaml zips, filled by its prepackage hook, with node_modules kept', async () => {
     const service = apiService();
-    expect(service).toEqual({ dist: 'dist/azure-functions', remoteBuild: 'false', posixHook: 'node scripts/package-app.js', windowsHook: 'node scripts/package-app.js' });
+    expect(service).toEqual({
+      dist: 'dist/azure-functions',
+      remoteBuild: 'false',
+      posixHook: 'node scripts/package-app.js',
+      windowsHook: 'node scripts/package-app.js',
+    });
     // Run as the hook runs (no --out), the script fills exactly the folder azd zips.
     const dry = await run('sh', ['-c', service.posixHook!], { cwd: root, env: { ...process.env, DRY_RUN: '1' }, timeoutMs: 30_000 });
     expect(dry.status).toBe(0);
@@ -112,7 +117,12 @@ describe('the deployment package (azd package / azd deploy)', () => {
       expect(readFileSync(path.join(pkg, file), 'utf8')).toBe(readFileSync(path.join(root, file), 'utf8'));
     }
     const paths = pathsOutsideNodeModules(pkg);
-    const stray = paths.filter((p) => /^(dist\/)?(tools|test|bench|scripts|infra|coverage)\//.test(p) || /\.(ts|map)$/.test(p) || /(^|\/)(local\.settings\.json|\.funcignore|\.tsbuildinfo)$/.test(p));
+    const stray = paths.filter(
+      (p) =>
+        /^(dist\/)?(tools|test|bench|scripts|infra|coverage)\//.test(p) ||
+        /\.(ts|map)$/.test(p) ||
+        /(^|\/)(local\.settings\.json|\.funcignore|\.tsbuildinfo)$/.test(p),
+    );
     expect(stray).toEqual([]);
     expect(paths).toContain('dist/src/index.js');
   });
@@ -132,10 +142,13 @@ describe('the deployment package (azd package / azd deploy)', () => {
       const neededBy = Object.entries(lock.packages).filter(([at, info]) => at !== '' && !info.dev && info.dependencies?.[name]);
       expect({ name, neededBy: neededBy.length > 0 }).toEqual({ name, neededBy: true });
     }
-    const devInstalled = Object.entries(lock.packages).filter(([at, info]) => info.dev && existsSync(path.join(pkg, at))).map(([at]) => at);
+    const devInstalled = Object.entries(lock.packages)
+      .filter(([at, info]) => info.dev && existsSync(path.join(pkg, at)))
+      .map(([at]) => at);
     expect(devInstalled).toEqual([]);
     const installed = readdirSync(modules).flatMap((name) =>
-      name.startsWith('@') ? readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`) : name.startsWith('.') ? [] : [name]);
+      name.startsWith('@') ? readdirSync(path.join(modules, name)).map((inner) => `${name}/${inner}`) : name.startsWith('.') ? [] : [name],
+    );
     const unlocked = installed.filter((name) => {
       const entry = lock.packages[`node_modules/${name}`];
       return !entry || entry.dev;

@@ -122,8 +122,16 @@ describe('LdapDirectory against OpenLDAP', () => {
 
       expect(await directory.convertToMailEnabledUser(dn, `frank@${CLOUD}`)).toEqual({ changed: true });
       const after = (await ldap.readEntry(dn))!;
-      for (const gone of ['homeMDB', 'homeMTA', 'msExchHomeServerName', 'msExchMailboxGuid', 'mDBUseDefaults',
-        'msExchMailboxSecurityDescriptor', 'msExchUserAccountControl', 'msExchPoliciesIncluded']) {
+      for (const gone of [
+        'homeMDB',
+        'homeMTA',
+        'msExchHomeServerName',
+        'msExchMailboxGuid',
+        'mDBUseDefaults',
+        'msExchMailboxSecurityDescriptor',
+        'msExchUserAccountControl',
+        'msExchPoliciesIncluded',
+      ]) {
         expect([gone, after[gone]]).toEqual([gone, undefined]);
       }
       expect(after.targetAddress).toEqual([`SMTP:frank@${CLOUD}`]);
@@ -159,10 +167,7 @@ describe('LdapDirectory against OpenLDAP', () => {
     it('lets two concurrent conversions of one user both succeed, writing it once', async () => {
       const { dn } = await ldap.addMailbox({ samAccountName: 'judy', primarySmtp: 'judy@contoso.local' });
       // Whichever modify loses the race re-reads the entry and finds nothing left to do.
-      const results = await Promise.all([
-        directory.convertToMailEnabledUser(dn, `judy@${CLOUD}`),
-        directory.convertToMailEnabledUser(dn, `judy@${CLOUD}`),
-      ]);
+      const results = await Promise.all([directory.convertToMailEnabledUser(dn, `judy@${CLOUD}`), directory.convertToMailEnabledUser(dn, `judy@${CLOUD}`)]);
       expect(results.filter((result) => result.changed)).toHaveLength(1);
       const after = (await ldap.readEntry(dn))!;
       expect(after.homeMDB).toBeUndefined();
@@ -206,7 +211,11 @@ describe('LdapDirectory against OpenLDAP', () => {
       const { port } = silent.address() as { port: number };
       try {
         const hung = new LdapDirectory({
-          url: `ldap://127.0.0.1:${port}`, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, baseDn: ldap.baseDn, operationTimeoutMs: 200,
+          url: `ldap://127.0.0.1:${port}`,
+          bindDn: ldap.bindDn,
+          bindPassword: ldap.bindPassword,
+          baseDn: ldap.baseDn,
+          operationTimeoutMs: 200,
         });
         const error = await rejectionOf(hung.findUserByPrimarySmtp('alice@contoso.local'));
         expect(error.code).toBe('DirectoryUnavailable');
@@ -237,14 +246,23 @@ describe('LdapDirectory over TLS', () => {
 
   it('works over ldaps:// when the CA is given', async () => {
     const directory = new LdapDirectory({
-      url: ldap.tls!.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, baseDn: ldap.baseDn, caCertificatePem: ldap.tls!.caPem,
+      url: ldap.tls!.url,
+      bindDn: ldap.bindDn,
+      bindPassword: ldap.bindPassword,
+      baseDn: ldap.baseDn,
+      caCertificatePem: ldap.tls!.caPem,
     });
     expect((await directory.findUserByPrimarySmtp('ivan@contoso.local'))?.samAccountName).toBe('ivan');
   });
 
   it('works with StartTLS on ldap:// when the CA is given', async () => {
     const directory = new LdapDirectory({
-      url: ldap.url, bindDn: ldap.bindDn, bindPassword: ldap.bindPassword, baseDn: ldap.baseDn, caCertificatePem: ldap.tls!.caPem, startTls: true,
+      url: ldap.url,
+      bindDn: ldap.bindDn,
+      bindPassword: ldap.bindPassword,
+      baseDn: ldap.baseDn,
+      caCertificatePem: ldap.tls!.caPem,
+      startTls: true,
     });
     expect((await directory.findUserByPrimarySmtp('ivan@contoso.local'))?.samAccountName).toBe('ivan');
   });

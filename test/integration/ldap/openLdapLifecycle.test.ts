@@ -20,7 +20,9 @@ describe('test OpenLDAP', () => {
       expect(ldap.url).toMatch(/^ldap:\/\/127\.0\.0\.1:\d+$/);
       expect(isRunning(ldap.pid)).toBe(true);
       const { dn } = await ldap.addMailbox({
-        samAccountName: 'alice', primarySmtp: 'alice@contoso.local', secondarySmtp: ['a.smith@contoso.local'],
+        samAccountName: 'alice',
+        primarySmtp: 'alice@contoso.local',
+        secondarySmtp: ['a.smith@contoso.local'],
       });
       expect(dn).toBe('CN=alice,OU=Users,DC=contoso,DC=local');
       const entry = await ldap.readEntry(dn);
@@ -48,8 +50,9 @@ describe('test OpenLDAP', () => {
       // slapd answers with lower-case attribute types in DNs; DNs compare case-insensitively.
       const children = searchEntries.map((e) => e.dn.toLowerCase()).sort();
       expect(children).toEqual([`OU=Service Accounts,${ldap.baseDn}`, ldap.usersDn].map((dn) => dn.toLowerCase()).sort());
-      await expect(client.add(`OU=Elsewhere,${ldap.baseDn}`, { objectClass: 'organizationalUnit', ou: 'Elsewhere' }))
-        .rejects.toBeInstanceOf(InsufficientAccessError);
+      await expect(client.add(`OU=Elsewhere,${ldap.baseDn}`, { objectClass: 'organizationalUnit', ou: 'Elsewhere' })).rejects.toBeInstanceOf(
+        InsufficientAccessError,
+      );
     } finally {
       await client.unbind();
       await ldap.stop();

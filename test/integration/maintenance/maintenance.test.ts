@@ -10,8 +10,18 @@ const now = new Date('2026-11-25T12:00:00.000Z');
 async function addBatch(id: string, status: 'Syncing' | 'Completed', completedAt?: string) {
   const services = getServices();
   await services.batches.create({
-    id, name: id, endpoint: 'e', kind: 'staged', status, mailboxCount: 2, counts: emptyStatusCounts(),
-    notificationEmails: [], incrementalSyncIntervalHours: 24, autoStart: false, source: 'http', createdAt: '2026-10-01T00:00:00.000Z',
+    id,
+    name: id,
+    endpoint: 'e',
+    kind: 'staged',
+    status,
+    mailboxCount: 2,
+    counts: emptyStatusCounts(),
+    notificationEmails: [],
+    incrementalSyncIntervalHours: 24,
+    autoStart: false,
+    source: 'http',
+    createdAt: '2026-10-01T00:00:00.000Z',
     ...(completedAt ? { completedAt } : {}),
   });
 }

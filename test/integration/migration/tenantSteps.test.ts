@@ -53,23 +53,44 @@ interface World {
 }
 
 async function world(options: { sandbox?: M365SandboxOptions; settings?: Record<string, string>; endpoint?: Record<string, unknown> } = {}): Promise<World> {
-  const sandbox = await startM365Sandbox({ tenant: { domain: 'contoso.onmicrosoft.com', onPremisesSyncEnabled: true, countryLetterCode: 'NL' }, ...options.sandbox });
+  const sandbox = await startM365Sandbox({
+    tenant: { domain: 'contoso.onmicrosoft.com', onPremisesSyncEnabled: true, countryLetterCode: 'NL' },
+    ...options.sandbox,
+  });
   sandboxes.push(sandbox);
   const caFile = path.join(folder, `ca-${sandboxes.length}.pem`);
   writeFileSync(caFile, sandbox.caCertificatePem!);
   Object.assign(process.env, {
-    GRAPH_TENANT_ID: sandbox.tenantId, GRAPH_CLIENT_ID: sandbox.clientId, GRAPH_CLIENT_SECRET: sandbox.clientSecret,
-    GRAPH_BASE_URL: `${sandbox.origin}/`, GRAPH_AUTHORITY_HOST: sandbox.authorityHost, GRAPH_CA_CERTIFICATE_FILE: caFile,
-    ONPREM_LDAP_URL: ldap.url, ONPREM_LDAP_BIND_DN: ldap.bindDn, ONPREM_LDAP_BIND_PASSWORD: ldap.bindPassword, ONPREM_LDAP_BASE_DN: ldap.baseDn,
-    ENTRA_CONNECT_MAILBOX_GUID: 'synced', MIGRATION_MAILBOX_WAIT_MINUTES: '1440', MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
+    GRAPH_TENANT_ID: sandbox.tenantId,
+    GRAPH_CLIENT_ID: sandbox.clientId,
+    GRAPH_CLIENT_SECRET: sandbox.clientSecret,
+    GRAPH_BASE_URL: `${sandbox.origin}/`,
+    GRAPH_AUTHORITY_HOST: sandbox.authorityHost,
+    GRAPH_CA_CERTIFICATE_FILE: caFile,
+    ONPREM_LDAP_URL: ldap.url,
+    ONPREM_LDAP_BIND_DN: ldap.bindDn,
+    ONPREM_LDAP_BIND_PASSWORD: ldap.bindPassword,
+    ONPREM_LDAP_BASE_DN: ldap.baseDn,
+    ENTRA_CONNECT_MAILBOX_GUID: 'synced',
+    MIGRATION_MAILBOX_WAIT_MINUTES: '1440',
+    MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
     ...options.settings,
   });
   const services = buildServices(readConfig());
   const endpointName = `ep${randomBytes(3).toString('hex')}`;
-  const created = await services.endpoints.create(endpointInputSchema.parse({
-    name: endpointName, host: '127.0.0.1', port: dovecot.port, security: 'none',
-    adminUserName: dovecot.masterUser.name, adminLoginFormat: '{user}*{admin}', password: dovecot.masterUser.password, ...options.endpoint,
-  }), new Date().toISOString());
+  const created = await services.endpoints.create(
+    endpointInputSchema.parse({
+      name: endpointName,
+      host: '127.0.0.1',
+      port: dovecot.port,
+      security: 'none',
+      adminUserName: dovecot.masterUser.name,
+      adminLoginFormat: '{user}*{admin}',
+      password: dovecot.masterUser.password,
+      ...options.endpoint,
+    }),
+    new Date().toISOString(),
+  );
   expect(created.ok).toBe(true);
   return {
     sandbox,
@@ -79,15 +100,24 @@ async function world(options: { sandbox?: M365SandboxOptions; settings?: Record<
       userCount += 1;
       const { dn } = await ldap.addMailbox({ samAccountName: `tenant${userCount}`, primarySmtp: address, mailboxGuid: person.onPremisesGuid ?? true });
       const user = sandbox.addUser({
-        userPrincipalName: person.upn ?? address, mail: address, proxyAddresses: [`SMTP:${address}`, `smtp:${address.replace('@', '@contoso.mail.onmicrosoft.')}`],
-        onPremisesSyncEnabled: true, ...(person.cloudGuid ? { onPremisesExchangeGuid: '1b2c3d4e-0000-4000-8000-00000000f00d' } : {}),
+        userPrincipalName: person.upn ?? address,
+        mail: address,
+        proxyAddresses: [`SMTP:${address}`, `smtp:${address.replace('@', '@contoso.mail.onmicrosoft.')}`],
+        onPremisesSyncEnabled: true,
+        ...(person.cloudGuid ? { onPremisesExchangeGuid: '1b2c3d4e-0000-4000-8000-00000000f00d' } : {}),
       });
       return { address, dn, userId: user.id };
     },
     batch: async (csv, batchOptions = {}) => {
       const name = `b${randomBytes(4).toString('hex')}`;
       const result = await services.intake.takeIn({
-        name, endpointName, csv: Buffer.from(csv), source: 'http', notificationEmails: batchOptions.notify ?? [], autoStart: false, now: new Date().toISOString(),
+        name,
+        endpointName,
+        csv: Buffer.from(csv),
+        source: 'http',
+        notificationEmails: batchOptions.notify ?? [],
+        autoStart: false,
+        now: new Date().toISOString(),
         ...(batchOptions.usageLocation ? { usageLocation: batchOptions.usageLocation } : {}),
       });
       if (!result.ok) throw new Error(JSON.stringify(result.errors));
@@ -139,7 +169,7 @@ describe('preflight', () => {
     expect(result).toMatchObject({ ok: true, eligible: [toMailboxKey(imapOnly.address)], failed: 1 });
     const failed = await mailbox(w.services, batchId, synced.address);
     expect(failed).toMatchObject({ status: 'Failed', statusDetail: 'FailedPreflight' });
-    expect(failed.error).toContain('Entra Connect syncs this user\'s on-premises msExchMailboxGuid');
+    expect(failed.error).toContain("Entra Connect syncs this user's on-premises msExchMailboxGuid");
     expect(failed.error).toContain('AuthoritativeNull');
     expect(failed.error).toContain('Start-ADSyncSyncCycle -PolicyType Initial');
     expect(failed.error).toContain('https://www.codetwo.com/kb/msexchmailboxguid-problems/');
@@ -169,9 +199,15 @@ describe('provisioning', () => {
     const [de, fr, nl] = [await w.person(), await w.person(), await w.person()];
     const withCsvAndBatch = await w.batch(`EmailAddress,UsageLocation\n${de.address},de\n${fr.address},\n`, { usageLocation: 'FR' });
     const plain = await w.batch(`EmailAddress\n${nl.address}\n`);
-    for (const [batchId, person] of [[withCsvAndBatch, de], [withCsvAndBatch, fr], [plain, nl]] as const) {
+    for (const [batchId, person] of [
+      [withCsvAndBatch, de],
+      [withCsvAndBatch, fr],
+      [plain, nl],
+    ] as const) {
       await w.services.batchSteps.preflight(batchId, new Date().toISOString());
-      expect(await w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(person.address) }, new Date().toISOString())).toEqual({ state: 'ready' });
+      expect(await w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(person.address) }, new Date().toISOString())).toEqual({
+        state: 'ready',
+      });
     }
     const user = (p: Person) => w.sandbox.store.findUser(p.userId);
     expect([user(de).usageLocation, user(fr).usageLocation, user(nl).usageLocation]).toEqual(['DE', 'FR', 'NL']);
@@ -200,7 +236,9 @@ describe('provisioning', () => {
     const ref = { batchId, mailboxKey: toMailboxKey(person.address) };
     expect(await w.services.mailboxSteps.provision(ref, new Date().toISOString())).toMatchObject({ state: 'waiting' });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await expect(w.services.mailboxSteps.provision(ref, new Date().toISOString())).rejects.toThrow(/did not appear within 0\.02 minutes of its licence[\s\S]*AuthoritativeNull/);
+    await expect(w.services.mailboxSteps.provision(ref, new Date().toISOString())).rejects.toThrow(
+      /did not appear within 0\.02 minutes of its licence[\s\S]*AuthoritativeNull/,
+    );
   });
 
   it('sets the CSV password through passwordProfile and erases it; without the User Administrator role says what to grant', async () => {
@@ -214,8 +252,9 @@ describe('provisioning', () => {
     expect(await w.services.stores.mailboxSecrets.read(batchId, toMailboxKey(ann.address))).toBeUndefined();
 
     w.sandbox.setAppPermissions({ directoryRoles: [] });
-    await expect(w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(bob.address) }, new Date().toISOString()))
-      .rejects.toThrow(/refused to set the password from the CSV \(403 Insufficient privileges\)[\s\S]*"User Administrator" role/);
+    await expect(w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(bob.address) }, new Date().toISOString())).rejects.toThrow(
+      /refused to set the password from the CSV \(403 Insufficient privileges\)[\s\S]*"User Administrator" role/,
+    );
     expect(w.sandbox.passwordMatches(bob.userId, 'Cl0ud!Pass2')).toBe(false);
   });
 });

@@ -29,7 +29,10 @@ beforeAll(() => {
 });
 
 async function create(name: string, password: string): Promise<MigrationEndpoint> {
-  const result = await service.create(endpointInputSchema.parse({ name, host: `${name.replace(/[._]/g, '-')}.contoso.local`, adminUserName: 'admin', password }), NOW);
+  const result = await service.create(
+    endpointInputSchema.parse({ name, host: `${name.replace(/[._]/g, '-')}.contoso.local`, adminUserName: 'admin', password }),
+    NOW,
+  );
   if (!result.ok) throw new Error(result.message);
   return result.endpoint;
 }
@@ -37,8 +40,16 @@ async function create(name: string, password: string): Promise<MigrationEndpoint
 /** An endpoint as the code before this fix stored it: the shared name, overwritten by the last one created. */
 async function createTheOldWay(name: string, password: string): Promise<MigrationEndpoint> {
   const endpoint: MigrationEndpoint = {
-    name, sourceKind: 'imap', host: `${name.replace(/[._]/g, '-')}.contoso.local`, port: 993, security: 'tls', adminUserName: 'admin',
-    passwordSecretRef: legacyEndpointSecretName(name), maxConcurrentMigrations: 20, maxConcurrentIncrementalSyncs: 10, createdAt: NOW,
+    name,
+    sourceKind: 'imap',
+    host: `${name.replace(/[._]/g, '-')}.contoso.local`,
+    port: 993,
+    security: 'tls',
+    adminUserName: 'admin',
+    passwordSecretRef: legacyEndpointSecretName(name),
+    maxConcurrentMigrations: 20,
+    maxConcurrentIncrementalSyncs: 10,
+    createdAt: NOW,
   };
   await repository.create(endpoint);
   await secrets.set(legacyEndpointSecretName(name), password);
@@ -70,7 +81,7 @@ describe('endpoint passwords', () => {
     expect(await passwordOf('alone_2003')).toBe('Pw-new-neighbour');
   });
 
-  it('refuses, naming the fix, to read a secret two old endpoints shared, and never returns the other\'s password', async () => {
+  it("refuses, naming the fix, to read a secret two old endpoints shared, and never returns the other's password", async () => {
     await createTheOldWay('old.2003', 'Pw-first');
     await createTheOldWay('old_2003', 'Pw-second'); // overwrote the first one's password, as the old code did
     for (const name of ['old.2003', 'old_2003']) {

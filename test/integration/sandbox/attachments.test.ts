@@ -17,7 +17,10 @@ describe('m365-sandbox attachments', () => {
   test('a small file attachment is added with POST and read back, bytes and $value', async () => {
     const bytes = randomBytes(2048);
     const added = await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments`).post({
-      '@odata.type': '#microsoft.graph.fileAttachment', name: 'small.bin', contentType: 'application/octet-stream', contentBytes: bytes.toString('base64'),
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: 'small.bin',
+      contentType: 'application/octet-stream',
+      contentBytes: bytes.toString('base64'),
     });
     expect(added).toMatchObject({ name: 'small.bin', size: 2048, isInline: false });
     const read = await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/${added.id}`).get();
@@ -42,12 +45,15 @@ describe('m365-sandbox attachments', () => {
         body: chunk,
       });
       statuses.push(response.status);
-      if (response.status === 200) expect(((await response.json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual([String(start + chunk.length)]);
+      if (response.status === 200)
+        expect(((await response.json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual([String(start + chunk.length)]);
       location = response.headers.get('location');
     }
     expect(statuses).toEqual([200, 200, 201]);
     const attachmentId = location!.split('/').pop()!;
-    const value = await h.rawFetch(`${h.sandbox.graphBaseUrl}/users/${UPN}/messages/${messageId}/attachments/${attachmentId}/$value`, { headers: { authorization: `Bearer ${await h.token()}` } });
+    const value = await h.rawFetch(`${h.sandbox.graphBaseUrl}/users/${UPN}/messages/${messageId}/attachments/${attachmentId}/$value`, {
+      headers: { authorization: `Bearer ${await h.token()}` },
+    });
     expect(Buffer.from(await value.arrayBuffer()).equals(file)).toBe(true);
   });
 
@@ -56,9 +62,12 @@ describe('m365-sandbox attachments', () => {
     const session = await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
       AttachmentItem: { attachmentType: 'file', name: 'resumed.bin', size: file.length },
     });
-    const put = async (start: number, end: number): Promise<Response> => h.rawFetch(session.uploadUrl, {
-      method: 'PUT', headers: { 'content-range': `bytes ${start}-${end - 1}/${file.length}` }, body: file.subarray(start, end),
-    });
+    const put = async (start: number, end: number): Promise<Response> =>
+      h.rawFetch(session.uploadUrl, {
+        method: 'PUT',
+        headers: { 'content-range': `bytes ${start}-${end - 1}/${file.length}` },
+        body: file.subarray(start, end),
+      });
     expect((await put(0, CHUNK)).status).toBe(200);
     h.sandbox.addFault({ kind: 'dropConnection', pathPattern: 'attachmentSessions', times: 1 });
     await expect(put(CHUNK, file.length)).rejects.toThrow();
@@ -80,9 +89,11 @@ describe('m365-sandbox attachments', () => {
   });
 
   test('an upload session is refused for a file under 3 MB', async () => {
-    const error = await graphFailure(async () => h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
-      AttachmentItem: { attachmentType: 'file', name: 'tiny.txt', size: 1024 },
-    }));
+    const error = await graphFailure(async () =>
+      h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
+        AttachmentItem: { attachmentType: 'file', name: 'tiny.txt', size: 1024 },
+      }),
+    );
     expect(error.statusCode).toBe(400);
     expect(error.code).toBe('ErrorAttachmentSizeShouldNotBeLessThanMinimumSize');
   });
@@ -91,7 +102,11 @@ describe('m365-sandbox attachments', () => {
     const session = await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
       AttachmentItem: { attachmentType: 'file', name: 'skip.bin', size: 5 * 1024 * 1024 },
     });
-    const withAuth = await h.rawFetch(session.uploadUrl, { method: 'PUT', headers: { authorization: `Bearer ${await h.token()}`, 'content-range': 'bytes 0-9/5242880' }, body: Buffer.alloc(10) });
+    const withAuth = await h.rawFetch(session.uploadUrl, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await h.token()}`, 'content-range': 'bytes 0-9/5242880' },
+      body: Buffer.alloc(10),
+    });
     expect(withAuth.status).toBe(401);
     expectGraphErrorBody(await withAuth.json(), 'InvalidAuthenticationToken');
     const skipped = await h.rawFetch(session.uploadUrl, { method: 'PUT', headers: { 'content-range': 'bytes 100-109/5242880' }, body: Buffer.alloc(10) });
@@ -103,7 +118,11 @@ describe('m365-sandbox attachments', () => {
     const session = await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
       AttachmentItem: { attachmentType: 'file', name: 'huge-chunk.bin', size: 6 * 1024 * 1024 },
     });
-    const response = await h.rawFetch(session.uploadUrl, { method: 'PUT', headers: { 'content-range': `bytes 0-${CHUNK}/${6 * 1024 * 1024}` }, body: Buffer.alloc(CHUNK + 1) });
+    const response = await h.rawFetch(session.uploadUrl, {
+      method: 'PUT',
+      headers: { 'content-range': `bytes 0-${CHUNK}/${6 * 1024 * 1024}` },
+      body: Buffer.alloc(CHUNK + 1),
+    });
     expect(response.status).toBe(413);
   });
 });

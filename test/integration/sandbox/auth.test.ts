@@ -29,7 +29,12 @@ describe('m365-sandbox auth', () => {
     const response = await h.rawFetch(`${h.sandbox.authorityHost}/${h.sandbox.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: h.sandbox.clientId, client_secret: h.sandbox.clientSecret, scope: 'Mail.ReadWrite' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: h.sandbox.clientId,
+        client_secret: h.sandbox.clientSecret,
+        scope: 'Mail.ReadWrite',
+      }).toString(),
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: 'invalid_scope', error_codes: [1002012] });

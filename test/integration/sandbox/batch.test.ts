@@ -10,7 +10,12 @@ async function waitUntil(condition: () => boolean): Promise<void> {
   }
 }
 
-interface BatchAnswer { id: string; status: number; headers: Record<string, string>; body?: { subject?: string; error?: { code: string; message: string } } }
+interface BatchAnswer {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: { subject?: string; error?: { code: string; message: string } };
+}
 
 describe('m365-sandbox $batch', () => {
   let h: SandboxHarness;
@@ -22,7 +27,12 @@ describe('m365-sandbox $batch', () => {
 
   const batch = async (requests: unknown[]): Promise<BatchAnswer[]> => (await h.graph.api('/$batch').post({ requests })).responses;
   const create = (id: string, subject: string, dependsOn?: string): Record<string, unknown> => ({
-    id, method: 'POST', url: `/users/${UPN}/mailFolders/inbox/messages`, headers: { 'Content-Type': 'application/json' }, body: { subject }, ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
+    id,
+    method: 'POST',
+    url: `/users/${UPN}/mailFolders/inbox/messages`,
+    headers: { 'Content-Type': 'application/json' },
+    body: { subject },
+    ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
   });
 
   test(`a batch of ${MAX_BATCH_REQUESTS + 1} requests is refused with 400`, async () => {
@@ -55,7 +65,10 @@ describe('m365-sandbox $batch', () => {
     const error = await graphFailure(async () => h.graph.api('/$batch').post({ requests }));
     expect(error.statusCode).toBe(400);
     expect(error.message).toBe('Batch should be either fully sequential or fully parallel');
-    const before = h.sandbox.listMailbox(UPN).folders.flatMap((f) => f.messages).filter((m) => ['a', 'b', 'c', 'd'].includes(m.subject));
+    const before = h.sandbox
+      .listMailbox(UPN)
+      .folders.flatMap((f) => f.messages)
+      .filter((m) => ['a', 'b', 'c', 'd'].includes(m.subject));
     expect(before).toHaveLength(0);
   });
 

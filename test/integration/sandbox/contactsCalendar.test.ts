@@ -31,12 +31,17 @@ describe('m365-sandbox contacts and calendar', () => {
 
   test('events are created in the default calendar and in a created calendar, and listed per calendar', async () => {
     const event = await h.graph.api(`/users/${UPN}/events`).post({
-      subject: 'Quarterly review', start: { dateTime: '2009-04-01T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2009-04-01T10:00:00', timeZone: 'UTC' },
+      subject: 'Quarterly review',
+      start: { dateTime: '2009-04-01T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2009-04-01T10:00:00', timeZone: 'UTC' },
     });
     expect(event).toMatchObject({ subject: 'Quarterly review', isOrganizer: true, iCalUId: expect.stringMatching(/^040000008200E00074C5B7101A82E008/) });
     const calendar = await h.graph.api(`/users/${UPN}/calendars`).post({ name: 'Holidays' });
     await h.graph.api(`/users/${UPN}/calendars/${calendar.id}/events`).post({
-      subject: 'Easter', isAllDay: true, start: { dateTime: '2009-04-12T00:00:00', timeZone: 'UTC' }, end: { dateTime: '2009-04-13T00:00:00', timeZone: 'UTC' },
+      subject: 'Easter',
+      isAllDay: true,
+      start: { dateTime: '2009-04-12T00:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2009-04-13T00:00:00', timeZone: 'UTC' },
     });
     const calendars = await h.graph.api(`/users/${UPN}/calendars`).get();
     expect(calendars.value.map((c: { name: string }) => c.name)).toEqual(['Calendar', 'Holidays']);
@@ -49,8 +54,13 @@ describe('m365-sandbox contacts and calendar', () => {
   test('an event with attendees sends each tenant attendee a meeting request, as Exchange does', async () => {
     h.sandbox.addUser({ userPrincipalName: 'ray@contoso.onmicrosoft.com', licensed: true });
     const event = await h.graph.api(`/users/${UPN}/events`).post({
-      subject: 'Migrated meeting', start: { dateTime: '2009-05-01T09:00:00', timeZone: 'UTC' }, end: { dateTime: '2009-05-01T10:00:00', timeZone: 'UTC' },
-      attendees: [{ emailAddress: { address: 'ray@contoso.onmicrosoft.com' }, type: 'required' }, { emailAddress: { address: 'someone@elsewhere.example' }, type: 'optional' }],
+      subject: 'Migrated meeting',
+      start: { dateTime: '2009-05-01T09:00:00', timeZone: 'UTC' },
+      end: { dateTime: '2009-05-01T10:00:00', timeZone: 'UTC' },
+      attendees: [
+        { emailAddress: { address: 'ray@contoso.onmicrosoft.com' }, type: 'required' },
+        { emailAddress: { address: 'someone@elsewhere.example' }, type: 'optional' },
+      ],
     });
     expect(event.organizer).toEqual({ emailAddress: { name: 'nia', address: UPN } });
     const inbox = h.sandbox.listMailbox('ray@contoso.onmicrosoft.com').folders.find((f) => f.wellKnownName === 'inbox')!;
@@ -58,9 +68,13 @@ describe('m365-sandbox contacts and calendar', () => {
   });
 
   test('an event that ends before it starts is refused', async () => {
-    const error = await graphFailure(async () => h.graph.api(`/users/${UPN}/events`).post({
-      subject: 'backwards', start: { dateTime: '2009-04-01T10:00:00', timeZone: 'UTC' }, end: { dateTime: '2009-04-01T09:00:00', timeZone: 'UTC' },
-    }));
+    const error = await graphFailure(async () =>
+      h.graph.api(`/users/${UPN}/events`).post({
+        subject: 'backwards',
+        start: { dateTime: '2009-04-01T10:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2009-04-01T09:00:00', timeZone: 'UTC' },
+      }),
+    );
     expect(error.statusCode).toBe(400);
   });
 

@@ -27,7 +27,12 @@ describe('m365-sandbox directory', () => {
   });
 
   test('proxyAddresses, assignedLicenses and onPremisesSyncEnabled come only with $select, as in Graph', async () => {
-    h.sandbox.addUser({ userPrincipalName: 'cy@fabrikam.onmicrosoft.com', mail: 'cy@fabrikam.com', proxyAddresses: ['SMTP:cy@fabrikam.com', 'smtp:cyril@fabrikam.com'], onPremisesSyncEnabled: true });
+    h.sandbox.addUser({
+      userPrincipalName: 'cy@fabrikam.onmicrosoft.com',
+      mail: 'cy@fabrikam.com',
+      proxyAddresses: ['SMTP:cy@fabrikam.com', 'smtp:cyril@fabrikam.com'],
+      onPremisesSyncEnabled: true,
+    });
     const plain = await h.graph.api('/users/cy@fabrikam.onmicrosoft.com').get();
     expect(plain).toHaveProperty('mail', 'cy@fabrikam.com');
     expect(plain).not.toHaveProperty('proxyAddresses');
@@ -44,7 +49,10 @@ describe('m365-sandbox directory', () => {
 
   test('PATCH /users sets usageLocation, refuses read-only proxyAddresses and names of synced users', async () => {
     h.sandbox.addUser({ userPrincipalName: 'hub@fabrikam.onmicrosoft.com', usageLocation: null, onPremisesSyncEnabled: true });
-    const response = await h.graph.api('/users/hub@fabrikam.onmicrosoft.com').responseType('raw' as never).patch({ usageLocation: 'GB' });
+    const response = await h.graph
+      .api('/users/hub@fabrikam.onmicrosoft.com')
+      .responseType('raw' as never)
+      .patch({ usageLocation: 'GB' });
     expect((response as Response).status).toBe(204);
     const user = await h.graph.api('/users/hub@fabrikam.onmicrosoft.com').select('usageLocation').get();
     expect(user.usageLocation).toBe('GB');
@@ -67,7 +75,9 @@ describe('m365-sandbox directory', () => {
     expect(before.code).toBe('MailboxNotEnabledForRESTAPI');
     expect(before.message).toBe('REST API is not yet supported for this mailbox.');
 
-    const assigned = await h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU, disabledPlans: [] }], removeLicenses: [] });
+    const assigned = await h.graph
+      .api(`/users/${user.id}/assignLicense`)
+      .post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU, disabledPlans: [] }], removeLicenses: [] });
     expect(assigned.id).toBe(user.id);
     const folders = await h.graph.api(`/users/${user.id}/mailFolders`).get();
     expect(folders.value.map((f: { displayName: string }) => f.displayName)).toContain('Inbox');
@@ -100,10 +110,14 @@ describe('m365-sandbox directory', () => {
 
   test('assignLicense is refused for a user without usageLocation and for an unknown SKU', async () => {
     const user = h.sandbox.addUser({ userPrincipalName: 'fay@fabrikam.onmicrosoft.com', usageLocation: null });
-    const noLocation = await graphFailure(async () => h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] }));
+    const noLocation = await graphFailure(async () =>
+      h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] }),
+    );
     expect(noLocation.statusCode).toBe(400);
     expect(noLocation.message).toBe('License assignment cannot be done for user with invalid usage location.');
-    const unknownSku = await graphFailure(async () => h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000' }], removeLicenses: [] }));
+    const unknownSku = await graphFailure(async () =>
+      h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: '00000000-0000-0000-0000-000000000000' }], removeLicenses: [] }),
+    );
     expect(unknownSku.code).toBe('Request_BadRequest');
   });
 
@@ -116,22 +130,36 @@ describe('m365-sandbox directory', () => {
   });
 
   test('a synced user carrying the on-premises ExchangeGuid never gets a mailbox from a licence', async () => {
-    const user = h.sandbox.addUser({ userPrincipalName: 'kai@fabrikam.onmicrosoft.com', usageLocation: 'US', onPremisesSyncEnabled: true, onPremisesExchangeGuid: '0a1b2c3d-0000-4000-8000-00000000abcd' });
+    const user = h.sandbox.addUser({
+      userPrincipalName: 'kai@fabrikam.onmicrosoft.com',
+      usageLocation: 'US',
+      onPremisesSyncEnabled: true,
+      onPremisesExchangeGuid: '0a1b2c3d-0000-4000-8000-00000000abcd',
+    });
     await h.graph.api(`/users/${user.id}/assignLicense`).post({ addLicenses: [{ skuId: EXCHANGE_ONLINE_PLAN_1_SKU }], removeLicenses: [] });
     const error = await graphFailure(async () => h.graph.api(`/users/${user.id}/mailFolders/inbox`).get());
-    expect(error).toMatchObject({ statusCode: 404, code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' });
+    expect(error).toMatchObject({
+      statusCode: 404,
+      code: 'MailboxNotEnabledForRESTAPI',
+      message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+    });
     const selected = await h.graph.api(`/users/${user.id}`).select('assignedLicenses').get();
     expect(selected.assignedLicenses).toHaveLength(1); // licensed, and still no mailbox
   });
 
   test('a password that meets the policy is set through passwordProfile (204), a weak one is refused', async () => {
     const user = h.sandbox.addUser({ userPrincipalName: 'lou@fabrikam.onmicrosoft.com', onPremisesSyncEnabled: true });
-    const set = await h.graph.api(`/users/${user.id}`).responseType('raw' as never).patch({ passwordProfile: { password: 'Migr8ted!Pass', forceChangePasswordNextSignIn: true } });
+    const set = await h.graph
+      .api(`/users/${user.id}`)
+      .responseType('raw' as never)
+      .patch({ passwordProfile: { password: 'Migr8ted!Pass', forceChangePasswordNextSignIn: true } });
     expect((set as Response).status).toBe(204);
     expect(h.sandbox.passwordMatches(user.id, 'Migr8ted!Pass')).toBe(true);
     expect(h.sandbox.passwordMatches(user.id, 'another')).toBe(false);
     expect(h.sandbox.store.state.users[user.id]!.passwordProfile?.forceChangePasswordNextSignIn).toBe(true);
-    const weak = await graphFailure(async () => h.graph.api(`/users/${user.id}`).patch({ passwordProfile: { password: 'short', forceChangePasswordNextSignIn: false } }));
+    const weak = await graphFailure(async () =>
+      h.graph.api(`/users/${user.id}`).patch({ passwordProfile: { password: 'short', forceChangePasswordNextSignIn: false } }),
+    );
     expect(weak).toMatchObject({ statusCode: 400, code: 'Request_BadRequest' });
     expect(weak.message).toMatch(/password complexity/);
   });

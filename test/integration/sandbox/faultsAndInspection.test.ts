@@ -52,12 +52,20 @@ describe('m365-sandbox test controls', () => {
 
   test('the inspection API lists a mailbox and exports a message as MIME, in process and over HTTP', async () => {
     const created = await h.graph.api(`/users/${UPN}/mailFolders/inbox/messages`).post({
-      subject: 'inspect me', internetMessageId: '<inspect@legacy.example>', body: { contentType: 'text', content: 'Grüße' },
-      from: { emailAddress: { name: 'Old', address: 'old@legacy.example' } }, toRecipients: [{ emailAddress: { address: UPN } }],
-      singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '1' }, { id: 'SystemTime 0x0E06', value: '2010-01-01T00:00:00Z' }],
+      subject: 'inspect me',
+      internetMessageId: '<inspect@legacy.example>',
+      body: { contentType: 'text', content: 'Grüße' },
+      from: { emailAddress: { name: 'Old', address: 'old@legacy.example' } },
+      toRecipients: [{ emailAddress: { address: UPN } }],
+      singleValueExtendedProperties: [
+        { id: 'Integer 0x0E07', value: '1' },
+        { id: 'SystemTime 0x0E06', value: '2010-01-01T00:00:00Z' },
+      ],
     });
     const inbox = h.sandbox.listMailbox(UPN).folders.find((f) => f.path === 'Inbox')!;
-    expect(inbox.messages).toEqual([expect.objectContaining({ id: created.id, internetMessageId: '<inspect@legacy.example>', isDraft: false, receivedDateTime: '2010-01-01T00:00:00Z' })]);
+    expect(inbox.messages).toEqual([
+      expect.objectContaining({ id: created.id, internetMessageId: '<inspect@legacy.example>', isDraft: false, receivedDateTime: '2010-01-01T00:00:00Z' }),
+    ]);
 
     const overHttp = (await (await h.rawFetch(`${h.sandbox.origin}/_sandbox/mailboxes/${UPN}`)).json()) as MailboxSnapshot;
     expect(overHttp.folders.find((f) => f.path === 'Inbox')!.messages[0]!.subject).toBe('inspect me');
@@ -69,16 +77,28 @@ describe('m365-sandbox test controls', () => {
   });
 
   test('users and faults can be set over HTTP by a process that did not start the sandbox', async () => {
-    const added = await h.rawFetch(`${h.sandbox.origin}/_sandbox/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userPrincipalName: 'pia@contoso.onmicrosoft.com', licensed: true }) });
+    const added = await h.rawFetch(`${h.sandbox.origin}/_sandbox/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userPrincipalName: 'pia@contoso.onmicrosoft.com', licensed: true }),
+    });
     expect(added.status).toBe(201);
-    const fault = await h.rawFetch(`${h.sandbox.origin}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'serviceUnavailable', pathPattern: 'pia@', times: 1, retryAfterSeconds: 0 }) });
+    const fault = await h.rawFetch(`${h.sandbox.origin}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'serviceUnavailable', pathPattern: 'pia@', times: 1, retryAfterSeconds: 0 }),
+    });
     expect(fault.status).toBe(201);
     expect((await h.rawFetch(`${h.sandbox.graphBaseUrl}/users/pia@contoso.onmicrosoft.com/mailFolders`, { headers: auth })).status).toBe(503);
     expect((await h.rawFetch(`${h.sandbox.graphBaseUrl}/users/pia@contoso.onmicrosoft.com/mailFolders`, { headers: auth })).status).toBe(200);
   });
 
   test('latency can be set over HTTP', async () => {
-    const set = await h.rawFetch(`${h.sandbox.origin}/_sandbox/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ latencyMs: 120 }) });
+    const set = await h.rawFetch(`${h.sandbox.origin}/_sandbox/latency`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 120 }),
+    });
     expect(set.status).toBe(204);
     const started = Date.now();
     await h.rawFetch(`${h.sandbox.graphBaseUrl}/organization`, { headers: auth });

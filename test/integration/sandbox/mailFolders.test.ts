@@ -11,11 +11,14 @@ describe('m365-sandbox mail folders', () => {
   });
   afterAll(async () => h.sandbox.stop());
 
-  test.each(['inbox', 'sentitems', 'deleteditems', 'drafts', 'junkemail', 'archive', 'msgfolderroot'])('the well-known name %s resolves to a folder', async (name) => {
-    const folder = await h.graph.api(`/users/${UPN}/mailFolders/${name}`).get();
-    expect(folder.id).toMatch(/^AQMk/);
-    expect(folder).toHaveProperty('totalItemCount', 0);
-  });
+  test.each(['inbox', 'sentitems', 'deleteditems', 'drafts', 'junkemail', 'archive', 'msgfolderroot'])(
+    'the well-known name %s resolves to a folder',
+    async (name) => {
+      const folder = await h.graph.api(`/users/${UPN}/mailFolders/${name}`).get();
+      expect(folder.id).toMatch(/^AQMk/);
+      expect(folder).toHaveProperty('totalItemCount', 0);
+    },
+  );
 
   test('GET /mailFolders lists the top-level folders, not the root, 10 per page with @odata.nextLink', async () => {
     for (let i = 0; i < 6; i += 1) await h.graph.api(`/users/${UPN}/mailFolders`).post({ displayName: `Project ${i}` });

@@ -69,14 +69,17 @@ describe('m365-sandbox messages', () => {
 
     test('setting PR_MESSAGE_FLAGS after creation leaves the item a draft (flags are read-only after the first save)', async () => {
       const created = await h.graph.api(`/users/${UPN}/messages`).post({ subject: 'patched later' });
-      const patched = await h.graph.api(`/users/${UPN}/messages/${created.id}`).patch({ singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '1' }] });
+      const patched = await h.graph
+        .api(`/users/${UPN}/messages/${created.id}`)
+        .patch({ singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '1' }] });
       expect(patched.isDraft).toBe(true);
       const expanded = await h.graph.api(`/users/${UPN}/messages/${created.id}`).expand("singleValueExtendedProperties($filter=id eq 'Integer 0x0E07')").get();
       expect(expanded.singleValueExtendedProperties).toEqual([{ id: 'Integer 0x0E07', value: '1' }]);
     });
 
     test('a MIME create is a draft too, keeps its bytes and fills the message from the MIME', async () => {
-      const created = await h.graph.api(`/users/${UPN}/mailFolders/inbox/messages`)
+      const created = await h.graph
+        .api(`/users/${UPN}/mailFolders/inbox/messages`)
         .header('Content-Type', 'text/plain')
         .post(Buffer.from(mime).toString('base64'));
       expect(created).toMatchObject({
@@ -88,10 +91,16 @@ describe('m365-sandbox messages', () => {
         toRecipients: [{ emailAddress: { address: UPN } }],
       });
       expect(h.sandbox.exportMessageMime(UPN, created.id).toString()).toBe(mime);
-      const value = await h.rawFetch(`${h.sandbox.graphBaseUrl}/users/${UPN}/messages/${created.id}/$value`, { headers: { authorization: `Bearer ${await h.token()}` } });
+      const value = await h.rawFetch(`${h.sandbox.graphBaseUrl}/users/${UPN}/messages/${created.id}/$value`, {
+        headers: { authorization: `Bearer ${await h.token()}` },
+      });
       expect(await value.text()).toBe(mime);
       const attachments = await h.graph.api(`/users/${UPN}/messages/${created.id}/attachments`).get();
-      expect(attachments.value[0]).toMatchObject({ name: 'report.pdf', contentType: 'application/pdf', contentBytes: Buffer.from('%PDF-1.4 pretend').toString('base64') });
+      expect(attachments.value[0]).toMatchObject({
+        name: 'report.pdf',
+        contentType: 'application/pdf',
+        contentBytes: Buffer.from('%PDF-1.4 pretend').toString('base64'),
+      });
     });
 
     test('a MIME body that is not base64 is 400 ErrorMimeContentInvalidBase64String', async () => {
@@ -112,9 +121,14 @@ describe('m365-sandbox messages', () => {
     for (let i = 0; i < 5; i += 1) {
       await h.graph.api(`/users/${UPN}/mailFolders/${folder.id}/messages`).post({ subject: `item ${i}`, internetMessageId: `<paged-${i}@legacy.example>` });
     }
-    const found = await h.graph.api(`/users/${UPN}/mailFolders/${folder.id}/messages`)
-      .filter("internetMessageId eq '<paged-3@legacy.example>'").select('id,subject,internetMessageId').get();
-    expect(found.value).toEqual([{ '@odata.etag': expect.any(String), id: expect.any(String), subject: 'item 3', internetMessageId: '<paged-3@legacy.example>' }]);
+    const found = await h.graph
+      .api(`/users/${UPN}/mailFolders/${folder.id}/messages`)
+      .filter("internetMessageId eq '<paged-3@legacy.example>'")
+      .select('id,subject,internetMessageId')
+      .get();
+    expect(found.value).toEqual([
+      { '@odata.etag': expect.any(String), id: expect.any(String), subject: 'item 3', internetMessageId: '<paged-3@legacy.example>' },
+    ]);
 
     const page1 = await h.graph.api(`/users/${UPN}/mailFolders/${folder.id}/messages`).top(2).select('subject').get();
     expect(page1.value).toHaveLength(2);
@@ -142,7 +156,9 @@ describe('m365-sandbox messages', () => {
   });
 
   test('isRead and flag update on a received item; its subject does not', async () => {
-    const created = await h.graph.api(`/users/${UPN}/mailFolders/inbox/messages`).post({ subject: 'flag me', singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '0' }] });
+    const created = await h.graph
+      .api(`/users/${UPN}/mailFolders/inbox/messages`)
+      .post({ subject: 'flag me', singleValueExtendedProperties: [{ id: 'Integer 0x0E07', value: '0' }] });
     expect(created.isRead).toBe(false);
     const updated = await h.graph.api(`/users/${UPN}/messages/${created.id}`).patch({ isRead: true, flag: { flagStatus: 'flagged' } });
     expect(updated).toMatchObject({ isRead: true, flag: { flagStatus: 'flagged' } });
@@ -168,7 +184,9 @@ describe('m365-sandbox messages', () => {
   });
 
   test('custom Internet headers must be named x-...', async () => {
-    const error = await graphFailure(async () => h.graph.api(`/users/${UPN}/messages`).post({ subject: 'h', internetMessageHeaders: [{ name: 'Received', value: 'from x' }] }));
+    const error = await graphFailure(async () =>
+      h.graph.api(`/users/${UPN}/messages`).post({ subject: 'h', internetMessageHeaders: [{ name: 'Received', value: 'from x' }] }),
+    );
     expect(error.code).toBe('InvalidInternetMessageHeader');
   });
 

@@ -19,7 +19,11 @@ describe('m365-sandbox persistence', () => {
 
     const second = await startSandboxHarness({ persistDir: dir });
     try {
-      expect([second.sandbox.tenantId, second.sandbox.clientId, second.sandbox.clientSecret]).toEqual([first.sandbox.tenantId, first.sandbox.clientId, first.sandbox.clientSecret]);
+      expect([second.sandbox.tenantId, second.sandbox.clientId, second.sandbox.clientSecret]).toEqual([
+        first.sandbox.tenantId,
+        first.sandbox.clientId,
+        first.sandbox.clientSecret,
+      ]);
       const read = await second.graph.api(`/users/quin@contoso.onmicrosoft.com/messages/${created.id}`).get();
       expect(read.subject).toBe('kept');
     } finally {

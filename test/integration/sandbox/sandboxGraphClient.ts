@@ -34,7 +34,9 @@ export async function startSandboxHarness(options: M365SandboxOptions = {}): Pro
 }
 
 /** Runs a Graph call expected to fail and returns the GraphError the client threw. */
-export async function graphFailure(call: () => Promise<unknown>): Promise<{ statusCode: number; code: string; message: string; body: string; headers?: Headers }> {
+export async function graphFailure(
+  call: () => Promise<unknown>,
+): Promise<{ statusCode: number; code: string; message: string; body: string; headers?: Headers }> {
   try {
     await call();
   } catch (error) {
@@ -49,7 +51,11 @@ export function expectGraphErrorBody(body: unknown, code: string): void {
     error: {
       code,
       message: expect.any(String),
-      innerError: { 'request-id': expect.stringMatching(/^[0-9a-f-]{36}$/), 'client-request-id': expect.any(String), date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/) },
+      innerError: {
+        'request-id': expect.stringMatching(/^[0-9a-f-]{36}$/),
+        'client-request-id': expect.any(String),
+        date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/),
+      },
     },
   });
 }

@@ -2,7 +2,9 @@ import { expectGraphErrorBody, type SandboxHarness, startSandboxHarness } from '
 
 const UPN = 'sam@contoso.onmicrosoft.com';
 
-interface GraphErrorBody { error: { code: string; message: string } }
+interface GraphErrorBody {
+  error: { code: string; message: string };
+}
 
 describe('m365-sandbox request bodies are checked against Graph v1.0 schema', () => {
   let h: SandboxHarness;
@@ -22,14 +24,17 @@ describe('m365-sandbox request bodies are checked against Graph v1.0 schema', ()
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : undefined };
   };
-  const createMessage = async (body: unknown): Promise<{ status: number; json: unknown }> => send('POST', `/users/${UPN}/mailFolders/inbox/messages`, JSON.stringify(body));
+  const createMessage = async (body: unknown): Promise<{ status: number; json: unknown }> =>
+    send('POST', `/users/${UPN}/mailFolders/inbox/messages`, JSON.stringify(body));
   const errorOf = (json: unknown): GraphErrorBody['error'] => (json as GraphErrorBody).error;
 
   test('a message create with a property the type does not define is refused with 400 RequestBodyRead, as Exchange does', async () => {
     const { status, json } = await createMessage({ subject: 'x', importanceLevel: 'high' });
     expect(status).toBe(400);
     expectGraphErrorBody(json, 'RequestBodyRead');
-    expect(errorOf(json).message).toBe("The property 'importanceLevel' does not exist on type 'Microsoft.OutlookServices.Message'. Make sure to only use property names that are defined by the type or mark the type as open type.");
+    expect(errorOf(json).message).toBe(
+      "The property 'importanceLevel' does not exist on type 'Microsoft.OutlookServices.Message'. Make sure to only use property names that are defined by the type or mark the type as open type.",
+    );
   });
 
   test('a value of the wrong type ("isRead": "yes") is refused with the literal ODL could not convert', async () => {
@@ -63,35 +68,61 @@ describe('m365-sandbox request bodies are checked against Graph v1.0 schema', ()
     expect(status).toBe(400);
     expect(errorOf(json)).toMatchObject({
       code: 'RequestBodyRead',
-      message: "A null value was found for the property named 'isInline', which has the expected type 'Edm.Boolean[Nullable=False]'. The expected type 'Edm.Boolean[Nullable=False]' does not allow null values.",
+      message:
+        "A null value was found for the property named 'isInline', which has the expected type 'Edm.Boolean[Nullable=False]'. The expected type 'Edm.Boolean[Nullable=False]' does not allow null values.",
     });
   });
 
   test('an unknown property inside a nested complex value (body.foo) is refused naming the complex type', async () => {
     const { status, json } = await createMessage({ subject: 'x', body: { contentType: 'text', content: 'x', foo: 1 } });
     expect(status).toBe(400);
-    expect(errorOf(json)).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/^The property 'foo' does not exist on type 'Microsoft\.OutlookServices\.ItemBody'\./) });
+    expect(errorOf(json)).toMatchObject({
+      code: 'RequestBodyRead',
+      message: expect.stringMatching(/^The property 'foo' does not exist on type 'Microsoft\.OutlookServices\.ItemBody'\./),
+    });
   });
 
   test('a body that is not JSON is refused with 400 BadRequest', async () => {
     const { status, json } = await send('POST', `/users/${UPN}/mailFolders/inbox/messages`, '{"subject": ');
     expect(status).toBe(400);
-    expect(errorOf(json)).toMatchObject({ code: 'BadRequest', message: 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.' });
+    expect(errorOf(json)).toMatchObject({
+      code: 'BadRequest',
+      message: 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    });
   });
 
   test('an unknown property inside a $batch request is answered 400 inside the 200 batch, the other request succeeds', async () => {
-    const { status, json } = await send('POST', '/$batch', JSON.stringify({
-      requests: [
-        { id: '1', method: 'POST', url: `/users/${UPN}/mailFolders/inbox/messages`, headers: { 'Content-Type': 'application/json' }, body: { subject: 'fine' } },
-        { id: '2', method: 'POST', url: `/users/${UPN}/mailFolders/inbox/messages`, headers: { 'Content-Type': 'application/json' }, body: { subject: 'x', colour: 'red' } },
-      ],
-    }));
+    const { status, json } = await send(
+      'POST',
+      '/$batch',
+      JSON.stringify({
+        requests: [
+          {
+            id: '1',
+            method: 'POST',
+            url: `/users/${UPN}/mailFolders/inbox/messages`,
+            headers: { 'Content-Type': 'application/json' },
+            body: { subject: 'fine' },
+          },
+          {
+            id: '2',
+            method: 'POST',
+            url: `/users/${UPN}/mailFolders/inbox/messages`,
+            headers: { 'Content-Type': 'application/json' },
+            body: { subject: 'x', colour: 'red' },
+          },
+        ],
+      }),
+    );
     expect(status).toBe(200);
     const answers = (json as { responses: { id: string; status: number; body: unknown }[] }).responses;
     expect(answers.find((a) => a.id === '1')!.status).toBe(201);
     const refused = answers.find((a) => a.id === '2')!;
     expect(refused.status).toBe(400);
-    expect(errorOf(refused.body)).toMatchObject({ code: 'RequestBodyRead', message: expect.stringMatching(/^The property 'colour' does not exist on type 'Microsoft\.OutlookServices\.Message'\./) });
+    expect(errorOf(refused.body)).toMatchObject({
+      code: 'RequestBodyRead',
+      message: expect.stringMatching(/^The property 'colour' does not exist on type 'Microsoft\.OutlookServices\.Message'\./),
+    });
   });
 
   test('a full message create, with a file attachment and extended properties, is accepted', async () => {
@@ -113,13 +144,21 @@ describe('m365-sandbox request bodies are checked against Graph v1.0 schema', ()
         { id: 'SystemTime 0x0E06', value: '2009-03-14T09:26:53Z' },
         { id: 'String {00020329-0000-0000-C000-000000000046} Name StagedMigrationSourceKey', value: 'src-1' },
       ],
-      attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'report.pdf', contentType: 'application/pdf', contentBytes: Buffer.from('%PDF-1.4').toString('base64'), isInline: false }],
+      attachments: [
+        {
+          '@odata.type': '#microsoft.graph.fileAttachment',
+          name: 'report.pdf',
+          contentType: 'application/pdf',
+          contentBytes: Buffer.from('%PDF-1.4').toString('base64'),
+          isInline: false,
+        },
+      ],
     });
     expect(status).toBe(201);
     expect(json).toMatchObject({ subject: 'full copy', isDraft: false, hasAttachments: true });
   });
 
-  test('a user PATCH with a property the user type does not define is refused with the directory\'s error shape', async () => {
+  test("a user PATCH with a property the user type does not define is refused with the directory's error shape", async () => {
     const { status, json } = await send('PATCH', `/users/${UPN}`, JSON.stringify({ usageLocation: 'GB', favouriteColour: 'red' }));
     expect(status).toBe(400);
     expectGraphErrorBody(json, 'Request_BadRequest');
@@ -127,14 +166,21 @@ describe('m365-sandbox request bodies are checked against Graph v1.0 schema', ()
   });
 
   test('a JSON sendMail with the parameters as the documentation spells them is accepted', async () => {
-    const { status } = await send('POST', `/users/${UPN}/sendMail`, JSON.stringify({ message: { subject: 'a', toRecipients: [{ emailAddress: { address: UPN } }] }, saveToSentItems: false }));
+    const { status } = await send(
+      'POST',
+      `/users/${UPN}/sendMail`,
+      JSON.stringify({ message: { subject: 'a', toRecipients: [{ emailAddress: { address: UPN } }] }, saveToSentItems: false }),
+    );
     expect(status).toBe(202);
   });
 
   test('a sendMail parameter the action does not define is refused', async () => {
     const { status, json } = await send('POST', `/users/${UPN}/sendMail`, JSON.stringify({ message: { subject: 'a' }, saveToDrafts: true }));
     expect(status).toBe(400);
-    expect(errorOf(json)).toMatchObject({ code: 'RequestBodyRead', message: "The parameter 'saveToDrafts' in the request payload is not a valid parameter for the operation 'SendMail'." });
+    expect(errorOf(json)).toMatchObject({
+      code: 'RequestBodyRead',
+      message: "The parameter 'saveToDrafts' in the request payload is not a valid parameter for the operation 'SendMail'.",
+    });
   });
 
   test('a MIME create (text/plain) is not read as JSON', async () => {

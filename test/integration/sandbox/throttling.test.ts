@@ -46,9 +46,16 @@ describe('m365-sandbox per-mailbox throttling', () => {
 
   test('each request inside a $batch counts against the budget', async () => {
     h.sandbox.setMailboxRequestBudget(3);
-    const answers = (await h.graph.api('/$batch').post({
-      requests: [1, 2, 3, 4].map((n) => ({ id: String(n), method: 'GET', url: `/users/${UPN}/mailFolders/inbox`, ...(n > 1 ? { dependsOn: [String(n - 1)] } : {}) })),
-    })).responses as { status: number }[];
+    const answers = (
+      await h.graph.api('/$batch').post({
+        requests: [1, 2, 3, 4].map((n) => ({
+          id: String(n),
+          method: 'GET',
+          url: `/users/${UPN}/mailFolders/inbox`,
+          ...(n > 1 ? { dependsOn: [String(n - 1)] } : {}),
+        })),
+      })
+    ).responses as { status: number }[];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
     h.sandbox.setMailboxRequestBudget(10_000);
   });

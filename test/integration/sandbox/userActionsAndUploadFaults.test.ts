@@ -6,8 +6,17 @@ const UPN = 'uma@contoso.onmicrosoft.com';
 const MB = 1024 * 1024;
 const CHUNK = 4 * MB;
 
-interface BatchAnswer { id: string; status: number; headers: Record<string, string>; body?: { id?: string; subject?: string; error?: { code: string } } }
-interface UploadSession { uploadUrl: string; expirationDateTime: string; nextExpectedRanges: string[] }
+interface BatchAnswer {
+  id: string;
+  status: number;
+  headers: Record<string, string>;
+  body?: { id?: string; subject?: string; error?: { code: string } };
+}
+interface UploadSession {
+  uploadUrl: string;
+  expirationDateTime: string;
+  nextExpectedRanges: string[];
+}
 
 describe('m365-sandbox: Graph-side faults and what the user does in Outlook', () => {
   let h: SandboxHarness;
@@ -21,28 +30,46 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
   afterAll(async () => h.sandbox.stop());
 
   const graphUrl = (path: string): string => `${h.sandbox.graphBaseUrl}${path}`;
-  const graphFetch = async (method: string, path: string, body?: unknown): Promise<Response> => h.rawFetch(graphUrl(path), {
-    method, headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const control = async (method: string, path: string, body?: unknown): Promise<Response> => h.rawFetch(`${h.sandbox.origin}/_sandbox${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const allMessages = (): (MessageSnapshot & { folder: string })[] => h.sandbox.listMailbox(UPN).folders.flatMap((f) => f.messages.map((m) => ({ ...m, folder: f.path })));
+  const graphFetch = async (method: string, path: string, body?: unknown): Promise<Response> =>
+    h.rawFetch(graphUrl(path), {
+      method,
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const control = async (method: string, path: string, body?: unknown): Promise<Response> =>
+    h.rawFetch(`${h.sandbox.origin}/_sandbox${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const allMessages = (): (MessageSnapshot & { folder: string })[] =>
+    h.sandbox.listMailbox(UPN).folders.flatMap((f) => f.messages.map((m) => ({ ...m, folder: f.path })));
   const folderAt = (path: string): FolderSnapshot | undefined => h.sandbox.listMailbox(UPN).folders.find((f) => f.path === path);
   const bySubject = (subject: string): (MessageSnapshot & { folder: string })[] => allMessages().filter((m) => m.subject === subject);
-  const createIn = async (folder: string, subject: string): Promise<{ id: string }> => h.graph.api(`/users/${UPN}/mailFolders/${folder}/messages`).post({ subject });
+  const createIn = async (folder: string, subject: string): Promise<{ id: string }> =>
+    h.graph.api(`/users/${UPN}/mailFolders/${folder}/messages`).post({ subject });
   const createFolder = async (displayName: string, parent?: string): Promise<{ id: string }> =>
     h.graph.api(parent ? `/users/${UPN}/mailFolders/${parent}/childFolders` : `/users/${UPN}/mailFolders`).post({ displayName });
 
   describe('created, then 504, inside $batch', () => {
     const batch = async (requests: unknown[]): Promise<Response> => graphFetch('POST', '/$batch', { requests });
     const create = (id: string, subject: string, dependsOn?: string): Record<string, unknown> => ({
-      id, method: 'POST', url: `/users/${UPN}/mailFolders/inbox/messages`, headers: { 'Content-Type': 'application/json' }, body: { subject }, ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
+      id,
+      method: 'POST',
+      url: `/users/${UPN}/mailFolders/inbox/messages`,
+      headers: { 'Content-Type': 'application/json' },
+      body: { subject },
+      ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
     });
 
     test('an inner create hit after handling is carried out, and its answer inside the 200 batch is 504 without Retry-After', async () => {
       h.sandbox.addFault({ kind: 'gatewayTimeout', afterHandling: true, method: 'POST', pathPattern: '/mailFolders/inbox/messages$', times: 1 });
-      const response = await batch([create('1', 'b504 one'), create('2', 'b504 two'), create('3', 'b504 three'), { id: '4', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }]);
+      const response = await batch([
+        create('1', 'b504 one'),
+        create('2', 'b504 two'),
+        create('3', 'b504 three'),
+        { id: '4', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` },
+      ]);
       expect(response.status).toBe(200);
       const answers = ((await response.json()) as { responses: BatchAnswer[] }).responses;
       const creates = answers.filter((a) => a.id !== '4');
@@ -57,7 +84,11 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
 
     test('in a sequential batch the request answered 504 was carried out, and the ones after it fail with 424 without being run', async () => {
       h.sandbox.addFault({ kind: 'gatewayTimeout', afterHandling: true, method: 'POST', pathPattern: '/messages$', times: 1 });
-      const response = await batch([{ id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }, create('2', 'seq created', '1'), create('3', 'seq never run', '2')]);
+      const response = await batch([
+        { id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` },
+        create('2', 'seq created', '1'),
+        create('3', 'seq never run', '2'),
+      ]);
       const answers = ((await response.json()) as { responses: BatchAnswer[] }).responses;
       expect(answers.map((a) => a.status)).toEqual([200, 504, 424]);
       expect(bySubject('seq created')).toHaveLength(1);
@@ -81,10 +112,16 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
     });
 
     test('insideBatch scopes a rule: true hits only requests inside a $batch, false only requests sent alone (set over HTTP too)', async () => {
-      const added = await control('POST', '/faults', { kind: 'serviceUnavailable', insideBatch: true, pathPattern: '/mailFolders/inbox$', retryAfterSeconds: 3 });
+      const added = await control('POST', '/faults', {
+        kind: 'serviceUnavailable',
+        insideBatch: true,
+        pathPattern: '/mailFolders/inbox$',
+        retryAfterSeconds: 3,
+      });
       expect(added.status).toBe(201);
       expect((await graphFetch('GET', `/users/${UPN}/mailFolders/inbox`)).status).toBe(200);
-      const inside = ((await (await batch([{ id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }])).json()) as { responses: BatchAnswer[] }).responses;
+      const inside = ((await (await batch([{ id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }])).json()) as { responses: BatchAnswer[] })
+        .responses;
       expect(inside[0]!.status).toBe(503);
       expect(inside[0]!.headers['Retry-After']).toBe('3');
       h.sandbox.clearFaults();
@@ -93,7 +130,8 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
       expect((await batch([{ id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }])).status).toBe(503); // the envelope is sent alone
       h.sandbox.clearFaults();
       h.sandbox.addFault({ kind: 'serviceUnavailable', insideBatch: false, pathPattern: '/mailFolders/inbox$', retryAfterSeconds: 0 });
-      const untouched = ((await (await batch([{ id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }])).json()) as { responses: BatchAnswer[] }).responses;
+      const untouched = ((await (await batch([{ id: '1', method: 'GET', url: `/users/${UPN}/mailFolders/inbox` }])).json()) as { responses: BatchAnswer[] })
+        .responses;
       expect(untouched[0]!.status).toBe(200);
       expect((await graphFetch('GET', `/users/${UPN}/mailFolders/inbox`)).status).toBe(503);
     });
@@ -104,12 +142,16 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
     beforeAll(async () => {
       messageId = (await createIn('inbox', 'large attachments')).id;
     });
-    const startSession = async (name: string, size: number): Promise<UploadSession> => h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
-      AttachmentItem: { attachmentType: 'file', name, size },
-    });
-    const put = async (session: UploadSession, file: Buffer, start: number, end: number): Promise<Response> => h.rawFetch(session.uploadUrl, {
-      method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${start}-${end - 1}/${file.length}` }, body: file.subarray(start, end),
-    });
+    const startSession = async (name: string, size: number): Promise<UploadSession> =>
+      h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({
+        AttachmentItem: { attachmentType: 'file', name, size },
+      });
+    const put = async (session: UploadSession, file: Buffer, start: number, end: number): Promise<Response> =>
+      h.rawFetch(session.uploadUrl, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', 'content-range': `bytes ${start}-${end - 1}/${file.length}` },
+        body: file.subarray(start, end),
+      });
     const status = async (session: UploadSession): Promise<Response> => h.rawFetch(session.uploadUrl);
     const attachmentsNamed = async (name: string): Promise<{ name: string; size: number; contentBytes: string }[]> =>
       (await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments`).get()).value.filter((a: { name: string }) => a.name === name);
@@ -186,7 +228,7 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
   });
 
   describe('the user deletes a folder', () => {
-    test('Outlook\'s delete moves the folder, its subfolders and their messages under Deleted Items, ids kept; requests naming it still work', async () => {
+    test("Outlook's delete moves the folder, its subfolders and their messages under Deleted Items, ids kept; requests naming it still work", async () => {
       const projects = await createFolder('Projects');
       const year = await createFolder('2024', projects.id);
       const inProjects = await createIn(projects.id, 'in projects');
@@ -206,7 +248,12 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
       const folder = await createFolder('Shredded');
       const child = await createFolder('Inner', folder.id);
       const message = await createIn(folder.id, 'shredded message');
-      expect(h.sandbox.deleteFolderAsUser(UPN, folder.id, { permanently: true })).toEqual({ outcome: 'removed', folderId: folder.id, path: null, messageCount: 1 });
+      expect(h.sandbox.deleteFolderAsUser(UPN, folder.id, { permanently: true })).toEqual({
+        outcome: 'removed',
+        folderId: folder.id,
+        path: null,
+        messageCount: 1,
+      });
       for (const [method, path, body] of [
         ['POST', `/users/${UPN}/mailFolders/${folder.id}/messages`, { subject: 'into the void' }],
         ['GET', `/users/${UPN}/mailFolders/${folder.id}`, undefined],
@@ -219,8 +266,21 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
         expect([method, path, response.status]).toEqual([method, path, 404]);
         expectGraphErrorBody(await response.json(), 'ErrorItemNotFound');
       }
-      const inBatch = await graphFetch('POST', '/$batch', { requests: [{ id: '1', method: 'POST', url: `/users/${UPN}/mailFolders/${folder.id}/messages`, headers: { 'Content-Type': 'application/json' }, body: { subject: 'batched into the void' } }] });
-      expect(((await inBatch.json()) as { responses: BatchAnswer[] }).responses[0]).toMatchObject({ status: 404, body: { error: { code: 'ErrorItemNotFound' } } });
+      const inBatch = await graphFetch('POST', '/$batch', {
+        requests: [
+          {
+            id: '1',
+            method: 'POST',
+            url: `/users/${UPN}/mailFolders/${folder.id}/messages`,
+            headers: { 'Content-Type': 'application/json' },
+            body: { subject: 'batched into the void' },
+          },
+        ],
+      });
+      expect(((await inBatch.json()) as { responses: BatchAnswer[] }).responses[0]).toMatchObject({
+        status: 404,
+        body: { error: { code: 'ErrorItemNotFound' } },
+      });
       expect(bySubject('into the void')).toHaveLength(0);
     });
 
@@ -306,7 +366,10 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
       expect(await read.json()).toMatchObject({ id: message.id, flagStatus: 'flagged', isRead: true });
       const completed = h.sandbox.setMessageFlagAsUser(UPN, message.id, { flagStatus: 'complete' });
       expect(completed).toMatchObject({ flagStatus: 'complete', isRead: true });
-      expect((await h.graph.api(`/users/${UPN}/messages/${message.id}`).get()).flag).toEqual({ flagStatus: 'complete', completedDateTime: { dateTime: expect.any(String), timeZone: 'UTC' } });
+      expect((await h.graph.api(`/users/${UPN}/messages/${message.id}`).get()).flag).toEqual({
+        flagStatus: 'complete',
+        completedDateTime: { dateTime: expect.any(String), timeZone: 'UTC' },
+      });
     });
 
     test('Graph PATCH with only isRead leaves a flag set in the cloud, and with only flag leaves isRead', async () => {
@@ -339,17 +402,28 @@ describe('m365-sandbox: Graph-side faults and what the user does in Outlook', ()
       expect(moved.status).toBe(201);
       expect(bySubject('moved with DestinationId')[0]!.folder).toBe('Junk Email');
 
-      const twice = await graphFetch('POST', `/users/${UPN}/messages/${((await moved.json()) as { id: string }).id}/move`, { destinationId: 'inbox', DestinationId: 'archive' });
+      const twice = await graphFetch('POST', `/users/${UPN}/messages/${((await moved.json()) as { id: string }).id}/move`, {
+        destinationId: 'inbox',
+        DestinationId: 'archive',
+      });
       expect(twice.status).toBe(400);
       const body = (await twice.json()) as { error: { code: string; message: string } };
-      expect(body.error).toMatchObject({ code: 'RequestBodyRead', message: "Multiple parameters with the name 'DestinationId' were found in the request payload." });
+      expect(body.error).toMatchObject({
+        code: 'RequestBodyRead',
+        message: "Multiple parameters with the name 'DestinationId' were found in the request payload.",
+      });
 
-      const sent = await graphFetch('POST', `/users/${UPN}/sendMail`, { Message: { subject: 'capitalised sendMail', toRecipients: [{ emailAddress: { address: UPN } }] }, SaveToSentItems: false });
+      const sent = await graphFetch('POST', `/users/${UPN}/sendMail`, {
+        Message: { subject: 'capitalised sendMail', toRecipients: [{ emailAddress: { address: UPN } }] },
+        SaveToSentItems: false,
+      });
       expect(sent.status).toBe(202);
       expect(bySubject('capitalised sendMail').map((m) => m.folder)).toEqual(['Inbox']); // delivered, and no copy in Sent Items
 
       const holder = await createIn('drafts', 'lower-case attachmentItem');
-      const session = await graphFetch('POST', `/users/${UPN}/messages/${holder.id}/attachments/createUploadSession`, { attachmentItem: { attachmentType: 'file', name: 'lower.bin', size: 3 * MB } });
+      const session = await graphFetch('POST', `/users/${UPN}/messages/${holder.id}/attachments/createUploadSession`, {
+        attachmentItem: { attachmentType: 'file', name: 'lower.bin', size: 3 * MB },
+      });
       expect(session.status).toBe(201);
     });
   });

@@ -1,7 +1,12 @@
 import { decideClaim, type ItemOwner, type Occurrence, ownersToCheck } from '../../../src/core/copy/itemClaims';
 
 const owner = (folderKey: string, uid: number, uidValidity = '1'): ItemOwner => ({ folderKey, sourcePath: folderKey, uidValidity, uid });
-const copied = (of: ItemOwner, targetFolderId: string, targetId = `t-${of.folderKey}-${of.uid}`): Occurrence => ({ owner: of, state: 'copied', targetId, targetFolderId });
+const copied = (of: ItemOwner, targetFolderId: string, targetId = `t-${of.folderKey}-${of.uid}`): Occurrence => ({
+  owner: of,
+  state: 'copied',
+  targetId,
+  targetFolderId,
+});
 
 describe('which copy a source item owns', () => {
   it('a rerun of the same item finds its own occurrence, and asks the source nothing', () => {
@@ -35,7 +40,7 @@ describe('which copy a source item owns', () => {
     expect(new Set([first.index, second.index]).size).toBe(2);
   });
 
-  it('prefers a made copy in the item\'s own folder over a pending one elsewhere', () => {
+  it("prefers a made copy in the item's own folder over a pending one elsewhere", () => {
     const occurrences: Occurrence[] = [{ owner: owner('x', 1), state: 'pending', targetFolderId: 'f-other' }, copied(owner('y', 2), 'f-mine')];
     expect(decideClaim(occurrences, owner('z', 5), () => false, 'f-mine')).toEqual({ kind: 'takeOver', index: 1 });
   });

@@ -6,23 +6,45 @@ import { summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '..
 
 describe('batch actions by status', () => {
   it.each([
-    ['complete', 'Synced', true], ['complete', 'SyncedWithErrors', true], ['complete', 'Syncing', false],
-    ['remove', 'Syncing', false], ['remove', 'Validating', false], ['remove', 'Completing', false], ['remove', 'Completed', true],
-    ['stop', 'Syncing', true], ['stop', 'Completed', false], ['resume', 'Stopped', true], ['start', 'Created', true], ['start', 'Syncing', false],
-    ['retry', 'SyncedWithErrors', true], ['retry', 'Syncing', false],
+    ['complete', 'Synced', true],
+    ['complete', 'SyncedWithErrors', true],
+    ['complete', 'Syncing', false],
+    ['remove', 'Syncing', false],
+    ['remove', 'Validating', false],
+    ['remove', 'Completing', false],
+    ['remove', 'Completed', true],
+    ['stop', 'Syncing', true],
+    ['stop', 'Completed', false],
+    ['resume', 'Stopped', true],
+    ['start', 'Created', true],
+    ['start', 'Syncing', false],
+    ['retry', 'SyncedWithErrors', true],
+    ['retry', 'Syncing', false],
   ] as const)('%s when %s: %s', (action, status, allowed) => {
     expect(isActionAllowed(action, status)).toBe(allowed);
   });
 
   it('explains a refusal with the statuses that would allow it', () => {
-    expect(actionRefusal('remove', 'Syncing', 'Wave 1')).toBe('The batch "Wave 1" is Syncing; remove is possible only when it is Created, Stopped, Failed, Synced, SyncedWithErrors, Completed, CompletedWithErrors, Removing.');
+    expect(actionRefusal('remove', 'Syncing', 'Wave 1')).toBe(
+      'The batch "Wave 1" is Syncing; remove is possible only when it is Created, Stopped, Failed, Synced, SyncedWithErrors, Completed, CompletedWithErrors, Removing.',
+    );
   });
 });
 
 describe('reports', () => {
-  const base = (address: string) => newQueuedMailbox({ batchId: 'b', mailboxKey: address, emailAddress: address, csvLine: 2, now: 't', hasPendingPassword: false });
+  const base = (address: string) =>
+    newQueuedMailbox({ batchId: 'b', mailboxKey: address, emailAddress: address, csvLine: 2, now: 't', hasPendingPassword: false });
   const mailboxes = [
-    { ...base('bob@x.com'), status: 'Synced' as const, syncedItemCount: 12, skippedItemCount: 1, totalItemsInSourceMailbox: 13, bytesTransferred: 9000, percentageComplete: 100, lastSuccessfulSyncTimestamp: '2026-11-25T10:00:00.000Z' },
+    {
+      ...base('bob@x.com'),
+      status: 'Synced' as const,
+      syncedItemCount: 12,
+      skippedItemCount: 1,
+      totalItemsInSourceMailbox: 13,
+      bytesTransferred: 9000,
+      percentageComplete: 100,
+      lastSuccessfulSyncTimestamp: '2026-11-25T10:00:00.000Z',
+    },
     { ...base('ann@x.com'), status: 'Failed' as const, statusDetail: 'FailedPreflight', error: 'No user ann@x.com exists in Microsoft 365, "really".' },
   ];
 
@@ -36,23 +58,44 @@ describe('reports', () => {
   });
 
   it('lists failed mailboxes and skipped items in the errors report', () => {
-    const csv = toErrorsReportCsv(mailboxes, [{ emailAddress: 'bob@x.com', sourcePath: 'INBOX', uid: 9, subject: 'Huge', size: 200_000_000, reason: 'TooLarge', detail: 'over the limit' }]);
+    const csv = toErrorsReportCsv(mailboxes, [
+      { emailAddress: 'bob@x.com', sourcePath: 'INBOX', uid: 9, subject: 'Huge', size: 200_000_000, reason: 'TooLarge', detail: 'over the limit' },
+    ]);
     expect(csv).toContain('ann@x.com,Mailbox,,,,FailedPreflight,');
     expect(csv).toContain('bob@x.com,Item,INBOX,Huge,200000000,TooLarge,over the limit');
   });
 
   it('lists the folders that were renamed for the target, and the virtual ones not copied', () => {
-    const renamed = { ...mailboxes[1]!, status: 'Synced' as const, error: undefined, statusDetail: undefined, folderRemapsJson: JSON.stringify([
-      { sourcePath: 'Notes/Q1: plan', targetPath: 'Notes/Q1_ plan', reason: 'invalidCharacter' },
-      { sourcePath: 'All Mail', targetPath: '', reason: 'virtualFolder' },
-    ]) };
+    const renamed = {
+      ...mailboxes[1]!,
+      status: 'Synced' as const,
+      error: undefined,
+      statusDetail: undefined,
+      folderRemapsJson: JSON.stringify([
+        { sourcePath: 'Notes/Q1: plan', targetPath: 'Notes/Q1_ plan', reason: 'invalidCharacter' },
+        { sourcePath: 'All Mail', targetPath: '', reason: 'virtualFolder' },
+      ]),
+    };
     const csv = toErrorsReportCsv([renamed], []);
     expect(csv).toContain('ann@x.com,Folder,Notes/Q1: plan,,,FolderRenamed,"Copied as ""Notes/Q1_ plan"" (invalidCharacter)."');
     expect(csv).toContain('ann@x.com,Folder,All Mail,,,NotCopied,');
   });
 
   it('writes the status email with the counts and both links', () => {
-    const batch: MigrationBatch = { id: 'w', name: 'Wave <1>', endpoint: 'e', kind: 'staged', status: 'Syncing', mailboxCount: 2, counts: emptyStatusCounts(), notificationEmails: [], incrementalSyncIntervalHours: 24, autoStart: true, source: 'http', createdAt: 't' };
+    const batch: MigrationBatch = {
+      id: 'w',
+      name: 'Wave <1>',
+      endpoint: 'e',
+      kind: 'staged',
+      status: 'Syncing',
+      mailboxCount: 2,
+      counts: emptyStatusCounts(),
+      notificationEmails: [],
+      incrementalSyncIntervalHours: 24,
+      autoStart: true,
+      source: 'http',
+      createdAt: 't',
+    };
     const email = toStatusEmail(batch, 'initialSync', summarise(mailboxes), { statistics: 'https://s/a?x=1&y=2', errors: 'https://s/b' });
     expect(email.subject).toBe('Migration batch "Wave <1>" initial synchronisation finished: 1 of 2 mailboxes migrated, 1 failed');
     expect(email.html).toContain('<b>Wave &lt;1&gt;</b>');

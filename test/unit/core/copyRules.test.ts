@@ -4,7 +4,15 @@ import { withPageProgress, withSourceTotals } from '../../../src/core/copy/mailb
 import { newQueuedMailbox } from '../../../src/core/mailbox/migrationMailbox';
 import { readHeaderSummary } from '../../../src/core/mime/readHeaderSummary';
 
-const checkpoint: FolderCheckpoint = { sourcePath: 'INBOX', uidValidity: '100', lastCopiedUid: 40, targetPath: 'Inbox', copiedCount: 40, skippedCount: 0, bytesCopied: 4000 };
+const checkpoint: FolderCheckpoint = {
+  sourcePath: 'INBOX',
+  uidValidity: '100',
+  lastCopiedUid: 40,
+  targetPath: 'Inbox',
+  copiedCount: 40,
+  skippedCount: 0,
+  bytesCopied: 4000,
+};
 
 describe('the next page of a folder', () => {
   it('continues after the last UID copied', () => {
@@ -47,7 +55,15 @@ describe('mailbox statistics', () => {
   it('adds a page and works out the percentage and the size estimate', () => {
     const withTotals = withSourceTotals(mailbox, 200, 't1');
     const after = withPageProgress(withTotals, { copied: 40, matched: 10, skipped: 2, bytes: 50_000 }, 't2');
-    expect(after).toMatchObject({ syncedItemCount: 50, skippedItemCount: 2, bytesTransferred: 50_000, totalItemsInSourceMailbox: 200, percentageComplete: 26, estimatedTotalTransferSize: 200_000, lastUpdatedTimestamp: 't2' });
+    expect(after).toMatchObject({
+      syncedItemCount: 50,
+      skippedItemCount: 2,
+      bytesTransferred: 50_000,
+      totalItemsInSourceMailbox: 200,
+      percentageComplete: 26,
+      estimatedTotalTransferSize: 200_000,
+      lastUpdatedTimestamp: 't2',
+    });
   });
 
   it('never reports more than 100% when the source grew during the sync', () => {

@@ -17,10 +17,16 @@ describe('parseBatchCsv reads files as administrators save them', () => {
     ['tabs in UTF-8', utf8(text.replace(/,/g, '\t'))],
     ['semicolons (European Excel)', utf8(text.replace(/,/g, ';'))],
     ['LF line breaks', utf8(text.replace(/\r\n/g, '\n'))],
-    ['mixed CRLF, LF and CR line breaks', utf8('EmailAddress,Password,ForceChangePassword\nann@contoso.com,Secret1!,True\rBob.Smith@Contoso.com,Secret2!,false')],
+    [
+      'mixed CRLF, LF and CR line breaks',
+      utf8('EmailAddress,Password,ForceChangePassword\nann@contoso.com,Secret1!,True\rBob.Smith@Contoso.com,Secret2!,false'),
+    ],
     ['trailing blank lines', utf8(`${text}\r\n\r\n   \r\n`)],
     ['lines of empty cells at the end (Excel)', utf8(`${text},,\r\n,,\r\n`)],
-    ['whitespace around values', utf8('EmailAddress , Password ,ForceChangePassword\n  ann@contoso.com , Secret1! ,\tTrue \nBob.Smith@Contoso.com,"Secret2!" , FALSE\n')],
+    [
+      'whitespace around values',
+      utf8('EmailAddress , Password ,ForceChangePassword\n  ann@contoso.com , Secret1! ,\tTrue \nBob.Smith@Contoso.com,"Secret2!" , FALSE\n'),
+    ],
     ['header names in any case', utf8(text.replace('EmailAddress,Password,ForceChangePassword', 'emailaddress,PASSWORD,forcechangepassword'))],
     ['a trailing delimiter on every line (Excel)', utf8(text.replace(/\r\n/g, ',\r\n'))],
   ])('accepts %s', (_name, bytes) => {
@@ -45,7 +51,14 @@ describe('parseBatchCsv reads files as administrators save them', () => {
     ].join('\r\n');
     expect(parseBatchCsv(utf8(csv))).toEqual({
       ok: false,
-      errors: [{ line: 10, column: 'EmailAddress', code: 'InvalidEmailAddress', message: 'Line 10: "bad address" in column EmailAddress is not a valid email address.' }],
+      errors: [
+        {
+          line: 10,
+          column: 'EmailAddress',
+          code: 'InvalidEmailAddress',
+          message: 'Line 10: "bad address" in column EmailAddress is not a valid email address.',
+        },
+      ],
     });
     const good = parseBatchCsv(utf8(csv.replace('bad address;x', 'eve@contoso.com;x')));
     expect(good.ok && good.rows.map((row) => [row.line, row.password])).toEqual([
@@ -82,7 +95,10 @@ describe('parseBatchCsv reads files as administrators save them', () => {
     expect(parseBatchCsv(utf8('EmailAddress,UsageLocation\nann@contoso.com,gb\nbob@contoso.com,\n'))).toEqual({
       ok: true,
       kind: 'staged',
-      rows: [{ line: 2, emailAddress: 'ann@contoso.com', usageLocation: 'GB' }, { line: 3, emailAddress: 'bob@contoso.com' }],
+      rows: [
+        { line: 2, emailAddress: 'ann@contoso.com', usageLocation: 'GB' },
+        { line: 3, emailAddress: 'bob@contoso.com' },
+      ],
       columns: ['EmailAddress', 'UsageLocation'],
     });
     const imap = parseBatchCsv(utf8('EmailAddress,UserName,Password,UsageLocation\nann@contoso.com,ann,pw,DE\n'));

@@ -31,7 +31,9 @@ describe('removePasswordColumn', () => {
   it('refuses a file whose rows do not line up with the header, without showing a password', () => {
     const attempt = (): string => removePasswordColumn(utf8('EmailAddress,Password\nann@contoso.com,pass,word\n'));
     expect(attempt).toThrow(CsvRejectedError);
-    expect(attempt).toThrow('The CSV file cannot be read: Line 2 has 3 values, but the header on line 1 has 2 columns. Put any value that contains a comma in double quotes.');
+    expect(attempt).toThrow(
+      'The CSV file cannot be read: Line 2 has 3 values, but the header on line 1 has 2 columns. Put any value that contains a comma in double quotes.',
+    );
   });
 
   it('drops columns that are not batch columns, such as a misspelt Pasword', () => {

@@ -4,9 +4,18 @@ import { DemoSettingError, readDemoSize } from '../../../tools/start/readDemoSiz
 describe('the demo size from DEMO_MAILBOXES and DEMO_MESSAGES', () => {
   it.each([
     [{}, { people: 36, messagesPerPerson: 100 }],
-    [{ DEMO_MAILBOXES: '', DEMO_MESSAGES: ' ' }, { people: 36, messagesPerPerson: 100 }],
-    [{ DEMO_MAILBOXES: '1', DEMO_MESSAGES: '1' }, { people: 1, messagesPerPerson: 1 }],
-    [{ DEMO_MAILBOXES: '2000', DEMO_MESSAGES: '2000' }, { people: 2_000, messagesPerPerson: 2_000 }],
+    [
+      { DEMO_MAILBOXES: '', DEMO_MESSAGES: ' ' },
+      { people: 36, messagesPerPerson: 100 },
+    ],
+    [
+      { DEMO_MAILBOXES: '1', DEMO_MESSAGES: '1' },
+      { people: 1, messagesPerPerson: 1 },
+    ],
+    [
+      { DEMO_MAILBOXES: '2000', DEMO_MESSAGES: '2000' },
+      { people: 2_000, messagesPerPerson: 2_000 },
+    ],
     [{ DEMO_MAILBOXES: ' 300 ' }, { people: 300, messagesPerPerson: 100 }],
   ])('reads %j as %j', (env, size) => {
     expect(readDemoSize(env)).toEqual(size);

@@ -129,9 +129,7 @@ describe('mapFolders: names the target refuses', () => {
     const folders = [slash('Deleted Messages', '\\Trash'), slash('Deleted Items'), slash('Deleted Items/Old')];
     expect(targetOf(folders, 'Deleted Items')).toEqual({ segments: ['Deleted Items (2)'] });
     expect(targetOf(folders, 'Deleted Items/Old')).toEqual({ segments: ['Deleted Items (2)', 'Old'] });
-    expect(mapFolders(folders).remaps).toEqual([
-      { sourcePath: 'Deleted Items', targetPath: 'Deleted Items (2)', reason: 'siblingCollision' },
-    ]);
+    expect(mapFolders(folders).remaps).toEqual([{ sourcePath: 'Deleted Items', targetPath: 'Deleted Items (2)', reason: 'siblingCollision' }]);
   });
 
   it('creates a parent the server did not list and keeps children apart from colliding siblings', () => {

@@ -1,24 +1,36 @@
 import { appSettingsOf, optionalInReadme, parameterProblems, problemsOf, secretsWritten, settingsTheAppReads } from '../../../tools/infra/checkSettings';
 
 const template = {
-  resources: [{
-    type: 'Microsoft.Resources/deployments',
-    properties: {
-      template: {
-        resources: [
-          { type: 'Microsoft.KeyVault/vaults/secrets', name: "[format('{0}/{1}', parameters('name'), 'graph-client-secret')]" },
-          {
-            type: 'Microsoft.Web/sites',
-            properties: { siteConfig: { appSettings: [
-              { name: 'GRAPH_CLIENT_SECRET', value: "[format('@Microsoft.KeyVault(VaultName={0};SecretName=graph-client-secret)', parameters('vault'))]" },
-              { name: 'MIGRATION_ENCRYPTION_KEY', value: "[format('@Microsoft.KeyVault(VaultName={0};SecretName=migration-encryption-key)', parameters('vault'))]" },
-              { name: 'AzureWebJobsStorage__accountName', value: 'st1' },
-            ] } },
-          },
-        ],
+  resources: [
+    {
+      type: 'Microsoft.Resources/deployments',
+      properties: {
+        template: {
+          resources: [
+            { type: 'Microsoft.KeyVault/vaults/secrets', name: "[format('{0}/{1}', parameters('name'), 'graph-client-secret')]" },
+            {
+              type: 'Microsoft.Web/sites',
+              properties: {
+                siteConfig: {
+                  appSettings: [
+                    {
+                      name: 'GRAPH_CLIENT_SECRET',
+                      value: "[format('@Microsoft.KeyVault(VaultName={0};SecretName=graph-client-secret)', parameters('vault'))]",
+                    },
+                    {
+                      name: 'MIGRATION_ENCRYPTION_KEY',
+                      value: "[format('@Microsoft.KeyVault(VaultName={0};SecretName=migration-encryption-key)', parameters('vault'))]",
+                    },
+                    { name: 'AzureWebJobsStorage__accountName', value: 'st1' },
+                  ],
+                },
+              },
+            },
+          ],
+        },
       },
     },
-  }],
+  ],
 };
 
 const readme = [
@@ -49,7 +61,9 @@ describe('the infra settings cross-check', () => {
   });
 
   it('fails a parameters file that sets an undeclared parameter or leaves out one without a default', () => {
-    const declared = { parameters: { appName: { type: 'string' }, location: { type: 'string', allowedValues: ['westeurope'] }, subnetId: { type: 'string', defaultValue: '' } } };
+    const declared = {
+      parameters: { appName: { type: 'string' }, location: { type: 'string', allowedValues: ['westeurope'] }, subnetId: { type: 'string', defaultValue: '' } },
+    };
     expect(parameterProblems(declared, { parameters: { appName: { value: 'x' }, location: { value: '${AZURE_LOCATION}' } } })).toEqual([]);
     expect(parameterProblems(declared, { parameters: { appName: { value: 'x' }, region: { value: 'westeurope' } } })).toEqual([
       expect.stringContaining('sets "region", which infra/main.bicep does not declare'),
@@ -59,6 +73,7 @@ describe('the infra settings cross-check', () => {
 
   it('finds the settings the app reads, binding expressions included', () => {
     const read = settingsTheAppReads();
-    for (const name of ['GRAPH_CLIENT_SECRET', 'NOTIFICATION_QUEUE', 'MIGRATION_ALLOW_CLEARTEXT_HOSTS', 'MIGRATION_COPY_LEASE_SECONDS']) expect(read).toContain(name);
+    for (const name of ['GRAPH_CLIENT_SECRET', 'NOTIFICATION_QUEUE', 'MIGRATION_ALLOW_CLEARTEXT_HOSTS', 'MIGRATION_COPY_LEASE_SECONDS'])
+      expect(read).toContain(name);
   });
 });

@@ -9,19 +9,33 @@ const SETTING = 'MIGRATION_ALLOW_CLEARTEXT_HOSTS';
 
 function endpoint(host: string, security: MigrationEndpoint['security']): MigrationEndpoint {
   return {
-    name: 'legacy', sourceKind: 'imap', host, port: 143, security, adminUserName: 'admin', passwordSecretRef: 'x',
-    maxConcurrentMigrations: 1, maxConcurrentIncrementalSyncs: 1, createdAt: '2024-01-01T00:00:00Z',
+    name: 'legacy',
+    sourceKind: 'imap',
+    host,
+    port: 143,
+    security,
+    adminUserName: 'admin',
+    passwordSecretRef: 'x',
+    maxConcurrentMigrations: 1,
+    maxConcurrentIncrementalSyncs: 1,
+    createdAt: '2024-01-01T00:00:00Z',
   };
 }
 
 describe('cleartext logins', () => {
   it('are never allowed by security: none alone', () => {
-    expect(cleartextLogin(endpoint('127.0.0.1', 'none'), [])).toEqual({ allowed: false, status: `refused: security is none and 127.0.0.1 is not in ${SETTING}` });
+    expect(cleartextLogin(endpoint('127.0.0.1', 'none'), [])).toEqual({
+      allowed: false,
+      status: `refused: security is none and 127.0.0.1 is not in ${SETTING}`,
+    });
     expect(cleartextLogin(endpoint('mail.example.com', 'none'), ['127.0.0.1'])).toMatchObject({ allowed: false });
   });
 
   it('are allowed for a host named in MIGRATION_ALLOW_CLEARTEXT_HOSTS, and the status says so', () => {
-    expect(cleartextLogin(endpoint('Exch2007.Corp.Local', 'none'), ['127.0.0.1', 'exch2007.corp.local'])).toEqual({ allowed: true, status: `allowed by ${SETTING}` });
+    expect(cleartextLogin(endpoint('Exch2007.Corp.Local', 'none'), ['127.0.0.1', 'exch2007.corp.local'])).toEqual({
+      allowed: true,
+      status: `allowed by ${SETTING}`,
+    });
   });
 
   it('are never used with tls or starttls, whatever the list says', () => {
@@ -63,6 +77,9 @@ describe('cleartext logins', () => {
   it('are refused by the IMAP options unless the caller allows them', () => {
     const server = { host: 'mail.example.com', port: 143, security: 'none' as const };
     expect(() => toImapFlowOptions(server, { kind: 'password', user: 'u', password: 'p' })).toThrow(/TARGET_IMAP_ALLOW_PLAINTEXT/);
-    expect(toImapFlowOptions({ ...server, allowPlaintext: true }, { kind: 'password', user: 'u', password: 'p' })).toMatchObject({ secure: false, doSTARTTLS: false });
+    expect(toImapFlowOptions({ ...server, allowPlaintext: true }, { kind: 'password', user: 'u', password: 'p' })).toMatchObject({
+      secure: false,
+      doSTARTTLS: false,
+    });
   });
 });

@@ -27,10 +27,13 @@ describe('endpoint secret names', () => {
   });
 
   it('never gives two endpoints (names that differ other than in case) the same name, nor an old-scheme name', () => {
-    fc.assert(fc.property(endpointName, endpointName, (a, b) => {
-      if (a.toLowerCase() === b.toLowerCase()) return endpointSecretName(a) === endpointSecretName(b);
-      return endpointSecretName(a) !== endpointSecretName(b) && endpointSecretName(a) !== legacyEndpointSecretName(b);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(endpointName, endpointName, (a, b) => {
+        if (a.toLowerCase() === b.toLowerCase()) return endpointSecretName(a) === endpointSecretName(b);
+        return endpointSecretName(a) !== endpointSecretName(b) && endpointSecretName(a) !== legacyEndpointSecretName(b);
+      }),
+      { numRuns: 2000 },
+    );
     // Names that only differ in the characters the readable part folds together.
     const folded = ['a.b', 'a_b', 'a-b', 'a..b', 'a__b', 'a--b', 'a.-b', 'a-.b', 'a._b'];
     expect(new Set(folded.map(endpointSecretName)).size).toBe(folded.length);
@@ -42,9 +45,12 @@ describe('per-mailbox secret keys', () => {
     // The table key is (batch id, toMailboxKey(address)) and the ciphertext is bound to both.
     const tricky = ['a/b@x.com', 'a%2fb@x.com', 'a%252fb@x.com', 'a#b@x.com', 'a%23b@x.com', 'a?b@x.com', 'a\\b@x.com'];
     expect(new Set(tricky.map(toMailboxKey)).size).toBe(tricky.length);
-    fc.assert(fc.property(fc.string(), fc.string(), (a, b) => {
-      const [x, y] = [a.trim().toLowerCase(), b.trim().toLowerCase()];
-      return x === y || toMailboxKey(a) !== toMailboxKey(b);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        const [x, y] = [a.trim().toLowerCase(), b.trim().toLowerCase()];
+        return x === y || toMailboxKey(a) !== toMailboxKey(b);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

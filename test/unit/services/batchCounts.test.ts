@@ -5,8 +5,18 @@ import { BatchCounts, batchCountsOf, type StatusCountSource } from '../../../src
 
 function batch(id: string, status: BatchStatus, counts: Partial<MailboxStatusCounts> = { Queued: 10 }): MigrationBatch {
   return {
-    id, name: id, endpoint: 'e', kind: 'staged', status, mailboxCount: 10, counts: { ...emptyStatusCounts(), ...counts },
-    notificationEmails: [], incrementalSyncIntervalHours: 24, autoStart: true, source: 'http', createdAt: '2026-01-01T00:00:00.000Z',
+    id,
+    name: id,
+    endpoint: 'e',
+    kind: 'staged',
+    status,
+    mailboxCount: 10,
+    counts: { ...emptyStatusCounts(), ...counts },
+    notificationEmails: [],
+    incrementalSyncIntervalHours: 24,
+    autoStart: true,
+    source: 'http',
+    createdAt: '2026-01-01T00:00:00.000Z',
   };
 }
 
@@ -21,11 +31,19 @@ class ManualSource implements StatusCountSource {
     this.calls.push(batchId);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    return new Promise((resolve, reject) => this.waiting.push({
-      batchId,
-      resolve: (c) => { this.inFlight -= 1; resolve(c); },
-      reject: (e) => { this.inFlight -= 1; reject(e); },
-    }));
+    return new Promise((resolve, reject) =>
+      this.waiting.push({
+        batchId,
+        resolve: (c) => {
+          this.inFlight -= 1;
+          resolve(c);
+        },
+        reject: (e) => {
+          this.inFlight -= 1;
+          reject(e);
+        },
+      }),
+    );
   }
 
   answer(counts: Partial<MailboxStatusCounts>): void {
@@ -54,13 +72,16 @@ describe('BatchCounts', () => {
     expect(source.calls).toEqual(['b1']);
   });
 
-  it.each<BatchStatus>(['Created', 'Validating', 'Syncing', 'Synced', 'SyncedWithErrors', 'Completing', 'Stopped', 'Failed', 'Removing'])('counts a %s batch', async (status) => {
-    const source = new ManualSource();
-    const shown = new BatchCounts(source).current(batch('b', status));
-    await settle();
-    source.answer({ Stopped: 10 });
-    expect((await shown).counts.Stopped).toBe(10);
-  });
+  it.each<BatchStatus>(['Created', 'Validating', 'Syncing', 'Synced', 'SyncedWithErrors', 'Completing', 'Stopped', 'Failed', 'Removing'])(
+    'counts a %s batch',
+    async (status) => {
+      const source = new ManualSource();
+      const shown = new BatchCounts(source).current(batch('b', status));
+      await settle();
+      source.answer({ Stopped: 10 });
+      expect((await shown).counts.Stopped).toBe(10);
+    },
+  );
 
   it.each<BatchStatus>(['Completed', 'CompletedWithErrors'])('keeps the final counts of a %s batch without a query', async (status) => {
     const source = new ManualSource();
@@ -105,10 +126,7 @@ describe('BatchCounts', () => {
 
   it('counts a list at most 8 batches at a time and keeps its order', async () => {
     const source = new ManualSource();
-    const list = [
-      ...Array.from({ length: 20 }, (_, i) => batch(`run${i}`, 'Syncing')),
-      batch('done', 'Completed', { Completed: 10 }),
-    ];
+    const list = [...Array.from({ length: 20 }, (_, i) => batch(`run${i}`, 'Syncing')), batch('done', 'Completed', { Completed: 10 })];
     const shown = new BatchCounts(source).currentAll(list);
     for (let answered = 0; answered < 20; answered += 1) {
       await settle();
@@ -129,7 +147,7 @@ describe('BatchCounts', () => {
     expect(source.calls).toEqual([]);
   });
 
-  it('is one per mailbox store, so the app\'s requests share counts under way', () => {
+  it("is one per mailbox store, so the app's requests share counts under way", () => {
     const a = new ManualSource();
     const b = new ManualSource();
     expect(batchCountsOf(a)).toBe(batchCountsOf(a));

@@ -12,9 +12,22 @@ export const batchesList: CliCommand = {
     const { value } = await context.api.getJson<ListAnswer<BatchView>>('/api/batches');
     if (context.json) return writeJson(context, value);
     if (value.length === 0) return writeLines(context, ['No migration batches.']);
-    writeLines(context, formatTable(
-      ['ID', 'NAME', 'ENDPOINT', 'STATUS', 'MAILBOXES', 'SYNCED', 'COMPLETED', 'FAILED', 'CREATED'],
-      value.map((b) => [b.id, b.name, b.endpoint, b.status, String(b.mailboxCount), String(b.counts.Synced ?? 0), String(b.counts.Completed ?? 0), String(b.counts.Failed ?? 0), b.createdAt]),
-    ));
+    writeLines(
+      context,
+      formatTable(
+        ['ID', 'NAME', 'ENDPOINT', 'STATUS', 'MAILBOXES', 'SYNCED', 'COMPLETED', 'FAILED', 'CREATED'],
+        value.map((b) => [
+          b.id,
+          b.name,
+          b.endpoint,
+          b.status,
+          String(b.mailboxCount),
+          String(b.counts.Synced ?? 0),
+          String(b.counts.Completed ?? 0),
+          String(b.counts.Failed ?? 0),
+          b.createdAt,
+        ]),
+      ),
+    );
   },
 };

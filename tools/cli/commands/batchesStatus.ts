@@ -12,10 +12,13 @@ import { progressKey, renderBatchProgress } from '../watch/renderBatchProgress';
  */
 export const batchesStatus: CliCommand = {
   words: ['batches', 'status'],
-  summary: 'Show a batch\'s progress; --watch polls until it stops validating, syncing or completing.',
+  summary: "Show a batch's progress; --watch polls until it stops validating, syncing or completing.",
   arguments: ['<id>'],
   options: {
-    watch: { type: 'boolean', description: 'Keep polling until the batch is no longer Validating, Syncing or Completing (with --json: one JSON line per poll).' },
+    watch: {
+      type: 'boolean',
+      description: 'Keep polling until the batch is no longer Validating, Syncing or Completing (with --json: one JSON line per poll).',
+    },
     interval: { type: 'string', valueName: 'SECONDS', description: 'Seconds between polls with --watch (default 2).' },
   },
   async run(context) {
@@ -42,11 +45,20 @@ export const batchesStatus: CliCommand = {
 
 function writeJsonLine(context: CommandContext, progress: BatchProgress, rate: number): void {
   const { batch, inFlight, done, percent, at } = progress;
-  context.stdout.write(`${JSON.stringify({ at: new Date(at).toISOString(), id: batch.id, status: batch.status, percent: Math.round(percent * 10) / 10, done, mailboxCount: batch.mailboxCount, messagesPerSecond: Math.round(rate * 10) / 10, counts: batch.counts, inFlight: inFlight.map(toInFlightJson) })}\n`);
+  context.stdout.write(
+    `${JSON.stringify({ at: new Date(at).toISOString(), id: batch.id, status: batch.status, percent: Math.round(percent * 10) / 10, done, mailboxCount: batch.mailboxCount, messagesPerSecond: Math.round(rate * 10) / 10, counts: batch.counts, inFlight: inFlight.map(toInFlightJson) })}\n`,
+  );
 }
 
 function toInFlightJson(m: MailboxView): Record<string, unknown> {
-  return { emailAddress: m.emailAddress, status: m.status, percentageComplete: m.percentageComplete, syncedItemCount: m.syncedItemCount, totalItemsInSourceMailbox: m.totalItemsInSourceMailbox, bytesTransferred: m.bytesTransferred };
+  return {
+    emailAddress: m.emailAddress,
+    status: m.status,
+    percentageComplete: m.percentageComplete,
+    syncedItemCount: m.syncedItemCount,
+    totalItemsInSourceMailbox: m.totalItemsInSourceMailbox,
+    bytesTransferred: m.bytesTransferred,
+  };
 }
 
 /** Moves the cursor back over what the last poll drew and draws the new lines in its place. */

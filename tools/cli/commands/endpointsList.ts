@@ -12,9 +12,21 @@ export const endpointsList: CliCommand = {
     const { value } = await context.api.getJson<ListAnswer<EndpointView>>('/api/endpoints');
     if (context.json) return writeJson(context, value);
     if (value.length === 0) return writeLines(context, ['No migration endpoints.']);
-    writeLines(context, formatTable(
-      ['NAME', 'HOST', 'PORT', 'SECURITY', 'ADMIN', 'MIGRATIONS', 'INCREMENTAL', 'PASSWORD'],
-      value.map((e) => [e.name, e.host, String(e.port), e.security, e.adminUserName ?? '-', String(e.maxConcurrentMigrations), String(e.maxConcurrentIncrementalSyncs), e.hasPassword ? 'stored' : 'none']),
-    ));
+    writeLines(
+      context,
+      formatTable(
+        ['NAME', 'HOST', 'PORT', 'SECURITY', 'ADMIN', 'MIGRATIONS', 'INCREMENTAL', 'PASSWORD'],
+        value.map((e) => [
+          e.name,
+          e.host,
+          String(e.port),
+          e.security,
+          e.adminUserName ?? '-',
+          String(e.maxConcurrentMigrations),
+          String(e.maxConcurrentIncrementalSyncs),
+          e.hasPassword ? 'stored' : 'none',
+        ]),
+      ),
+    );
   },
 };

@@ -2,7 +2,10 @@ import type { BatchView } from '../apiTypes';
 
 /** A batch's status and non-zero counts, as `Field: value` lines. */
 export function formatBatch(batch: BatchView): string[] {
-  const counts = Object.entries(batch.counts).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${n}`).join(', ');
+  const counts = Object.entries(batch.counts)
+    .filter(([, n]) => n > 0)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(', ');
   const fields: [string, string | undefined][] = [
     ['Batch', `${batch.name} (${batch.id})`],
     ['Status', batch.statusDetail ? `${batch.status} (${batch.statusDetail})` : batch.status],

@@ -8,12 +8,16 @@ import { readChoice, readString } from '../readOptionValue';
 type ReportKind = 'statistics' | 'errors';
 const DEFAULT_FILE_NAMES: Record<ReportKind, string> = { statistics: 'MigrationStatistics.csv', errors: 'MigrationErrors.csv' };
 
-interface DownloadedReport { kind: ReportKind; path: string; bytes: number }
+interface DownloadedReport {
+  kind: ReportKind;
+  path: string;
+  bytes: number;
+}
 
 /** `reports download <id>`: the batch's MigrationStatistics.csv and/or MigrationErrors.csv, saved as the API names them. */
 export const reportsDownload: CliCommand = {
   words: ['reports', 'download'],
-  summary: 'Download a batch\'s reports (written when its initial sync finishes).',
+  summary: "Download a batch's reports (written when its initial sync finishes).",
   arguments: ['<id>'],
   options: {
     kind: { type: 'string', valueName: 'statistics|errors|both', description: 'Which report (default both).' },
@@ -26,7 +30,10 @@ export const reportsDownload: CliCommand = {
     const downloaded: DownloadedReport[] = [];
     for (const k of kinds) downloaded.push(await downloadReport(context, context.args[0]!, k, folder));
     if (context.json) return writeJson(context, downloaded);
-    writeLines(context, downloaded.map((d) => `Wrote ${d.path} (${formatBytes(d.bytes)}).`));
+    writeLines(
+      context,
+      downloaded.map((d) => `Wrote ${d.path} (${formatBytes(d.bytes)}).`),
+    );
   },
 };
 

@@ -31,9 +31,12 @@ export async function readBatchProgress(api: ApiClient, batchId: string): Promis
 export function toBatchProgress(batch: BatchView, mailboxes: MailboxView[], at: number): BatchProgress {
   const settled = batch.status === 'Completing' ? SETTLED_WHILE_COMPLETING : SETTLED_WHILE_SYNCING;
   const done = mailboxes.filter((m) => settled.includes(m.status)).length;
-  const percent = mailboxes.length === 0 ? 0
-    : batch.status === 'Completing' ? (100 * done) / mailboxes.length
-      : mailboxes.reduce((sum, m) => sum + (settled.includes(m.status) ? 100 : m.percentageComplete), 0) / mailboxes.length;
+  const percent =
+    mailboxes.length === 0
+      ? 0
+      : batch.status === 'Completing'
+        ? (100 * done) / mailboxes.length
+        : mailboxes.reduce((sum, m) => sum + (settled.includes(m.status) ? 100 : m.percentageComplete), 0) / mailboxes.length;
   return {
     batch,
     inFlight: mailboxes.filter((m) => IN_FLIGHT_MAILBOX_STATUSES.includes(m.status)),

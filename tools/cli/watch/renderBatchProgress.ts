@@ -11,7 +11,9 @@ export function renderBatchProgress(progress: BatchProgress, rate: number, plain
   const summary = `${progress.done}/${batch.mailboxCount} mailboxes  ${rate.toFixed(1)} msg/s`;
   const mailboxLines = progress.inFlight.map((m) => {
     const items = `${m.syncedItemCount}/${m.totalItemsInSourceMailbox} items`;
-    return plain ? `  ${m.emailAddress} ${m.status} ${Math.floor(m.percentageComplete)}% ${items}` : `  ${renderProgressBar(m.percentageComplete)}  ${m.emailAddress}  ${m.status}  ${items}`;
+    return plain
+      ? `  ${m.emailAddress} ${m.status} ${Math.floor(m.percentageComplete)}% ${items}`
+      : `  ${renderProgressBar(m.percentageComplete)}  ${m.emailAddress}  ${m.status}  ${items}`;
   });
   if (plain) return [`${new Date(progress.at).toISOString()} ${batch.id} ${status} ${Math.floor(progress.percent)}% ${summary}`, ...mailboxLines];
   return [`${renderProgressBar(progress.percent)}  ${batch.id}  ${status}  ${summary}`, ...mailboxLines];
@@ -19,5 +21,11 @@ export function renderBatchProgress(progress: BatchProgress, rate: number, plain
 
 /** What plain output compares to decide whether a poll changed anything worth a new line. */
 export function progressKey(progress: BatchProgress): string {
-  return JSON.stringify([progress.batch.status, progress.batch.statusDetail, progress.done, Math.floor(progress.percent), progress.inFlight.map((m) => [m.emailAddress, m.status, m.syncedItemCount])]);
+  return JSON.stringify([
+    progress.batch.status,
+    progress.batch.statusDetail,
+    progress.done,
+    Math.floor(progress.percent),
+    progress.inFlight.map((m) => [m.emailAddress, m.status, m.syncedItemCount]),
+  ]);
 }

@@ -83,8 +83,11 @@ export class ActivityWorker {
   private async runMessage(messageId: string, popReceipt: string, text: string): Promise<void> {
     let receipt = popReceipt;
     const renew = setInterval(() => {
-      this.storage.workItems.updateMessage(messageId, receipt, undefined, VISIBILITY_S)
-        .then((r) => { if (r.popReceipt) receipt = r.popReceipt; })
+      this.storage.workItems
+        .updateMessage(messageId, receipt, undefined, VISIBILITY_S)
+        .then((r) => {
+          if (r.popReceipt) receipt = r.popReceipt;
+        })
         .catch(() => undefined);
     }, RENEW_EVERY_MS);
     try {
@@ -121,9 +124,14 @@ export class ActivityWorker {
   private async invoke(task: ActivityTask): Promise<HistoryEvent> {
     try {
       const fn = this.registry.get(task.name);
-      const { response } = await invokeFunction(this.registry, fn, {
-        inputData: [{ name: fn.trigger.name, data: toTypedJson(task.input) }],
-      }, this.log);
+      const { response } = await invokeFunction(
+        this.registry,
+        fn,
+        {
+          inputData: [{ name: fn.trigger.name, data: toTypedJson(task.input) }],
+        },
+        this.log,
+      );
       return newEvent(EventType.TaskCompleted, { TaskScheduledId: task.taskId, Result: toJsonText(fromTypedData(response.returnValue)) });
     } catch (thrown) {
       const error = toError(thrown);

@@ -30,7 +30,10 @@ export class CompletionBatcher {
     if (!batch) {
       let resolve!: () => void;
       let reject!: (error: unknown) => void;
-      const flushed = new Promise<void>((res, rej) => { resolve = res; reject = rej; });
+      const flushed = new Promise<void>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       batch = { instanceId, executionId, events: [], flushed, resolve, reject };
       this.open.set(key, batch);
       const opened = batch;
@@ -45,8 +48,6 @@ export class CompletionBatcher {
   private flush(key: string, batch: Batch): void {
     if (this.open.get(key) !== batch) return;
     this.open.delete(key);
-    this.sender
-      .sendControl({ instanceId: batch.instanceId, executionId: batch.executionId, events: batch.events })
-      .then(batch.resolve, batch.reject);
+    this.sender.sendControl({ instanceId: batch.instanceId, executionId: batch.executionId, events: batch.events }).then(batch.resolve, batch.reject);
   }
 }

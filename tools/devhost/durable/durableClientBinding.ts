@@ -2,7 +2,6 @@ import type { RegisteredFunction } from '../functionRegistry';
 import { DURABLE_PATHS } from '../http/durablePaths';
 import type { FunctionKeys } from '../http/functionKeys';
 
-
 /**
  * The JSON the Durable extension hands a `durableClient` input binding (`OrchestrationClientInputData`):
  * webhook URL templates (for `createCheckStatusResponse`) and `rpcBaseUrl`, which durable-functions v3

@@ -29,7 +29,12 @@ export class DurableEngine {
       workItems: () => this.activities.sleeper.wake(),
     });
     const orchestrations = new OrchestrationWorker({
-      storage: this.storage, instances, history, sender, registry, log,
+      storage: this.storage,
+      instances,
+      history,
+      sender,
+      registry,
+      log,
       maxConcurrentOrchestrations: config.maxConcurrentOrchestratorFunctions,
     });
     const activities = new ActivityWorker(this.storage, registry, new CompletionBatcher(sender), log, config.maxConcurrentActivityFunctions);

@@ -48,7 +48,12 @@ function toStatusJson(record: InstanceRecord, showInput: boolean): Record<string
 function readFilter(url: URL): InstanceFilter {
   const statuses = url.searchParams.get('runtimeStatus');
   return {
-    runtimeStatus: statuses ? (statuses.split(',').map((s) => s.trim()).filter(Boolean) as RuntimeStatus[]) : undefined,
+    runtimeStatus: statuses
+      ? (statuses
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean) as RuntimeStatus[])
+      : undefined,
     createdTimeFrom: url.searchParams.get('createdTimeFrom') ?? undefined,
     createdTimeTo: url.searchParams.get('createdTimeTo') ?? undefined,
     instanceIdPrefix: url.searchParams.get('instanceIdPrefix') ?? undefined,
@@ -152,7 +157,12 @@ async function handleCollection(ex: HttpExchange, method: string, client: TaskHu
   const page = all.slice(offset, offset + top);
   const headers: Record<string, string> = {};
   if (offset + top < all.length) headers['x-ms-continuation-token'] = Buffer.from(String(offset + top)).toString('base64');
-  sendJson(ex, 200, page.map((r) => toStatusJson(r, ex.url.searchParams.get('showInput') !== 'false')), headers);
+  sendJson(
+    ex,
+    200,
+    page.map((r) => toStatusJson(r, ex.url.searchParams.get('showInput') !== 'false')),
+    headers,
+  );
 }
 
 /**

@@ -131,7 +131,11 @@ export class InstanceProcessor {
       return await runEpisode(this.deps.registry, this.deps.log, runtime, episodeInput);
     } catch (thrown) {
       const error = toError(thrown);
-      return { appended: [newEvent(EventType.OrchestratorCompleted)], messages: [], result: { kind: 'failed', message: error.message, details: error.stack ?? error.message } };
+      return {
+        appended: [newEvent(EventType.OrchestratorCompleted)],
+        messages: [],
+        result: { kind: 'failed', message: error.message, details: error.stack ?? error.message },
+      };
     }
   }
 
@@ -178,14 +182,24 @@ export class InstanceProcessor {
     await this.deps.history.deleteRows(record.instanceId, next.record.executionId);
   }
 
-  private finish(runtime: OrchestrationRuntime, status: 'Completed' | 'Failed' | 'Terminated', output: string, outbound: OutboundMessage[], failure?: { failed: string; details?: string }): void {
+  private finish(
+    runtime: OrchestrationRuntime,
+    status: 'Completed' | 'Failed' | 'Terminated',
+    output: string,
+    outbound: OutboundMessage[],
+    failure?: { failed: string; details?: string },
+  ): void {
     const record = runtime.record;
     record.status = status;
     record.output = output;
     const parent = record.parent;
     if (!parent) return;
     const event = failure
-      ? newEvent(EventType.SubOrchestrationInstanceFailed, { TaskScheduledId: parent.taskId, Reason: failure.failed, Details: failure.details ?? failure.failed })
+      ? newEvent(EventType.SubOrchestrationInstanceFailed, {
+          TaskScheduledId: parent.taskId,
+          Reason: failure.failed,
+          Details: failure.details ?? failure.failed,
+        })
       : newEvent(EventType.SubOrchestrationInstanceCompleted, { TaskScheduledId: parent.taskId, Result: output });
     outbound.push({ kind: 'control', body: { instanceId: parent.instanceId, executionId: parent.executionId, events: [event] } });
   }
@@ -209,14 +223,12 @@ export class InstanceProcessor {
   }
 }
 
-
 /** Two events of one batch that are the same completion or the same client signal. */
 function isDuplicate(a: HistoryEvent, b: HistoryEvent): boolean {
   if (a.SignalId !== undefined && a.SignalId === b.SignalId) return true;
   const ids = (e: HistoryEvent): number | undefined => e.TaskScheduledId ?? e.TimerId;
   return ids(a) !== undefined && ids(a) === ids(b);
 }
-
 
 /** Whether the instance is suspended once these events apply (the last suspend/resume wins). */
 function willBeSuspended(runtime: OrchestrationRuntime, events: HistoryEvent[]): boolean {

@@ -26,9 +26,7 @@ export interface WorkItemMessage {
   tasks: ActivityTask[];
 }
 
-export type OutboundMessage =
-  | { kind: 'control'; body: ControlMessage; delayMs?: number }
-  | { kind: 'workItem'; body: WorkItemMessage };
+export type OutboundMessage = { kind: 'control'; body: ControlMessage; delayMs?: number } | { kind: 'workItem'; body: WorkItemMessage };
 
 /** Activities per work-item message, and the size a message's tasks may reach before a new one starts. */
 const MAX_TASKS_PER_MESSAGE = 50;

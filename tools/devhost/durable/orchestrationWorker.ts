@@ -119,7 +119,9 @@ export class OrchestrationWorker {
       list.push(r);
       byInstance.set(r.body.instanceId, list);
     }
-    await Promise.all([...byInstance].map(([instanceId, list]) => this.withInstanceLock(instanceId, () => this.slots.run(() => this.process(instanceId, list)))));
+    await Promise.all(
+      [...byInstance].map(([instanceId, list]) => this.withInstanceLock(instanceId, () => this.slots.run(() => this.process(instanceId, list)))),
+    );
   }
 
   private async withInstanceLock(instanceId: string, work: () => Promise<void>): Promise<void> {
@@ -135,7 +137,10 @@ export class OrchestrationWorker {
 
   private async process(instanceId: string, received: Received[]): Promise<void> {
     try {
-      const outcome = await this.processor.process(instanceId, received.map((r) => r.body));
+      const outcome = await this.processor.process(
+        instanceId,
+        received.map((r) => r.body),
+      );
       if (outcome === 'deferred') {
         // Events for an instance whose start is not processed yet come back in a second.
         await Promise.all(received.map((r) => r.queue.updateMessage(r.messageId, r.popReceipt, undefined, 1).catch(() => undefined)));
@@ -147,7 +152,6 @@ export class OrchestrationWorker {
       this.deps.log.error(`Orchestration ${instanceId}: processing failed and will be retried: ${toError(error).stack ?? String(error)}`);
     }
   }
-
 }
 
 /** Milliseconds until a timer-only message is due, when that is inside its visibility window. */

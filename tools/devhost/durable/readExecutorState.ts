@@ -51,10 +51,13 @@ interface SdkTask {
  * reported, not guessed around.
  */
 export function readExecutorState(invocationContext: unknown): { sequenceNumber: number; openTasks: OpenTask[] } {
-  const executor = (invocationContext as { df?: { taskOrchestratorExecutor?: { sequenceNumber?: unknown; openTasks?: unknown } } })
-    .df?.taskOrchestratorExecutor;
+  const executor = (invocationContext as { df?: { taskOrchestratorExecutor?: { sequenceNumber?: unknown; openTasks?: unknown } } }).df
+    ?.taskOrchestratorExecutor;
   if (!executor || typeof executor.sequenceNumber !== 'number' || typeof executor.openTasks !== 'object' || !executor.openTasks) {
-    throw new DevHostError('DEVHOST_BAD_ORCHESTRATOR_STATE', 'The durable-functions replay executor did not expose sequenceNumber/openTasks; this devhost supports durable-functions 3.x.');
+    throw new DevHostError(
+      'DEVHOST_BAD_ORCHESTRATOR_STATE',
+      'The durable-functions replay executor did not expose sequenceNumber/openTasks; this devhost supports durable-functions 3.x.',
+    );
   }
   const openTasks: OpenTask[] = [];
   for (const task of Object.values(executor.openTasks as Record<string, SdkTask>)) {

@@ -46,7 +46,10 @@ export interface EpisodeOutcome {
   /** Events this episode adds after its inputs: scheduled tasks, then OrchestratorCompleted (and ExecutionCompleted). */
   appended: HistoryEvent[];
   messages: OutboundMessage[];
-  result: { kind: 'running' } | { kind: 'completed'; output: string } | { kind: 'failed'; message: string; details: string }
+  result:
+    | { kind: 'running' }
+    | { kind: 'completed'; output: string }
+    | { kind: 'failed'; message: string; details: string }
     | { kind: 'continuedAsNew'; input?: string };
   customStatus?: string;
 }
@@ -108,9 +111,14 @@ async function invokeOrchestrator(registry: FunctionRegistry, log: HostLog, runt
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
   };
   try {
-    const { response, context } = await invokeFunction(registry, fn, {
-      inputData: [{ name: fn.trigger.name, data: { json: JSON.stringify(binding) } }],
-    }, log);
+    const { response, context } = await invokeFunction(
+      registry,
+      fn,
+      {
+        inputData: [{ name: fn.trigger.name, data: { json: JSON.stringify(binding) } }],
+      },
+      log,
+    );
     return { state: fromTypedData(response.returnValue) ?? {}, invocationContext: context };
   } catch (thrown) {
     const error = toError(thrown);
@@ -122,12 +130,7 @@ async function invokeOrchestrator(registry: FunctionRegistry, log: HostLog, runt
 }
 
 /** Runs the orchestrator once over its history plus `newEvents`, through the library and the SDK. */
-export async function runEpisode(
-  registry: FunctionRegistry,
-  log: HostLog,
-  runtime: OrchestrationRuntime,
-  newEvents: HistoryEvent[],
-): Promise<EpisodeOutcome> {
+export async function runEpisode(registry: FunctionRegistry, log: HostLog, runtime: OrchestrationRuntime, newEvents: HistoryEvent[]): Promise<EpisodeOutcome> {
   const { state, failure, invocationContext } = await invokeOrchestrator(registry, log, runtime, newEvents);
   const customStatus = state.customStatus === undefined ? undefined : JSON.stringify(state.customStatus);
   const completed = newEvent(EventType.OrchestratorCompleted);
@@ -177,8 +180,10 @@ function checkDeterminism(runtime: OrchestrationRuntime, actions: SdkAction[], d
 }
 
 function nonDeterministic(runtime: OrchestrationRuntime, index: number, expected: string, found: string): DevHostError {
-  return new DevHostError('DEVHOST_NON_DETERMINISTIC',
-    `Non-deterministic orchestrator '${runtime.record.name}' (instance ${runtime.record.instanceId}): history has scheduled task #${index} as ${expected}, but the replay produced ${found}.`);
+  return new DevHostError(
+    'DEVHOST_NON_DETERMINISTIC',
+    `Non-deterministic orchestrator '${runtime.record.name}' (instance ${runtime.record.instanceId}): history has scheduled task #${index} as ${expected}, but the replay produced ${found}.`,
+  );
 }
 
 function schedule(runtime: OrchestrationRuntime, task: OpenTask, appended: HistoryEvent[], messages: OutboundMessage[]): void {
@@ -199,14 +204,28 @@ function schedule(runtime: OrchestrationRuntime, task: OpenTask, appended: Histo
   scheduleAction(runtime, task.id, task.action, task.longTimerLeg ? 'longTimer' : undefined, appended, messages);
 }
 
-function scheduleTimer(runtime: OrchestrationRuntime, id: number, fireAt: Date, purpose: TaskPurpose | undefined, appended: HistoryEvent[], messages: OutboundMessage[]): void {
+function scheduleTimer(
+  runtime: OrchestrationRuntime,
+  id: number,
+  fireAt: Date,
+  purpose: TaskPurpose | undefined,
+  appended: HistoryEvent[],
+  messages: OutboundMessage[],
+): void {
   const { instanceId, executionId } = runtime.record;
   appended.push(newEvent(EventType.TimerCreated, { EventId: id, FireAt: fireAt.toISOString(), Purpose: purpose }));
   const fired = newEvent(EventType.TimerFired, { TimerId: id, FireAt: fireAt.toISOString() });
   messages.push({ kind: 'control', body: { instanceId, executionId, events: [fired] }, delayMs: fireAt.getTime() - Date.now() });
 }
 
-function scheduleAction(runtime: OrchestrationRuntime, id: number, action: SdkAction, purpose: TaskPurpose | undefined, appended: HistoryEvent[], messages: OutboundMessage[]): void {
+function scheduleAction(
+  runtime: OrchestrationRuntime,
+  id: number,
+  action: SdkAction,
+  purpose: TaskPurpose | undefined,
+  appended: HistoryEvent[],
+  messages: OutboundMessage[],
+): void {
   const { instanceId, executionId } = runtime.record;
   switch (action.actionType) {
     case ActionType.CallActivity:
@@ -224,7 +243,9 @@ function scheduleAction(runtime: OrchestrationRuntime, id: number, action: SdkAc
       const input = inputText(action.input, false);
       appended.push(newEvent(EventType.SubOrchestrationInstanceCreated, { EventId: id, Name: name, InstanceId: childId, Input: input, Purpose: purpose }));
       const started = newEvent(EventType.ExecutionStarted, {
-        Name: name, Input: input, ParentInstance: { InstanceId: instanceId, ExecutionId: executionId, TaskScheduledId: id },
+        Name: name,
+        Input: input,
+        ParentInstance: { InstanceId: instanceId, ExecutionId: executionId, TaskScheduledId: id },
         OrchestrationInstance: { InstanceId: childId, ExecutionId: `${executionId}x${id}` },
       });
       messages.push({ kind: 'control', body: { instanceId: childId, events: [started] } });
@@ -236,7 +257,9 @@ function scheduleAction(runtime: OrchestrationRuntime, id: number, action: SdkAc
       return;
     }
     default:
-      throw new DevHostError('DEVHOST_BAD_ORCHESTRATOR_STATE',
-        `Orchestrator '${runtime.record.name}' used action type ${action.actionType} (entities or durable HTTP), which this devhost does not run.`);
+      throw new DevHostError(
+        'DEVHOST_BAD_ORCHESTRATOR_STATE',
+        `Orchestrator '${runtime.record.name}' used action type ${action.actionType} (entities or durable HTTP), which this devhost does not run.`,
+      );
   }
 }

@@ -65,11 +65,13 @@ export class TaskHubClient {
 
   async query(filter: InstanceFilter): Promise<InstanceRecord[]> {
     const all = await this.instances.query(undefined);
-    return all.filter((r) =>
-      (!filter.runtimeStatus?.length || filter.runtimeStatus.includes(r.status))
-      && (!filter.createdTimeFrom || r.createdTime >= filter.createdTimeFrom)
-      && (!filter.createdTimeTo || r.createdTime <= filter.createdTimeTo)
-      && (!filter.instanceIdPrefix || r.instanceId.startsWith(filter.instanceIdPrefix)));
+    return all.filter(
+      (r) =>
+        (!filter.runtimeStatus?.length || filter.runtimeStatus.includes(r.status)) &&
+        (!filter.createdTimeFrom || r.createdTime >= filter.createdTimeFrom) &&
+        (!filter.createdTimeTo || r.createdTime <= filter.createdTimeTo) &&
+        (!filter.instanceIdPrefix || r.instanceId.startsWith(filter.instanceIdPrefix)),
+    );
   }
 
   /** Deletes a finished instance's row and history; running instances are not purged (as DTFx). */

@@ -18,7 +18,10 @@ export class TaskHubLease {
   private lease: BlobLeaseClient | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly container: ContainerClient, private readonly log: HostLog) {}
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly log: HostLog,
+  ) {}
 
   async acquire(): Promise<void> {
     await this.container.createIfNotExists();
@@ -39,7 +42,10 @@ export class TaskHubLease {
           continue;
         }
         if (Date.now() > until) {
-          throw new DevHostError('DEVHOST_START_FAILED', `Another host holds task hub ${this.container.containerName.replace(/-leases$/, '')}; stop it, or give this host its own TASKHUB_NAME.`);
+          throw new DevHostError(
+            'DEVHOST_START_FAILED',
+            `Another host holds task hub ${this.container.containerName.replace(/-leases$/, '')}; stop it, or give this host its own TASKHUB_NAME.`,
+          );
         }
         if (!warned) this.log.warn('Waiting for the task hub lease: another host runs this task hub, or a crashed one has not released it yet (up to 15 s).');
         warned = true;
@@ -55,7 +61,10 @@ export class TaskHubLease {
 
   /** True when the lease holder recorded itself as a process of this machine that is gone. */
   private async ownerIsDead(): Promise<boolean> {
-    const props = await this.container.getBlockBlobClient('owner').getProperties().catch(() => undefined);
+    const props = await this.container
+      .getBlockBlobClient('owner')
+      .getProperties()
+      .catch(() => undefined);
     const pid = Number(props?.metadata?.pid);
     if (props?.metadata?.hostname !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
     try {

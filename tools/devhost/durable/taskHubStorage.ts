@@ -23,7 +23,11 @@ export class TaskHubStorage {
   readonly largeMessages: ContainerClient;
   readonly leases: ContainerClient;
 
-  constructor(connectionString: string, readonly hubName: string, partitionCount: number) {
+  constructor(
+    connectionString: string,
+    readonly hubName: string,
+    partitionCount: number,
+  ) {
     const options = { allowInsecureConnection: true };
     this.instances = TableClient.fromConnectionString(connectionString, `${hubName}Instances`, options);
     this.history = TableClient.fromConnectionString(connectionString, `${hubName}History`, options);

@@ -34,7 +34,10 @@ export function functionNameOf(query: URLSearchParams): string | undefined {
 
 /** Container and blob name of a blob URL (`<account endpoint>/<container>/<blob path>`; Azurite puts the account first). */
 export function blobOfUrl(url: string, container: string): string | undefined {
-  const parts = new URL(url).pathname.split('/').filter((p) => p.length > 0).map(decodeURIComponent);
+  const parts = new URL(url).pathname
+    .split('/')
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
   const at = parts.indexOf(container);
   return at >= 0 && at < parts.length - 1 ? parts.slice(at + 1).join('/') : undefined;
 }

@@ -14,7 +14,13 @@ const SCAN_INTERVAL_MS = 1000;
 const RETRY_DELAYS_MS = [10_000, 30_000, 60_000, 300_000];
 const RECEIPTS_CONTAINER = 'azure-webjobs-hosts';
 
-interface Pending { name: string; etag: string; length: number; attempts: number; notBefore: number }
+interface Pending {
+  name: string;
+  etag: string;
+  length: number;
+  attempts: number;
+  notBefore: number;
+}
 
 /**
  * What Azure gives an Event Grid-sourced blob trigger, played locally: a system topic on the storage
@@ -33,7 +39,12 @@ export class LocalEventGrid implements TriggerListener {
   private running = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly fn: RegisteredFunction, private readonly webhookUrl: string, private readonly hostId: string, private readonly log: HostLog) {
+  constructor(
+    private readonly fn: RegisteredFunction,
+    private readonly webhookUrl: string,
+    private readonly hostId: string,
+    private readonly log: HostLog,
+  ) {
     const source = blobTriggerSource(fn);
     this.containerName = source.pattern.container;
     this.container = source.container;
@@ -56,8 +67,14 @@ export class LocalEventGrid implements TriggerListener {
   /** The handshake: the endpoint must echo the validation code, or Event Grid never delivers to it. */
   private async validateSubscription(): Promise<void> {
     const validationCode = randomUUID();
-    const event = this.event(SUBSCRIPTION_VALIDATION, `/providers/Microsoft.EventGrid/systemTopics/local/eventSubscriptions/${this.fn.metadata.name}`, { validationCode });
-    const response = await fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'SubscriptionValidation' }, body: JSON.stringify([event]) });
+    const event = this.event(SUBSCRIPTION_VALIDATION, `/providers/Microsoft.EventGrid/systemTopics/local/eventSubscriptions/${this.fn.metadata.name}`, {
+      validationCode,
+    });
+    const response = await fetch(this.webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'aeg-event-type': 'SubscriptionValidation' },
+      body: JSON.stringify([event]),
+    });
     const answer = (await response.json().catch(() => ({}))) as { validationResponse?: string };
     if (!response.ok || answer.validationResponse !== validationCode) {
       throw new Error(`The blobs webhook of ${this.fn.metadata.name} did not validate the Event Grid subscription (HTTP ${response.status}).`);
@@ -92,10 +109,22 @@ export class LocalEventGrid implements TriggerListener {
   private async deliverDue(): Promise<void> {
     for (const [key, item] of this.pending) {
       if (!this.running || item.notBefore > Date.now()) continue;
-      const data: BlobCreatedData = { api: 'PutBlob', eTag: item.etag, contentLength: item.length, blobType: 'BlockBlob', url: this.container.getBlobClient(item.name).url };
+      const data: BlobCreatedData = {
+        api: 'PutBlob',
+        eTag: item.etag,
+        contentLength: item.length,
+        blobType: 'BlockBlob',
+        url: this.container.getBlobClient(item.name).url,
+      };
       const event = this.event(BLOB_CREATED, `/blobServices/default/containers/${this.containerName}/blobs/${item.name}`, data);
-      const ok = await fetch(this.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' }, body: JSON.stringify([event]) })
-        .then((response) => response.ok, () => false);
+      const ok = await fetch(this.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'aeg-event-type': 'Notification' },
+        body: JSON.stringify([event]),
+      }).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ok) {
         this.pending.delete(key);
         this.delivered.add(key);
@@ -108,7 +137,16 @@ export class LocalEventGrid implements TriggerListener {
   }
 
   private event<T>(eventType: string, subject: string, data: T): EventGridEvent<T> {
-    return { id: randomUUID(), topic: '/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/local', subject, eventType, eventTime: new Date().toISOString(), data, dataVersion: '', metadataVersion: '1' };
+    return {
+      id: randomUUID(),
+      topic: '/subscriptions/local/resourceGroups/local/providers/Microsoft.Storage/storageAccounts/local',
+      subject,
+      eventType,
+      eventTime: new Date().toISOString(),
+      data,
+      dataVersion: '',
+      metadataVersion: '1',
+    };
   }
 
   private receiptName(blobName: string, etag: string): string {

@@ -51,7 +51,11 @@ export function loadFunctionKeys(appRoot: string): FunctionKeys {
     functionKey: process.env.FUNCTIONS_DEFAULT_KEY || stored.functionKey || generate(),
     adminKey: process.env.FUNCTIONS_ADMIN_KEY || stored.adminKey || generate(),
     // A keys file from before this key existed gets one derived from the admin key, stable across restarts.
-    blobsExtensionKey: stored.blobsExtensionKey || createHash('sha256').update(`blobs_extension\n${process.env.FUNCTIONS_ADMIN_KEY || stored.adminKey || ''}`).digest('base64url'),
+    blobsExtensionKey:
+      stored.blobsExtensionKey ||
+      createHash('sha256')
+        .update(`blobs_extension\n${process.env.FUNCTIONS_ADMIN_KEY || stored.adminKey || ''}`)
+        .digest('base64url'),
   };
 }
 

@@ -13,18 +13,25 @@ export interface HttpRoute {
 
 /** Builds the route table of every HTTP-triggered function under host.json's route prefix. */
 export function buildHttpRoutes(registry: FunctionRegistry, routePrefix: string): HttpRoute[] {
-  return registry.byTrigger('httpTrigger').map((fn) => {
-    const template = typeof fn.trigger.route === 'string' && fn.trigger.route ? fn.trigger.route : fn.metadata.name;
-    const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : ['GET', 'POST'];
-    const level = typeof fn.trigger.authLevel === 'string' ? fn.trigger.authLevel.toLowerCase() : 'anonymous';
-    const authLevel: AuthLevel = level === 'admin' ? 'admin' : level === 'function' ? 'function' : 'anonymous';
-    const display = `/${[routePrefix, template.replace(/^\/+/, '')].filter(Boolean).join('/')}`;
-    return { fn, route: compileRoute(template), methods, authLevel, display };
-  }).sort((a, b) => b.route.specificity - a.route.specificity);
+  return registry
+    .byTrigger('httpTrigger')
+    .map((fn) => {
+      const template = typeof fn.trigger.route === 'string' && fn.trigger.route ? fn.trigger.route : fn.metadata.name;
+      const methods = Array.isArray(fn.trigger.methods) ? (fn.trigger.methods as string[]).map((m) => m.toUpperCase()) : ['GET', 'POST'];
+      const level = typeof fn.trigger.authLevel === 'string' ? fn.trigger.authLevel.toLowerCase() : 'anonymous';
+      const authLevel: AuthLevel = level === 'admin' ? 'admin' : level === 'function' ? 'function' : 'anonymous';
+      const display = `/${[routePrefix, template.replace(/^\/+/, '')].filter(Boolean).join('/')}`;
+      return { fn, route: compileRoute(template), methods, authLevel, display };
+    })
+    .sort((a, b) => b.route.specificity - a.route.specificity);
 }
 
 /** Finds the route for a path below the prefix; `methodAllowed` false means 405, undefined means 404. */
-export function matchHttpRoute(routes: HttpRoute[], method: string, path: string): { route: HttpRoute; params: Record<string, string>; methodAllowed: boolean } | undefined {
+export function matchHttpRoute(
+  routes: HttpRoute[],
+  method: string,
+  path: string,
+): { route: HttpRoute; params: Record<string, string>; methodAllowed: boolean } | undefined {
   let pathMatch: { route: HttpRoute; params: Record<string, string> } | undefined;
   for (const route of routes) {
     const params = route.route.match(path);

@@ -37,10 +37,15 @@ export async function invokeHttpFunction(
     params,
     body: { bytes: ex.body },
   };
-  const { response } = await invokeFunction(registry, fn, {
-    inputData: [{ name: fn.trigger.name, data: { http: request } }, ...extraInputs],
-    triggerMetadata: {},
-  }, log);
+  const { response } = await invokeFunction(
+    registry,
+    fn,
+    {
+      inputData: [{ name: fn.trigger.name, data: { http: request } }, ...extraInputs],
+      triggerMetadata: {},
+    },
+    log,
+  );
   const http = response.returnValue?.http ?? response.outputData?.find((o) => o.data?.http)?.data?.http;
   if (!http) {
     ex.res.writeHead(204);

@@ -20,9 +20,10 @@ export async function invokeNonHttpFunction(ex: HttpExchange, name: string, regi
     const parsed = JSON.parse(ex.body.toString('utf8')) as { input?: unknown };
     input = typeof parsed.input === 'string' ? parsed.input : JSON.stringify(parsed.input ?? '');
   }
-  const data: RpcTypedData = fn.trigger.type === 'timerTrigger'
-    ? { json: JSON.stringify({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: false }) }
-    : { string: input };
+  const data: RpcTypedData =
+    fn.trigger.type === 'timerTrigger'
+      ? { json: JSON.stringify({ Schedule: { AdjustForDST: true }, ScheduleStatus: null, IsPastDue: false }) }
+      : { string: input };
   const error = await invokeTriggeredFunction(deps, fn, data, {});
   if (error) sendJson(ex, 500, { message: `${name} failed: ${error.message}` });
   else sendJson(ex, 202, undefined);

@@ -29,11 +29,19 @@ interface Segment {
 function parseSegment(text: string): Segment {
   const param = /^\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+)(?:\([^)]*\))?)?(\?)?\}$/.exec(text);
   if (!param) return { literal: text.toLowerCase() };
-  return { name: param[2], catchAll: param[1] === '*', constraint: param[3] ? CONSTRAINTS[param[3]] : undefined, optional: param[4] === '?' || param[1] === '*' };
+  return {
+    name: param[2],
+    catchAll: param[1] === '*',
+    constraint: param[3] ? CONSTRAINTS[param[3]] : undefined,
+    optional: param[4] === '?' || param[1] === '*',
+  };
 }
 
 export function compileRoute(template: string): CompiledRoute {
-  const segments = template.split('/').filter((s) => s.length > 0).map(parseSegment);
+  const segments = template
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(parseSegment);
   return {
     template,
     specificity: segments.filter((s) => s.literal !== undefined).length * 10 + segments.length,

@@ -22,7 +22,14 @@ export function blobTriggerSource(fn: RegisteredFunction): BlobTriggerSource {
  * Properties and the path pattern's names), whichever source (polling or Event Grid) found it. Answers
  * 'gone' when the blob was deleted since, else the function's error, or undefined when it succeeded.
  */
-export async function runBlobFunction(deps: TriggerDeps, fn: RegisteredFunction, source: BlobTriggerSource, blobName: string, etag: string, bindings: Record<string, string>): Promise<Error | 'gone' | undefined> {
+export async function runBlobFunction(
+  deps: TriggerDeps,
+  fn: RegisteredFunction,
+  source: BlobTriggerSource,
+  blobName: string,
+  etag: string,
+  bindings: Record<string, string>,
+): Promise<Error | 'gone' | undefined> {
   const client = source.container.getBlockBlobClient(blobName);
   let content: Buffer;
   try {
@@ -31,10 +38,15 @@ export async function runBlobFunction(deps: TriggerDeps, fn: RegisteredFunction,
     if ((error as { statusCode?: number }).statusCode === 404) return 'gone';
     throw error;
   }
-  return invokeTriggeredFunction(deps, fn, { bytes: content }, {
-    BlobTrigger: `${source.pattern.container}/${blobName}`,
-    Uri: client.url,
-    Properties: { ETag: etag, Length: content.length },
-    ...bindings,
-  });
+  return invokeTriggeredFunction(
+    deps,
+    fn,
+    { bytes: content },
+    {
+      BlobTrigger: `${source.pattern.container}/${blobName}`,
+      Uri: client.url,
+      Properties: { ETag: etag, Length: content.length },
+      ...bindings,
+    },
+  );
 }

@@ -17,13 +17,16 @@ export function parseBlobPath(path: string): BlobPathPattern {
     throw new DevHostError('DEVHOST_BAD_SETTINGS', `Blob trigger path "${path}" does not start with a valid container name.`);
   }
   const names: string[] = [];
-  const source = pattern.split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/).map((part) => {
-    const token = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(part);
-    if (!token) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    names.push(token[1]!);
-    // A name binds across "/" only when it is the last token, as `{name}` does for nested blobs.
-    return '(.+?)';
-  }).join('');
+  const source = pattern
+    .split(/(\{[A-Za-z_][A-Za-z0-9_]*\})/)
+    .map((part) => {
+      const token = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(part);
+      if (!token) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(token[1]!);
+      // A name binds across "/" only when it is the last token, as `{name}` does for nested blobs.
+      return '(.+?)';
+    })
+    .join('');
   const regex = new RegExp(`^${source}$`);
   return {
     container,

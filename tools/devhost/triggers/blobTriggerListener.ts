@@ -36,7 +36,11 @@ export class BlobTriggerListener implements TriggerListener {
   private readonly container: ContainerClient;
   private readonly hosts: ContainerClient;
 
-  constructor(private readonly fn: RegisteredFunction, private readonly deps: TriggerDeps, private readonly hostId: string) {
+  constructor(
+    private readonly fn: RegisteredFunction,
+    private readonly deps: TriggerDeps,
+    private readonly hostId: string,
+  ) {
     this.source = blobTriggerSource(fn);
     this.pattern = this.source.pattern;
     this.container = this.source.container;
@@ -127,6 +131,8 @@ export class BlobTriggerListener implements TriggerListener {
     await poison.createIfNotExists();
     const body = { FunctionId: this.fn.metadata.name, BlobType: 'BlockBlob', ContainerName: this.pattern.container, BlobName: blobName, ETag: etag };
     await poison.sendMessage(Buffer.from(JSON.stringify(body)).toString('base64'));
-    this.deps.log.error(`Blob '${this.pattern.container}/${blobName}' failed ${attempts} times in ${this.fn.metadata.name}; it was written to the '${POISON_QUEUE}' queue and will not be retried.`);
+    this.deps.log.error(
+      `Blob '${this.pattern.container}/${blobName}' failed ${attempts} times in ${this.fn.metadata.name}; it was written to the '${POISON_QUEUE}' queue and will not be retried.`,
+    );
   }
 }

@@ -24,10 +24,15 @@ export async function invokeTriggeredFunction(
   const name = fn.metadata.name;
   const started = Date.now();
   try {
-    await invokeFunction(deps.registry, fn, {
-      inputData: [{ name: fn.trigger.name, data }, ...deps.extraInputs(name)],
-      triggerMetadata: toTriggerMetadata(metadata),
-    }, deps.log);
+    await invokeFunction(
+      deps.registry,
+      fn,
+      {
+        inputData: [{ name: fn.trigger.name, data }, ...deps.extraInputs(name)],
+        triggerMetadata: toTriggerMetadata(metadata),
+      },
+      deps.log,
+    );
     deps.log.info(`Executed 'Functions.${name}' (Succeeded, ${Date.now() - started}ms)`);
     return undefined;
   } catch (thrown) {

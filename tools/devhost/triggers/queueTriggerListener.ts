@@ -36,7 +36,10 @@ export class QueueTriggerListener implements TriggerListener {
   private readonly queue: QueueClient;
   private readonly poison: QueueClient;
 
-  constructor(private readonly fn: RegisteredFunction, private readonly deps: TriggerDeps) {
+  constructor(
+    private readonly fn: RegisteredFunction,
+    private readonly deps: TriggerDeps,
+  ) {
     const queueName = resolveSettingReferences(String(fn.trigger.queueName), `function ${fn.metadata.name} queueName`).toLowerCase();
     const service = QueueServiceClient.fromConnectionString(readConnectionSetting(fn.trigger.connection as string | undefined));
     this.queue = service.getQueueClient(queueName);
@@ -71,16 +74,29 @@ export class QueueTriggerListener implements TriggerListener {
     }
   }
 
-  private async handle(message: { messageId: string; popReceipt: string; messageText: string; dequeueCount: number; insertedOn: Date; expiresOn: Date; nextVisibleOn: Date }): Promise<void> {
+  private async handle(message: {
+    messageId: string;
+    popReceipt: string;
+    messageText: string;
+    dequeueCount: number;
+    insertedOn: Date;
+    expiresOn: Date;
+    nextVisibleOn: Date;
+  }): Promise<void> {
     const max = this.deps.config.queues.maxDequeueCount;
-    const error = await invokeTriggeredFunction(this.deps, this.fn, { string: decode(message.messageText, this.deps.config.queues.messageEncoding) }, {
-      Id: message.messageId,
-      DequeueCount: message.dequeueCount,
-      InsertionTime: message.insertedOn.toISOString(),
-      ExpirationTime: message.expiresOn.toISOString(),
-      NextVisibleTime: message.nextVisibleOn.toISOString(),
-      PopReceipt: message.popReceipt,
-    });
+    const error = await invokeTriggeredFunction(
+      this.deps,
+      this.fn,
+      { string: decode(message.messageText, this.deps.config.queues.messageEncoding) },
+      {
+        Id: message.messageId,
+        DequeueCount: message.dequeueCount,
+        InsertionTime: message.insertedOn.toISOString(),
+        ExpirationTime: message.expiresOn.toISOString(),
+        NextVisibleTime: message.nextVisibleOn.toISOString(),
+        PopReceipt: message.popReceipt,
+      },
+    );
     if (!error) {
       await this.queue.deleteMessage(message.messageId, message.popReceipt);
       return;
@@ -89,7 +105,9 @@ export class QueueTriggerListener implements TriggerListener {
       await this.poison.createIfNotExists();
       await this.poison.sendMessage(message.messageText);
       await this.queue.deleteMessage(message.messageId, message.popReceipt);
-      this.deps.log.error(`Message ${message.messageId} on queue '${this.queue.name}' failed ${message.dequeueCount} times and was moved to '${this.poison.name}'.`);
+      this.deps.log.error(
+        `Message ${message.messageId} on queue '${this.queue.name}' failed ${message.dequeueCount} times and was moved to '${this.poison.name}'.`,
+      );
       return;
     }
     // host.json `queues.visibilityTimeout` is the pause before a failed message is tried again.

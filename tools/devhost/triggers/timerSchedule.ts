@@ -17,7 +17,10 @@ export function parseTimerSchedule(expression: string): TimerSchedule {
   }
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 6) {
-    throw new DevHostError('DEVHOST_BAD_SCHEDULE', `Timer schedule "${expression}" must have six NCRONTAB fields: {second} {minute} {hour} {day} {month} {day-of-week}.`);
+    throw new DevHostError(
+      'DEVHOST_BAD_SCHEDULE',
+      `Timer schedule "${expression}" must have six NCRONTAB fields: {second} {minute} {hour} {day} {month} {day-of-week}.`,
+    );
   }
   let cron: Cron;
   try {

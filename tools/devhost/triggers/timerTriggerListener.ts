@@ -32,7 +32,11 @@ export class TimerTriggerListener implements TriggerListener {
   private running = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly fn: RegisteredFunction, private readonly deps: TriggerDeps, hostId: string) {
+  constructor(
+    private readonly fn: RegisteredFunction,
+    private readonly deps: TriggerDeps,
+    hostId: string,
+  ) {
     this.schedule = parseTimerSchedule(resolveSettingReferences(String(fn.trigger.schedule), `function ${fn.metadata.name} schedule`));
     this.monitor = typeof fn.trigger.useMonitor === 'boolean' ? fn.trigger.useMonitor : this.schedule.intervalMs() >= 60_000;
     this.hosts = BlobServiceClient.fromConnectionString(readConnectionSetting('AzureWebJobsStorage')).getContainerClient(HOSTS_CONTAINER);

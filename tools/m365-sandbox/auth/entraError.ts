@@ -9,7 +9,10 @@ import type { SandboxResponse } from '../http/sandboxRequest';
 export function entraError(status: number, error: string, aadsts: number, description: string): SandboxResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
   return {
     status,
     json: {

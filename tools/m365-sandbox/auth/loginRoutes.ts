@@ -72,14 +72,32 @@ function issueToken(app: AppRegistration, tokens: TokenService, tenant: string, 
     return entraError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${form.grant_type}'.`);
   }
   if (form.client_id !== app.clientId) {
-    return entraError(400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id}' was not found in the directory '${app.tenantDomain}'.`);
+    return entraError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${form.client_id}' was not found in the directory '${app.tenantDomain}'.`,
+    );
   }
   if (form.client_secret !== app.clientSecret) {
-    return entraError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+    return entraError(
+      401,
+      'invalid_client',
+      7000215,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+    );
   }
-  const scopes = form.scope.split(' ').filter(Boolean).filter((scope) => !['openid', 'profile', 'offline_access'].includes(scope));
+  const scopes = form.scope
+    .split(' ')
+    .filter(Boolean)
+    .filter((scope) => !['openid', 'profile', 'offline_access'].includes(scope));
   if (scopes.length !== 1 || scopes[0]!.replace(/\/$/, '') !== `${GRAPH_AUDIENCE}/.default`) {
-    return entraError(400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return entraError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${form.scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   const issued = tokens.issue(app.clientId, app.roles);
   return { status: 200, json: { token_type: 'Bearer', expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.accessToken } };

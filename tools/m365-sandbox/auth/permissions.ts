@@ -21,13 +21,28 @@ const RULES: readonly PermissionRule[] = [
   // https://learn.microsoft.com/graph/api/organization-get
   { method: 'GET', path: /^\/organization\/?$/i, anyOf: ['Organization.Read.All', 'Organization.ReadWrite.All', ...READ_DIRECTORY], service: 'directory' },
   // https://learn.microsoft.com/graph/api/subscribedsku-list
-  { method: 'GET', path: /^\/subscribedSkus\/?$/i, anyOf: ['LicenseManagement.Read.All', 'LicenseManagement.ReadWrite.All', 'Organization.Read.All', 'Organization.ReadWrite.All', ...READ_DIRECTORY], service: 'directory' },
+  {
+    method: 'GET',
+    path: /^\/subscribedSkus\/?$/i,
+    anyOf: ['LicenseManagement.Read.All', 'LicenseManagement.ReadWrite.All', 'Organization.Read.All', 'Organization.ReadWrite.All', ...READ_DIRECTORY],
+    service: 'directory',
+  },
   // https://learn.microsoft.com/graph/api/user-assignlicense
-  { method: 'POST', path: /^\/users\/[^/]+\/assignLicense$/i, anyOf: ['LicenseAssignment.ReadWrite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'], service: 'directory' },
+  {
+    method: 'POST',
+    path: /^\/users\/[^/]+\/assignLicense$/i,
+    anyOf: ['LicenseAssignment.ReadWrite.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All'],
+    service: 'directory',
+  },
   // https://learn.microsoft.com/graph/api/user-update
   { method: 'PATCH', path: /^\/users\/[^/]+$/i, anyOf: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], service: 'directory' },
   // https://learn.microsoft.com/graph/api/user-get, https://learn.microsoft.com/graph/api/user-list
-  { method: 'GET', path: /^\/users(\/[^/]+)?\/?$/i, anyOf: ['User.Read.All', 'User.ReadBasic.All', 'User.ReadWrite.All', ...READ_DIRECTORY], service: 'directory' },
+  {
+    method: 'GET',
+    path: /^\/users(\/[^/]+)?\/?$/i,
+    anyOf: ['User.Read.All', 'User.ReadBasic.All', 'User.ReadWrite.All', ...READ_DIRECTORY],
+    service: 'directory',
+  },
   // https://learn.microsoft.com/graph/api/user-sendmail
   { method: 'POST', path: /^\/users\/[^/]+\/sendMail$/i, anyOf: ['Mail.Send'], service: 'mailbox' },
   // https://learn.microsoft.com/graph/api/user-list-messages, https://learn.microsoft.com/graph/api/user-list-mailfolders
@@ -38,7 +53,12 @@ const RULES: readonly PermissionRule[] = [
   { method: 'GET', path: /^\/users\/[^/]+\/(contacts|contactfolders)(\/|$)/i, anyOf: ['Contacts.Read', 'Contacts.ReadWrite'], service: 'mailbox' },
   { method: /^(POST|PATCH|DELETE)$/, path: /^\/users\/[^/]+\/(contacts|contactfolders)(\/|$)/i, anyOf: ['Contacts.ReadWrite'], service: 'mailbox' },
   // https://learn.microsoft.com/graph/api/user-list-calendars, user-post-events
-  { method: 'GET', path: /^\/users\/[^/]+\/(events|calendars?)(\/|$)/i, anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'], service: 'mailbox' },
+  {
+    method: 'GET',
+    path: /^\/users\/[^/]+\/(events|calendars?)(\/|$)/i,
+    anyOf: ['Calendars.ReadBasic', 'Calendars.Read', 'Calendars.ReadWrite'],
+    service: 'mailbox',
+  },
   { method: /^(POST|PATCH|DELETE)$/, path: /^\/users\/[^/]+\/(events|calendars?)(\/|$)/i, anyOf: ['Calendars.ReadWrite'], service: 'mailbox' },
 ];
 
@@ -48,15 +68,29 @@ const RULES: readonly PermissionRule[] = [
  * assigned a supported administrator role" (https://learn.microsoft.com/graph/api/user-update,
  * https://learn.microsoft.com/entra/identity/role-based-access-control/privileged-roles-permissions).
  */
-export const PASSWORD_RESET_ROLES = ['User Administrator', 'Helpdesk Administrator', 'Password Administrator', 'Authentication Administrator', 'Privileged Authentication Administrator', 'Global Administrator'] as const;
+export const PASSWORD_RESET_ROLES = [
+  'User Administrator',
+  'Helpdesk Administrator',
+  'Password Administrator',
+  'Authentication Administrator',
+  'Privileged Authentication Administrator',
+  'Global Administrator',
+] as const;
 
 /** The permission the request needs that the token lacks, answered with the error Graph sends. */
 export function requirePermission(method: string, path: string, body: Buffer, roles: readonly string[], directoryRoles: readonly string[]): void {
-  const rule = RULES.find((candidate) => (typeof candidate.method === 'string' ? candidate.method === method : candidate.method.test(method)) && candidate.path.test(path));
+  const rule = RULES.find(
+    (candidate) => (typeof candidate.method === 'string' ? candidate.method === method : candidate.method.test(method)) && candidate.path.test(path),
+  );
   if (!rule) return;
   const granted = new Set(roles.map((role) => role.toLowerCase()));
   if (!rule.anyOf.some((permission) => granted.has(permission.toLowerCase()))) throw denied(rule.service);
-  if (rule.service === 'directory' && method === 'PATCH' && setsPassword(body) && !directoryRoles.some((role) => (PASSWORD_RESET_ROLES as readonly string[]).includes(role))) {
+  if (
+    rule.service === 'directory' &&
+    method === 'PATCH' &&
+    setsPassword(body) &&
+    !directoryRoles.some((role) => (PASSWORD_RESET_ROLES as readonly string[]).includes(role))
+  ) {
     throw denied('directory');
   }
 }

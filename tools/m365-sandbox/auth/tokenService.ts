@@ -25,7 +25,10 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; messag
 export class TokenService {
   private readonly key = randomBytes(32);
 
-  constructor(private readonly tenantId: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly tenantId: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   issue(clientId: string, roles: string[]): { accessToken: string; expiresIn: number } {
     const iat = Math.floor(this.now() / 1000);

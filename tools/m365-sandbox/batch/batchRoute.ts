@@ -10,14 +10,16 @@ import { toBatchItemRequest } from './toBatchItemRequest';
 export const MAX_BATCH_REQUESTS = 20;
 
 const batchSchema = z.object({
-  requests: z.array(z.object({
-    id: z.string().min(1),
-    method: z.string().min(1),
-    url: z.string().min(1),
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.unknown().optional(),
-    dependsOn: z.array(z.string()).optional(),
-  })),
+  requests: z.array(
+    z.object({
+      id: z.string().min(1),
+      method: z.string().min(1),
+      url: z.string().min(1),
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.unknown().optional(),
+      dependsOn: z.array(z.string()).optional(),
+    }),
+  ),
 });
 
 export type BatchItem = z.infer<typeof batchSchema>['requests'][number];
@@ -132,7 +134,10 @@ function hasCycle(requests: BatchItem[]): boolean {
 }
 
 function failedDependency(outer: SandboxRequest, item: BatchItem, failed: string): SandboxResponse {
-  return toErrorResponse(new GraphError(424, 'FailedDependency', `The request '${item.id}' was not run because the request '${failed}' it depends on failed.`), outer);
+  return toErrorResponse(
+    new GraphError(424, 'FailedDependency', `The request '${item.id}' was not run because the request '${failed}' it depends on failed.`),
+    outer,
+  );
 }
 
 function toBatchAnswer(id: string, response: SandboxResponse): BatchAnswer {

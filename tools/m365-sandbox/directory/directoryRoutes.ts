@@ -11,7 +11,19 @@ import { findSku, hasExchangeLicence, subscribedSkus } from './licenceCatalog';
 import { parseJsonBody } from '../http/parseJsonBody';
 
 /** Properties `GET /users/{id}` returns without `$select` (https://learn.microsoft.com/graph/api/user-get). */
-const DEFAULT_USER_PROPERTIES = ['businessPhones', 'displayName', 'givenName', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName', 'id'];
+const DEFAULT_USER_PROPERTIES = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+  'id',
+];
 
 const assignLicenseSchema = z.object({
   addLicenses: z.array(z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) })),
@@ -22,7 +34,16 @@ export function addDirectoryRoutes(router: Router, store: TenantStore): void {
   router.add('GET', '/organization', (req) => ({ status: 200, json: organizationPage(req, store) }));
   router.add('GET', '/subscribedSkus', (req) => ({
     status: 200,
-    json: { '@odata.context': `${req.graphBaseUrl}/$metadata#subscribedSkus`, value: subscribedSkus.map((sku) => ({ skuId: sku.skuId, skuPartNumber: sku.skuPartNumber, capabilityStatus: 'Enabled', appliesTo: 'User', prepaidUnits: { enabled: 10000, suspended: 0, warning: 0 } })) },
+    json: {
+      '@odata.context': `${req.graphBaseUrl}/$metadata#subscribedSkus`,
+      value: subscribedSkus.map((sku) => ({
+        skuId: sku.skuId,
+        skuPartNumber: sku.skuPartNumber,
+        capabilityStatus: 'Enabled',
+        appliesTo: 'User',
+        prepaidUnits: { enabled: 10000, suspended: 0, warning: 0 },
+      })),
+    },
   }));
   router.add('GET', '/users', (req) => listUsers(req, store));
   router.add('GET', '/users/:user', (req, params) => getUser(req, store.findUser(params.user!)));
@@ -34,14 +55,25 @@ function organizationPage(req: SandboxRequest, store: TenantStore): Record<strin
   const org = store.state.organization;
   return {
     '@odata.context': `${req.graphBaseUrl}/$metadata#organization`,
-    value: [applySelect({
-      id: org.id,
-      displayName: org.displayName,
-      onPremisesSyncEnabled: org.onPremisesSyncEnabled,
-      onPremisesLastSyncDateTime: org.onPremisesLastSyncDateTime,
-      countryLetterCode: org.countryLetterCode ?? 'US',
-      verifiedDomains: org.verifiedDomains.map((name, index) => ({ capabilities: 'Email, OfficeCommunicationsOnlineDialIn', isDefault: index === 0, isInitial: name.endsWith('.onmicrosoft.com'), name, type: 'Managed' })),
-    }, selectedProperties(req))],
+    value: [
+      applySelect(
+        {
+          id: org.id,
+          displayName: org.displayName,
+          onPremisesSyncEnabled: org.onPremisesSyncEnabled,
+          onPremisesLastSyncDateTime: org.onPremisesLastSyncDateTime,
+          countryLetterCode: org.countryLetterCode ?? 'US',
+          verifiedDomains: org.verifiedDomains.map((name, index) => ({
+            capabilities: 'Email, OfficeCommunicationsOnlineDialIn',
+            isDefault: index === 0,
+            isInitial: name.endsWith('.onmicrosoft.com'),
+            name,
+            type: 'Managed',
+          })),
+        },
+        selectedProperties(req),
+      ),
+    ],
   };
 }
 
@@ -80,11 +112,13 @@ const updateUserSchema = z.object({
   givenName: z.string().nullable().optional(),
   surname: z.string().nullable().optional(),
   usageLocation: z.string().length(2).nullable().optional(),
-  passwordProfile: z.object({
-    password: z.string(),
-    forceChangePasswordNextSignIn: z.boolean().default(false),
-    forceChangePasswordNextSignInWithMfa: z.boolean().optional(),
-  }).optional(),
+  passwordProfile: z
+    .object({
+      password: z.string(),
+      forceChangePasswordNextSignIn: z.boolean().default(false),
+      forceChangePasswordNextSignInWithMfa: z.boolean().optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -99,7 +133,11 @@ function updateUser(req: SandboxRequest, store: TenantStore, id: string): Sandbo
   }
   const patch = parseJsonBody(req, updateUserSchema.strict());
   if (user.onPremisesSyncEnabled && (patch.displayName !== undefined || patch.givenName !== undefined || patch.surname !== undefined)) {
-    throw new GraphError(400, 'Request_BadRequest', 'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.');
+    throw new GraphError(
+      400,
+      'Request_BadRequest',
+      'Unable to update the specified properties for on-premises mastered Directory Sync objects or objects currently undergoing migration.',
+    );
   }
   const { passwordProfile, ...properties } = patch;
   if (passwordProfile) user.passwordProfile = toStoredPassword(passwordProfile.password, passwordProfile.forceChangePasswordNextSignIn);
@@ -116,9 +154,17 @@ function updateUser(req: SandboxRequest, store: TenantStore, id: string): Sandbo
 function toStoredPassword(password: string, forceChangePasswordNextSignIn: boolean): NonNullable<UserRecord['passwordProfile']> {
   const kinds = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((kind) => kind.test(password)).length;
   if (password.length < 8 || password.length > 256 || kinds < 3) {
-    throw new GraphError(400, 'Request_BadRequest', 'The specified password does not comply with password complexity requirements. Please provide a different password.');
+    throw new GraphError(
+      400,
+      'Request_BadRequest',
+      'The specified password does not comply with password complexity requirements. Please provide a different password.',
+    );
   }
-  return { passwordSha256: createHash('sha256').update(password).digest('hex'), forceChangePasswordNextSignIn, lastPasswordChangeDateTime: new Date().toISOString() };
+  return {
+    passwordSha256: createHash('sha256').update(password).digest('hex'),
+    forceChangePasswordNextSignIn,
+    lastPasswordChangeDateTime: new Date().toISOString(),
+  };
 }
 
 function listUsers(req: SandboxRequest, store: TenantStore): SandboxResponse {

@@ -9,7 +9,17 @@ import type { Router } from './router';
 import type { SandboxRequest, SandboxResponse } from './sandboxRequest';
 
 /** Resource segments under `/users/{id}` that live in the Exchange mailbox and count against its limits. */
-const MAILBOX_SEGMENTS = new Set(['attachmentsessions', 'messages', 'mailfolders', 'contactfolders', 'contacts', 'calendars', 'calendar', 'events', 'sendmail']);
+const MAILBOX_SEGMENTS = new Set([
+  'attachmentsessions',
+  'messages',
+  'mailfolders',
+  'contactfolders',
+  'contacts',
+  'calendars',
+  'calendar',
+  'events',
+  'sendmail',
+]);
 
 export interface PipelineControls {
   latencyMs: number;
@@ -42,9 +52,11 @@ export class GraphPipeline {
       const answered = this.run(request, options.router ?? this.router).finally(() => slot?.release());
       if (!fault) return answered;
       // The work is done (the item exists); only the answer is lost or replaced.
-      return answered.then(() => {
-        throw toFaultError(fault, options.insideBatch === true);
-      }).catch((error: unknown) => (error instanceof DroppedConnection ? Promise.reject(error) : toErrorResponse(error, request)));
+      return answered
+        .then(() => {
+          throw toFaultError(fault, options.insideBatch === true);
+        })
+        .catch((error: unknown) => (error instanceof DroppedConnection ? Promise.reject(error) : toErrorResponse(error, request)));
     } catch (error) {
       if (error instanceof DroppedConnection) return Promise.reject(error);
       return Promise.resolve(toErrorResponse(error, request));
@@ -89,17 +101,24 @@ function uploadBytes(request: SandboxRequest): number {
 function toFaultError(fault: FaultDecision, insideBatch: boolean): Error {
   const retryAfter = { 'Retry-After': String(fault.retryAfterSeconds) };
   switch (fault.kind) {
-    case 'tooManyRequests': return new GraphError(429, 'TooManyRequests', 'Too many requests. (injected fault)', retryAfter);
-    case 'serviceUnavailable': return new GraphError(503, 'ServiceUnavailable', 'Service unavailable. (injected fault)', retryAfter);
-    case 'gatewayTimeout': return new GraphError(504, 'UnknownError', 'Gateway timeout. (injected fault)');
-    case 'dropConnection': return insideBatch ? new GraphError(504, 'UnknownError', 'Gateway timeout. (injected fault: the connection to the backend was lost)') : new DroppedConnection('fault: connection dropped');
+    case 'tooManyRequests':
+      return new GraphError(429, 'TooManyRequests', 'Too many requests. (injected fault)', retryAfter);
+    case 'serviceUnavailable':
+      return new GraphError(503, 'ServiceUnavailable', 'Service unavailable. (injected fault)', retryAfter);
+    case 'gatewayTimeout':
+      return new GraphError(504, 'UnknownError', 'Gateway timeout. (injected fault)');
+    case 'dropConnection':
+      return insideBatch
+        ? new GraphError(504, 'UnknownError', 'Gateway timeout. (injected fault: the connection to the backend was lost)')
+        : new DroppedConnection('fault: connection dropped');
   }
 }
 
 export function toErrorResponse(error: unknown, request: Pick<SandboxRequest, 'requestId' | 'headers'>): SandboxResponse {
-  const graphError = error instanceof GraphError
-    ? error
-    : new GraphError(500, 'generalException', `An internal error occurred in the sandbox: ${(error as Error)?.message ?? String(error)}`);
+  const graphError =
+    error instanceof GraphError
+      ? error
+      : new GraphError(500, 'generalException', `An internal error occurred in the sandbox: ${(error as Error)?.message ?? String(error)}`);
   return {
     status: graphError.status,
     headers: graphError.headers,

@@ -9,8 +9,7 @@ import { graphErrors } from '../graphError';
  * Anything else is refused with 400, as Graph refuses what it cannot evaluate.
  */
 export type FilterClause =
-  | { kind: 'compare'; path: string[]; op: string; value: unknown }
-  | { kind: 'any'; path: string[]; variable: string; inner: FilterClause[] };
+  { kind: 'compare'; path: string[]; op: string; value: unknown } | { kind: 'any'; path: string[]; variable: string; inner: FilterClause[] };
 
 export function parseFilter(raw: string | null): FilterClause[] {
   if (!raw) return [];
@@ -85,8 +84,10 @@ function compare(actual: unknown, op: string, expected: unknown): boolean {
   const left = normaliseForCompare(actual, expected);
   const right = typeof expected === 'string' && !isInstant(expected) ? expected.toLowerCase() : expected;
   switch (op) {
-    case 'eq': return left === right;
-    case 'ne': return left !== right;
+    case 'eq':
+      return left === right;
+    case 'ne':
+      return left !== right;
     default: {
       if (typeof left !== typeof right || left === null || left === undefined) return false;
       const a = left as string | number;

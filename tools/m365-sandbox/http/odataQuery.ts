@@ -38,7 +38,12 @@ function parseCount(raw: string | null, name: string): number | undefined {
 
 export function selectedProperties(request: SandboxRequest): string[] | undefined {
   const raw = request.query.get('$select');
-  return raw ? raw.split(',').map((name) => name.trim()).filter(Boolean) : undefined;
+  return raw
+    ? raw
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** Graph returns `id` and `@odata.*` annotations with any `$select`; property names match case-insensitively. */

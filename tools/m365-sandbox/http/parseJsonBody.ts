@@ -44,5 +44,8 @@ export function parseActionParameters<S extends z.ZodObject<z.ZodRawShape>>(requ
   const body = readJsonBody(request);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return parseValue(body, schema);
   const names = Object.keys(schema.shape);
-  return parseValue(Object.fromEntries(Object.entries(body).map(([key, value]) => [names.find((name) => name.toLowerCase() === key.toLowerCase()) ?? key, value])), schema);
+  return parseValue(
+    Object.fromEntries(Object.entries(body).map(([key, value]) => [names.find((name) => name.toLowerCase() === key.toLowerCase()) ?? key, value])),
+    schema,
+  );
 }

@@ -39,7 +39,7 @@ export function createSandboxServer(handlers: SandboxHandlers, tls: { cert: stri
 async function handleRequest(handlers: SandboxHandlers, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', handlers.origin());
   const requestId = randomUUID();
-  const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value ?? '']));
+  const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]));
   const isGraph = url.pathname === GRAPH_VERSION_PREFIX || url.pathname.startsWith(`${GRAPH_VERSION_PREFIX}/`);
   const limit = isGraph || url.pathname.startsWith('/_upload/') ? GRAPH_MAX_REQUEST_BYTES : CONTROL_MAX_BYTES;
   const read = await readBody(req, limit);

@@ -6,7 +6,9 @@ export function writeResponse(res: ServerResponse, response: SandboxResponse, re
   const headers: Record<string, string> = {
     'request-id': requestId,
     'client-request-id': clientRequestId ?? requestId,
-    'x-ms-ags-diagnostic': JSON.stringify({ ServerInfo: { DataCenter: 'Sandbox', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'LOCAL', ADSiteName: 'LOCAL' } }),
+    'x-ms-ags-diagnostic': JSON.stringify({
+      ServerInfo: { DataCenter: 'Sandbox', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'LOCAL', ADSiteName: 'LOCAL' },
+    }),
     'Cache-Control': 'no-store, no-cache',
     ...response.headers,
   };

@@ -51,10 +51,20 @@ export function listMailbox(store: TenantStore, userPrincipalName: string): Mail
       path: folderPath(mailbox, folder),
       parentFolderId: folder.parentFolderId,
       wellKnownName: folder.wellKnownName,
-      messages: Object.values(mailbox.messages).filter((message) => message.parentFolderId === folder.id).map(toSnapshot),
+      messages: Object.values(mailbox.messages)
+        .filter((message) => message.parentFolderId === folder.id)
+        .map(toSnapshot),
     })),
-    contacts: Object.values(mailbox.contacts).map((item) => ({ id: item.id, folder: mailbox.contactFolders[item.containerId]?.displayName ?? '', properties: item.properties })),
-    events: Object.values(mailbox.events).map((item) => ({ id: item.id, calendar: mailbox.calendars[item.containerId]?.name ?? '', properties: item.properties })),
+    contacts: Object.values(mailbox.contacts).map((item) => ({
+      id: item.id,
+      folder: mailbox.contactFolders[item.containerId]?.displayName ?? '',
+      properties: item.properties,
+    })),
+    events: Object.values(mailbox.events).map((item) => ({
+      id: item.id,
+      calendar: mailbox.calendars[item.containerId]?.name ?? '',
+      properties: item.properties,
+    })),
   };
 }
 

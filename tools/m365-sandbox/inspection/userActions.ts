@@ -22,13 +22,23 @@ export const userFlagSchema = z.object({
 export type UserFlagChange = z.input<typeof userFlagSchema>;
 
 /** Outlook's "Delete Folder" (`permanently: false`) or Shift+Delete (`permanently: true`); see deleteFolder. */
-export function deleteFolderAsUser(store: TenantStore, userPrincipalName: string, folderIdOrDisplayPath: string, options: { permanently?: boolean } = {}): FolderDeletion {
+export function deleteFolderAsUser(
+  store: TenantStore,
+  userPrincipalName: string,
+  folderIdOrDisplayPath: string,
+  options: { permanently?: boolean } = {},
+): FolderDeletion {
   const mailbox = store.mailboxOf(userPrincipalName);
   return deleteFolder(store, mailbox, findFolderByIdOrPath(mailbox, folderIdOrDisplayPath), { permanently: options.permanently === true });
 }
 
 /** Outlook's Delete on a message (to Deleted Items, with a new id) or Shift+Delete (`permanently`). */
-export function deleteMessageByUser(store: TenantStore, userPrincipalName: string, messageId: string, options: { permanently?: boolean } = {}): MessageDeletion {
+export function deleteMessageByUser(
+  store: TenantStore,
+  userPrincipalName: string,
+  messageId: string,
+  options: { permanently?: boolean } = {},
+): MessageDeletion {
   const mailbox = store.mailboxOf(userPrincipalName);
   return deleteMessageAsUser(store, mailbox, findMessageRecord(store, userPrincipalName, messageId), { permanently: options.permanently === true });
 }

@@ -34,7 +34,10 @@ export function addAttachmentRoutes(router: Router, store: TenantStore, origin: 
   for (const prefix of ['/users/:user/messages/:message', '/users/:user/mailFolders/:folder/messages/:message']) {
     router.add('GET', `${prefix}/attachments`, (req, p) => {
       const { message } = findMessage(store, p);
-      return { status: 200, json: pageOf(req, message.attachments, (a) => toAttachmentJson(a, true), { defaultTop: 1000, maxTop: 1000, context: 'attachments' }) };
+      return {
+        status: 200,
+        json: pageOf(req, message.attachments, (a) => toAttachmentJson(a, true), { defaultTop: 1000, maxTop: 1000, context: 'attachments' }),
+      };
     });
     router.add('POST', `${prefix}/attachments`, (req, p) => addAttachment(req, store, p));
     router.add('GET', `${prefix}/attachments/:attachment`, (_req, p) => ({ status: 200, json: toAttachmentJson(findAttachment(store, p), true) }));
@@ -78,9 +81,14 @@ function createUploadSession(req: SandboxRequest, store: TenantStore, params: Ro
   const { mailbox, message } = findMessage(store, params);
   const item = parseActionParameters(req, createUploadSessionSchema).AttachmentItem;
   if (item.size < UPLOAD_SESSION_MIN_BYTES) {
-    throw new GraphError(400, 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', 'Attachment size must be at least 3 MB to use an upload session; add smaller files with POST /attachments.');
+    throw new GraphError(
+      400,
+      'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
+      'Attachment size must be at least 3 MB to use an upload session; add smaller files with POST /attachments.',
+    );
   }
-  if (item.size > UPLOAD_SESSION_MAX_BYTES) throw new GraphError(400, 'ErrorAttachmentSizeExceeded', 'Attachment size exceeds the 150 MB limit of an upload session.');
+  if (item.size > UPLOAD_SESSION_MAX_BYTES)
+    throw new GraphError(400, 'ErrorAttachmentSizeExceeded', 'Attachment size exceeds the 150 MB limit of an upload session.');
   ensureMessageSize(store, message.attachments.reduce((sum, a) => sum + a.size, 0) + item.size);
   const session: UploadSessionRecord = {
     id: newExchangeId('item'),

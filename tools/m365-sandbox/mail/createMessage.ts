@@ -45,7 +45,9 @@ export function messageFromJson(input: CreateMessageInput, folderId: string): Me
     categories: input.categories,
     singleValueExtendedProperties: input.singleValueExtendedProperties,
     internetMessageHeaders: input.internetMessageHeaders,
-    attachments: input.attachments.map((attachment) => newAttachment(attachment.name, attachment.contentType, Buffer.from(attachment.contentBytes, 'base64'), attachment.isInline, attachment.contentId ?? null)),
+    attachments: input.attachments.map((attachment) =>
+      newAttachment(attachment.name, attachment.contentType, Buffer.from(attachment.contentBytes, 'base64'), attachment.isInline, attachment.contentId ?? null),
+    ),
     mimeBase64: null,
   };
 }
@@ -55,5 +57,14 @@ export function newInternetMessageId(): string {
 }
 
 export function newAttachment(name: string, contentType: string, bytes: Buffer, isInline: boolean, contentId: string | null): AttachmentRecord {
-  return { id: newExchangeId('attachment'), name, contentType, size: bytes.length, isInline, contentId, lastModifiedDateTime: nowIso(), contentBytes: bytes.toString('base64') };
+  return {
+    id: newExchangeId('attachment'),
+    name,
+    contentType,
+    size: bytes.length,
+    isInline,
+    contentId,
+    lastModifiedDateTime: nowIso(),
+    contentBytes: bytes.toString('base64'),
+  };
 }

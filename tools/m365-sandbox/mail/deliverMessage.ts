@@ -17,7 +17,13 @@ export function deliverToTenantMailbox(store: TenantStore, address: string, sent
     return false;
   }
   const inbox = store.folderOf(mailbox, 'inbox');
-  const copy: MessageRecord = { ...sent, id: newExchangeId('message'), parentFolderId: inbox.id, isRead: false, attachments: sent.attachments.map((a) => ({ ...a })) };
+  const copy: MessageRecord = {
+    ...sent,
+    id: newExchangeId('message'),
+    parentFolderId: inbox.id,
+    isRead: false,
+    attachments: sent.attachments.map((a) => ({ ...a })),
+  };
   mailbox.messages[copy.id] = copy;
   return true;
 }

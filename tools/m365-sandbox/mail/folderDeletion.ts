@@ -86,7 +86,9 @@ export function findFolderByIdOrPath(mailbox: MailboxRecord, idOrPath: string): 
   const direct = mailbox.folders[idOrPath];
   if (direct) return direct;
   const wanted = idOrPath.toLowerCase();
-  const byPath = Object.values(mailbox.folders).find((folder) => folder.wellKnownName !== ROOT_WELL_KNOWN_NAME && folderPath(mailbox, folder).toLowerCase() === wanted);
+  const byPath = Object.values(mailbox.folders).find(
+    (folder) => folder.wellKnownName !== ROOT_WELL_KNOWN_NAME && folderPath(mailbox, folder).toLowerCase() === wanted,
+  );
   if (!byPath) throw new GraphError(404, 'ErrorItemNotFound', `The specified object was not found in the store. (mailFolder ${idOrPath})`);
   return byPath;
 }
@@ -134,7 +136,11 @@ function isBelow(mailbox: MailboxRecord, folder: MailFolderRecord, ancestor: Mai
 }
 
 function freeName(mailbox: MailboxRecord, parentId: string, name: string): string {
-  const taken = new Set(Object.values(mailbox.folders).filter((folder) => folder.parentFolderId === parentId).map((folder) => folder.displayName.toLowerCase()));
+  const taken = new Set(
+    Object.values(mailbox.folders)
+      .filter((folder) => folder.parentFolderId === parentId)
+      .map((folder) => folder.displayName.toLowerCase()),
+  );
   if (!taken.has(name.toLowerCase())) return name;
   for (let n = 1; ; n += 1) if (!taken.has(`${name}${n}`.toLowerCase())) return `${name}${n}`;
 }

@@ -22,7 +22,13 @@ export function addMailFolderRoutes(router: Router, store: TenantStore): void {
   router.add('POST', '/users/:user/mailFolders', (req, p) => createFolder(req, store, p.user!, ROOT_WELL_KNOWN_NAME));
   router.add('GET', '/users/:user/mailFolders/:folder', (req, p) => {
     const mailbox = store.mailboxOf(p.user!);
-    return { status: 200, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`, ...toFolderJson(mailbox, store.folderOf(mailbox, p.folder!)) } };
+    return {
+      status: 200,
+      json: {
+        '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`,
+        ...toFolderJson(mailbox, store.folderOf(mailbox, p.folder!)),
+      },
+    };
   });
   // https://learn.microsoft.com/graph/api/mailfolder-delete: 204. The page does not say where the folder
   // goes; it is not a permanent delete (that is permanentDelete, below), and it moves the folder with its
@@ -79,11 +85,15 @@ function createFolder(req: SandboxRequest, store: TenantStore, user: string, par
   const mailbox = store.mailboxOf(user);
   const parentFolder = store.folderOf(mailbox, parent);
   const body = parseJsonBody(req, createFolderSchema);
-  const clash = Object.values(mailbox.folders).some((folder) =>
-    folder.parentFolderId === parentFolder.id && folder.displayName.toLowerCase() === body.displayName.toLowerCase());
+  const clash = Object.values(mailbox.folders).some(
+    (folder) => folder.parentFolderId === parentFolder.id && folder.displayName.toLowerCase() === body.displayName.toLowerCase(),
+  );
   if (clash) throw new GraphError(409, 'ErrorFolderExists', 'A folder with the specified name already exists.');
   const folder: MailFolderRecord = { id: newExchangeId('folder'), displayName: body.displayName, parentFolderId: parentFolder.id, wellKnownName: null };
   mailbox.folders[folder.id] = folder;
   store.changed();
-  return { status: 201, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`, ...toFolderJson(mailbox, folder) } };
+  return {
+    status: 201,
+    json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/mailFolders/$entity`, ...toFolderJson(mailbox, folder) },
+  };
 }

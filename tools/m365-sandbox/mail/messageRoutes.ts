@@ -42,7 +42,8 @@ export function findMessage(store: TenantStore, params: RouteParams): { mailbox:
   const mailbox = store.mailboxOf(params.user!);
   const message = mailbox.messages[params.message!];
   if (!message) throw graphErrors.notFound(`message ${params.message}`);
-  if (params.folder !== undefined && store.folderOf(mailbox, params.folder).id !== message.parentFolderId) throw graphErrors.notFound(`message ${params.message}`);
+  if (params.folder !== undefined && store.folderOf(mailbox, params.folder).id !== message.parentFolderId)
+    throw graphErrors.notFound(`message ${params.message}`);
   return { mailbox, message };
 }
 
@@ -75,8 +76,9 @@ function shapeMessage(req: SandboxRequest, mailbox: MailboxRecord, message: Mess
   const expand = req.query.get('$expand');
   if (expand && /^singleValueExtendedProperties/i.test(expand)) {
     const wanted = /id eq '([^']+)'/i.exec(expand)?.[1];
-    shaped.singleValueExtendedProperties = message.singleValueExtendedProperties
-      .filter((property) => wanted === undefined || normalisePropertyId(property.id) === normalisePropertyId(wanted));
+    shaped.singleValueExtendedProperties = message.singleValueExtendedProperties.filter(
+      (property) => wanted === undefined || normalisePropertyId(property.id) === normalisePropertyId(wanted),
+    );
   }
   return shaped;
 }
@@ -94,7 +96,14 @@ function listMessages(req: SandboxRequest, store: TenantStore, user: string, fol
     .filter((message) => folderId === undefined || message.parentFolderId === folderId)
     .filter((message) => filter.length === 0 || matchesFilter(toFilterView(message), filter))
     .sort((a, b) => (a[key] < b[key] ? -direction : a[key] > b[key] ? direction : 0));
-  return { status: 200, json: pageOf(req, messages, (message) => shapeMessage(req, mailbox, message), { defaultTop: 10, maxTop: 1000, context: `users('${mailbox.userId}')/messages` }) };
+  return {
+    status: 200,
+    json: pageOf(req, messages, (message) => shapeMessage(req, mailbox, message), {
+      defaultTop: 10,
+      maxTop: 1000,
+      context: `users('${mailbox.userId}')/messages`,
+    }),
+  };
 }
 
 /** What `$filter` sees: the stored record plus the computed properties, without building the whole JSON (a mailbox can hold 100k items). */
@@ -112,7 +121,11 @@ function updateMessage(req: SandboxRequest, store: TenantStore, params: RoutePar
   const { mailbox, message } = findMessage(store, params);
   const patch = parseJsonBody(req, updateMessageSchema);
   if (!message.isDraft && DRAFT_ONLY_PROPERTIES.some((name) => patch[name] !== undefined)) {
-    throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', 'Update operation failed: the property cannot be updated on a message that is not a draft.');
+    throw new GraphError(
+      400,
+      'ErrorInvalidPropertyUpdateSentMessage',
+      'Update operation failed: the property cannot be updated on a message that is not a draft.',
+    );
   }
   if (patch.isRead !== undefined) message.isRead = patch.isRead;
   if (patch.flag !== undefined) message.flag = patch.flag;

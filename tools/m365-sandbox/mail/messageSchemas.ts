@@ -31,7 +31,11 @@ export const createMessageSchema = z.object({
   ccRecipients: z.array(recipient).default([]),
   bccRecipients: z.array(recipient).default([]),
   replyTo: z.array(recipient).default([]),
-  importance: z.string().transform((value) => value.toLowerCase() as 'low' | 'normal' | 'high').pipe(z.enum(['low', 'normal', 'high'])).default('normal'),
+  importance: z
+    .string()
+    .transform((value) => value.toLowerCase() as 'low' | 'normal' | 'high')
+    .pipe(z.enum(['low', 'normal', 'high']))
+    .default('normal'),
   isRead: z.boolean().optional(),
   flag: flagSchema.optional(),
   categories: z.array(z.string()).default([]),
@@ -58,7 +62,24 @@ export const updateMessageSchema = z.object({
 
 /** Message properties Graph defines but a client cannot set; sent on create they are ignored, not refused. */
 export const READ_ONLY_MESSAGE_PROPERTIES = [
-  'id', 'createdDateTime', 'lastModifiedDateTime', 'changeKey', 'receivedDateTime', 'sentDateTime', 'hasAttachments',
-  'bodyPreview', 'parentFolderId', 'conversationId', 'conversationIndex', 'isDraft', 'webLink', 'uniqueBody',
-  'inferenceClassification', 'isDeliveryReceiptRequested', 'isReadReceiptRequested', 'multiValueExtendedProperties', 'extensions', 'mentionsPreview',
+  'id',
+  'createdDateTime',
+  'lastModifiedDateTime',
+  'changeKey',
+  'receivedDateTime',
+  'sentDateTime',
+  'hasAttachments',
+  'bodyPreview',
+  'parentFolderId',
+  'conversationId',
+  'conversationIndex',
+  'isDraft',
+  'webLink',
+  'uniqueBody',
+  'inferenceClassification',
+  'isDeliveryReceiptRequested',
+  'isReadReceiptRequested',
+  'multiValueExtendedProperties',
+  'extensions',
+  'mentionsPreview',
 ];

@@ -38,12 +38,21 @@ export function exportMessageMime(message: MessageRecord): Buffer {
 
 function bodyPart(message: MessageRecord): string[] {
   const type = message.body.contentType === 'html' ? 'text/html' : 'text/plain';
-  return [`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64', '', ...wrap(Buffer.from(message.body.content, 'utf8').toString('base64'), 76), ''];
+  return [
+    `Content-Type: ${type}; charset=utf-8`,
+    'Content-Transfer-Encoding: base64',
+    '',
+    ...wrap(Buffer.from(message.body.content, 'utf8').toString('base64'), 76),
+    '',
+  ];
 }
 
 function formatAddresses(recipients: RecipientRecord[]): string {
-  return recipients.map(({ emailAddress }) => (emailAddress.name && emailAddress.name !== emailAddress.address
-    ? `${encodeWord(emailAddress.name)} <${emailAddress.address}>` : emailAddress.address)).join(', ');
+  return recipients
+    .map(({ emailAddress }) =>
+      emailAddress.name && emailAddress.name !== emailAddress.address ? `${encodeWord(emailAddress.name)} <${emailAddress.address}>` : emailAddress.address,
+    )
+    .join(', ');
 }
 
 /** RFC 2047 encoded-word for anything that is not printable ASCII. */

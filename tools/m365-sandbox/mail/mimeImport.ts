@@ -46,14 +46,22 @@ export async function messageFromMime(base64Body: string, folderId: string): Pro
     singleValueExtendedProperties: [],
     internetMessageHeaders: parsed.headerLines.map((line) => ({ name: line.key, value: line.line.slice(line.line.indexOf(':') + 1).trim() })),
     attachments: parsed.attachments.map((attachment) =>
-      newAttachment(attachment.filename ?? 'attachment', attachment.contentType, attachment.content, attachment.contentDisposition === 'inline', attachment.contentId ?? null)),
+      newAttachment(
+        attachment.filename ?? 'attachment',
+        attachment.contentType,
+        attachment.content,
+        attachment.contentDisposition === 'inline',
+        attachment.contentId ?? null,
+      ),
+    ),
     mimeBase64: mime.toString('base64'),
   };
 }
 
 function toRecipients(field: AddressObject | AddressObject[] | undefined): RecipientRecord[] {
   const objects = field === undefined ? [] : Array.isArray(field) ? field : [field];
-  return objects.flatMap((object) => object.value)
+  return objects
+    .flatMap((object) => object.value)
     .filter((address) => address.address)
     .map((address) => ({ emailAddress: { name: address.name || address.address!, address: address.address! } }));
 }

@@ -39,7 +39,17 @@ async function sendMail(req: SandboxRequest, store: TenantStore, userId: string)
   if (recipients.length === 0) throw new GraphError(400, 'ErrorInvalidRecipients', 'At least one recipient is not valid., Recipient is missing.');
   const now = nowIso();
   const from = { emailAddress: { name: sender.displayName, address: sender.mail ?? sender.userPrincipalName } };
-  const sent: MessageRecord = { ...draft, from, sender: from, isDraft: false, isRead: true, sentDateTime: now, receivedDateTime: now, createdDateTime: now, lastModifiedDateTime: now };
+  const sent: MessageRecord = {
+    ...draft,
+    from,
+    sender: from,
+    isDraft: false,
+    isRead: true,
+    sentDateTime: now,
+    receivedDateTime: now,
+    createdDateTime: now,
+    lastModifiedDateTime: now,
+  };
   if (save) mailbox.messages[sent.id] = sent;
   for (const recipient of recipients) deliverToTenantMailbox(store, recipient.emailAddress.address, sent);
   store.changed();

@@ -37,13 +37,18 @@ export function createUploadRouter(store: TenantStore): Router {
   return router;
 }
 
-function findSession(req: SandboxRequest, store: TenantStore, params: RouteParams): { mailbox: ReturnType<TenantStore['mailboxOf']>; session: NonNullable<ReturnType<TenantStore['mailboxOf']>['uploadSessions'][string]> } {
+function findSession(
+  req: SandboxRequest,
+  store: TenantStore,
+  params: RouteParams,
+): { mailbox: ReturnType<TenantStore['mailboxOf']>; session: NonNullable<ReturnType<TenantStore['mailboxOf']>['uploadSessions'][string]> } {
   if (req.headers.authorization) {
     throw new GraphError(401, 'InvalidAuthenticationToken', 'Do not send an Authorization header to an upload URL: it carries its own token.');
   }
   const mailbox = store.mailboxOf(params.user!);
   const session = mailbox.uploadSessions[params.session!];
-  if (!session || req.query.get('authtoken') !== session.token) throw new GraphError(404, 'ErrorItemNotFound', 'The upload session does not exist or has expired.');
+  if (!session || req.query.get('authtoken') !== session.token)
+    throw new GraphError(404, 'ErrorItemNotFound', 'The upload session does not exist or has expired.');
   if (Date.parse(session.expirationDateTime) < Date.now()) throw new GraphError(404, 'ErrorItemNotFound', 'The upload session does not exist or has expired.');
   return { mailbox, session };
 }
@@ -61,7 +66,11 @@ function uploadRange(req: SandboxRequest, store: TenantStore, params: RouteParam
   const [start, end, total] = [Number(range[1]), Number(range[2]), Number(range[3])];
   if (total !== session.size) throw new GraphError(400, 'ErrorInvalidContentRange', `The total size ${total} differs from the session's size ${session.size}.`);
   if (start < received.length) {
-    throw new GraphError(416, 'ErrorInvalidContentRange', `The range ${start}-${end} overlaps bytes the session has already received; the next expected range starts at ${received.length}.`);
+    throw new GraphError(
+      416,
+      'ErrorInvalidContentRange',
+      `The range ${start}-${end} overlaps bytes the session has already received; the next expected range starts at ${received.length}.`,
+    );
   }
   if (start > received.length) {
     throw new GraphError(416, 'ErrorInvalidContentRange', `Expected the next range to start at ${received.length}, got ${start}.`);

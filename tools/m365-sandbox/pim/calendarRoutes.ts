@@ -12,31 +12,36 @@ import { deliverToTenantMailbox } from '../mail/deliverMessage';
 import { createMessageSchema } from '../mail/messageSchemas';
 import { createItem, getItem, type ItemKind, listItems } from './itemCollection';
 
-const dateTimeTimeZone = z.object({ dateTime: z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'not a date-time' }), timeZone: z.string().default('UTC') });
+const dateTimeTimeZone = z.object({
+  dateTime: z.string().refine((value) => !Number.isNaN(Date.parse(value)), { message: 'not a date-time' }),
+  timeZone: z.string().default('UTC'),
+});
 const attendee = z.object({
   emailAddress: z.object({ name: z.string().optional(), address: z.string() }),
   type: z.enum(['required', 'optional', 'resource']).default('required'),
 });
 
 /** The writable event properties the migration copies (https://learn.microsoft.com/graph/api/resources/event). */
-const eventSchema = z.object({
-  subject: z.string().default(''),
-  body: z.object({ contentType: z.string(), content: z.string() }).optional(),
-  start: dateTimeTimeZone,
-  end: dateTimeTimeZone,
-  isAllDay: z.boolean().default(false),
-  location: z.object({ displayName: z.string() }).passthrough().optional(),
-  attendees: z.array(attendee).default([]),
-  showAs: z.enum(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']).optional(),
-  sensitivity: z.enum(['normal', 'personal', 'private', 'confidential']).optional(),
-  importance: z.enum(['low', 'normal', 'high']).optional(),
-  categories: z.array(z.string()).optional(),
-  recurrence: z.object({ pattern: z.record(z.string(), z.unknown()), range: z.record(z.string(), z.unknown()) }).nullish(),
-  isReminderOn: z.boolean().optional(),
-  reminderMinutesBeforeStart: z.number().int().optional(),
-  transactionId: z.string().optional(),
-  singleValueExtendedProperties: z.array(z.object({ id: z.string(), value: z.string() })).optional(),
-}).refine((event) => Date.parse(event.end.dateTime) >= Date.parse(event.start.dateTime), { message: 'end must not be before start', path: ['end'] });
+const eventSchema = z
+  .object({
+    subject: z.string().default(''),
+    body: z.object({ contentType: z.string(), content: z.string() }).optional(),
+    start: dateTimeTimeZone,
+    end: dateTimeTimeZone,
+    isAllDay: z.boolean().default(false),
+    location: z.object({ displayName: z.string() }).passthrough().optional(),
+    attendees: z.array(attendee).default([]),
+    showAs: z.enum(['free', 'tentative', 'busy', 'oof', 'workingElsewhere', 'unknown']).optional(),
+    sensitivity: z.enum(['normal', 'personal', 'private', 'confidential']).optional(),
+    importance: z.enum(['low', 'normal', 'high']).optional(),
+    categories: z.array(z.string()).optional(),
+    recurrence: z.object({ pattern: z.record(z.string(), z.unknown()), range: z.record(z.string(), z.unknown()) }).nullish(),
+    isReminderOn: z.boolean().optional(),
+    reminderMinutesBeforeStart: z.number().int().optional(),
+    transactionId: z.string().optional(),
+    singleValueExtendedProperties: z.array(z.object({ id: z.string(), value: z.string() })).optional(),
+  })
+  .refine((event) => Date.parse(event.end.dateTime) >= Date.parse(event.start.dateTime), { message: 'end must not be before start', path: ['end'] });
 
 const eventKind: ItemKind<typeof eventSchema> = {
   entity: 'event',
@@ -69,8 +74,18 @@ function sendInvitations(store: TenantStore, mailbox: MailboxRecord, item: ItemR
   const now = nowIso();
   const from = organizerOf(store, mailbox);
   const request: MessageRecord = {
-    ...messageFromJson(createMessageSchema.parse({ subject: typeof item.properties.subject === 'string' ? item.properties.subject : '', toRecipients: attendees.map((a) => ({ emailAddress: a.emailAddress })) }), ''),
-    from, sender: from, isDraft: false, sentDateTime: now, receivedDateTime: now,
+    ...messageFromJson(
+      createMessageSchema.parse({
+        subject: typeof item.properties.subject === 'string' ? item.properties.subject : '',
+        toRecipients: attendees.map((a) => ({ emailAddress: a.emailAddress })),
+      }),
+      '',
+    ),
+    from,
+    sender: from,
+    isDraft: false,
+    sentDateTime: now,
+    receivedDateTime: now,
   };
   for (const attendee of attendees) deliverToTenantMailbox(store, attendee.emailAddress.address, request);
 }
@@ -79,7 +94,10 @@ function sendInvitations(store: TenantStore, mailbox: MailboxRecord, item: ItemR
 export function addCalendarRoutes(router: Router, store: TenantStore): void {
   router.add('GET', '/users/:user/calendars', (req, p) => {
     const mailbox = store.mailboxOf(p.user!);
-    return { status: 200, json: pageOf(req, Object.values(mailbox.calendars), toCalendarJson, { defaultTop: 10, maxTop: 1000, context: `users('${mailbox.userId}')/calendars` }) };
+    return {
+      status: 200,
+      json: pageOf(req, Object.values(mailbox.calendars), toCalendarJson, { defaultTop: 10, maxTop: 1000, context: `users('${mailbox.userId}')/calendars` }),
+    };
   });
   router.add('POST', '/users/:user/calendars', (req, p) => {
     const mailbox = store.mailboxOf(p.user!);
@@ -90,7 +108,10 @@ export function addCalendarRoutes(router: Router, store: TenantStore): void {
     const calendar: CalendarRecord = { id: newExchangeId('folder'), name, isDefaultCalendar: false };
     mailbox.calendars[calendar.id] = calendar;
     store.changed();
-    return { status: 201, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/calendars/$entity`, ...toCalendarJson(calendar) } };
+    return {
+      status: 201,
+      json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/calendars/$entity`, ...toCalendarJson(calendar) },
+    };
   });
   for (const path of ['/users/:user/events', '/users/:user/calendar/events']) {
     router.add('GET', path, (req, p) => {

@@ -9,7 +9,13 @@ import type { ContactFolderRecord, MailboxRecord } from '../store/types';
 import { createItem, getItem, type ItemKind, listItems } from './itemCollection';
 
 const emailAddress = z.object({ name: z.string().optional(), address: z.string() });
-const physicalAddress = z.object({ street: z.string().optional(), city: z.string().optional(), state: z.string().optional(), countryOrRegion: z.string().optional(), postalCode: z.string().optional() });
+const physicalAddress = z.object({
+  street: z.string().optional(),
+  city: z.string().optional(),
+  state: z.string().optional(),
+  countryOrRegion: z.string().optional(),
+  postalCode: z.string().optional(),
+});
 
 /** The writable contact properties the migration copies (https://learn.microsoft.com/graph/api/resources/contact). */
 const contactSchema = z.object({
@@ -50,7 +56,10 @@ export function addContactRoutes(router: Router, store: TenantStore): void {
     const mailbox = store.mailboxOf(p.user!);
     const root = defaultFolder(mailbox);
     const folders = Object.values(mailbox.contactFolders).filter((folder) => folder.parentFolderId === root.id);
-    return { status: 200, json: pageOf(req, folders, (f) => ({ ...f }), { defaultTop: 10, maxTop: 1000, context: `users('${mailbox.userId}')/contactFolders` }) };
+    return {
+      status: 200,
+      json: pageOf(req, folders, (f) => ({ ...f }), { defaultTop: 10, maxTop: 1000, context: `users('${mailbox.userId}')/contactFolders` }),
+    };
   });
   router.add('POST', '/users/:user/contactFolders', (req, p) => {
     const mailbox = store.mailboxOf(p.user!);

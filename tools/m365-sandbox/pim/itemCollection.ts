@@ -24,10 +24,22 @@ export interface ItemKind<S extends z.ZodType> {
 }
 
 export function toItemJson(item: ItemRecord, containerProperty: string): Record<string, unknown> {
-  return { id: item.id, createdDateTime: item.createdDateTime, lastModifiedDateTime: item.lastModifiedDateTime, [containerProperty]: item.containerId, ...item.properties };
+  return {
+    id: item.id,
+    createdDateTime: item.createdDateTime,
+    lastModifiedDateTime: item.lastModifiedDateTime,
+    [containerProperty]: item.containerId,
+    ...item.properties,
+  };
 }
 
-export function createItem<S extends z.ZodObject>(req: SandboxRequest, store: TenantStore, mailbox: MailboxRecord, containerId: string, kind: ItemKind<S>): SandboxResponse {
+export function createItem<S extends z.ZodObject>(
+  req: SandboxRequest,
+  store: TenantStore,
+  mailbox: MailboxRecord,
+  containerId: string,
+  kind: ItemKind<S>,
+): SandboxResponse {
   const input = parseJsonBody(req, kind.schema);
   const now = nowIso();
   const item: ItemRecord = {
@@ -40,7 +52,10 @@ export function createItem<S extends z.ZodObject>(req: SandboxRequest, store: Te
   kind.items(mailbox)[item.id] = item;
   kind.afterCreate?.(store, mailbox, item);
   store.changed();
-  return { status: 201, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/${kind.entity}s/$entity`, ...toItemJson(item, kind.containerProperty) } };
+  return {
+    status: 201,
+    json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/${kind.entity}s/$entity`, ...toItemJson(item, kind.containerProperty) },
+  };
 }
 
 export function listItems<S extends z.ZodType>(req: SandboxRequest, mailbox: MailboxRecord, containerId: string, kind: ItemKind<S>): SandboxResponse {
@@ -55,5 +70,8 @@ export function listItems<S extends z.ZodType>(req: SandboxRequest, mailbox: Mai
 export function getItem<S extends z.ZodType>(req: SandboxRequest, mailbox: MailboxRecord, id: string, kind: ItemKind<S>): SandboxResponse {
   const item = kind.items(mailbox)[id];
   if (!item) throw graphErrors.notFound(`${kind.entity} ${id}`);
-  return { status: 200, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/${kind.entity}s/$entity`, ...toItemJson(item, kind.containerProperty) } };
+  return {
+    status: 200,
+    json: { '@odata.context': `${req.graphBaseUrl}/$metadata#users('${mailbox.userId}')/${kind.entity}s/$entity`, ...toItemJson(item, kind.containerProperty) },
+  };
 }

@@ -21,13 +21,21 @@ export const graphBodyErrors = {
    * Outlook: microsoftgraph/msgraph-sdk-dotnet#270 (400 RequestBodyRead, ODL's ValidationUtils_PropertyDoesNotExistOnType).
    * Directory: pnp/PnP-Sites-Core#1807 (400 Request_BadRequest "Invalid property 'responseHeaders'.").
    */
-  unknownProperty: (workload: GraphWorkload, property: string, typeName: string): GraphError => (workload === 'outlook'
-    ? new GraphError(400, 'RequestBodyRead', `The property '${property}' does not exist on type '${modelTypeName(workload, typeName)}'. Make sure to only use property names that are defined by the type or mark the type as open type.`)
-    : new GraphError(400, 'Request_BadRequest', `Invalid property '${property}'.`)),
+  unknownProperty: (workload: GraphWorkload, property: string, typeName: string): GraphError =>
+    workload === 'outlook'
+      ? new GraphError(
+          400,
+          'RequestBodyRead',
+          `The property '${property}' does not exist on type '${modelTypeName(workload, typeName)}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+        )
+      : new GraphError(400, 'Request_BadRequest', `Invalid property '${property}'.`),
 
   /** ODL's ODataParameterReaderCore_ParameterNameNotInMetadata; the code is a guess by analogy with unknownProperty. */
   unknownParameter: (workload: GraphWorkload, parameter: string, action: string): GraphError =>
-    readError(workload, `The parameter '${parameter}' in the request payload is not a valid parameter for the operation '${modelActionName(workload, action)}'.`),
+    readError(
+      workload,
+      `The parameter '${parameter}' in the request payload is not a valid parameter for the operation '${modelActionName(workload, action)}'.`,
+    ),
 
   /** ODL's ODataParameterReaderCore_DuplicateParametersInPayload; that Exchange answers a parameter sent twice (in two casings) so is a guess. */
   duplicateParameter: (workload: GraphWorkload, parameter: string): GraphError =>
@@ -39,7 +47,10 @@ export const graphBodyErrors = {
    * https://blog.beecomedigital.com/2015/11/29/be-careful-to-case-sensitivity-in-microsoft-graph-rest-api/).
    */
   missingParameters: (workload: GraphWorkload, action: string, parameters: string[]): GraphError =>
-    readError(workload, `One or more parameters of the operation '${modelActionName(workload, action)}' are missing from the request payload. The missing parameters are: ${parameters.join(',')}.`),
+    readError(
+      workload,
+      `One or more parameters of the operation '${modelActionName(workload, action)}' are missing from the request payload. The missing parameters are: ${parameters.join(',')}.`,
+    ),
 
   /**
    * A value of the wrong JSON kind (a string for a complex type, an object for a string, a scalar for a
@@ -54,37 +65,54 @@ export const graphBodyErrors = {
 
   /** Edm.Int64 as a string without `IEEE754Compatible=true`, or as a number with it: ODL's ODataJsonReaderUtils_ConflictBetweenInputFormatAndParameter. */
   ieee754Conflict: (workload: GraphWorkload, edmType: string): GraphError =>
-    readError(workload, `Cannot convert a value to target type '${edmType}' because of conflict between input format string/number and parameter 'IEEE754Compatible' false/true.`),
+    readError(
+      workload,
+      `Cannot convert a value to target type '${edmType}' because of conflict between input format string/number and parameter 'IEEE754Compatible' false/true.`,
+    ),
 
   /**
    * Guess: ODL does not check enum members; the workload parses them as .NET enums, whose failure text
    * is "Requested value '…' was not found." (seen from another Graph workload in microsoftgraph/msgraph-search-connector-sample#5).
    */
-  unknownEnumMember: (workload: GraphWorkload, value: string): GraphError =>
-    readError(workload, `Requested value '${value}' was not found.`),
+  unknownEnumMember: (workload: GraphWorkload, value: string): GraphError => readError(workload, `Requested value '${value}' was not found.`),
 
   /** ODL's ReaderValidationUtils_NullNamedValueForNonNullableType. */
   nullNotAllowed: (workload: GraphWorkload, property: string, typeRef: string): GraphError =>
-    readError(workload, `A null value was found for the property named '${property}', which has the expected type '${modelTypeName(workload, typeRef)}[Nullable=False]'. The expected type '${modelTypeName(workload, typeRef)}[Nullable=False]' does not allow null values.`),
+    readError(
+      workload,
+      `A null value was found for the property named '${property}', which has the expected type '${modelTypeName(workload, typeRef)}[Nullable=False]'. The expected type '${modelTypeName(workload, typeRef)}[Nullable=False]' does not allow null values.`,
+    ),
 
   /** ODL's ReaderValidationUtils_NullValueForNonNullableType: a null item in a collection of non-nullable items. */
   nullItemNotAllowed: (workload: GraphWorkload, typeRef: string): GraphError =>
-    readError(workload, `A null value was found with the expected type '${modelTypeName(workload, typeRef)}[Nullable=False]'. The expected type '${modelTypeName(workload, typeRef)}[Nullable=False]' does not allow null values.`),
+    readError(
+      workload,
+      `A null value was found with the expected type '${modelTypeName(workload, typeRef)}[Nullable=False]'. The expected type '${modelTypeName(workload, typeRef)}[Nullable=False]' does not allow null values.`,
+    ),
 
   /**
    * ODL's ReaderValidationUtils_NullNamedValueForNullableType: a collection-valued property can hold
    * nulls but is never null itself (OData CSDL 4.01, 7.2.1 Nullable).
    */
   nullCollection: (workload: GraphWorkload, property: string, typeRef: string): GraphError =>
-    readError(workload, `A null value was found for the property named '${property}', which has the expected type '${modelTypeName(workload, typeRef)}[Nullable=True]'. The expected type '${modelTypeName(workload, typeRef)}[Nullable=True]' cannot be null but it can have null values.`),
+    readError(
+      workload,
+      `A null value was found for the property named '${property}', which has the expected type '${modelTypeName(workload, typeRef)}[Nullable=True]'. The expected type '${modelTypeName(workload, typeRef)}[Nullable=True]' cannot be null but it can have null values.`,
+    ),
 
   /** ODL's ValidationUtils_UnrecognizedTypeName, for an `@odata.type` the model does not know. */
   unknownTypeName: (workload: GraphWorkload, odataType: string): GraphError =>
-    readError(workload, `A type named '${odataType.replace(/^#/, '')}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`),
+    readError(
+      workload,
+      `A type named '${odataType.replace(/^#/, '')}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`,
+    ),
 
   /** ODL's ValidationUtils_ResourceTypeNotAssignableToExpectedType, for an `@odata.type` outside the declared type's family. */
   typeNotAssignable: (workload: GraphWorkload, found: string, expected: string): GraphError =>
-    readError(workload, `A resource with type '${modelTypeName(workload, found)}' was found, but it is not assignable to the expected type '${modelTypeName(workload, expected)}'. The type specified in the resource must be equal to either the expected type or a derived type.`),
+    readError(
+      workload,
+      `A resource with type '${modelTypeName(workload, found)}' was found, but it is not assignable to the expected type '${modelTypeName(workload, expected)}'. The type specified in the resource must be equal to either the expected type or a derived type.`,
+    ),
 
   /** ODL's JsonReaderExtensions_UnexpectedNodeDetected, for a body that is JSON but not an object. */
   bodyNotAnObject: (workload: GraphWorkload, found: string): GraphError =>

@@ -34,7 +34,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_OF_DAY = /^(\d{2}):(\d{2})(:(\d{2})(\.\d{1,12})?)?$/;
 const DURATION = /^-?P(?=\d|T\d)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
 /** The formats `new Guid(string)` reads: D, N, B and P (https://learn.microsoft.com/dotnet/api/system.guid.-ctor#system-guid-ctor(system-string)). */
-const GUID = /^\s*(\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})\s*$/i;
+const GUID =
+  /^\s*(\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}|\([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32})\s*$/i;
 /** Convert.FromBase64String: the standard alphabet, padded to a multiple of 4, white space ignored. */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -46,7 +47,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function checkPrimitiveValue(edmType: string, value: unknown, ieee754Compatible: boolean): ScalarCheck {
   if (typeof value === 'object' && value !== null) return { ok: false, problem: 'wrongKind' };
   if (edmType === 'Edm.Int64' || edmType === 'Edm.Decimal') {
-    if ((typeof value === 'string') !== ieee754Compatible && (typeof value === 'string' || typeof value === 'number')) return { ok: false, problem: 'ieee754Conflict' };
+    if ((typeof value === 'string') !== ieee754Compatible && (typeof value === 'string' || typeof value === 'number'))
+      return { ok: false, problem: 'ieee754Conflict' };
   }
   const valid = isValidPrimitive(edmType, value);
   return valid ? OK : { ok: false, problem: 'cannotConvert', literal: dotNetLiteral(value) };
@@ -58,9 +60,15 @@ function isValidPrimitive(edmType: string, value: unknown): boolean {
       return typeof value === 'string';
     case 'Edm.Boolean':
       return typeof value === 'boolean' || (typeof value === 'string' && /^\s*(true|false)\s*$/i.test(value));
-    case 'Edm.Byte': case 'Edm.SByte': case 'Edm.Int16': case 'Edm.Int32': case 'Edm.Int64':
+    case 'Edm.Byte':
+    case 'Edm.SByte':
+    case 'Edm.Int16':
+    case 'Edm.Int32':
+    case 'Edm.Int64':
       return isInteger(value, INTEGER_RANGES[edmType]!);
-    case 'Edm.Double': case 'Edm.Single': case 'Edm.Decimal':
+    case 'Edm.Double':
+    case 'Edm.Single':
+    case 'Edm.Decimal':
       return typeof value === 'number' || (typeof value === 'string' && (DECIMAL_TEXT.test(value) || /^(INF|-INF|NaN)$/.test(value)));
     case 'Edm.DateTimeOffset':
       return typeof value === 'string' && isDateTimeOffset(value);
@@ -92,8 +100,13 @@ function isDateTimeOffset(text: string): boolean {
   const match = DATE_TIME_OFFSET.exec(text);
   if (!match) return false;
   const [, year, month, day, hour, minute, , second, , zone, zoneHours, zoneMinutes] = match;
-  return isCalendarDate(year!, month!, day!) && Number(hour) < 24 && Number(minute) < 60 && Number(second ?? 0) < 60
-    && (zone!.toUpperCase() === 'Z' || (Number(zoneHours) <= 14 && Number(zoneMinutes) < 60));
+  return (
+    isCalendarDate(year!, month!, day!) &&
+    Number(hour) < 24 &&
+    Number(minute) < 60 &&
+    Number(second ?? 0) < 60 &&
+    (zone!.toUpperCase() === 'Z' || (Number(zoneHours) <= 14 && Number(zoneMinutes) < 60))
+  );
 }
 
 function isDate(text: string): boolean {

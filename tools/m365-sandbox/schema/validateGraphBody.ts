@@ -4,9 +4,7 @@ import { type ActionDescriptor, type GraphSchemaIndex, parseTypeRef, type Struct
 import { checkEnumValue, checkPrimitiveValue, type ScalarCheck } from './scalarValueChecks';
 
 /** What a request body holds: an entity to create or update, or the parameters of a bound action. */
-export type GraphBodyTarget =
-  | { type: string; operation: 'create' | 'update' }
-  | { action: string };
+export type GraphBodyTarget = { type: string; operation: 'create' | 'update' } | { action: string };
 
 export interface GraphBodyOptions {
   workload: GraphWorkload;
@@ -47,7 +45,8 @@ export function validateGraphBody(schema: GraphSchemaIndex, target: GraphBodyTar
     if (!action) throw new Error(`The Graph schema subset has no action ${target.action}; regenerate it (scripts/generate-graph-schema.js).`);
     return new BodyWalker(schema, options, 'create').checkParameters(action, body);
   }
-  if (!schema.structuredType(target.type)) throw new Error(`The Graph schema subset has no type ${target.type}; regenerate it (scripts/generate-graph-schema.js).`);
+  if (!schema.structuredType(target.type))
+    throw new Error(`The Graph schema subset has no type ${target.type}; regenerate it (scripts/generate-graph-schema.js).`);
   return new BodyWalker(schema, options, target.operation).checkObject(body, target.type);
 }
 
@@ -86,7 +85,13 @@ class BodyWalker {
     }
     // ODL requires every parameter that is neither nullable nor optional (ODataParameterReaderCore).
     const missing = Object.entries(action.parameters).filter(([name, parameter]) => !seen.has(name) && parameter.nullable === false && !parameter.optional);
-    return missing.length > 0 ? graphBodyErrors.missingParameters(this.workload, action.name, missing.map(([name]) => name)) : undefined;
+    return missing.length > 0
+      ? graphBodyErrors.missingParameters(
+          this.workload,
+          action.name,
+          missing.map(([name]) => name),
+        )
+      : undefined;
   }
 
   /**
@@ -126,9 +131,8 @@ class BodyWalker {
     if (!Array.isArray(value)) return graphBodyErrors.valueDoesNotMatchSchema(name);
     for (const item of value) {
       // In a collection, Nullable applies to the items (OData CSDL 4.01, 7.2.1).
-      const problem = item === null
-        ? (nullable ? undefined : graphBodyErrors.nullItemNotAllowed(this.workload, elementType))
-        : this.checkElement(item, elementType, name);
+      const problem =
+        item === null ? (nullable ? undefined : graphBodyErrors.nullItemNotAllowed(this.workload, elementType)) : this.checkElement(item, elementType, name);
       if (problem) return problem;
     }
     return undefined;
@@ -170,10 +174,14 @@ class BodyWalker {
   private toError(check: ScalarCheck, name: string, typeName: string): GraphError | undefined {
     if (check.ok) return undefined;
     switch (check.problem) {
-      case 'wrongKind': return graphBodyErrors.valueDoesNotMatchSchema(name);
-      case 'ieee754Conflict': return graphBodyErrors.ieee754Conflict(this.workload, typeName);
-      case 'cannotConvert': return graphBodyErrors.cannotConvert(this.workload, check.literal, typeName);
-      case 'unknownMember': return graphBodyErrors.unknownEnumMember(this.workload, check.literal);
+      case 'wrongKind':
+        return graphBodyErrors.valueDoesNotMatchSchema(name);
+      case 'ieee754Conflict':
+        return graphBodyErrors.ieee754Conflict(this.workload, typeName);
+      case 'cannotConvert':
+        return graphBodyErrors.cannotConvert(this.workload, check.literal, typeName);
+      case 'unknownMember':
+        return graphBodyErrors.unknownEnumMember(this.workload, check.literal);
     }
   }
 }

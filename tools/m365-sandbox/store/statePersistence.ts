@@ -17,7 +17,11 @@ const savedSchema = z.object({
   tenantId: z.string(),
   clientId: z.string(),
   clientSecret: z.string(),
-  state: z.object({ organization: z.object({ id: z.string() }).passthrough(), users: z.record(z.string(), z.unknown()), mailboxes: z.record(z.string(), z.unknown()) }),
+  state: z.object({
+    organization: z.object({ id: z.string() }).passthrough(),
+    users: z.record(z.string(), z.unknown()),
+    mailboxes: z.record(z.string(), z.unknown()),
+  }),
 });
 
 export function loadSavedSandbox(dir: string): SavedSandbox | undefined {
@@ -35,7 +39,11 @@ export function loadSavedSandbox(dir: string): SavedSandbox | undefined {
 export class StateSaver {
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dir: string, private readonly snapshot: () => SavedSandbox, private readonly delayMs = 250) {
+  constructor(
+    private readonly dir: string,
+    private readonly snapshot: () => SavedSandbox,
+    private readonly delayMs = 250,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 

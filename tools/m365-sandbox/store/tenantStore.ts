@@ -30,7 +30,10 @@ export class TenantStore {
   /** The tenant's maximum message size, attachments included (Exchange Online's default: 35 MB). */
   maxMessageBytes = 35 * 1024 * 1024;
 
-  constructor(public state: TenantState, public mailboxProvisioningDelayMs = 0) {}
+  constructor(
+    public state: TenantState,
+    public mailboxProvisioningDelayMs = 0,
+  ) {}
 
   /**
    * Called when a licence with Exchange Online is newly assigned: the mailbox appears after the
@@ -86,10 +89,12 @@ export class TenantStore {
   /** Any address of the user: primary mail, UPN or a proxy address (`smtp:` aliases). */
   tryFindUserByAddress(address: string): UserRecord | undefined {
     const wanted = address.toLowerCase();
-    return Object.values(this.state.users).find((user) =>
-      user.mail?.toLowerCase() === wanted
-      || user.userPrincipalName.toLowerCase() === wanted
-      || user.proxyAddresses.some((proxy) => proxy.toLowerCase() === `smtp:${wanted}`));
+    return Object.values(this.state.users).find(
+      (user) =>
+        user.mail?.toLowerCase() === wanted ||
+        user.userPrincipalName.toLowerCase() === wanted ||
+        user.proxyAddresses.some((proxy) => proxy.toLowerCase() === `smtp:${wanted}`),
+    );
   }
 
   /**
@@ -121,7 +126,12 @@ export class TenantStore {
 }
 
 function createMailbox(userId: string): MailboxRecord {
-  const root: MailFolderRecord = { id: newExchangeId('folder'), displayName: 'Top of Information Store', parentFolderId: newExchangeId('folder'), wellKnownName: ROOT_WELL_KNOWN_NAME };
+  const root: MailFolderRecord = {
+    id: newExchangeId('folder'),
+    displayName: 'Top of Information Store',
+    parentFolderId: newExchangeId('folder'),
+    wellKnownName: ROOT_WELL_KNOWN_NAME,
+  };
   const folders: Record<string, MailFolderRecord> = { [root.id]: root };
   for (const known of wellKnownFolders) {
     const folder: MailFolderRecord = { id: newExchangeId('folder'), displayName: known.displayName, parentFolderId: root.id, wellKnownName: known.name };
@@ -141,7 +151,10 @@ function createMailbox(userId: string): MailboxRecord {
   };
 }
 
-export function emptyTenantState(tenantId: string, organization: { displayName?: string; onPremisesSyncEnabled?: boolean | null; verifiedDomains?: string[]; countryLetterCode?: string }): TenantState {
+export function emptyTenantState(
+  tenantId: string,
+  organization: { displayName?: string; onPremisesSyncEnabled?: boolean | null; verifiedDomains?: string[]; countryLetterCode?: string },
+): TenantState {
   return {
     organization: {
       id: tenantId,

@@ -36,7 +36,10 @@ export class MailboxThrottle {
     const now = this.now();
     usage.requests = usage.requests.filter((at) => at > now - this.windows.requestWindowMs);
     if (usage.requests.length >= this.budgetPer10Min) {
-      throw throttled('Application is over its MailboxRequestBudget limit (requests per 10 minutes).', secondsUntil(usage.requests[0]! + this.windows.requestWindowMs, now));
+      throw throttled(
+        'Application is over its MailboxRequestBudget limit (requests per 10 minutes).',
+        secondsUntil(usage.requests[0]! + this.windows.requestWindowMs, now),
+      );
     }
     usage.uploads = usage.uploads.filter((upload) => upload.at > now - this.windows.uploadWindowMs);
     const uploaded = usage.uploads.reduce((sum, upload) => sum + upload.bytes, 0);

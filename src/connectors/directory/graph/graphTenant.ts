@@ -51,7 +51,9 @@ export class GraphTenant {
     const found = new Map<string, TenantUser | undefined>();
     const byUpn = await this.lookUp(addresses, (address) => withQuery(`/users/${pathSegment(address)}`, { $select: USER_FIELDS }));
     const missing = addresses.filter((address) => !byUpn.get(address));
-    const byProxy = await this.lookUp(missing, (address) => withQuery('/users', { $filter: `proxyAddresses/any(x:x eq ${odataString(`smtp:${address}`)})`, $select: USER_FIELDS }));
+    const byProxy = await this.lookUp(missing, (address) =>
+      withQuery('/users', { $filter: `proxyAddresses/any(x:x eq ${odataString(`smtp:${address}`)})`, $select: USER_FIELDS }),
+    );
     const stillMissing = missing.filter((address) => !byProxy.get(address));
     const byMail = await this.lookUp(stillMissing, (address) => withQuery('/users', { $filter: `mail eq ${odataString(address)}`, $select: USER_FIELDS }));
     for (const address of addresses) found.set(address.toLowerCase(), byUpn.get(address) ?? byProxy.get(address) ?? byMail.get(address));
@@ -86,7 +88,10 @@ export class GraphTenant {
       await this.graph.client.api(`/users/${pathSegment(userId)}`).patch({ passwordProfile: { password, forceChangePasswordNextSignIn } } satisfies User);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 403) throw error;
-      throw new MigrationError('PasswordNotAllowed', 'Microsoft 365 refused to set the password from the CSV (403 Insufficient privileges): the app needs User-PasswordProfile.ReadWrite.All or User.ReadWrite.All, and its service principal the "User Administrator" role (Entra admin center > Roles and administrators > User Administrator > Add assignments; https://learn.microsoft.com/graph/api/user-update).');
+      throw new MigrationError(
+        'PasswordNotAllowed',
+        'Microsoft 365 refused to set the password from the CSV (403 Insufficient privileges): the app needs User-PasswordProfile.ReadWrite.All or User.ReadWrite.All, and its service principal the "User Administrator" role (Entra admin center > Roles and administrators > User Administrator > Add assignments; https://learn.microsoft.com/graph/api/user-update).',
+      );
     }
   }
 
@@ -101,7 +106,12 @@ export class GraphTenant {
       return { ready: true };
     } catch (error) {
       const { code, message } = error as { code?: string; message?: string };
-      if (code === 'MailboxNotEnabledForRESTAPI' || code === 'MailboxNotSupportedForRESTAPI' || code === 'ResourceNotFound' || code === 'ErrorMailboxNotProvisioned') {
+      if (
+        code === 'MailboxNotEnabledForRESTAPI' ||
+        code === 'MailboxNotSupportedForRESTAPI' ||
+        code === 'ResourceNotFound' ||
+        code === 'ErrorMailboxNotProvisioned'
+      ) {
         return { ready: false, reason: `${code}: ${message ?? ''}`.trim() };
       }
       throw error;
@@ -134,7 +144,9 @@ export class GraphTenant {
   }
 
   private async organization(): Promise<Organization> {
-    const page = (await this.graph.client.api(withQuery('/organization', { $select: 'id,onPremisesSyncEnabled,countryLetterCode' })).get()) as { value: Organization[] };
+    const page = (await this.graph.client.api(withQuery('/organization', { $select: 'id,onPremisesSyncEnabled,countryLetterCode' })).get()) as {
+      value: Organization[];
+    };
     return page.value[0] ?? {};
   }
 
@@ -154,7 +166,11 @@ export class GraphTenant {
 function toFoundUser(address: string, answer: BatchAnswer | undefined): TenantUser | undefined {
   if (!answer || answer.status === 404) return undefined;
   if (answer.status === 0 || answer.status >= 400) {
-    throw new MigrationError('TenantLookupFailed', `Looking up ${address} in Microsoft 365 failed: ${describeGraphError(answer)}`, answer.status === 0 || answer.status >= 500 || answer.status === 429 ? 'transient' : 'permanent');
+    throw new MigrationError(
+      'TenantLookupFailed',
+      `Looking up ${address} in Microsoft 365 failed: ${describeGraphError(answer)}`,
+      answer.status === 0 || answer.status >= 500 || answer.status === 429 ? 'transient' : 'permanent',
+    );
   }
   const body = answer.body as User & { value?: User[] };
   const user = body.value ? (body.value.length === 1 ? body.value[0] : undefined) : body;

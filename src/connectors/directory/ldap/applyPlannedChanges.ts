@@ -13,11 +13,7 @@ const ATTEMPTS = 2;
  * If the entry moved under us (a value we add appeared, an attribute we delete vanished), the
  * read and plan are repeated rather than failing the activity.
  */
-export async function applyPlannedChanges(
-  client: Client,
-  dn: string,
-  plan: (entry: Entry) => Change[],
-): Promise<DirectoryWriteResult> {
+export async function applyPlannedChanges(client: Client, dn: string, plan: (entry: Entry) => Change[]): Promise<DirectoryWriteResult> {
   for (let attempt = 1; ; attempt += 1) {
     const entry = await readUserEntry(client, dn);
     if (!entry) throw new MigrationError(DirectoryErrorCode.UserNotFound, `The directory has no user ${dn}.`, 'permanent');

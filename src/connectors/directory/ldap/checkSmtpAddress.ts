@@ -35,5 +35,8 @@ function isControl(char: string): boolean {
 
 /** The address as it may appear in a message: control characters masked, length capped. */
 function printable(text: string): string {
-  return [...text].map((char) => (isControl(char) ? '?' : char)).join('').slice(0, 100);
+  return [...text]
+    .map((char) => (isControl(char) ? '?' : char))
+    .join('')
+    .slice(0, 100);
 }

@@ -53,12 +53,14 @@ export class LdapDirectory implements OnPremisesDirectory {
   async setTargetAddress(dn: string, cloudAddress: string): Promise<DirectoryWriteResult> {
     checkSmtpAddress(cloudAddress, 'cloud address');
     return withLdapSession(this.options, `setting the targetAddress of ${dn}`, (client) =>
-      applyPlannedChanges(client, dn, (entry) => planTargetAddress(entry, cloudAddress)));
+      applyPlannedChanges(client, dn, (entry) => planTargetAddress(entry, cloudAddress)),
+    );
   }
 
   async convertToMailEnabledUser(dn: string, cloudAddress: string, cloud?: CloudMailboxIdentity): Promise<DirectoryWriteResult> {
     checkSmtpAddress(cloudAddress, 'cloud address');
     return withLdapSession(this.options, `converting ${dn} to a mail-enabled user`, (client) =>
-      applyPlannedChanges(client, dn, (entry) => planMailEnabledUserConversion(entry, cloudAddress, cloud)));
+      applyPlannedChanges(client, dn, (entry) => planMailEnabledUserConversion(entry, cloudAddress, cloud)),
+    );
   }
 }

@@ -42,7 +42,13 @@ export function planMailEnabledUserConversion(entry: Entry, cloudAddress: string
   changes.push(...replaceIfDifferent(entry, ExchangeAttribute.recipientTypeDetails, MAIL_USER_RECIPIENT_TYPE_DETAILS));
   changes.push(...replaceIfDifferent(entry, ExchangeAttribute.recipientDisplayType, MAIL_USER_RECIPIENT_DISPLAY_TYPE));
   const legacyDns = [readEntryValue(entry, ExchangeAttribute.legacyExchangeDn), cloud.legacyExchangeDn];
-  changes.push(...addMissing(entry, ExchangeAttribute.proxyAddresses, legacyDns.filter(isText).map((dn) => `x500:${dn}`)));
+  changes.push(
+    ...addMissing(
+      entry,
+      ExchangeAttribute.proxyAddresses,
+      legacyDns.filter(isText).map((dn) => `x500:${dn}`),
+    ),
+  );
   changes.push(...addMissing(entry, ExchangeAttribute.policiesExcluded, [EMAIL_ADDRESS_POLICY_EXCLUDED]));
   return changes;
 }
@@ -63,9 +69,7 @@ function replaceIfDifferent(entry: Entry, type: string, value: string): Change[]
 /** Adds the values the attribute lacks, compared case-insensitively as Active Directory compares them. */
 function addMissing(entry: Entry, type: string, values: string[]): Change[] {
   const present = new Set(readEntryValues(entry, type).map((value) => value.toLowerCase()));
-  const missing = [...new Map(values.map((value) => [value.toLowerCase(), value])).entries()]
-    .filter(([key]) => !present.has(key))
-    .map(([, value]) => value);
+  const missing = [...new Map(values.map((value) => [value.toLowerCase(), value])).entries()].filter(([key]) => !present.has(key)).map(([, value]) => value);
   if (missing.length === 0) return [];
   return [new Change({ operation: 'add', modification: new Attribute({ type, values: missing }) })];
 }

@@ -10,11 +10,7 @@ import { toDirectoryError } from './toDirectoryError';
  * connections (MaxConnIdleTime, 900 s by default), so a kept connection would mostly be a stale
  * one. Every failure, including the bind's, leaves as a MigrationError.
  */
-export async function withLdapSession<T>(
-  options: ResolvedLdapDirectoryOptions,
-  action: string,
-  work: (client: Client) => Promise<T>,
-): Promise<T> {
+export async function withLdapSession<T>(options: ResolvedLdapDirectoryOptions, action: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client(toLdapClientOptions(options));
   try {
     if (options.startTls) await client.startTLS(toTlsOptions(options));

@@ -1,7 +1,16 @@
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 
 import { MigrationError } from '../../../core/errors/migrationError';
-import { type FlagState, type FolderStatus, MailErrorCode, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../mailTypes';
+import {
+  type FlagState,
+  type FolderStatus,
+  MailErrorCode,
+  type MailSource,
+  type PageLimits,
+  type SourceFolder,
+  type SourceMessage,
+  type UidSelection,
+} from '../../mailTypes';
 import { closeImapClient } from './closeImapClient';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { listSourceFolders } from './listSourceFolders';
@@ -73,7 +82,10 @@ export class ImapMailSource implements MailSource {
         }
       }
       if (uidValidity === undefined || uidNext === undefined || !uidNext) {
-        throw new MigrationError(MailErrorCode.FolderStatusIncomplete, `The source server gives no ${uidValidity === undefined ? 'UIDVALIDITY' : 'UIDNEXT'} for "${folderPath}", neither in STATUS nor in EXAMINE, so its progress cannot be tracked; the folder is left out.`);
+        throw new MigrationError(
+          MailErrorCode.FolderStatusIncomplete,
+          `The source server gives no ${uidValidity === undefined ? 'UIDVALIDITY' : 'UIDNEXT'} for "${folderPath}", neither in STATUS nor in EXAMINE, so its progress cannot be tracked; the folder is left out.`,
+        );
       }
       return {
         uidValidity: uidValidity.toString(),
@@ -115,7 +127,8 @@ export class ImapMailSource implements MailSource {
     try {
       status = await this.folderStatus(folderPath);
     } catch (error) {
-      if (error instanceof MigrationError && (error.code === MailErrorCode.FolderNotFound || error.code === MailErrorCode.FolderStatusIncomplete)) return new Set();
+      if (error instanceof MigrationError && (error.code === MailErrorCode.FolderNotFound || error.code === MailErrorCode.FolderStatusIncomplete))
+        return new Set();
       throw error;
     }
     if (status.uidValidity !== uidValidity) return new Set();
@@ -206,7 +219,13 @@ export class ImapMailSource implements MailSource {
       if (!message.source || !planned.has(message.uid)) continue;
       planned.delete(message.uid);
       if (isExchangeRetrievalStub(message.source)) {
-        messages.push(unreadable(message.uid, 'The source server could not convert the item to MIME and sent its "Retrieval using the IMAP4 protocol failed" notice instead.', message.size ?? message.source.length));
+        messages.push(
+          unreadable(
+            message.uid,
+            'The source server could not convert the item to MIME and sent its "Retrieval using the IMAP4 protocol failed" notice instead.',
+            message.size ?? message.source.length,
+          ),
+        );
         continue;
       }
       messages.push({
@@ -224,11 +243,16 @@ export class ImapMailSource implements MailSource {
   private async accountForMissing(client: ImapFlow, uids: number[]): Promise<SourceMessage[]> {
     if (uids.length === 0) return [];
     const present = new Set((await client.search({ uid: uids.join(',') }, { uid: true })) || []);
-    const out: SourceMessage[] = uids.filter((uid) => !present.has(uid)).map((uid) => ({ uid, flags: [], internalDate: new Date(0).toISOString(), size: 0, source: Buffer.alloc(0), vanished: true as const }));
+    const out: SourceMessage[] = uids
+      .filter((uid) => !present.has(uid))
+      .map((uid) => ({ uid, flags: [], internalDate: new Date(0).toISOString(), size: 0, source: Buffer.alloc(0), vanished: true as const }));
     const again = uids.filter((uid) => present.has(uid));
     const reread = again.length > 0 ? await this.fetchContent(client, again) : [];
     const got = new Set(reread.map((m) => m.uid));
-    out.push(...reread, ...again.filter((uid) => !got.has(uid)).map((uid) => unreadable(uid, 'The source server answered the FETCH without the message content, twice.')));
+    out.push(
+      ...reread,
+      ...again.filter((uid) => !got.has(uid)).map((uid) => unreadable(uid, 'The source server answered the FETCH without the message content, twice.')),
+    );
     return out;
   }
 
@@ -246,7 +270,12 @@ export class ImapMailSource implements MailSource {
     }
     // Oversized messages are not read, so they take no room in the page's byte budget.
     const limit = limits.skipContentOverBytes ?? Number.POSITIVE_INFINITY;
-    const uidsInPage = new Set(planPage(sized.map((m) => (m.size > limit ? { ...m, size: 0 } : m)), limits));
+    const uidsInPage = new Set(
+      planPage(
+        sized.map((m) => (m.size > limit ? { ...m, size: 0 } : m)),
+        limits,
+      ),
+    );
     return sized.filter((m) => uidsInPage.has(m.uid)).sort((a, b) => a.uid - b.uid);
   }
 

@@ -36,8 +36,8 @@ export function toImapFlowOptions(server: ImapServer, login: ImapLogin): ImapFlo
   if (server.security === 'none' && !server.allowPlaintext) {
     throw new MigrationError(
       MailErrorCode.InsecureConnectionRefused,
-      `Refusing to send credentials to ${server.host}:${server.port} without TLS: use tls or starttls, or allow cleartext for this host `
-      + 'by name (MIGRATION_ALLOW_CLEARTEXT_HOSTS for a migration endpoint, TARGET_IMAP_ALLOW_PLAINTEXT for the IMAP target).',
+      `Refusing to send credentials to ${server.host}:${server.port} without TLS: use tls or starttls, or allow cleartext for this host ` +
+        'by name (MIGRATION_ALLOW_CLEARTEXT_HOSTS for a migration endpoint, TARGET_IMAP_ALLOW_PLAINTEXT for the IMAP target).',
     );
   }
   return {

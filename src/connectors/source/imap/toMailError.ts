@@ -7,8 +7,17 @@ import { MailErrorCode } from '../../mailTypes';
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);
 /** Codes for a connection that dropped or stalled after it was up. */
 const DROPPED = new Set([
-  'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ETIMEOUT', 'NoConnection', 'EConnectionClosed', 'StateLogout',
-  'ClosedAfterConnectText', 'ClosedAfterConnectTLS', 'UPGRADE_TIMEOUT', 'LockTimeout',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ETIMEOUT',
+  'NoConnection',
+  'EConnectionClosed',
+  'StateLogout',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+  'UPGRADE_TIMEOUT',
+  'LockTimeout',
 ]);
 /** RFC 5530 response codes saying "try again later". */
 const TRANSIENT_RESPONSE_CODES = new Set(['UNAVAILABLE', 'INUSE', 'LIMIT', 'SERVERBUG', 'CONTACTADMIN']);
@@ -58,7 +67,7 @@ export function toMailError(error: unknown, context: ErrorContext): MigrationErr
   return new ImapCommandRefused(
     `${where} failed a command for ${context.login} (${e.serverResponseCode ?? (code || 'unknown')})${serverText}`,
     transient ? 'transient' : 'permanent',
-    e.responseStatus === 'NO' || e.responseStatus === 'BAD' ? e.serverResponseCode ?? '' : undefined,
+    e.responseStatus === 'NO' || e.responseStatus === 'BAD' ? (e.serverResponseCode ?? '') : undefined,
   );
 }
 
@@ -67,7 +76,11 @@ export function toMailError(error: unknown, context: ErrorContext): MigrationErr
  * TRYCREATE...; empty when it gave none), undefined when no answer came at all.
  */
 export class ImapCommandRefused extends MigrationError {
-  constructor(message: string, errorClass: 'transient' | 'permanent', readonly responseCode: string | undefined) {
+  constructor(
+    message: string,
+    errorClass: 'transient' | 'permanent',
+    readonly responseCode: string | undefined,
+  ) {
     super(MailErrorCode.CommandRejected, message, errorClass);
     this.name = 'ImapCommandRefused';
   }

@@ -52,7 +52,12 @@ export interface BatchContext {
  * When the mailbox's budget is spent for long, the requests not yet run are answered 429 with the
  * Retry-After to come back at: this never throws away the answers of requests that did run.
  */
-export async function sendBatch(context: BatchContext, items: BatchItem[], shape: BatchShape, idempotent: (item: BatchItem) => boolean = (item) => item.method !== 'POST'): Promise<Map<string, BatchAnswer>> {
+export async function sendBatch(
+  context: BatchContext,
+  items: BatchItem[],
+  shape: BatchShape,
+  idempotent: (item: BatchItem) => boolean = (item) => item.method !== 'POST',
+): Promise<Map<string, BatchAnswer>> {
   if (items.length > MAX_BATCH_REQUESTS) throw new Error(`A $batch takes at most ${MAX_BATCH_REQUESTS} requests, not ${items.length}.`);
   const sleep = context.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const answers = new Map<string, BatchAnswer>();
@@ -95,11 +100,15 @@ export async function sendBatch(context: BatchContext, items: BatchItem[], shape
 /** The batch's answers by id, or undefined when the batch itself failed in a way that leaves every request open. */
 async function postBatch(context: BatchContext, items: BatchItem[], shape: BatchShape): Promise<Map<string, BatchAnswer> | undefined> {
   const requests = items.map((item, index) => toRequest(item, shape === 'sequential' && index > 0 ? items[index - 1]!.id : undefined));
-  const cost = new BatchCost(context.mailbox, {
-    slots: shape === 'sequential' ? 1 : Math.min(items.length, OUTLOOK_BATCH_PARALLELISM),
-    requests: items.length,
-    uploadBytes: items.reduce((sum, item) => sum + (item.method !== 'GET' && item.body !== undefined ? Buffer.byteLength(JSON.stringify(item.body)) : 0), 0),
-  }, items.filter((item) => item.method === 'POST' && /\/messages$/.test(item.url)).length);
+  const cost = new BatchCost(
+    context.mailbox,
+    {
+      slots: shape === 'sequential' ? 1 : Math.min(items.length, OUTLOOK_BATCH_PARALLELISM),
+      requests: items.length,
+      uploadBytes: items.reduce((sum, item) => sum + (item.method !== 'GET' && item.body !== undefined ? Buffer.byteLength(JSON.stringify(item.body)) : 0), 0),
+    },
+    items.filter((item) => item.method === 'POST' && /\/messages$/.test(item.url)).length,
+  );
   try {
     const response = (await context.client.api('/$batch').middlewareOptions([cost]).post({ requests })) as { responses?: BatchAnswer[] };
     return new Map((response.responses ?? []).map((answer) => [answer.id, { ...answer, headers: answer.headers ?? {} }]));

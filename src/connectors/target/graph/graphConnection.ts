@@ -1,6 +1,14 @@
 import { ClientSecretCredential } from '@azure/identity';
 import {
-  AuthenticationHandler, Client, type Context, HTTPMessageHandler, type Middleware, RedirectHandler, RetryHandler, RetryHandlerOptions, TelemetryHandler,
+  AuthenticationHandler,
+  Client,
+  type Context,
+  HTTPMessageHandler,
+  type Middleware,
+  RedirectHandler,
+  RetryHandler,
+  RetryHandlerOptions,
+  TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { Agent } from 'undici';

@@ -6,7 +6,16 @@ import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../../s
 import { type BatchAnswer, type BatchContext, type BatchItem, describeGraphError, MAX_BATCH_REQUESTS, sendBatch } from './graphBatch';
 import type { GraphSession } from './graphConnection';
 import { GraphMailFolders } from './graphMailFolders';
-import { attachmentName, type GraphMessagePlan, headerBlockOf, MAPI, MAX_CREATE_BODY_BYTES, planGraphMessage, toFileAttachment, UnplannableMessage } from './graphMessageJson';
+import {
+  attachmentName,
+  type GraphMessagePlan,
+  headerBlockOf,
+  MAPI,
+  MAX_CREATE_BODY_BYTES,
+  planGraphMessage,
+  toFileAttachment,
+  UnplannableMessage,
+} from './graphMessageJson';
 import { retryAfterSeconds, tryBudgetExhausted } from './graphPacing';
 import { OUTLOOK_LIMITS } from './mailboxBudget';
 import { odataString, pathSegment, withQuery } from './odataQuery';
@@ -22,10 +31,16 @@ import { uploadLargeAttachment } from './uploadLargeAttachment';
  */
 const LANES = OUTLOOK_LIMITS.concurrency;
 
-interface Planned { index: number; item: CopyItem; plan: GraphMessagePlan }
+interface Planned {
+  index: number;
+  item: CopyItem;
+  plan: GraphMessagePlan;
+}
 
 /** Shared by the lanes of one call: once the mailbox's budget is spent, no lane starts new work. */
-interface RunState { stop?: { resumeAt: string } }
+interface RunState {
+  stop?: { resumeAt: string };
+}
 
 /**
  * The copy engine's view of a Microsoft 365 mailbox through Graph. Each message is created from its
@@ -39,7 +54,10 @@ export class GraphCopyTarget implements CopyTarget {
   private readonly userPath: string;
   private readonly folders: GraphMailFolders;
 
-  constructor(private readonly graph: GraphSession, private readonly userId: string) {
+  constructor(
+    private readonly graph: GraphSession,
+    private readonly userId: string,
+  ) {
     this.userPath = `/users/${pathSegment(userId)}`;
     this.folders = new GraphMailFolders(graph.client, this.userPath);
   }
@@ -150,14 +168,19 @@ export class GraphCopyTarget implements CopyTarget {
     const patches = changes.map((change) => ({ targetId: change.targetId, body: flagPatch(change) })).filter((p) => Object.keys(p.body).length > 0);
     for (let start = 0; start < patches.length; start += LANES) {
       const chunk = patches.slice(start, start + LANES);
-      const answers = await sendBatch(this.batchContext(), chunk.map((patch, i) => ({
-        id: String(i),
-        method: 'PATCH',
-        url: `${this.userPath}/messages/${pathSegment(patch.targetId)}`,
-        body: patch.body,
-      })), 'parallel');
+      const answers = await sendBatch(
+        this.batchContext(),
+        chunk.map((patch, i) => ({
+          id: String(i),
+          method: 'PATCH',
+          url: `${this.userPath}/messages/${pathSegment(patch.targetId)}`,
+          body: patch.body,
+        })),
+        'parallel',
+      );
       for (const answer of answers.values()) {
-        if ((answer.status >= 400 || answer.status === 0) && answer.status !== 404) throw new Error(`Updating read/flag state failed: ${describeGraphError(answer)}`);
+        if ((answer.status >= 400 || answer.status === 0) && answer.status !== 404)
+          throw new Error(`Updating read/flag state failed: ${describeGraphError(answer)}`);
       }
     }
   }
@@ -186,14 +209,19 @@ export class GraphCopyTarget implements CopyTarget {
 
   private async settle(answer: BatchAnswer | undefined, plan: GraphMessagePlan, run: RunState): Promise<CreateOutcome> {
     if (!answer || answer.status === 0 || answer.status >= 500) {
-      return { ok: false, reason: 'Unknown', detail: `Microsoft Graph did not confirm the create (${answer ? describeGraphError(answer) : 'no answer'}); it is looked for by its marker later.` };
+      return {
+        ok: false,
+        reason: 'Unknown',
+        detail: `Microsoft Graph did not confirm the create (${answer ? describeGraphError(answer) : 'no answer'}); it is looked for by its marker later.`,
+      };
     }
     if (answer.status === 429) {
       const resumeAt = new Date(Date.now() + retryAfterSeconds(answer.headers['Retry-After'] ?? answer.headers['retry-after']) * 1000).toISOString();
       run.stop ??= { resumeAt };
       return { ok: false, reason: 'Deferred', resumeAt: run.stop.resumeAt };
     }
-    if (answer.status === 401 || answer.status === 403) throw new Error(`Microsoft Graph refused to create messages in the mailbox: ${describeGraphError(answer)}`);
+    if (answer.status === 401 || answer.status === 403)
+      throw new Error(`Microsoft Graph refused to create messages in the mailbox: ${describeGraphError(answer)}`);
     if (answer.status === 413 || /ErrorMessageSizeExceeded/.test(describeGraphError(answer))) {
       return { ok: false, reason: 'TooLarge', detail: describeGraphError(answer), subject: plan.subject };
     }
@@ -218,22 +246,28 @@ export class GraphCopyTarget implements CopyTarget {
         return { ok: false, reason: 'Unknown', detail: `The attachments wait until ${run.stop.resumeAt}: ${exhausted.message}` };
       }
       const status = (error as { statusCode?: number }).statusCode;
-      const permanent = (error as { errorClass?: string }).errorClass === 'permanent' || (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429);
+      const permanent =
+        (error as { errorClass?: string }).errorClass === 'permanent' ||
+        (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429);
       if (!permanent) return { ok: false, reason: 'Unknown', detail: `Adding the attachments was interrupted: ${(error as Error).message}` };
       // A copy without all its attachments must not stay: remove it, and report the item.
-      await this.graph.client.api(`${this.userPath}/messages/${pathSegment(id)}`).delete().catch(() => undefined);
+      await this.graph.client
+        .api(`${this.userPath}/messages/${pathSegment(id)}`)
+        .delete()
+        .catch(() => undefined);
       return { ok: false, reason: 'RejectedByTarget', detail: `Microsoft Graph refused an attachment: ${(error as Error).message}`, subject: plan.subject };
     }
   }
 
   private async addMissingAttachments(id: string, plan: GraphMessagePlan, present: GraphAttachment[]): Promise<void> {
     const remaining = [...present];
-    const missing = (list: Attachment[]) => list.filter((attachment) => {
-      const at = remaining.findIndex((p) => p.name === attachmentName(attachment) && p.size === attachment.content.length);
-      if (at < 0) return true;
-      remaining.splice(at, 1);
-      return false;
-    });
+    const missing = (list: Attachment[]) =>
+      list.filter((attachment) => {
+        const at = remaining.findIndex((p) => p.name === attachmentName(attachment) && p.size === attachment.content.length);
+        if (at < 0) return true;
+        remaining.splice(at, 1);
+        return false;
+      });
     // Attachments that went in the create body are part of the copy already; only the others can be missing.
     for (const attachment of missing(plan.postedAttachments)) {
       await this.graph.client.api(`${this.userPath}/messages/${pathSegment(id)}/attachments`).post(toFileAttachment(attachment));
@@ -244,7 +278,9 @@ export class GraphCopyTarget implements CopyTarget {
   }
 
   private async attachmentsOf(id: string): Promise<GraphAttachment[]> {
-    const page = (await this.graph.client.api(withQuery(`${this.userPath}/messages/${pathSegment(id)}/attachments`, { $select: 'id,name,size' })).get()) as { value: GraphAttachment[] };
+    const page = (await this.graph.client.api(withQuery(`${this.userPath}/messages/${pathSegment(id)}/attachments`, { $select: 'id,name,size' })).get()) as {
+      value: GraphAttachment[];
+    };
     return page.value;
   }
 
@@ -267,7 +303,14 @@ async function planItem(item: CopyItem): Promise<{ plan: GraphMessagePlan } | { 
   try {
     mail = await simpleParser(item.raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true });
   } catch (error) {
-    return { skip: { ok: false, reason: 'Unparseable', detail: `The message could not be read as MIME: ${(error as Error).message}`, subject: readHeaderSummary(item.raw).subject } };
+    return {
+      skip: {
+        ok: false,
+        reason: 'Unparseable',
+        detail: `The message could not be read as MIME: ${(error as Error).message}`,
+        subject: readHeaderSummary(item.raw).subject,
+      },
+    };
   }
   try {
     return { plan: planGraphMessage(mail, { flags: item.flags, internalDate: item.internalDate, marker: item.marker, headerBlock: headerBlockOf(item.raw) }) };

@@ -12,7 +12,10 @@ import { odataString, pathSegment, withQuery } from './odataQuery';
 export class GraphMailFolders {
   private readonly ids = new Map<string, string>();
 
-  constructor(private readonly client: Client, private readonly userPath: string) {}
+  constructor(
+    private readonly client: Client,
+    private readonly userPath: string,
+  ) {}
 
   async ensure(folder: TargetFolderPath): Promise<string> {
     let parentId = await this.wellKnownId(folder.wellKnown ?? 'msgfolderroot');
@@ -43,7 +46,9 @@ export class GraphMailFolders {
     const existing = await this.findChild(parentId, displayName);
     if (existing) return existing;
     try {
-      const created = (await this.client.api(`${this.userPath}/mailFolders/${pathSegment(parentId)}/childFolders`).post({ displayName } satisfies MailFolder)) as MailFolder;
+      const created = (await this.client
+        .api(`${this.userPath}/mailFolders/${pathSegment(parentId)}/childFolders`)
+        .post({ displayName } satisfies MailFolder)) as MailFolder;
       return created.id!;
     } catch (error) {
       const status = (error as { statusCode?: number }).statusCode;

@@ -55,13 +55,18 @@ export class UnplannableMessage extends Error {}
 export function planGraphMessage(mail: ParsedMail, options: { flags: string[]; internalDate: string; marker: string; headerBlock: string }): GraphMessagePlan {
   const fields = toGraphMessage(mail, options);
   const tooBig = mail.attachments.find((a) => a.content.length > UPLOAD_SESSION_MAX_BYTES);
-  if (tooBig) throw new UnplannableMessage(`The attachment "${tooBig.filename ?? 'attachment'}" is ${tooBig.content.length} bytes; Microsoft Graph takes attachments of at most 150 MB.`);
+  if (tooBig)
+    throw new UnplannableMessage(
+      `The attachment "${tooBig.filename ?? 'attachment'}" is ${tooBig.content.length} bytes; Microsoft Graph takes attachments of at most 150 MB.`,
+    );
   const uploaded = mail.attachments.filter((a) => a.content.length >= UPLOAD_SESSION_MIN_BYTES);
   // Smallest first inside the create, so the fewest separate requests remain.
   const small = mail.attachments.filter((a) => a.content.length < UPLOAD_SESSION_MIN_BYTES).sort((a, b) => a.content.length - b.content.length);
   const fieldBytes = jsonBytes(fields);
   if (fieldBytes > MAX_CREATE_BODY_BYTES) {
-    throw new UnplannableMessage(`The message's body and headers take ${fieldBytes} bytes as JSON; Microsoft Graph accepts at most 4 MB in one request, and the body cannot be added in parts.`);
+    throw new UnplannableMessage(
+      `The message's body and headers take ${fieldBytes} bytes as JSON; Microsoft Graph accepts at most 4 MB in one request, and the body cannot be added in parts.`,
+    );
   }
   const inline: Attachment[] = [];
   let bytes = fieldBytes;

@@ -11,7 +11,11 @@ const MAILBOX_SEGMENTS = new Set(['messages', 'mailfolders', 'contactfolders', '
  * mailbox's 4 slots; a parallel one up to 4 (throttling-limits, "Outlook service limits for JSON batching").
  */
 export class BatchCost implements MiddlewareOptions {
-  constructor(readonly mailbox: string | undefined, readonly cost: RequestCost, readonly messageCreates: number) {}
+  constructor(
+    readonly mailbox: string | undefined,
+    readonly cost: RequestCost,
+    readonly messageCreates: number,
+  ) {}
 }
 
 /** The per-mailbox budgets of one Graph session, keyed by the `{id}` of `/users/{id}` as sent. */
@@ -29,7 +33,11 @@ export interface BudgetRegistry {
 export class GraphPacing implements Middleware {
   private next: Middleware | undefined;
 
-  constructor(private readonly budgets: BudgetRegistry, private readonly counter: RequestCounter, private readonly maxInlineWaitMs: number) {}
+  constructor(
+    private readonly budgets: BudgetRegistry,
+    private readonly counter: RequestCounter,
+    private readonly maxInlineWaitMs: number,
+  ) {}
 
   setNext(next: Middleware): void {
     this.next = next;

@@ -38,7 +38,10 @@ export class BudgetExhausted extends TargetPaused {
   }
 }
 
-interface Waiter { slots: number; wake: () => void }
+interface Waiter {
+  slots: number;
+  wake: () => void;
+}
 
 /**
  * Graph counts a request when it arrives, which is later than this process counts it (a 3 MB body takes
@@ -108,10 +111,26 @@ export class MailboxBudget {
   private windowWait(cost: RequestCost, at: number): number {
     this.prune(at);
     let until = this.pausedUntil;
-    until = Math.max(until, untilRoom(this.requests.map((r) => ({ at: r.at, amount: r.count })), cost.requests, this.limits.requestsPerWindow, this.limits.requestWindowMs + WINDOW_MARGIN_MS));
+    until = Math.max(
+      until,
+      untilRoom(
+        this.requests.map((r) => ({ at: r.at, amount: r.count })),
+        cost.requests,
+        this.limits.requestsPerWindow,
+        this.limits.requestWindowMs + WINDOW_MARGIN_MS,
+      ),
+    );
     if (cost.uploadBytes > 0) {
       const allowed = Math.max(this.limits.uploadBytesPerWindow, cost.uploadBytes); // one call larger than the window still goes, alone
-      until = Math.max(until, untilRoom(this.uploads.map((u) => ({ at: u.at, amount: u.bytes })), cost.uploadBytes, allowed, this.limits.uploadWindowMs + WINDOW_MARGIN_MS));
+      until = Math.max(
+        until,
+        untilRoom(
+          this.uploads.map((u) => ({ at: u.at, amount: u.bytes })),
+          cost.uploadBytes,
+          allowed,
+          this.limits.uploadWindowMs + WINDOW_MARGIN_MS,
+        ),
+      );
     }
     return until - at;
   }

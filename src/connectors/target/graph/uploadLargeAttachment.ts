@@ -27,7 +27,9 @@ export async function uploadLargeAttachment(graph: GraphSession, mailbox: string
     isInline: isInline(attachment),
     ...(attachment.cid ? { contentId: attachment.cid } : {}),
   };
-  const session = (await graph.client.api(`${userPath}/messages/${encodeURIComponent(messageId)}/attachments/createUploadSession`).post({ AttachmentItem: item })) as UploadSession;
+  const session = (await graph.client
+    .api(`${userPath}/messages/${encodeURIComponent(messageId)}/attachments/createUploadSession`)
+    .post({ AttachmentItem: item })) as UploadSession;
   if (!session.uploadUrl) throw new MigrationError('UploadSessionMissing', 'Microsoft Graph created an upload session without an upload URL.', 'transient');
   const content = attachment.content;
   for (let start = 0; start < content.length;) {
@@ -40,12 +42,14 @@ export async function uploadLargeAttachment(graph: GraphSession, mailbox: string
 async function putRange(graph: GraphSession, mailbox: string, uploadUrl: string, content: Buffer, start: number, end: number, name: string): Promise<number> {
   for (let attempt = 1; ; attempt += 1) {
     const chunk = content.subarray(start, end);
-    const response = await graph.direct(mailbox, { slots: 1, requests: 1, uploadBytes: chunk.length }, (init) => fetch(uploadUrl, {
-      ...init,
-      method: 'PUT',
-      headers: { 'Content-Range': `bytes ${start}-${end - 1}/${content.length}`, 'Content-Type': 'application/octet-stream' },
-      body: chunk,
-    }));
+    const response = await graph.direct(mailbox, { slots: 1, requests: 1, uploadBytes: chunk.length }, (init) =>
+      fetch(uploadUrl, {
+        ...init,
+        method: 'PUT',
+        headers: { 'Content-Range': `bytes ${start}-${end - 1}/${content.length}`, 'Content-Type': 'application/octet-stream' },
+        body: chunk,
+      }),
+    );
     if (response.ok) {
       await response.arrayBuffer();
       return end;
@@ -56,7 +60,11 @@ async function putRange(graph: GraphSession, mailbox: string, uploadUrl: string,
     // 416: the range was stored already (its answer was lost before): go on from where the session stands.
     const transient = response.status >= 500 || response.status === 408 || response.status === 416;
     if (!transient || attempt >= MAX_RANGE_ATTEMPTS) {
-      throw new MigrationError('AttachmentUploadFailed', `Uploading "${name}" failed at byte ${start}: HTTP ${response.status} ${summarise(detail)}`.trim(), transient ? 'transient' : 'permanent');
+      throw new MigrationError(
+        'AttachmentUploadFailed',
+        `Uploading "${name}" failed at byte ${start}: HTTP ${response.status} ${summarise(detail)}`.trim(),
+        transient ? 'transient' : 'permanent',
+      );
     }
     // A 5xx may come after the range was stored, and sending it again is refused (416): ask the session
     // where it stands and go on from there (https://learn.microsoft.com/graph/api/resources/uploadsession).
@@ -76,9 +84,18 @@ async function nextExpected(graph: GraphSession, mailbox: string, uploadUrl: str
   const response = await graph.direct(mailbox, { slots: 1, requests: 1, uploadBytes: 0 }, (init) => fetch(uploadUrl, { ...init, method: 'GET' }));
   const body = await response.text().catch(() => '');
   if (response.status === 404) {
-    throw new MigrationError('UploadOutcomeUnknown', `The upload session of "${name}" ended without a confirmed answer; the attachment is checked on the message later.`, 'transient');
+    throw new MigrationError(
+      'UploadOutcomeUnknown',
+      `The upload session of "${name}" ended without a confirmed answer; the attachment is checked on the message later.`,
+      'transient',
+    );
   }
-  if (!response.ok) throw new MigrationError('AttachmentUploadFailed', `Asking the upload session of "${name}" where it stands failed: HTTP ${response.status} ${summarise(body)}`.trim(), 'transient');
+  if (!response.ok)
+    throw new MigrationError(
+      'AttachmentUploadFailed',
+      `Asking the upload session of "${name}" where it stands failed: HTTP ${response.status} ${summarise(body)}`.trim(),
+      'transient',
+    );
   const ranges = (JSON.parse(body) as UploadSession).nextExpectedRanges ?? [];
   const start = Number.parseInt(ranges[0] ?? '', 10);
   if (Number.isNaN(start)) throw new MigrationError('AttachmentUploadFailed', `The upload session of "${name}" named no next range.`, 'transient');

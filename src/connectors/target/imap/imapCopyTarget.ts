@@ -20,7 +20,11 @@ export class ImapCopyTarget implements CopyTarget {
   readonly preferredBatchSize = 50;
   private searchClient: ImapFlow | undefined;
 
-  constructor(private readonly target: ImapMailTarget, private readonly server: ImapServer, private readonly login: ImapLogin) {}
+  constructor(
+    private readonly target: ImapMailTarget,
+    private readonly server: ImapServer,
+    private readonly login: ImapLogin,
+  ) {}
 
   static async connect(server: ImapServer, login: ImapLogin): Promise<ImapCopyTarget> {
     const target = new ImapMailTarget(server, login);
@@ -58,8 +62,13 @@ export class ImapCopyTarget implements CopyTarget {
       if (error.responseCode === 'TOOBIG') return { ok: false, reason: 'TooLarge', detail: error.message, subject };
       return { ok: false, reason: 'RejectedByTarget', detail: error.message, subject };
     }
-    const targetId = appended ?? await this.findExisting(folderId, item);
-    if (!targetId) return { ok: false, reason: 'Unknown', detail: `"${folderId}" took the message but gave no UID (no UIDPLUS), and it was not found yet; it is looked for again later.` };
+    const targetId = appended ?? (await this.findExisting(folderId, item));
+    if (!targetId)
+      return {
+        ok: false,
+        reason: 'Unknown',
+        detail: `"${folderId}" took the message but gave no UID (no UIDPLUS), and it was not found yet; it is looked for again later.`,
+      };
     return { ok: true, targetId };
   }
 
@@ -76,7 +85,8 @@ export class ImapCopyTarget implements CopyTarget {
       if (bySize.length > 0) {
         const wanted = createHash('sha256').update(item.raw).digest('hex');
         for await (const message of client.fetch(bySize.join(','), { uid: true, source: true }, { uid: true })) {
-          if (message.source && free(message.uid) && createHash('sha256').update(message.source).digest('hex') === wanted) return `${uidValidity}:${message.uid}`;
+          if (message.source && free(message.uid) && createHash('sha256').update(message.source).digest('hex') === wanted)
+            return `${uidValidity}:${message.uid}`;
         }
       }
       // A target that rewrites what it stores (adds headers, re-encodes) never has the same bytes.
@@ -159,7 +169,8 @@ export class ImapCopyTarget implements CopyTarget {
       return await client.getMailboxLock(folderId, { readOnly });
     } catch (error) {
       const mapped = toMailError(error, this.context(folderId));
-      if (mapped.code === MailErrorCode.FolderNotFound || (mapped.code === MailErrorCode.CommandRejected && mapped.errorClass === 'permanent')) return undefined;
+      if (mapped.code === MailErrorCode.FolderNotFound || (mapped.code === MailErrorCode.CommandRejected && mapped.errorClass === 'permanent'))
+        return undefined;
       throw mapped;
     }
   }

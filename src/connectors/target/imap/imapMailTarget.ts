@@ -127,8 +127,7 @@ export class ImapMailTarget implements MailTarget {
     const flag = SPECIAL_USE_OF[wellKnown];
     const entries = folders.listed;
     // Declared special use first (RFC 6154); then imapflow's guess from well-known names.
-    const match = entries.find((e) => e.specialUse === flag && e.specialUseSource === 'extension')
-      ?? entries.find((e) => e.specialUse === flag);
+    const match = entries.find((e) => e.specialUse === flag && e.specialUseSource === 'extension') ?? entries.find((e) => e.specialUse === flag);
     return match?.path ?? null;
   }
 
