@@ -3,7 +3,7 @@ import { createGraphSession, type GraphConnection, type GraphSession } from '../
 import { GraphCopyTarget } from '../src/connectors/target/graph/graphCopyTarget';
 import { ImapCopyTarget } from '../src/connectors/target/imap/imapCopyTarget';
 import { DEFAULT_COPY_LIMITS } from '../src/core/copy/copyLimits';
-import type { CopyTarget } from '../src/services/copy/copyTarget';
+import type { CopyTarget } from '../src/services/ports/copyTarget';
 import { MailboxCopier } from '../src/services/copy/mailboxCopier';
 import { copierStores, copyWholeMailbox } from '../test/support/copyHarness';
 

@@ -11,7 +11,8 @@
  * `local.settings.json` and what a `.funcignore` *in that folder* lists. It never prunes devDependencies, and
  * with no `.funcignore` it leaves out node_modules unless `remoteBuild: false` is set. So the zipped folder is
  * built here, holding only what the app runs from:
- *   dist/src/           the app compiled afresh from src/ alone (scripts/tsconfig.package.json), no source maps
+ *   dist/src/           the app compiled afresh from src/ alone (scripts/tsconfig.package.json), no source maps,
+ *                       and the dashboard's browser code (src/dashboard/browser/tsconfig.json) in dist/src/dashboard/static
  *   host.json           the Functions host's configuration
  *   package.json        unchanged: its "main" (dist/src/index.js) is how the Node worker finds the app
  *   package-lock.json   the lock the dependencies below were installed from
@@ -79,6 +80,9 @@ function main() {
     mkdirSync(out, { recursive: true });
   }
   run('compile src/ into dist/src', process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.package.json'), '--outDir', path.join(out, 'dist')], root);
+  // The browser code's own program (DOM library, ES modules), where the dashboard function reads it.
+  run('compile the dashboard\'s browser code into dist/src/dashboard/static', process.execPath,
+    [tsc, '-p', path.join(root, 'src', 'dashboard', 'browser', 'tsconfig.json'), '--outDir', path.join(out, 'dist', 'src', 'dashboard', 'static')], root);
   if (dryRun) console.log(`dry run: copy ${COPIED.join(', ')}`);
   else for (const file of COPIED) cpSync(path.join(root, file), path.join(out, file));
   run('install the production dependencies', 'npm', ['ci', '--omit=dev', '--no-bin-links', '--no-audit', '--no-fund', '--prefer-offline'], out);

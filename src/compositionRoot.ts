@@ -1,3 +1,4 @@
+import type { ActivityDependencies } from './activities/createActivities';
 import { type AppConfig, readConfig } from './config';
 import { BatchIntake } from './services/batchIntake';
 import { BlobIntake } from './services/blobIntake';
@@ -11,7 +12,7 @@ import { MailboxSecretRepository } from './storage/mailboxSecretRepository';
 import { PasswordCipher } from './storage/passwordCipher';
 import { KeyVaultSecretStore } from './storage/secrets/keyVaultSecretStore';
 import { LocalSecretStore } from './storage/secrets/localSecretStore';
-import type { SecretStore } from './storage/secrets/secretStore';
+import type { SecretStore } from './services/ports/secretStore';
 import { StorageClients } from './storage/storageClients';
 import { FolderStateRepository } from './storage/folderStateRepository';
 import { ItemMapRepository } from './storage/itemMapRepository';
@@ -22,9 +23,11 @@ import { ReportStore } from './storage/reportStore';
 import { SkippedItemRepository } from './storage/skippedItemRepository';
 import { ThroughputRepository } from './storage/throughputRepository';
 import { BatchLifecycle } from './services/batchLifecycle';
+import { Maintenance } from './services/maintenance';
 import { BatchSteps } from './services/migration/batchSteps';
 import { MailboxSteps } from './services/migration/mailboxSteps';
-import { MigrationConnectors } from './services/migration/migrationConnectors';
+import { ConnectorFactory } from './composition/connectorFactory';
+import type { MigrationConnectors } from './services/ports/migrationConnectors';
 import type { MigrationStores } from './services/migration/migrationStores';
 
 /** Everything the triggers use, built from settings in one place: the only code that makes real clients. */
@@ -40,6 +43,9 @@ export interface Services {
   mailboxSteps: MailboxSteps;
   batchSteps: BatchSteps;
   lifecycle: BatchLifecycle;
+  maintenance: Maintenance;
+  /** What the Durable activities are built over. */
+  activityDependencies: ActivityDependencies;
 }
 
 export function buildServices(config: AppConfig): Services {
@@ -75,8 +81,9 @@ export function buildServices(config: AppConfig): Services {
       () => storage.container(config.processedContainer),
     ),
   };
-  const connectors = new MigrationConnectors(config);
+  const connectors: MigrationConnectors = new ConnectorFactory(config);
   const batchSteps = new BatchSteps(config, stores, connectors);
+  const mailboxSteps = new MailboxSteps(config, stores, connectors);
   return {
     config,
     endpoints: endpointService,
@@ -86,18 +93,25 @@ export function buildServices(config: AppConfig): Services {
     blobIntake: new BlobIntake(intake, stores.csvBlobs),
     stores,
     connectors,
-    mailboxSteps: new MailboxSteps(config, stores, connectors),
+    mailboxSteps,
     batchSteps,
     lifecycle: new BatchLifecycle(stores, batchSteps),
+    maintenance: new Maintenance(stores),
+    activityDependencies: {
+      batchSteps,
+      mailboxSteps,
+      ...(config.incrementalSyncMinutesOverride === undefined ? {} : { incrementalSyncMinutesOverride: config.incrementalSyncMinutesOverride }),
+    },
   };
 }
 
-let cached: { key: string; services: Services } | undefined;
+let built: Services | undefined;
 
-/** The app's services for the current settings (built once, rebuilt if the settings change). */
+/**
+ * The app's services, built from the settings the first time a function needs them. The host's settings
+ * do not change while it runs (a changed setting restarts the app), so they are read once.
+ */
 export function getServices(): Services {
-  const config = readConfig();
-  const key = JSON.stringify(config);
-  if (!cached || cached.key !== key) cached = { key, services: buildServices(config) };
-  return cached.services;
+  built ??= buildServices(readConfig());
+  return built;
 }

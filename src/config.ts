@@ -102,7 +102,7 @@ export interface LdapSettings {
 }
 
 /** Exchange Online (Plan 1): the licence that gives a user an Exchange Online mailbox. */
-export const EXCHANGE_ONLINE_PLAN_1 = '4b9405b0-7788-4568-add1-99614e613b69';
+const EXCHANGE_ONLINE_PLAN_1 = '4b9405b0-7788-4568-add1-99614e613b69';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -267,7 +267,7 @@ function readLdapSettings(): LdapSettings | undefined {
   };
 }
 
-export function requireSetting<T>(value: T | undefined, name: string, why: string): T {
+function requireSetting<T>(value: T | undefined, name: string, why: string): T {
   if (value === undefined) throw new ConfigError(`The setting ${name} is missing: ${why}`);
   return value;
 }

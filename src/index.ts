@@ -1,6 +1,6 @@
 /**
  * The app's entry (package.json "main"): importing a module registers its functions with the
- * Functions host.
+ * Functions host; the orchestrations and activities are registered here, over the composition root.
  */
 import './functions/batchesApi';
 import './functions/batchIntakeBlob';
@@ -11,6 +11,7 @@ import './functions/mailboxSettingsApi';
 import './functions/maintenanceTimers';
 import './functions/notificationSender';
 import './functions/openApi';
-import './orchestrators/batchMigration';
-import './orchestrators/mailboxMigration';
-import './activities/migrationActivities';
+import { getServices } from './compositionRoot';
+import { registerDurableFunctions } from './functions/durable/registerDurableFunctions';
+
+registerDurableFunctions(() => getServices().activityDependencies);

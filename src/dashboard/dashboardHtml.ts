@@ -6,10 +6,17 @@ function escapeHtml(text: string): string {
 /**
  * The dashboard's one page. Both views (the batch list and one batch) are here; the script shows
  * one at a time from the address's `#/…` part. Everything the API says is put in with
- * `textContent`, never as markup. `pagePath` is where the page was served (`/api/dashboard`).
+ * `textContent`, never as markup. `pagePath` is where the page was served (`/api/dashboard`);
+ * `scripts` are the script modules' addresses below it (`app.js` runs; the others are fetched at
+ * once rather than one import at a time). The action buttons start disabled: the script enables
+ * those that the batch's status allows.
  */
-export function dashboardHtml(pagePath: string): string {
+export function dashboardHtml(pagePath: string, scripts: readonly string[]): string {
   const base = escapeHtml(pagePath);
+  const preloads = scripts
+    .filter((script) => script !== 'app.js')
+    .map((script) => `<link rel="modulepreload" href="${base}/${escapeHtml(script)}">`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -19,7 +26,8 @@ export function dashboardHtml(pagePath: string): string {
 <title>Mailbox migration</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${base}/style.css">
-<script src="${base}/app.js" defer></script>
+<script type="module" src="${base}/app.js"></script>
+${preloads}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -82,11 +90,11 @@ export function dashboardHtml(pagePath: string): string {
   </div>
   <dl id="batch-summary" class="summary"></dl>
   <div class="toolbar" role="group" aria-label="Batch actions">
-    <button type="button" data-action="start">Start</button>
-    <button type="button" data-action="stop">Stop</button>
-    <button type="button" data-action="resume">Resume</button>
-    <button type="button" data-action="complete">Complete</button>
-    <button type="button" data-action="retry">Retry failed</button>
+    <button type="button" aria-disabled="true" data-action="start">Start</button>
+    <button type="button" aria-disabled="true" data-action="stop">Stop</button>
+    <button type="button" aria-disabled="true" data-action="resume">Resume</button>
+    <button type="button" aria-disabled="true" data-action="complete">Complete</button>
+    <button type="button" aria-disabled="true" data-action="retry">Retry failed</button>
     <span class="sep" aria-hidden="true"></span>
     <button type="button" class="secondary" data-report="statistics">Statistics report</button>
     <button type="button" class="secondary" data-report="errors">Errors report</button>

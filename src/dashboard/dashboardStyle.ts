@@ -53,7 +53,8 @@ table.grid td.error { color: var(--bad); max-width: 28rem; }
 button { font: inherit; padding: 6px 14px; border-radius: 6px; border: 1px solid var(--accent); background: var(--accent); color: var(--accent-text); cursor: pointer; }
 button:hover { filter: brightness(1.12); }
 button.secondary { background: var(--bg); color: var(--accent); }
-button[aria-disabled="true"] { opacity: 0.6; cursor: progress; }
+button[aria-disabled="true"] { opacity: 0.5; cursor: not-allowed; filter: none; }
+button[aria-busy="true"] { opacity: 0.6; cursor: progress; }
 .toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 8px 0; }
 .toolbar .sep { width: 1px; height: 24px; background: var(--line); margin: 0 6px; }
 .upload { display: grid; gap: 12px; max-width: 1000px; }

@@ -2,6 +2,7 @@ import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../compositionRoot';
 import { startIfWanted } from './durable/startIfWanted';
+import { logEvent } from './logging/functionLog';
 
 /**
  * A CSV dropped into the intake container becomes a batch, or gets `<name>.errors.csv` beside it.
@@ -13,16 +14,22 @@ export async function batchIntakeBlob(_content: unknown, context: InvocationCont
   const outcome = await getServices().blobIntake.takeIn(blobName, new Date().toISOString());
   switch (outcome.kind) {
     case 'ignored':
-      context.log(`Intake: ${blobName} ignored: ${outcome.reason}.`);
+      logEvent(context, 'info', `Intake: ${blobName} ignored: ${outcome.reason}.`, { blob: blobName });
       return;
     case 'created':
-      context.log(
+      logEvent(
+        context,
+        'info',
         `Intake: ${blobName} became batch ${outcome.batch.id} with ${outcome.batch.mailboxCount} mailboxes; kept as ${outcome.processedAs} without passwords.`,
+        { blob: blobName, batchId: outcome.batch.id, mailboxes: outcome.batch.mailboxCount },
       );
       await startIfWanted(context, outcome.batch);
       return;
     case 'rejected':
-      context.warn(`Intake: ${blobName} rejected with ${outcome.errors.length} error(s); see ${outcome.errorsBlob}.`);
+      logEvent(context, 'warn', `Intake: ${blobName} rejected with ${outcome.errors.length} error(s); see ${outcome.errorsBlob}.`, {
+        blob: blobName,
+        errors: outcome.errors.length,
+      });
   }
 }
 

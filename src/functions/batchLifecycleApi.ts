@@ -2,12 +2,13 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import * as df from 'durable-functions';
 import { getServices } from '../compositionRoot';
 import type { BatchAction } from '../core/batch/batchTransitions';
-import type { ReportKind } from '../storage/reportStore';
+import type { ReportKind } from '../services/ports/fileStores';
 import { orchestrationControl } from './durable/orchestrationControl';
 import { toBatchView } from './http/apiViews';
 import { apiRoute, pathChoice, shown } from './http/requestParameters';
 import { json, problem } from './http/responses';
 import { BATCH_ID } from './http/routeParameters';
+import { logEvent } from './logging/functionLog';
 
 const ACTIONS: readonly Exclude<BatchAction, 'remove'>[] = ['start', 'stop', 'resume', 'complete', 'retry'];
 const REPORT_KINDS: readonly ReportKind[] = ['statistics', 'errors'];
@@ -26,7 +27,7 @@ export async function batchAction(request: HttpRequest, context: InvocationConte
     return problem(result.status, result.status === 404 ? 'The batch does not exist.' : 'The batch cannot do that now.', [
       { code: result.code, message: result.message },
     ]);
-  context.log(`Batch ${id}: ${action} accepted.`);
+  logEvent(context, 'info', `Batch ${id}: ${action} accepted.`, { batchId: id, action });
   return json(202, toBatchView(result.batch));
 }
 
@@ -38,7 +39,7 @@ export async function removeBatch(request: HttpRequest, context: InvocationConte
     return problem(result.status, result.status === 404 ? 'The batch does not exist.' : 'The batch cannot be removed now.', [
       { code: result.code, message: result.message },
     ]);
-  context.log(`Batch ${id} removed.`);
+  logEvent(context, 'info', `Batch ${id} removed.`, { batchId: id });
   return { status: 204 };
 }
 

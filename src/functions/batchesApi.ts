@@ -10,17 +10,11 @@ import { statusCodeOf } from '../storage/concurrencyError';
 import { apiRoute, queryBoolean, queryContinuationToken, queryEmailList, queryName, queryNumber, queryText } from './http/requestParameters';
 import { json, problem } from './http/responses';
 import { BATCH_ID, ENDPOINT_QUERY } from './http/routeParameters';
+import { logEvent } from './logging/functionLog';
 
 /** A 2,000-row CSV with long fields fits well inside this; anything larger is not a batch file. */
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
 const CSV_CONTENT_TYPES = ['text/csv', 'application/csv', 'text/plain', 'application/octet-stream', 'application/vnd.ms-excel'];
-
-function readQueryList(value: string | null): string[] {
-  return (value ?? '')
-    .split(/[;,\s]+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
-}
 
 /** `POST /api/batches?name=&endpoint=[&notify=][&autoStart=][&incrementalSyncIntervalHours=][&usageLocation=]`, body text/csv. */
 export async function createBatch(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
@@ -52,17 +46,20 @@ export async function createBatch(request: HttpRequest, context: InvocationConte
     endpointName: endpoint!,
     csv: body,
     source: 'http',
-    notificationEmails: readQueryList(request.query.get('notify')),
-    ...(interval !== null ? { incrementalSyncIntervalHours: Number(interval) } : {}),
+    ...(request.query.get('notify') ? { notify: request.query.get('notify')! } : {}),
+    ...(interval !== null ? { incrementalSyncIntervalHours: interval } : {}),
     ...(request.query.get('usageLocation') ? { usageLocation: request.query.get('usageLocation')! } : {}),
     autoStart: request.query.get('autoStart')?.toLowerCase() !== 'false',
     now: new Date().toISOString(),
   });
   if (!result.ok) {
-    context.log(`Batch "${name}" rejected: ${result.errors.length} error(s).`);
+    logEvent(context, 'info', `Batch "${name}" rejected: ${result.errors.length} error(s).`, { batchName: name ?? undefined, errors: result.errors.length });
     return problem(result.status, result.title, result.errors);
   }
-  context.log(`Batch ${result.batch.id} created with ${result.batch.mailboxCount} mailboxes.`);
+  logEvent(context, 'info', `Batch ${result.batch.id} created with ${result.batch.mailboxCount} mailboxes.`, {
+    batchId: result.batch.id,
+    mailboxes: result.batch.mailboxCount,
+  });
   const batch = await startIfWanted(context, result.batch);
   return json(201, toBatchView(batch), { location: `/api/batches/${batch.id}` });
 }

@@ -7,6 +7,7 @@ import { readJson, invalidBody } from './http/requestBody';
 import { apiRoute } from './http/requestParameters';
 import { json, problem } from './http/responses';
 import { ENDPOINT_NAME } from './http/routeParameters';
+import { logEvent } from './logging/functionLog';
 
 /**
  * `POST /api/endpoints` with a JSON body; the password goes to the secret store. `security: "none"`
@@ -26,7 +27,9 @@ export async function createEndpoint(request: HttpRequest, context: InvocationCo
   }
   const result = await services.endpoints.create(input, new Date().toISOString());
   if (!result.ok) return problem(409, 'The endpoint exists.', [{ code: result.code, field: 'name', message: result.message }]);
-  context.log(`Endpoint ${result.endpoint.name} created (${result.endpoint.host}:${result.endpoint.port}, ${result.endpoint.security}).`);
+  logEvent(context, 'info', `Endpoint ${result.endpoint.name} created (${result.endpoint.host}:${result.endpoint.port}, ${result.endpoint.security}).`, {
+    endpoint: result.endpoint.name,
+  });
   return json(201, toEndpointView(result.endpoint, services.config.cleartextHosts), { location: `/api/endpoints/${encodeURIComponent(result.endpoint.name)}` });
 }
 
@@ -56,7 +59,7 @@ export async function updateEndpoint(request: HttpRequest, context: InvocationCo
   const services = getServices();
   const result = await services.endpoints.setPassword(name, parsed.data.password);
   if (!result.ok) return endpointNotFound(name);
-  context.log(`Endpoint ${result.endpoint.name}: password set again.`);
+  logEvent(context, 'info', `Endpoint ${result.endpoint.name}: password set again.`, { endpoint: result.endpoint.name });
   return json(200, toEndpointView(result.endpoint, services.config.cleartextHosts));
 }
 

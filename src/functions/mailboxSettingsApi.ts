@@ -8,6 +8,7 @@ import { invalidBody, readJson } from './http/requestBody';
 import { apiRoute, pathName } from './http/requestParameters';
 import { json, problem } from './http/responses';
 import { BATCH_ID } from './http/routeParameters';
+import { logEvent } from './logging/functionLog';
 
 /** What an administrator may change on one mailbox of a batch, as Set-MigrationUser does. */
 const mailboxSettings = z
@@ -39,7 +40,11 @@ export async function setMailboxSettings(request: HttpRequest, context: Invocati
     badItemLimit: parsed.data.badItemLimit,
     lastUpdatedTimestamp: new Date().toISOString(),
   }));
-  context.log(`Batch ${id}: the BadItemLimit of a mailbox is now ${parsed.data.badItemLimit}.`);
+  logEvent(context, 'info', `Batch ${id}: the BadItemLimit of a mailbox is now ${parsed.data.badItemLimit}.`, {
+    batchId: id,
+    mailboxKey,
+    badItemLimit: parsed.data.badItemLimit,
+  });
   return json(200, toMailboxView(updated));
 }
 

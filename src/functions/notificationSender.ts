@@ -1,6 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { getServices } from '../compositionRoot';
+import { logEvent } from './logging/functionLog';
 
 const notificationSchema = z.object({
   batchId: z.string(),
@@ -17,18 +18,23 @@ const notificationSchema = z.object({
 export async function sendNotification(message: unknown, context: InvocationContext): Promise<void> {
   const parsed = notificationSchema.safeParse(typeof message === 'string' ? JSON.parse(message) : message);
   if (!parsed.success) {
-    context.error(`Notification dropped: it is not a status email (${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')}).`);
+    logEvent(context, 'error', `Notification dropped: it is not a status email (${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')}).`);
     return;
   }
   const services = getServices();
   const sender = services.config.notificationSender;
   const tenant = services.connectors.tenant();
   if (!sender || !tenant) {
-    context.warn(`Batch ${parsed.data.batchId}: status email not sent, NOTIFICATION_SENDER or the Graph settings are missing.`);
+    logEvent(context, 'warn', `Batch ${parsed.data.batchId}: status email not sent, NOTIFICATION_SENDER or the Graph settings are missing.`, {
+      batchId: parsed.data.batchId,
+    });
     return;
   }
   await tenant.sendMail(sender, { to: parsed.data.to, subject: parsed.data.subject, html: parsed.data.html });
-  context.log(`Batch ${parsed.data.batchId}: status email sent to ${parsed.data.to.length} recipient(s).`);
+  logEvent(context, 'info', `Batch ${parsed.data.batchId}: status email sent to ${parsed.data.to.length} recipient(s).`, {
+    batchId: parsed.data.batchId,
+    recipients: parsed.data.to.length,
+  });
 }
 
 app.storageQueue('sendNotification', {

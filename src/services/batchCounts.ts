@@ -1,4 +1,4 @@
-import type { BatchStatus } from '../core/batch/batchStatus';
+import { COMPLETED_BATCH_STATUSES } from '../core/batch/batchStatusGroups';
 import type { MigrationBatch } from '../core/batch/migrationBatch';
 import type { MailboxStatusCounts } from '../core/mailbox/mailboxStatus';
 
@@ -6,12 +6,6 @@ import type { MailboxStatusCounts } from '../core/mailbox/mailboxStatus';
 export interface StatusCountSource {
   countStatuses(batchId: string): Promise<MailboxStatusCounts>;
 }
-
-/**
- * Batches whose mailboxes no longer change: the orchestration counted them when it set the status
- * (after the last mailbox step), so the stored counts are final and need no query.
- */
-const SETTLED: ReadonlySet<BatchStatus> = new Set<BatchStatus>(['Completed', 'CompletedWithErrors']);
 
 /** Batches counted at once when a list is shown (each count is one partition query). */
 const LIST_CONCURRENCY = 8;
@@ -42,7 +36,9 @@ export class BatchCounts {
 
   /** The batch with its counts as they are now. */
   async current(batch: MigrationBatch): Promise<MigrationBatch> {
-    if (SETTLED.has(batch.status)) return batch;
+    // Its mailboxes no longer change: the orchestration counted them when it set the status (after
+    // the last mailbox step), so the stored counts are final and need no query.
+    if (COMPLETED_BATCH_STATUSES.includes(batch.status)) return batch;
     return { ...batch, counts: await this.count(batch.id) };
   }
 

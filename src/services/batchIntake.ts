@@ -1,5 +1,6 @@
 import { BATCH_NAME_RULE, tryBatchIdFromName } from '../core/batch/batchId';
 import { isActiveBatchStatus } from '../core/batch/batchStatus';
+import { invalidAddresses, parseAddressList, parseSyncIntervalHours } from '../core/batch/batchSettings';
 import { DEFAULT_INCREMENTAL_SYNC_INTERVAL_HOURS, type MigrationBatch } from '../core/batch/migrationBatch';
 import { parseBatchCsv } from '../core/csv/parseBatchCsv';
 import type { BatchCsvRow } from '../core/csv/batchCsvTypes';
@@ -7,12 +8,12 @@ import { toMailboxKey } from '../core/mailbox/mailboxKey';
 import { USAGE_LOCATION_PATTERN, USAGE_LOCATION_RULE } from '../core/mailbox/usageLocation';
 import { countStatuses } from '../core/mailbox/mailboxStatus';
 import { newQueuedMailbox, type MigrationMailbox } from '../core/mailbox/migrationMailbox';
-import type { ActiveAddressRepository } from '../storage/activeAddressRepository';
-import type { BatchRepository } from '../storage/batchRepository';
-import type { EndpointRepository } from '../storage/endpointRepository';
-import type { MailboxRepository } from '../storage/mailboxRepository';
-import type { MailboxSecretRepository } from '../storage/mailboxSecretRepository';
-import { type IntakeRejection, rejection } from './intakeProblem';
+import type { ActiveAddressStore } from './ports/batchStores';
+import type { BatchStore } from './ports/batchStores';
+import type { EndpointStore } from './ports/batchStores';
+import type { MailboxStore } from './ports/batchStores';
+import type { MailboxSecretStore } from './ports/batchStores';
+import { type IntakeError, type IntakeRejection, rejection } from './intakeProblem';
 
 export interface IntakeRequest {
   name: string;
@@ -20,8 +21,10 @@ export interface IntakeRequest {
   csv: Uint8Array;
   /** `http`, or the intake blob's name and ETag: the same source taken in twice gives the same batch. */
   source: string;
-  notificationEmails: string[];
-  incrementalSyncIntervalHours?: number;
+  /** Addresses for the status emails, as given (comma, semicolon or space separated). */
+  notify?: string;
+  /** The incremental sync interval in hours, as given (1 to 720; default 24). */
+  incrementalSyncIntervalHours?: string;
   /** Usage location for the batch's users who have none and no UsageLocation in the CSV. */
   usageLocation?: string;
   autoStart: boolean;
@@ -31,11 +34,11 @@ export interface IntakeRequest {
 export type IntakeResult = { ok: true; batch: MigrationBatch; created: boolean } | IntakeRejection;
 
 export interface BatchIntakeStores {
-  endpoints: EndpointRepository;
-  batches: BatchRepository;
-  mailboxes: MailboxRepository;
-  mailboxSecrets: MailboxSecretRepository;
-  activeAddresses: ActiveAddressRepository;
+  endpoints: EndpointStore;
+  batches: BatchStore;
+  mailboxes: MailboxStore;
+  mailboxSecrets: MailboxSecretStore;
+  activeAddresses: ActiveAddressStore;
 }
 
 /**
@@ -61,6 +64,8 @@ export class BatchIntake {
         },
       ]);
     }
+    const settings = readSettings(request);
+    if ('errors' in settings) return rejection(400, 'A batch setting is not valid.', settings.errors);
     const endpoint = await this.stores.endpoints.get(request.endpointName);
     if (!endpoint) {
       return rejection(404, 'The migration endpoint does not exist.', [
@@ -96,7 +101,7 @@ export class BatchIntake {
         conflicts.map((c) => claimError(c.mailboxKey, c.batchName, mailboxes)),
       );
 
-    const batch = newBatch(batchId, request, parsed.kind, endpoint.name, mailboxes);
+    const batch = newBatch(batchId, request, settings, parsed.kind, endpoint.name, mailboxes);
     try {
       await this.stores.mailboxes.insertAll(mailboxes);
       await this.stores.mailboxSecrets.putAll(batchId, passwordsOf(parsed.rows));
@@ -150,7 +155,27 @@ function passwordsOf(rows: BatchCsvRow[]): Map<string, string> {
   return passwords;
 }
 
-function newBatch(id: string, request: IntakeRequest, kind: MigrationBatch['kind'], endpoint: string, mailboxes: MigrationMailbox[]): MigrationBatch {
+/** The batch's text settings read the one way (core/batch/batchSettings.ts), or every error in them. */
+function readSettings(request: IntakeRequest): { notificationEmails: string[]; incrementalSyncIntervalHours: number } | { errors: IntakeError[] } {
+  const errors: IntakeError[] = [];
+  const notificationEmails = parseAddressList(request.notify);
+  const invalid = invalidAddresses(notificationEmails);
+  if (invalid.length > 0)
+    errors.push({ code: 'InvalidNotificationEmail', field: 'notify', message: `Not email addresses: ${invalid.map((a) => `"${a}"`).join(', ')}.` });
+  const interval = parseSyncIntervalHours(request.incrementalSyncIntervalHours);
+  if (!interval.ok) errors.push({ code: 'InvalidSyncInterval', field: 'incrementalSyncIntervalHours', message: interval.message });
+  if (errors.length > 0 || !interval.ok) return { errors };
+  return { notificationEmails, incrementalSyncIntervalHours: interval.hours ?? DEFAULT_INCREMENTAL_SYNC_INTERVAL_HOURS };
+}
+
+function newBatch(
+  id: string,
+  request: IntakeRequest,
+  settings: { notificationEmails: string[]; incrementalSyncIntervalHours: number },
+  kind: MigrationBatch['kind'],
+  endpoint: string,
+  mailboxes: MigrationMailbox[],
+): MigrationBatch {
   return {
     id,
     name: request.name.trim(),
@@ -159,8 +184,8 @@ function newBatch(id: string, request: IntakeRequest, kind: MigrationBatch['kind
     status: 'Created',
     mailboxCount: mailboxes.length,
     counts: countStatuses(mailboxes.map((m) => m.status)),
-    notificationEmails: request.notificationEmails,
-    incrementalSyncIntervalHours: request.incrementalSyncIntervalHours ?? DEFAULT_INCREMENTAL_SYNC_INTERVAL_HOURS,
+    notificationEmails: settings.notificationEmails,
+    incrementalSyncIntervalHours: settings.incrementalSyncIntervalHours,
     autoStart: request.autoStart,
     source: request.source,
     createdAt: request.now,

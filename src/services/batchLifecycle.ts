@@ -1,8 +1,7 @@
-import { BATCH_EVENT, batchInstanceId, ORCHESTRATION } from '../activities/activityNames';
+import { BATCH_EVENT, batchInstanceId, type BatchMigrationInput, ORCHESTRATION } from '../contract/orchestrations';
 import type { BatchStatus } from '../core/batch/batchStatus';
-import { actionRefusal, type BatchAction, isActionAllowed } from '../core/batch/batchTransitions';
+import { actionRefusal, type BatchAction, isActionAllowed, statusesAllowing } from '../core/batch/batchTransitions';
 import type { MigrationBatch } from '../core/batch/migrationBatch';
-import type { BatchMigrationInput } from '../orchestrators/batchMigration';
 import { updateMailbox } from './copy/mailboxStatistics';
 import type { MigrationStores } from './migration/migrationStores';
 import type { BatchSteps } from './migration/batchSteps';
@@ -38,23 +37,23 @@ export class BatchLifecycle {
       control.start(ORCHESTRATION.batch, instanceId, { batchId, phase, generation: phase === 'start' ? 0 : Date.parse(now) } satisfies BatchMigrationInput);
     // Once accepted, the batch shows the status the request leads to, so a repeated request is
     // refused (409) even before the orchestration has picked the first one up.
-    const accepted = (from: BatchStatus[], to: BatchStatus) => this.steps.setStatusIf(batchId, from, to, now);
+    const accepted = (to: BatchStatus) => this.steps.setStatusIf(batchId, statusesAllowing(action), to, now);
     switch (action) {
       case 'start':
         await startPhase('start');
-        await accepted(['Created'], 'Validating');
+        await accepted('Validating');
         break;
       case 'resume':
         await startPhase('resume');
-        await accepted(['Stopped', 'Failed'], 'Validating');
+        await accepted('Validating');
         break;
       case 'complete':
         await control.raise(instanceId, BATCH_EVENT.complete);
-        await accepted(['Synced', 'SyncedWithErrors'], 'Completing');
+        await accepted('Completing');
         break;
       case 'retry':
         await control.raise(instanceId, BATCH_EVENT.retry);
-        await accepted(['SyncedWithErrors'], 'Validating');
+        await accepted('Validating');
         break;
       case 'stop':
         await this.stop(batchId, control, now);

@@ -1,6 +1,6 @@
 import { removePasswordColumn } from '../core/csv/removePasswordColumn';
 import { toErrorsCsv } from '../core/csv/toErrorsCsv';
-import type { CsvBlobStore } from '../storage/csvBlobStore';
+import type { BatchCsvFiles } from './ports/fileStores';
 import type { BatchIntake } from './batchIntake';
 import type { IntakeError } from './intakeProblem';
 import type { MigrationBatch } from '../core/batch/migrationBatch';
@@ -29,7 +29,7 @@ const METADATA = {
 export class BlobIntake {
   constructor(
     private readonly intake: BatchIntake,
-    private readonly blobs: CsvBlobStore,
+    private readonly blobs: BatchCsvFiles,
   ) {}
 
   async takeIn(blobName: string, now: string): Promise<BlobIntakeOutcome> {
@@ -53,14 +53,13 @@ export class BlobIntake {
         },
       ]);
     }
-    const interval = metadata[METADATA.interval];
     const result = await this.intake.takeIn({
       name: batchName,
       endpointName,
       csv: blob.bytes,
       source: `blob:${blobName}@${blob.etag}`,
-      notificationEmails: splitList(metadata[METADATA.notify]),
-      ...(interval && Number(interval) > 0 ? { incrementalSyncIntervalHours: Number(interval) } : {}),
+      ...(metadata[METADATA.notify] ? { notify: metadata[METADATA.notify] } : {}),
+      ...(metadata[METADATA.interval] ? { incrementalSyncIntervalHours: metadata[METADATA.interval] } : {}),
       ...(metadata[METADATA.usageLocation] ? { usageLocation: metadata[METADATA.usageLocation] } : {}),
       autoStart: metadata[METADATA.autoStart]?.toLowerCase() !== 'false',
       now,
@@ -89,11 +88,4 @@ export class BlobIntake {
 
 function lowerCaseKeys(metadata: Record<string, string>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-function splitList(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(/[;,\s]+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }

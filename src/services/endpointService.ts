@@ -1,9 +1,9 @@
 import { endpointSecretName, legacyEndpointSecretName } from '../core/endpoint/endpointSecretName';
 import { defaultPort, type EndpointInput, type MigrationEndpoint } from '../core/endpoint/migrationEndpoint';
 import { MigrationError } from '../core/errors/migrationError';
-import { ConcurrencyError } from '../storage/concurrencyError';
-import type { EndpointRepository } from '../storage/endpointRepository';
-import type { SecretStore } from '../storage/secrets/secretStore';
+import { ConcurrencyError } from '../core/errors/concurrencyError';
+import type { EndpointStore } from './ports/batchStores';
+import type { SecretStore } from './ports/secretStore';
 
 export { endpointSecretName } from '../core/endpoint/endpointSecretName';
 
@@ -11,7 +11,7 @@ export type CreateEndpointResult = { ok: true; endpoint: MigrationEndpoint } | {
 export type SetPasswordResult = { ok: true; endpoint: MigrationEndpoint } | { ok: false; code: 'EndpointNotFound'; message: string };
 
 /** Codes of the errors `password()` throws when a stored password cannot be trusted; the fix is to set it again. */
-export const EndpointPasswordError = {
+const EndpointPasswordError = {
   Shared: 'EndpointPasswordShared',
   Missing: 'EndpointPasswordMissing',
   NotOwn: 'EndpointPasswordNotOwn',
@@ -20,7 +20,7 @@ export const EndpointPasswordError = {
 /** Creates and reads migration endpoints; the password goes to the secret store, never the table. */
 export class EndpointService {
   constructor(
-    private readonly endpoints: EndpointRepository,
+    private readonly endpoints: EndpointStore,
     private readonly secrets: SecretStore,
   ) {}
 

@@ -1,3 +1,5 @@
+import { COMPLETED_BATCH_STATUSES } from '../core/batch/batchStatusGroups';
+import { IN_FLIGHT_MAILBOX_STATUSES } from '../core/mailbox/mailboxStatusGroups';
 import type { MigrationStores } from './migration/migrationStores';
 import { updateMailbox } from './copy/mailboxStatistics';
 
@@ -15,7 +17,7 @@ export class Maintenance {
     for (const batch of await this.stores.batches.list()) {
       if (batch.status !== 'Syncing' && batch.status !== 'Completing') continue;
       for (const { mailbox } of await this.stores.mailboxes.listAll(batch.id)) {
-        const busy = mailbox.status === 'Syncing' || mailbox.status === 'Provisioning' || mailbox.status === 'Completing';
+        const busy = IN_FLIGHT_MAILBOX_STATUSES.includes(mailbox.status);
         if (!busy || mailbox.statusDetail === 'Stalled' || Date.parse(mailbox.lastUpdatedTimestamp) > cutoff) continue;
         await updateMailbox(this.stores.mailboxes, batch.id, mailbox.mailboxKey, (m) => ({ ...m, statusDetail: 'Stalled' }));
         stalled.push({ batchId: batch.id, emailAddress: mailbox.emailAddress });
@@ -28,7 +30,7 @@ export class Maintenance {
   async expiredBatches(now: Date, retentionDays: number): Promise<string[]> {
     const cutoff = now.getTime() - retentionDays * 24 * 3600_000;
     return (await this.stores.batches.list())
-      .filter((b) => (b.status === 'Completed' || b.status === 'CompletedWithErrors') && b.completedAt && Date.parse(b.completedAt) < cutoff)
+      .filter((b) => COMPLETED_BATCH_STATUSES.includes(b.status) && b.completedAt && Date.parse(b.completedAt) < cutoff)
       .map((b) => b.id);
   }
 }

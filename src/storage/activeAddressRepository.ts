@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import { statusCodeOf } from './concurrencyError';
 import { listAll, submitInTransactions } from './tableTransactions';
+import type { ActiveAddressStore, AddressClaim } from '../services/ports/batchStores';
 
 /** Sixteen partitions: a 2,000-row batch claims its addresses in about 32 transactions. */
 function bucketOf(mailboxKey: string): string {
@@ -13,18 +14,12 @@ interface ClaimEntity {
   batchName: string;
 }
 
-export interface AddressClaim {
-  mailboxKey: string;
-  batchId: string;
-  batchName: string;
-}
-
 /**
  * Which batch holds each mailbox address. A mailbox may be in only one active batch (Exchange
  * Online refuses a user already in another batch); claims are created atomically, so two batches
  * taken in at the same moment cannot both get one address.
  */
-export class ActiveAddressRepository {
+export class ActiveAddressRepository implements ActiveAddressStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   async listAll(): Promise<AddressClaim[]> {

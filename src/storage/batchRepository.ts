@@ -3,6 +3,7 @@ import type { MigrationBatch } from '../core/batch/migrationBatch';
 import { withConcurrencyCheck } from './concurrencyError';
 import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
+import type { BatchStore, StoredBatch } from '../services/ports/batchStores';
 
 const PARTITION = 'batch';
 
@@ -28,14 +29,8 @@ interface BatchEntity {
   usageLocation?: string;
 }
 
-export interface StoredBatch {
-  batch: MigrationBatch;
-  /** The row's ETag: pass it back to `update` so a concurrent change is not overwritten. */
-  etag: string;
-}
-
 /** Migration batches, one row each, keyed by batch id. */
-export class BatchRepository {
+export class BatchRepository implements BatchStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   /** Creates the batch; a ConcurrencyError when its id is taken. */

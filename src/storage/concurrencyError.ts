@@ -1,15 +1,4 @@
-/**
- * Raised when a row changed since it was read (the ETag no longer matches, HTTP 412) or was
- * created by someone else first (409): the caller reads again and decides, rather than
- * overwriting another writer's change.
- */
-export class ConcurrencyError extends Error {
-  readonly code = 'ConcurrentUpdate';
-  constructor(what: string) {
-    super(`${what} was changed by another writer; read it again and retry.`);
-    this.name = 'ConcurrencyError';
-  }
-}
+import { ConcurrencyError } from '../core/errors/concurrencyError';
 
 export function statusCodeOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'statusCode' in error) {

@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { statusCodeOf } from './concurrencyError';
 import { copyScope } from './folderStateRepository';
 import { unlessNotFound } from './unlessNotFound';
+import type { CopyLeaseStore, HeldLease, LeaseAnswer } from '../services/ports/copyStores';
 
 const LEASE_ROW = '~lease';
 
@@ -12,22 +13,13 @@ interface LeaseEntity {
   expiresAt: string;
 }
 
-/** A lease on a mailbox's copy, held by one run (`holder`) until `expiresAt`; the ETag proves who still holds it. */
-export interface HeldLease {
-  holder: string;
-  etag: string;
-  expiresAt: string;
-}
-
-export type LeaseAnswer = { held: HeldLease } | { heldByOther: { expiresAt: string } };
-
 /**
  * One run at a time copies a mailbox, as Dovecot's dsync locks a mailbox while it syncs it. Durable
  * activities run at least once: a lost lease, a host killed mid-page or Stop→Resume while a page still
  * runs can start the same page twice. The second run finds the lease held and waits for it to end (or
  * expire, when its holder died) instead of copying alongside.
  */
-export class CopyLeaseRepository {
+export class CopyLeaseRepository implements CopyLeaseStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   /** Takes the lease for `seconds` if it is free or expired (or already ours). */

@@ -1,17 +1,12 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { unlessNotFound } from './unlessNotFound';
-
-export interface IntakeBlob {
-  bytes: Buffer;
-  etag: string;
-  metadata: Record<string, string>;
-}
+import type { BatchCsvFiles, IntakeBlob } from '../services/ports/fileStores';
 
 /**
  * The CSV containers: `migration-batches` where administrators drop batch files, and the processed
  * container where a taken-in file is kept with its Password column removed.
  */
-export class CsvBlobStore {
+export class CsvBlobStore implements BatchCsvFiles {
   constructor(
     private readonly intake: () => Promise<ContainerClient>,
     private readonly processed: () => Promise<ContainerClient>,

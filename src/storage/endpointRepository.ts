@@ -3,13 +3,14 @@ import { ENDPOINT_NAME_PATTERN, type MigrationEndpoint } from '../core/endpoint/
 import { withConcurrencyCheck } from './concurrencyError';
 import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
+import type { EndpointStore } from '../services/ports/batchStores';
 
 const PARTITION = 'endpoint';
 
 type EndpointEntity = Omit<MigrationEndpoint, 'name'> & { displayName: string };
 
 /** Migration endpoints, one row each, keyed by the lower-cased name. */
-export class EndpointRepository {
+export class EndpointRepository implements EndpointStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   /** Creates the endpoint; a ConcurrencyError when one with that name exists. */

@@ -1,17 +1,14 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { FolderCheckpoint } from '../core/copy/folderCheckpoint';
 import { folderKey } from '../core/copy/itemKeys';
-import { ConcurrencyError, statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { statusCodeOf, withConcurrencyCheck } from './concurrencyError';
+import { ConcurrencyError } from '../core/errors/concurrencyError';
 import { definedFields, ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
 import { unlessNotFound } from './unlessNotFound';
+import type { FolderStateStore, StoredCheckpoint } from '../services/ports/copyStores';
 
 type FolderStateEntity = FolderCheckpoint & { partitionKey: string; rowKey: string };
-
-export interface StoredCheckpoint {
-  checkpoint: FolderCheckpoint;
-  etag: string;
-}
 
 /**
  * The partition of a mailbox's copy state: its key (the address), not its batch. A mailbox removed
@@ -29,7 +26,7 @@ const CHECKPOINT_ROWS = { low: '0', high: '~' };
  * guarded: a new checkpoint is only inserted, and a changed one is replaced only if nobody else wrote
  * it since it was read (ETag), so two runs of the same page can never move a checkpoint over each other.
  */
-export class FolderStateRepository {
+export class FolderStateRepository implements FolderStateStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   async get(mailboxKey: string, sourcePath: string): Promise<StoredCheckpoint | undefined> {

@@ -4,16 +4,12 @@ import { statusCodeOf } from './concurrencyError';
 import { copyScope } from './folderStateRepository';
 import { listAll, submitInTransactions } from './tableTransactions';
 import { unlessNotFound } from './unlessNotFound';
+import type { ItemClaimStore, StoredClaim } from '../services/ports/copyStores';
 
 interface ClaimEntity {
   partitionKey: string;
   rowKey: string;
   occurrencesJson: string;
-}
-
-export interface StoredClaim {
-  occurrences: Occurrence[];
-  etag: string;
 }
 
 /** How many claims are read at once: point reads, so a page of new items costs one round of them. */
@@ -26,7 +22,7 @@ const READ_CONCURRENCY = 16;
  * live runs may create it is the mailbox's copy lease's job (heldCopyLease.ts): a claim alone does not
  * name the run that holds it.
  */
-export class ItemClaimRepository {
+export class ItemClaimRepository implements ItemClaimStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   async getMany(mailboxKey: string, contentKeys: string[]): Promise<Map<string, StoredClaim>> {

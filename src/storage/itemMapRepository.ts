@@ -3,35 +3,12 @@ import { folderKey, itemRowKey } from '../core/copy/itemKeys';
 import { definedFields, ownFields } from './entityFields';
 import { copyScope } from './folderStateRepository';
 import { listAll, submitInTransactions } from './tableTransactions';
-
-/**
- * One source message (folder, UIDVALIDITY, UID) and what became of it, written once it is settled.
- * Which copy it owns is in the mailbox's item claims (itemClaimRepository.ts); this map lets a page
- * skip what is settled and lets flag sync find the copy of a UID.
- */
-export interface ItemMapEntry {
-  uidValidity: string;
-  uid: number;
-  /** `gone`: its copy existed and the user deleted it in the target; it is not made again. */
-  state: 'copied' | 'skipped' | 'gone';
-  targetId?: string;
-  /** Hash of the message bytes: the item's identity in the claims. */
-  contentKey: string;
-  /** Which of the mailbox's byte-identical items it is (its claim occurrence). */
-  occurrence: number;
-  size: number;
-  /** Source flags last applied to the target (JSON list), for incremental flag sync. */
-  flagsJson: string;
-  /** A skip the next pass tries again (the target caused it, or the source could not give the item). */
-  retryable?: boolean;
-  /** The pass (its start time) that last tried the item. */
-  pass?: string;
-}
+import type { ItemMapEntry, ItemMapStore } from '../services/ports/copyStores';
 
 type ItemEntity = ItemMapEntry & { partitionKey: string; rowKey: string };
 
 /** The item map of one folder of one mailbox: partition = mailbox|folder, row = UIDVALIDITY_UID. */
-export class ItemMapRepository {
+export class ItemMapRepository implements ItemMapStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   scope(mailboxKey: string, sourcePath: string): string {

@@ -5,22 +5,12 @@ import { withConcurrencyCheck } from './concurrencyError';
 import { unlessNotFound } from './unlessNotFound';
 import { definedFields, ownFields } from './entityFields';
 import { submitInTransactions } from './tableTransactions';
+import type { MailboxPage, MailboxStore, StoredMailbox } from '../services/ports/batchStores';
 
 type MailboxEntity = Omit<MigrationMailbox, 'batchId' | 'mailboxKey'> & { partitionKey: string; rowKey: string };
 
-export interface StoredMailbox {
-  mailbox: MigrationMailbox;
-  etag: string;
-}
-
-export interface MailboxPage {
-  mailboxes: MigrationMailbox[];
-  /** Pass back to get the next page; absent on the last page. */
-  continuationToken?: string;
-}
-
 /** Mailboxes of batches: partition = batch id, row = mailbox key. */
-export class MailboxRepository {
+export class MailboxRepository implements MailboxStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   /**

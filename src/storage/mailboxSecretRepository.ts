@@ -2,6 +2,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import { unlessNotFound } from './unlessNotFound';
 import type { PasswordCipher } from './passwordCipher';
 import { listAll, submitInTransactions } from './tableTransactions';
+import type { MailboxSecretStore } from '../services/ports/batchStores';
 
 /**
  * Passwords from a batch CSV, kept only until the mailbox is provisioned: sealed with AES-GCM
@@ -10,7 +11,7 @@ import { listAll, submitInTransactions } from './tableTransactions';
  * the lower-cased address reversibly (toMailboxKey), and a batch id has no `/`, so the associated
  * data `<batch>/<mailbox key>` of two mailboxes always differs: one's password never opens as another's.
  */
-export class MailboxSecretRepository {
+export class MailboxSecretRepository implements MailboxSecretStore {
   constructor(
     private readonly table: () => Promise<TableClient>,
     private readonly cipher: PasswordCipher,

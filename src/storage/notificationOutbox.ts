@@ -1,19 +1,12 @@
 import type { QueueClient } from '@azure/storage-queue';
-
-/** A status email waiting to be sent. */
-export interface OutgoingNotification {
-  batchId: string;
-  to: string[];
-  subject: string;
-  html: string;
-}
+import type { OutgoingNotification, StatusMailQueue } from '../services/ports/fileStores';
 
 /**
  * The notification outbox queue. Status emails are queued here and sent by a queue-triggered
  * function, so a mail outage retries there (and ends in the poison queue) instead of stalling a
  * batch. Messages are base64 JSON, the encoding the Functions queue trigger expects by default.
  */
-export class NotificationOutbox {
+export class NotificationOutbox implements StatusMailQueue {
   constructor(private readonly queue: () => Promise<QueueClient>) {}
 
   async enqueue(notification: OutgoingNotification): Promise<void> {

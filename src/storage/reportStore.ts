@@ -6,8 +6,7 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { unlessNotFound } from './unlessNotFound';
-
-export type ReportKind = 'statistics' | 'errors';
+import type { ReportFiles, ReportKind } from '../services/ports/fileStores';
 
 const FILE_NAMES: Record<ReportKind, string> = { statistics: 'MigrationStatistics.csv', errors: 'MigrationErrors.csv' };
 /**
@@ -29,7 +28,7 @@ export function reportLinkWindow(now: Date): { startsOn: Date; expiresOn: Date }
  * linked from the status email by read-only SAS URLs that expire. With an account key (Azurite,
  * connection strings) the SAS is signed with it; with a managed identity, by a user delegation key.
  */
-export class ReportStore {
+export class ReportStore implements ReportFiles {
   constructor(
     private readonly container: () => Promise<ContainerClient>,
     private readonly service: BlobServiceClient,

@@ -1,15 +1,8 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { SkippedItem } from '../core/copy/copyLimits';
 import { folderKey, itemRowKey } from '../core/copy/itemKeys';
 import { definedFields, ownFields } from './entityFields';
 import { listAll, submitInTransactions } from './tableTransactions';
-
-export interface StoredSkippedItem extends SkippedItem {
-  mailboxKey: string;
-  uidValidity: string;
-  /** The pass (its start time) in which the item was skipped: BadItemLimit counts one pass. */
-  pass?: string;
-}
+import type { SkippedItemStore, StoredSkippedItem } from '../services/ports/copyStores';
 
 /**
  * Text from senders (subjects) and servers (details) is cut to this many characters: a Table Storage
@@ -29,7 +22,7 @@ function rowKeyOf(item: Pick<StoredSkippedItem, 'mailboxKey' | 'sourcePath' | 'u
 }
 
 /** Items that could not be copied, per batch (partition), for the errors report. */
-export class SkippedItemRepository {
+export class SkippedItemRepository implements SkippedItemStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   async putAll(batchId: string, items: StoredSkippedItem[]): Promise<void> {

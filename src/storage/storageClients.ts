@@ -5,7 +5,7 @@ import { QueueClient, QueueServiceClient } from '@azure/storage-queue';
 import { type AppConfig, ConfigError } from '../config';
 
 /** Table names the service owns, before the deployment's prefix. */
-export const TABLES = {
+const TABLES = {
   endpoints: 'Endpoints',
   batches: 'Batches',
   mailboxes: 'Mailboxes',

@@ -1,7 +1,7 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 
 /** Azure Table Storage takes at most 100 operations per entity-group transaction, all in one partition. */
-export const MAX_TRANSACTION_SIZE = 100;
+const MAX_TRANSACTION_SIZE = 100;
 
 /**
  * Submits actions in entity-group transactions: grouped by partition, at most 100 each, one after

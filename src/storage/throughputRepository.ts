@@ -1,15 +1,10 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
+import type { ThroughputSample, ThroughputStore } from '../services/ports/copyStores';
 
 /** Seconds per throughput sample: fine enough to chart a short demo, coarse enough for a long batch. */
 export const THROUGHPUT_BUCKET_SECONDS = 10;
-
-export interface ThroughputSample {
-  at: string;
-  items: number;
-  bytes: number;
-}
 
 interface SampleEntity {
   at: string;
@@ -22,7 +17,7 @@ interface SampleEntity {
  * mailbox writes its own row per interval (its pages run one after another), so writers never
  * contend; reading adds the mailboxes up.
  */
-export class ThroughputRepository {
+export class ThroughputRepository implements ThroughputStore {
   constructor(private readonly table: () => Promise<TableClient>) {}
 
   async record(batchId: string, mailboxKey: string, now: string, items: number, bytes: number): Promise<void> {

@@ -30,6 +30,44 @@ async function waitForBatchStatus(status: string, timeout: number): Promise<void
   await page.locator('#batch-status .badge', { hasText: new RegExp(`^${status}$`) }).waitFor({ timeout });
 }
 
+/** The batch view's action buttons that are enabled (not `aria-disabled`), by name. */
+async function enabledActions(): Promise<string[]> {
+  const enabled: string[] = [];
+  for (const name of ['Start', 'Stop', 'Resume', 'Complete', 'Retry failed']) {
+    if (await page.getByRole('button', { name, exact: true }).isEnabled()) enabled.push(name);
+  }
+  return enabled;
+}
+
+/** The text of one entry of the batch view's summary (`Created`, `Started`…). */
+async function summaryValue(term: string): Promise<string | undefined> {
+  const entries = await page.$$eval('#batch-summary div', (groups) => groups.map((g) => [g.children[0]?.textContent ?? '', g.children[1]?.textContent ?? '']));
+  return entries.find(([t]) => t === term)?.[1];
+}
+
+/**
+ * How the browser (its locale and time zone) writes the instant `iso` as a time of day, and with its
+ * date when seen on the day `nowMs` (with the year when that is another year); and whether that is
+ * the same day.
+ */
+async function timeForms(iso: string, nowMs: number): Promise<{ sameDay: boolean; year: string; timeOfDay: string; withDate: string }> {
+  return page.evaluate(
+    ([at, now]) => {
+      const date = new Date(at);
+      const today = new Date(now);
+      const clock = { hour: 'numeric', minute: '2-digit' } as const;
+      const year = date.getFullYear() === today.getFullYear() ? {} : ({ year: 'numeric' } as const);
+      return {
+        sameDay: date.toDateString() === today.toDateString(),
+        year: String(date.getFullYear()),
+        timeOfDay: new Intl.DateTimeFormat(undefined, clock).format(date),
+        withDate: new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', ...year, ...clock }).format(date),
+      };
+    },
+    [iso, nowMs] as const,
+  );
+}
+
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   [lab, browser] = await Promise.all([startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60 }), openBrowser()]);
@@ -53,6 +91,12 @@ describe('the dashboard', () => {
     expect(headers['referrer-policy']).toBe('no-referrer');
     const script = await fetch(`${lab.host.baseUrl}/api/dashboard/app.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // A module the script imports from core; a browser's copy is revalidated, and no path reaches a file.
+    const core = await fetch(`${lab.host.baseUrl}/api/dashboard/core/batch/batchTransitions.js`);
+    expect([core.status, core.headers.get('content-type')]).toEqual([200, 'text/javascript; charset=utf-8']);
+    expect(script.headers.get('cache-control')).toBe('no-cache');
+    expect((await fetch(`${lab.host.baseUrl}/api/dashboard/app.js`, { headers: { 'if-none-match': script.headers.get('etag')! } })).status).toBe(304);
+    expect((await fetch(`${lab.host.baseUrl}/api/dashboard/core/batch%2F..%2F..%2F..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${lab.host.baseUrl}/api/dashboard/secrets.txt`)).status).toBe(404);
     await page.locator('#batch-endpoint option[value="ex2007"]').waitFor({ state: 'attached' });
     expect(await page.textContent('#no-batches')).toBe('No batches yet. Upload a CSV below to create one.');
@@ -86,6 +130,11 @@ describe('the dashboard', () => {
     expect(new URL(page.url()).hash).toBe('#/batches/wave-1');
     await page.locator('#batch-title', { hasText: /^Wave 1$/ }).waitFor({ timeout: 30_000 });
     await waitForBatchStatus('Synced', 180_000);
+    // Synced allows Stop and Complete only, as the API's transition table says (core/batch/batchTransitions.ts).
+    expect(await enabledActions()).toEqual(['Stop', 'Complete']);
+    expect(await page.getByRole('button', { name: 'Start', exact: true }).getAttribute('title')).toBe(
+      'The batch "Wave 1" is Synced; start is possible only when it is Created.',
+    );
     const rows = await tableRows('#mailboxes');
     expect(rows.map((cells) => cells.slice(0, 2))).toEqual(MAILBOXES.map((m) => [m.address, 'Synced']));
     for (const cells of rows) expect(cells.slice(3, 6)).toEqual(['100 %', '6', '0']);
@@ -110,10 +159,15 @@ describe('the dashboard', () => {
     expect((await tableRows('#mailboxes')).map((cells) => cells[1])).toEqual(['Completed', 'Completed', 'Completed', 'Completed']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'batch-page.png'), fullPage: true });
 
+    expect(await enabledActions()).toEqual([]);
+
     const refused = await lab.api('/api/batches/wave-1/complete', { method: 'POST' });
     expect(refused.status).toBe(409);
     const { detail } = (await refused.json()) as { detail: string };
-    await page.getByRole('button', { name: 'Complete', exact: true }).click();
+    // Disabled, the button says why in the API's own words, and again when pressed anyway
+    // (aria-disabled keeps it focusable and clickable, which Playwright's click would wait out).
+    expect(await page.getByRole('button', { name: 'Complete', exact: true }).getAttribute('title')).toBe(detail);
+    await page.getByRole('button', { name: 'Complete', exact: true }).click({ force: true });
     await page.locator('#alert', { hasText: `Complete: ${detail}` }).waitFor({ timeout: 30_000 });
   }, 360_000);
 
@@ -125,6 +179,31 @@ describe('the dashboard', () => {
     await page.getByRole('link', { name: 'Wave 1' }).click();
     await page.locator('#batch-title', { hasText: /^Wave 1$/ }).waitFor({ timeout: 30_000 });
     expect(await page.evaluate('window.sameDocument')).toBe(true);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('shows a time of today as the time of day, and one of another day with its date', async () => {
+    const { createdAt } = (await (await lab.api('/api/batches/wave-1')).json()) as { createdAt: string };
+    const created = Date.parse(createdAt);
+    await page.getByRole('link', { name: 'All batches' }).click();
+    const today = await timeForms(createdAt, Date.now());
+    const listed = (await tableRows('#batches'))[0]![8];
+    expect(listed).toBe(today.sameDay ? today.timeOfDay : today.withDate);
+    expect(listed).not.toMatch(/\d:\d\d:\d\d/);
+
+    // Three days later, the same instant shows its day and month; the next year, its year too.
+    for (const later of [3 * 24 * 3600_000, 400 * 24 * 3600_000]) {
+      await page.clock.setFixedTime(created + later);
+      const { withDate, year } = await timeForms(createdAt, created + later);
+      await page.getByRole('link', { name: 'Wave 1' }).click();
+      await page.locator('#batch-summary dd time').first().waitFor();
+      expect(await summaryValue('Created')).toBe(withDate);
+      await page.getByRole('link', { name: 'All batches' }).click();
+      await page.locator('#batches tbody td:last-child', { hasText: withDate }).waitFor({ timeout: 30_000 });
+      expect((await tableRows('#batches'))[0]![8]).toBe(withDate);
+      expect(withDate).not.toBe(today.timeOfDay);
+      if (later > 366 * 24 * 3600_000) expect(withDate).toContain(year);
+    }
     expect(browser.pageErrors).toEqual([]);
   });
 });

@@ -85,6 +85,40 @@ describe('[slow fault] steps that fail once on a transient storage error are ret
     expect(lab.storageProxy!.stats().faults).toEqual({ 'start-initial': SDK_TRIES, finish: SDK_TRIES });
     const history = await latestMailboxHistory('retry', started);
     // Each failed once (its activity threw after the SDK's retries), and the step retry ran it again.
+    // Each activity logs one JSON object per line with the batch and the mailbox as fields (issue 13, item 6).
+    const logged = lab.host
+      .output()
+      .split('\n')
+      .flatMap((line) => {
+        const start = line.indexOf('{"msg"');
+        if (start < 0) return [];
+        try {
+          return [JSON.parse(line.slice(start)) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      });
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        msg: 'startMailbox failed; it is retried',
+        activity: 'startMailbox',
+        batchId: 'retry',
+        mailboxKey: expect.any(String),
+        error: expect.any(String),
+      }),
+    );
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        msg: 'finishMailbox done',
+        activity: 'finishMailbox',
+        batchId: 'retry',
+        mailboxKey: expect.any(String),
+        ms: expect.any(Number),
+      }),
+    );
+    const pages = logged.filter((l) => l.activity === 'copyMailboxPage');
+    expect(pages.length).toBeGreaterThan(0);
+    expect(pages.every((l) => l.batchId === 'retry' && typeof l.mailboxKey === 'string' && typeof l.sourcePath === 'string')).toBe(true);
     expect(history.filter((e) => e.EventType === 'TaskFailed')).toHaveLength(2);
     expect(
       history

@@ -3,7 +3,7 @@
  * a page. Settings come from the environment (as for the app); Dovecot addresses from argv:
  *   node copyCrashChild.js <sourcePort> <targetPort> <user> <sourcePassword> <targetPassword> <delayMsPerItem>
  */
-import type { CopyTarget } from '../../src/services/copy/copyTarget';
+import type { CopyTarget } from '../../src/services/ports/copyTarget';
 import { copyWholeMailbox, imapToImapCopier } from './copyHarness';
 import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 

@@ -3,7 +3,7 @@ import { readConfig } from '../../src/config';
 import { DEFAULT_COPY_LIMITS, type CopyLimits } from '../../src/core/copy/copyLimits';
 import { ImapMailSource } from '../../src/connectors/source/imap/imapMailSource';
 import { ImapCopyTarget } from '../../src/connectors/target/imap/imapCopyTarget';
-import type { CopyTarget } from '../../src/services/copy/copyTarget';
+import type { CopyTarget } from '../../src/services/ports/copyTarget';
 import { type CopierRun, type CopyPageResult, MailboxCopier } from '../../src/services/copy/mailboxCopier';
 import { HeldCopyLease } from '../../src/services/copy/heldCopyLease';
 import { createGraphSession, type GraphConnection } from '../../src/connectors/target/graph/graphConnection';

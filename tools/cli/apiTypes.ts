@@ -1,6 +1,10 @@
+import { MIGRATING_BATCH_STATUSES } from '../../src/core/batch/batchStatusGroups';
+import { IN_FLIGHT_MAILBOX_STATUSES as CORE_IN_FLIGHT_MAILBOX_STATUSES } from '../../src/core/mailbox/mailboxStatusGroups';
+
 /**
  * The shapes the API answers with, as far as the CLI reads them (see `src/core/api/openApiDocument.ts`).
- * Declared here rather than imported from `src/` so the CLI stays a plain HTTP client.
+ * Declared here rather than imported from `src/` so the CLI stays a plain HTTP client; only the
+ * status groups come from core, so the CLI, the dashboard and the app group statuses alike.
  */
 export interface EndpointView {
   name: string;
@@ -52,7 +56,7 @@ export interface ListAnswer<T> {
 }
 
 /** Statuses in which a batch is still working on its own; `status --watch` stops when it leaves them. */
-export const RUNNING_BATCH_STATUSES: readonly string[] = ['Validating', 'Syncing', 'Completing'];
+export const RUNNING_BATCH_STATUSES: readonly string[] = MIGRATING_BATCH_STATUSES;
 
 /** Mailbox statuses that mean work in flight (shown with a bar each by `status --watch`). */
-export const IN_FLIGHT_MAILBOX_STATUSES: readonly string[] = ['Provisioning', 'Syncing', 'Completing'];
+export const IN_FLIGHT_MAILBOX_STATUSES: readonly string[] = CORE_IN_FLIGHT_MAILBOX_STATUSES;

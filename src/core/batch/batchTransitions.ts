@@ -4,7 +4,9 @@ export type BatchAction = 'start' | 'stop' | 'resume' | 'complete' | 'retry' | '
 
 /**
  * Which administrator actions each batch status allows, after Exchange Online's Start-, Stop-,
- * Complete- and Remove-MigrationBatch: a batch is removed only when nothing runs in it.
+ * Complete- and Remove-MigrationBatch: a batch is removed only when nothing runs in it. The API
+ * checks every action here, and the dashboard (which loads this file as a browser module, so its
+ * imports stay type-only) enables its buttons and explains a refusal from the same table.
  */
 const ALLOWED: Record<BatchAction, readonly BatchStatus[]> = {
   start: ['Created'],
@@ -14,6 +16,11 @@ const ALLOWED: Record<BatchAction, readonly BatchStatus[]> = {
   retry: ['SyncedWithErrors'],
   remove: ['Created', 'Stopped', 'Failed', 'Synced', 'SyncedWithErrors', 'Completed', 'CompletedWithErrors', 'Removing'],
 };
+
+/** The statuses from which the action is allowed. */
+export function statusesAllowing(action: BatchAction): readonly BatchStatus[] {
+  return ALLOWED[action];
+}
 
 export function isActionAllowed(action: BatchAction, status: BatchStatus): boolean {
   return ALLOWED[action].includes(status);

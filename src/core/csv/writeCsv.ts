@@ -8,6 +8,6 @@ export function writeCsv(records: readonly (readonly string[])[]): string {
   return records.map((fields) => `${fields.map(quoteCsvField).join(',')}\r\n`).join('');
 }
 
-export function quoteCsvField(value: string): string {
+function quoteCsvField(value: string): string {
   return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

@@ -26,8 +26,8 @@ export interface MigrationEndpoint {
   createdAt: string;
 }
 
-export const DEFAULT_MAX_CONCURRENT_MIGRATIONS = 20;
-export const DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS = 10;
+const DEFAULT_MAX_CONCURRENT_MIGRATIONS = 20;
+const DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS = 10;
 
 export const ENDPOINT_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const ENDPOINT_NAME_RULE = 'must be 1 to 64 letters, digits, dots, dashes or underscores';

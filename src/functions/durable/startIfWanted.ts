@@ -2,6 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import { getServices } from '../../compositionRoot';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { orchestrationControl } from './orchestrationControl';
+import { logEvent } from '../logging/functionLog';
 
 /**
  * Starts a new batch's orchestration unless it was created with autoStart=false (then the
@@ -11,6 +12,6 @@ export async function startIfWanted(context: InvocationContext, batch: Migration
   if (!batch.autoStart || batch.status !== 'Created') return batch;
   const result = await getServices().lifecycle.act(batch.id, 'start', orchestrationControl(context), new Date().toISOString());
   if (!result.ok) throw new Error(`Batch ${batch.id} was created but could not be started: ${result.message}`);
-  context.log(`Batch ${batch.id} started.`);
+  logEvent(context, 'info', `Batch ${batch.id} started.`, { batchId: batch.id });
   return result.batch;
 }

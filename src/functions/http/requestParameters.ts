@@ -49,12 +49,12 @@ export function apiRoute(
 }
 
 /** The handler, run only when every parameter passes its rule; otherwise the problem answer. */
-export function withValidParameters(rules: readonly ParameterRule[], handler: ApiHandler): ApiHandler {
+function withValidParameters(rules: readonly ParameterRule[], handler: ApiHandler): ApiHandler {
   return withProblemAnswers(async (request: HttpRequest, context: InvocationContext) => checkParameters(request, rules) ?? handler(request, context));
 }
 
 /** A 400 listing every bad parameter, else a 404 for the first value that names nothing, else undefined. */
-export function checkParameters(request: HttpRequest, rules: readonly ParameterRule[]): HttpResponseInit | undefined {
+function checkParameters(request: HttpRequest, rules: readonly ParameterRule[]): HttpResponseInit | undefined {
   const problems: (ParameterProblem & { field: string })[] = [];
   for (const rule of rules) {
     const value = rule.in === 'path' ? request.params[rule.name] : request.query.get(rule.name);

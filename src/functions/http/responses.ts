@@ -1,6 +1,7 @@
 import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ConfigError } from '../../config';
 import { toErrorMessage } from '../../core/errors/migrationError';
+import { logEvent } from '../logging/functionLog';
 
 export interface ProblemError {
   code: string;
@@ -45,7 +46,7 @@ export function withProblemAnswers<A extends unknown[]>(handler: Handler<A>): Ha
       return await handler(...args);
     } catch (error) {
       const message = toErrorMessage(error);
-      context.error(`Request failed: ${message}`);
+      logEvent(context, 'error', `Request failed: ${message}`, { function: context.functionName });
       if (error instanceof ConfigError) return problem(500, 'The service is not configured.', [{ code: 'ConfigurationError', message }]);
       return problem(500, 'The request could not be completed.', [
         { code: 'InternalError', message: `An unexpected error occurred (invocation ${context.invocationId}). See the service log.` },

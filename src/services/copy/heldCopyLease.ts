@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MigrationError } from '../../core/errors/migrationError';
-import type { CopyLeaseRepository, HeldLease } from '../../storage/copyLeaseRepository';
+import type { CopyLeaseStore } from '../ports/copyStores';
+import type { HeldLease } from '../ports/copyStores';
 
 /**
  * A mailbox's copy lease held by this run, renewed in the background at a third of its length. If a
@@ -12,7 +13,7 @@ export class HeldCopyLease {
   private readonly timer: NodeJS.Timeout;
 
   private constructor(
-    private readonly leases: CopyLeaseRepository,
+    private readonly leases: CopyLeaseStore,
     private readonly mailboxKey: string,
     private lease: HeldLease,
     private readonly seconds: number,
@@ -22,7 +23,7 @@ export class HeldCopyLease {
   }
 
   /** Takes the lease, or answers when the run holding it will have let it go. */
-  static async take(leases: CopyLeaseRepository, mailboxKey: string, seconds: number): Promise<HeldCopyLease | { busyUntil: string }> {
+  static async take(leases: CopyLeaseStore, mailboxKey: string, seconds: number): Promise<HeldCopyLease | { busyUntil: string }> {
     const answer = await leases.acquire(mailboxKey, randomUUID(), new Date(), seconds);
     if ('heldByOther' in answer) return { busyUntil: answer.heldByOther.expiresAt };
     return new HeldCopyLease(leases, mailboxKey, answer.held, seconds);

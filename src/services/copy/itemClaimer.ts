@@ -1,7 +1,8 @@
 import { decideClaim, type ItemOwner, type Occurrence, ownersToCheck, sameOwner } from '../../core/copy/itemClaims';
 import { MigrationError } from '../../core/errors/migrationError';
-import type { MailSource } from '../../connectors/mailTypes';
-import type { ItemClaimRepository, StoredClaim } from '../../storage/itemClaimRepository';
+import type { MailSource } from '../ports/mailSource';
+import type { ItemClaimStore } from '../ports/copyStores';
+import type { StoredClaim } from '../ports/copyStores';
 
 /** One item of a page and the occurrence it owns once its claim is written. */
 export interface ClaimedItem {
@@ -26,7 +27,7 @@ const WRITE_CONCURRENCY = 16;
  */
 export class ItemClaimer {
   constructor(
-    private readonly claims: ItemClaimRepository,
+    private readonly claims: ItemClaimStore,
     private readonly source: MailSource,
     private readonly mailboxKey: string,
     private readonly runId: string,

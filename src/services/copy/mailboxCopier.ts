@@ -8,12 +8,16 @@ import { MigrationError, toErrorMessage } from '../../core/errors/migrationError
 import { mapFolders } from '../../core/folders/mapFolders';
 import { toTargetPathText } from '../../core/folders/targetFolderPath';
 import { readHeaderSummary } from '../../core/mime/readHeaderSummary';
-import { MailErrorCode, type MailSource, type SourceFolder, type SourceMessage, type UidSelection } from '../../connectors/mailTypes';
-import type { FolderStateRepository } from '../../storage/folderStateRepository';
-import type { ItemClaimRepository } from '../../storage/itemClaimRepository';
-import type { ItemMapEntry, ItemMapRepository } from '../../storage/itemMapRepository';
-import type { SkippedItemRepository, StoredSkippedItem } from '../../storage/skippedItemRepository';
-import { type CopyItem, type CopyTarget, type CreateOutcome, type FlagChange, TargetPaused } from './copyTarget';
+import type { CopyPageSummary, FolderPlan, MailboxRef } from '../../core/migration/stepResults';
+import { MailErrorCode, type MailSource, type SourceFolder, type SourceMessage, type UidSelection } from '../ports/mailSource';
+import type { FolderStateStore } from '../ports/copyStores';
+import type { ItemClaimStore } from '../ports/copyStores';
+import type { ItemMapStore } from '../ports/copyStores';
+import type { ItemMapEntry } from '../ports/copyStores';
+import type { SkippedItemStore } from '../ports/copyStores';
+import type { StoredSkippedItem } from '../ports/copyStores';
+import { type CopyItem, type CopyTarget, type CreateOutcome, type FlagChange, TargetPaused } from '../ports/copyTarget';
+import { flagChange, relevantFlags } from './flagChanges';
 import { type ClaimedItem, ItemClaimer, type Settlement } from './itemClaimer';
 
 /** How often, and how far apart, a run that lost an item to another run looks whether that run has settled it. */
@@ -27,45 +31,16 @@ function later(current: string | undefined, candidate: string): string {
   return current === undefined || candidate > current ? candidate : current;
 }
 
-export interface MailboxRef {
-  batchId: string;
-  mailboxKey: string;
-}
-
-/** A folder to copy, as the orchestration sees it: ids and counts, no content. */
-export interface FolderPlan {
-  sourcePath: string;
-  targetPath: string;
-  messages: number;
-}
-
-export interface CopyPageResult {
-  sourcePath: string;
-  /** True when the folder has nothing more to copy right now. */
-  done: boolean;
-  /** Copies created by this page. */
-  copied: number;
-  /** Copies found already made (by an interrupted run, another folder, or before the folder was renumbered). */
-  matched: number;
-  skipped: number;
-  /** Items skipped in an earlier pass that this page copied after all. */
-  recovered: number;
-  bytes: number;
-  lastCopiedUid: number;
-  /**
-   * When the target paused the copy (its budget is spent, or some creates were not confirmed and must be
-   * looked for once they have settled): the folder goes on at this time (ISO), not before.
-   */
-  resumeAt?: string;
-  /** Items skipped by this page, for statistics (details are in the skipped-items table). */
+/** A page's summary, with the items it skipped for statistics (details are in the skipped-items table). */
+export interface CopyPageResult extends CopyPageSummary {
   skippedItems: SkippedItem[];
 }
 
 export interface CopierStores {
-  folderStates: FolderStateRepository;
-  itemMap: ItemMapRepository;
-  itemClaims: ItemClaimRepository;
-  skippedItems: SkippedItemRepository;
+  folderStates: FolderStateStore;
+  itemMap: ItemMapStore;
+  itemClaims: ItemClaimStore;
+  skippedItems: SkippedItemStore;
 }
 
 export interface CopierRun {
@@ -754,17 +729,6 @@ class PageLedger {
   pause(at: string): void {
     this.resumeAt = later(this.resumeAt, at);
   }
-}
-
-/** Only these flags have a meaning on the target: read and flagged (and answered, for IMAP). */
-function relevantFlags(flags: string[]): string[] {
-  return flags.filter((f) => ['\\Seen', '\\Flagged', '\\Answered'].includes(f)).sort();
-}
-
-/** What changed between the flags last applied (null: not known, then the whole state is sent) and the source's now. */
-function flagChange(targetId: string, before: string[] | null, now: string[]): FlagChange {
-  if (before === null) return { targetId, add: now, remove: ['\\Seen', '\\Flagged', '\\Answered'].filter((f) => !now.includes(f)) };
-  return { targetId, add: now.filter((f) => !before.includes(f)), remove: before.filter((f) => !now.includes(f)) };
 }
 
 /** Failures of one folder that retrying will not fix: the folder is reported and the mailbox goes on. */

@@ -1,7 +1,7 @@
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import { MigrationError } from '../../core/errors/migrationError';
-import { ConcurrencyError } from '../../storage/concurrencyError';
-import type { MailboxRepository } from '../../storage/mailboxRepository';
+import { ConcurrencyError } from '../../core/errors/concurrencyError';
+import type { MailboxStore } from '../ports/batchStores';
 
 const MAX_ATTEMPTS = 8;
 
@@ -10,7 +10,7 @@ const MAX_ATTEMPTS = 8;
  * writer (the batch's watchdog, a status change) got there first, so no update is lost.
  */
 export async function updateMailbox(
-  mailboxes: MailboxRepository,
+  mailboxes: MailboxStore,
   batchId: string,
   mailboxKey: string,
   change: (mailbox: MigrationMailbox) => MigrationMailbox,

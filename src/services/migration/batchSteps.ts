@@ -1,25 +1,18 @@
 import type { AppConfig } from '../../config';
-import type { GraphTenant, TenantUser } from '../../connectors/directory/graph/graphTenant';
+import type { Tenant, TenantUser } from '../ports/tenant';
 import type { BatchStatus } from '../../core/batch/batchStatus';
+import { COMPLETED_BATCH_STATUSES, SYNCED_BATCH_STATUSES } from '../../core/batch/batchStatusGroups';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
 import { type ReportPhase, summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '../../core/reports/migrationReports';
-import { ConcurrencyError } from '../../storage/concurrencyError';
+import { ConcurrencyError } from '../../core/errors/concurrencyError';
 import { updateMailbox } from '../copy/mailboxStatistics';
-import type { MigrationConnectors } from './migrationConnectors';
+import type { MigrationConnectors } from '../ports/migrationConnectors';
 import type { MigrationStores } from './migrationStores';
 import { describeMissingPermissions, permissionsFor, syncedMailboxGuidProblem } from './tenantPreflight';
-
-export interface PreflightResult {
-  ok: boolean;
-  /** Why the whole batch cannot start (directory synchronisation off). */
-  reason?: string;
-  /** Mailboxes that passed, to be migrated. */
-  eligible: string[];
-  failed: number;
-}
+import type { BatchPlan, PreflightResult, ReportSummary } from '../../core/migration/stepResults';
 
 /**
  * A staged migration without the on-premises directory sets no targetAddress (new mail keeps arriving
@@ -109,7 +102,7 @@ export class BatchSteps {
    * attribute (its default; the setting ENTRA_CONNECT_MAILBOX_GUID says otherwise once a sync rule
    * nulls it). Graph does not show the synced value, so the on-premises directory is read instead.
    */
-  private async checkMailboxGuids(found: { mailbox: MigrationMailbox; user: TenantUser }[], tenant: GraphTenant, problems: Map<string, string>): Promise<void> {
+  private async checkMailboxGuids(found: { mailbox: MigrationMailbox; user: TenantUser }[], tenant: Tenant, problems: Map<string, string>): Promise<void> {
     const directory = this.connectors.directory();
     if (!directory || this.config.entraConnectMailboxGuid !== 'synced') return;
     const queue = found.filter((f) => f.user.onPremisesSyncEnabled);
@@ -154,8 +147,8 @@ export class BatchSteps {
         counts: await this.stores.mailboxes.countStatuses(batchId),
         ...(detail !== undefined ? { statusDetail: detail } : { statusDetail: undefined }),
         ...(status === 'Syncing' && !stored.batch.startedAt ? { startedAt: now } : {}),
-        ...(status === 'Synced' || status === 'SyncedWithErrors' ? { syncedAt: now } : {}),
-        ...(status === 'Completed' || status === 'CompletedWithErrors' ? { completedAt: now } : {}),
+        ...(SYNCED_BATCH_STATUSES.includes(status) ? { syncedAt: now } : {}),
+        ...(COMPLETED_BATCH_STATUSES.includes(status) ? { completedAt: now } : {}),
       };
       try {
         await this.stores.batches.update(batch, stored.etag);
@@ -167,10 +160,7 @@ export class BatchSteps {
   }
 
   /** What the orchestration needs to know of the batch and its endpoint to pace its passes. */
-  async plan(
-    batchId: string,
-    incrementalMinutesOverride?: number,
-  ): Promise<{ maxConcurrentMigrations: number; maxConcurrentIncrementalSyncs: number; incrementalIntervalMs: number }> {
+  async plan(batchId: string, incrementalMinutesOverride?: number): Promise<BatchPlan> {
     const batch = await this.requireBatch(batchId);
     const endpoint = await this.stores.endpoints.get(batch.endpoint);
     if (!endpoint) throw new MigrationError('EndpointNotFound', `The migration endpoint "${batch.endpoint}" no longer exists.`);
@@ -206,7 +196,7 @@ export class BatchSteps {
   }
 
   /** Writes both reports, links them from the batch, and queues the status email. */
-  async report(batchId: string, phase: ReportPhase, now: string): Promise<{ migrated: number; failed: number }> {
+  async report(batchId: string, phase: ReportPhase, now: string): Promise<ReportSummary> {
     const batch = await this.requireBatch(batchId);
     const mailboxes = (await this.stores.mailboxes.listAll(batchId)).map((s) => s.mailbox);
     const addresses = new Map(mailboxes.map((m) => [m.mailboxKey, m.emailAddress]));

@@ -1,5 +1,5 @@
-import type { MailSource } from '../../connectors/mailTypes';
-import type { CopyTarget } from '../copy/copyTarget';
+import type { MailSource } from '../ports/mailSource';
+import type { CopyTarget } from '../ports/copyTarget';
 
 export interface MailboxConnections {
   source: MailSource;

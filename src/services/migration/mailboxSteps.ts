@@ -4,22 +4,19 @@ import { MigrationError, toErrorMessage } from '../../core/errors/migrationError
 import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
-import { cloudRoutingAddress, type GraphTenant } from '../../connectors/directory/graph/graphTenant';
-import { type CopyPageResult, type FolderPlan, type FolderRemap, MailboxCopier, type MailboxRef, RECREATED_FOLDER } from '../copy/mailboxCopier';
+import type { Tenant } from '../ports/tenant';
+import { cloudRoutingAddress } from './cloudRoutingAddress';
+import type { CopyPageSummary, FlagSyncResult, FolderPlan, MailboxPassOutcome, MailboxRef, ProvisionOutcome, SyncMode } from '../../core/migration/stepResults';
+import { type FolderRemap, MailboxCopier, RECREATED_FOLDER } from '../copy/mailboxCopier';
 import { HeldCopyLease } from '../copy/heldCopyLease';
 import { updateMailbox } from '../copy/mailboxStatistics';
 import { ConnectionPool, type MailboxConnections } from './connectionPool';
-import type { MigrationConnectors } from './migrationConnectors';
+import type { MigrationConnectors } from '../ports/migrationConnectors';
 import type { MigrationStores } from './migrationStores';
 import { MAILBOX_GUID_FIX } from './tenantPreflight';
 
-export type SyncMode = 'initial' | 'incremental';
-
 /** The status detail a mailbox shows while its Exchange Online mailbox is being waited for. */
-export const WAITING_FOR_MAILBOX = 'Waiting for the Exchange Online mailbox';
-
-/** Whether provisioning is done, or when to ask again. */
-export type ProvisionOutcome = { state: 'ready' } | { state: 'waiting'; recheckAfterSeconds: number };
+const WAITING_FOR_MAILBOX = 'Waiting for the Exchange Online mailbox';
 
 function formatMinutes(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60} hours` : `${minutes} minutes`;
@@ -120,7 +117,7 @@ export class MailboxSteps {
    * page run twice, or still running after Stop and Resume) nothing is done: the page answers when to
    * come back, and the orchestration waits for it on a durable timer.
    */
-  async copyPage(ref: MailboxRef, sourcePath: string, now: string): Promise<Omit<CopyPageResult, 'skippedItems'>> {
+  async copyPage(ref: MailboxRef, sourcePath: string, now: string): Promise<CopyPageSummary> {
     return this.withLeasedCopier(
       ref,
       (busyUntil) => ({ sourcePath, done: false, copied: 0, matched: 0, skipped: 0, recovered: 0, bytes: 0, lastCopiedUid: 0, resumeAt: busyUntil }),
@@ -133,7 +130,7 @@ export class MailboxSteps {
     );
   }
 
-  async syncFlags(ref: MailboxRef, sourcePath: string): Promise<{ updated: number; resumeAt?: string }> {
+  async syncFlags(ref: MailboxRef, sourcePath: string): Promise<FlagSyncResult> {
     return this.withLeasedCopier(
       ref,
       (busyUntil) => ({ updated: 0, resumeAt: busyUntil }),
@@ -142,7 +139,7 @@ export class MailboxSteps {
   }
 
   /** Records how the sync ended: Synced with the time, or Failed with the reason. */
-  async finish(ref: MailboxRef, outcome: { ok: true } | { ok: false; error: string; code?: string }, now: string): Promise<MailboxStatus> {
+  async finish(ref: MailboxRef, outcome: MailboxPassOutcome, now: string): Promise<MailboxStatus> {
     const updated = await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) =>
       outcome.ok
         ? {
@@ -191,7 +188,7 @@ export class MailboxSteps {
   }
 
   /** The CSV row's usage location, else the batch's, the endpoint's, the app's, and last the tenant's country. */
-  private async usageLocationFor(mailbox: MigrationMailbox, batch: MigrationBatch, tenant: GraphTenant): Promise<string> {
+  private async usageLocationFor(mailbox: MigrationMailbox, batch: MigrationBatch, tenant: Tenant): Promise<string> {
     const endpoint = await this.stores.endpoints.get(batch.endpoint);
     const chosen =
       mailbox.usageLocation ?? batch.usageLocation ?? endpoint?.defaultUsageLocation ?? this.config.defaultUsageLocation ?? (await tenant.countryLetterCode());

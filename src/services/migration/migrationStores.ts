@@ -1,32 +1,32 @@
-import type { ActiveAddressRepository } from '../../storage/activeAddressRepository';
-import type { BatchRepository } from '../../storage/batchRepository';
-import type { CsvBlobStore } from '../../storage/csvBlobStore';
-import type { FolderStateRepository } from '../../storage/folderStateRepository';
-import type { ItemMapRepository } from '../../storage/itemMapRepository';
-import type { ItemClaimRepository } from '../../storage/itemClaimRepository';
-import type { CopyLeaseRepository } from '../../storage/copyLeaseRepository';
-import type { MailboxRepository } from '../../storage/mailboxRepository';
-import type { MailboxSecretRepository } from '../../storage/mailboxSecretRepository';
-import type { NotificationOutbox } from '../../storage/notificationOutbox';
-import type { ReportStore } from '../../storage/reportStore';
-import type { SkippedItemRepository } from '../../storage/skippedItemRepository';
-import type { ThroughputRepository } from '../../storage/throughputRepository';
+import type { ActiveAddressStore } from '../ports/batchStores';
+import type { BatchStore } from '../ports/batchStores';
+import type { BatchCsvFiles } from '../ports/fileStores';
+import type { FolderStateStore } from '../ports/copyStores';
+import type { ItemMapStore } from '../ports/copyStores';
+import type { ItemClaimStore } from '../ports/copyStores';
+import type { CopyLeaseStore } from '../ports/copyStores';
+import type { MailboxStore } from '../ports/batchStores';
+import type { MailboxSecretStore } from '../ports/batchStores';
+import type { StatusMailQueue } from '../ports/fileStores';
+import type { ReportFiles } from '../ports/fileStores';
+import type { SkippedItemStore } from '../ports/copyStores';
+import type { ThroughputStore } from '../ports/copyStores';
 import type { EndpointService } from '../endpointService';
 
 /** The stores the migration steps read and write. */
 export interface MigrationStores {
   endpoints: EndpointService;
-  batches: BatchRepository;
-  mailboxes: MailboxRepository;
-  mailboxSecrets: MailboxSecretRepository;
-  activeAddresses: ActiveAddressRepository;
-  folderStates: FolderStateRepository;
-  itemMap: ItemMapRepository;
-  itemClaims: ItemClaimRepository;
-  copyLeases: CopyLeaseRepository;
-  skippedItems: SkippedItemRepository;
-  reports: ReportStore;
-  outbox: NotificationOutbox;
-  csvBlobs: CsvBlobStore;
-  throughput: ThroughputRepository;
+  batches: BatchStore;
+  mailboxes: MailboxStore;
+  mailboxSecrets: MailboxSecretStore;
+  activeAddresses: ActiveAddressStore;
+  folderStates: FolderStateStore;
+  itemMap: ItemMapStore;
+  itemClaims: ItemClaimStore;
+  copyLeases: CopyLeaseStore;
+  skippedItems: SkippedItemStore;
+  reports: ReportFiles;
+  outbox: StatusMailQueue;
+  csvBlobs: BatchCsvFiles;
+  throughput: ThroughputStore;
 }

@@ -1,7 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { unlessNotFound } from '../unlessNotFound';
-import type { SecretStore } from './secretStore';
+import type { SecretStore } from '../../services/ports/secretStore';
 
 /**
  * Secrets in Azure Key Vault, reached with the app's managed identity. Secret names allow only

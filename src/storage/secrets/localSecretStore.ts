@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { unlessNotFound } from '../unlessNotFound';
 import type { PasswordCipher } from '../passwordCipher';
-import type { SecretStore } from './secretStore';
+import type { SecretStore } from '../../services/ports/secretStore';
 
 const PARTITION = 'secret';
 

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
-import type { CopyTarget } from '../../../src/services/copy/copyTarget';
+import type { CopyTarget } from '../../../src/services/ports/copyTarget';
 import type { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
 import { connectImap, copyLeases, copyWholeMailboxLeased, imapToImapCopier, LeasedRun, readMailbox, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';

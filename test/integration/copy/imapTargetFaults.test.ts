@@ -2,7 +2,7 @@ import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { type RunningImapFaultProxy, startImapFaultProxy } from '../../../tools/imap-fault-proxy/startImapFaultProxy';
-import type { CopyTarget } from '../../../src/services/copy/copyTarget';
+import type { CopyTarget } from '../../../src/services/ports/copyTarget';
 import { connectImap, copierStores, copyWholeMailbox, imapToImapCopier, readMailbox } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 

@@ -5,7 +5,7 @@ import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox, type Stor
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { imapServerOf, passwordLogin } from '../../support/copyHarness';
-import type { CopyTarget } from '../../../src/services/copy/copyTarget';
+import type { CopyTarget } from '../../../src/services/ports/copyTarget';
 import { mapFolders } from '../../../src/core/folders/mapFolders';
 import { toTargetPathText } from '../../../src/core/folders/targetFolderPath';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readConfig } from '../../../src/config';
 import { newQueuedMailbox } from '../../../src/core/mailbox/migrationMailbox';
 import { BatchRepository } from '../../../src/storage/batchRepository';
-import { ConcurrencyError } from '../../../src/storage/concurrencyError';
+import { ConcurrencyError } from '../../../src/core/errors/concurrencyError';
 import { MailboxRepository } from '../../../src/storage/mailboxRepository';
 import { MailboxSecretRepository } from '../../../src/storage/mailboxSecretRepository';
 import { PasswordCipher } from '../../../src/storage/passwordCipher';

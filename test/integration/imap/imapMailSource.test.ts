@@ -1,5 +1,5 @@
 import { MigrationError } from '../../../src/core/errors/migrationError';
-import type { PageLimits, SourceMessage, UidSelection } from '../../../src/connectors/mailTypes';
+import type { PageLimits, SourceMessage, UidSelection } from '../../../src/services/ports/mailSource';
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { type CorpusMessage, generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { type SeedResult, seedMailbox } from '../../../tools/corpus/seedMailbox';

@@ -1,4 +1,4 @@
-import type { SourceMessage } from '../../../src/connectors/mailTypes';
+import type { SourceMessage } from '../../../src/services/ports/mailSource';
 import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
 import { ImapMailTarget } from '../../../src/connectors/target/imap/imapMailTarget';
 import { mapFolders } from '../../../src/core/folders/mapFolders';

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DashboardAssets, SCRIPT_ADDRESSES } from '../../../src/dashboard/dashboardAssets';
 
 /**
  * Issue 12: what `azd deploy` ships. azd zips the api service's `dist:` folder, which its prepackage hook
@@ -125,6 +126,14 @@ describe('the deployment package (azd package / azd deploy)', () => {
     );
     expect(stray).toEqual([]);
     expect(paths).toContain('dist/src/index.js');
+  });
+
+  it("holds the dashboard's browser code, compiled by its own tsconfig, where the dashboard function reads it", async () => {
+    expect(built.status).toBe(0);
+    const packaged = new DashboardAssets(path.join(pkg, 'dist', 'src', 'dashboard', 'static'));
+    for (const address of SCRIPT_ADDRESSES) {
+      expect({ address, packaged: (await packaged.get(address).catch(() => undefined)) !== undefined }).toEqual({ address, packaged: true });
+    }
   });
 
   it('holds no development package: only what a production dependency needs, exactly as locked', () => {

@@ -115,7 +115,7 @@ async function world(options: { sandbox?: M365SandboxOptions; settings?: Record<
         endpointName,
         csv: Buffer.from(csv),
         source: 'http',
-        notificationEmails: batchOptions.notify ?? [],
+        notify: (batchOptions.notify ?? []).join(','),
         autoStart: false,
         now: new Date().toISOString(),
         ...(batchOptions.usageLocation ? { usageLocation: batchOptions.usageLocation } : {}),

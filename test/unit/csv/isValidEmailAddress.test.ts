@@ -1,4 +1,4 @@
-import { isValidEmailAddress } from '../../../src/core/csv';
+import { isValidEmailAddress } from '../../../src/core/csv/isValidEmailAddress';
 
 describe('isValidEmailAddress', () => {
   it.each([

@@ -1,4 +1,5 @@
-import { parseBatchCsv, type CsvError } from '../../../src/core/csv';
+import { parseBatchCsv } from '../../../src/core/csv/parseBatchCsv';
+import { type CsvError } from '../../../src/core/csv/csvErrors';
 import { stagedCsv, utf16leWithBom, utf8 } from './csvBytes';
 
 const errorsOf = (bytes: Uint8Array, options?: Parameters<typeof parseBatchCsv>[1]): CsvError[] => {

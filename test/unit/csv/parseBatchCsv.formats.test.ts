@@ -1,4 +1,4 @@
-import { parseBatchCsv } from '../../../src/core/csv';
+import { parseBatchCsv } from '../../../src/core/csv/parseBatchCsv';
 import { utf16beWithBom, utf16leWithBom, utf8, utf8WithBom } from './csvBytes';
 
 const STAGED_ROWS = [

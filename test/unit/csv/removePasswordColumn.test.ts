@@ -1,4 +1,6 @@
-import { CsvRejectedError, parseBatchCsv, removePasswordColumn } from '../../../src/core/csv';
+import { CsvRejectedError } from '../../../src/core/csv/csvErrors';
+import { parseBatchCsv } from '../../../src/core/csv/parseBatchCsv';
+import { removePasswordColumn } from '../../../src/core/csv/removePasswordColumn';
 import { utf16leWithBom, utf8 } from './csvBytes';
 
 describe('removePasswordColumn', () => {

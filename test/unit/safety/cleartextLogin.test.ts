@@ -3,7 +3,7 @@ import { cleartextLogin, parseCleartextHosts } from '../../../src/core/endpoint/
 import type { MigrationEndpoint } from '../../../src/core/endpoint/migrationEndpoint';
 import type { MigrationMailbox } from '../../../src/core/mailbox/migrationMailbox';
 import { toImapFlowOptions } from '../../../src/connectors/source/imap/toImapFlowOptions';
-import { MigrationConnectors } from '../../../src/services/migration/migrationConnectors';
+import { ConnectorFactory } from '../../../src/composition/connectorFactory';
 
 const SETTING = 'MIGRATION_ALLOW_CLEARTEXT_HOSTS';
 
@@ -65,7 +65,7 @@ describe('cleartext logins', () => {
 
     it('refuse a security: none endpoint whose host is not listed before any byte is sent, naming the setting and not the password', async () => {
       process.env[SETTING] = 'some.other.host';
-      const connectors = new MigrationConnectors(readConfig());
+      const connectors = new ConnectorFactory(readConfig());
       const mailbox = { emailAddress: 'ann@contoso.com', userName: 'ann' } as MigrationMailbox;
       // Port 9 on a documentation address: nothing listens there, so only the guard can answer quickly.
       const attempt = connectors.openSource(endpoint('192.0.2.1', 'none'), mailbox, { endpointPassword: 'Admin-Secret-42' });

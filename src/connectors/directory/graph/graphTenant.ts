@@ -3,29 +3,16 @@ import { MigrationError } from '../../../core/errors/migrationError';
 import { type BatchAnswer, type BatchItem, describeGraphError, MAX_BATCH_REQUESTS, sendBatch } from '../../target/graph/graphBatch';
 import type { GraphSession } from '../../target/graph/graphConnection';
 import { odataString, pathSegment, withQuery } from '../../target/graph/odataQuery';
-
-/** A user of the Microsoft 365 tenant, as the migration needs to know it. */
-export interface TenantUser {
-  id: string;
-  userPrincipalName: string;
-  mail: string | null;
-  proxyAddresses: string[];
-  usageLocation: string | null;
-  onPremisesSyncEnabled: boolean;
-  hasLicense: (skuId: string) => boolean;
-}
+import type { MailboxState, Tenant, TenantUser } from '../../../services/ports/tenant';
 
 const USER_FIELDS = 'id,userPrincipalName,mail,proxyAddresses,assignedLicenses,usageLocation,onPremisesSyncEnabled';
-
-/** Whether the user's Exchange Online mailbox answers, and if not, what Graph said. */
-export type MailboxState = { ready: true } | { ready: false; reason: string };
 
 /**
  * The tenant-side steps of a staged migration through Graph: the directory-sync check, the
  * mail-enabled users made by directory synchronisation, usage locations, licences, passwords, and
  * whether a user's Exchange Online mailbox answers yet.
  */
-export class GraphTenant {
+export class GraphTenant implements Tenant {
   constructor(private readonly graph: GraphSession) {}
 
   /** Staged migration needs directory synchronisation (organization.onPremisesSyncEnabled). */
@@ -188,14 +175,4 @@ function toTenantUser(user: User): TenantUser {
     onPremisesSyncEnabled: user.onPremisesSyncEnabled === true,
     hasLicense: (skuId) => skus.has(skuId.toLowerCase()),
   };
-}
-
-/**
- * The address on-premises mail is forwarded to: the tenant's routing address
- * (`…@tenant.mail.onmicrosoft.com`) when the user has one, as Exchange Online sets targetAddress;
- * otherwise the user's primary address in the cloud.
- */
-export function cloudRoutingAddress(user: TenantUser): string {
-  const routing = user.proxyAddresses.map((p) => p.replace(/^smtp:/i, '')).find((a) => /\.mail\.onmicrosoft\.com$/i.test(a));
-  return routing ?? user.mail ?? user.userPrincipalName;
 }

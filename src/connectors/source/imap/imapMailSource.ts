@@ -10,14 +10,13 @@ import {
   type SourceFolder,
   type SourceMessage,
   type UidSelection,
-} from '../../mailTypes';
-import { closeImapClient } from './closeImapClient';
+} from '../../../services/ports/mailSource';
+import { ImapSession } from './imapSession';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { listSourceFolders } from './listSourceFolders';
-import { planPage, type SizedUid } from './planPage';
-import { toImapFlowOptions, toLoginName } from './toImapFlowOptions';
+import { planSizedPage, type SizedUid } from './planPage';
 import { toMessageFlags } from './toMessageFlags';
-import { type ErrorContext, toMailError } from './toMailError';
+import { toMailError } from './toMailError';
 import { isInSelection, toUidRange } from './toUidRange';
 import { isExchangeRetrievalStub } from '../../../core/mime/exchangeRetrievalStub';
 
@@ -26,40 +25,27 @@ import { isExchangeRetrievalStub } from '../../../core/mime/exchangeRetrievalStu
  * RFC 3501 section 6.3.2) so reading never changes \Seen or \Recent on the source.
  */
 export class ImapMailSource implements MailSource {
-  private client: ImapFlow | undefined;
+  private readonly session: ImapSession;
 
-  constructor(
-    private readonly server: ImapServer,
-    private readonly login: ImapLogin,
-  ) {}
+  constructor(server: ImapServer, login: ImapLogin) {
+    this.session = new ImapSession(server, login, 'source');
+  }
 
   async connect(): Promise<void> {
-    if (this.client?.usable) return;
-    this.client?.close(); // a dropped connection is replaced, not leaked
-    const client = new ImapFlow(toImapFlowOptions(this.server, this.login));
-    // imapflow emits 'error' on socket failures; without a listener Node would crash the host.
-    // The failing command rejects as well, and that is where the error is mapped.
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-    } catch (error) {
-      client.close();
-      throw toMailError(error, this.context());
-    }
-    this.client = client;
+    await this.session.connect();
   }
 
   async listFolders(): Promise<SourceFolder[]> {
-    const client = this.requireClient();
+    const client = this.session.require();
     try {
       return await listSourceFolders(client);
     } catch (error) {
-      throw toMailError(error, this.context());
+      throw toMailError(error, this.session.context());
     }
   }
 
   async folderStatus(folderPath: string): Promise<FolderStatus> {
-    const client = this.requireClient();
+    const client = this.session.require();
     try {
       // A connection kept between pages still has the folder selected, and STATUS of the selected
       // folder may answer from that session's view (RFC 3501 section 6.3.10 advises against it):
@@ -94,13 +80,13 @@ export class ImapMailSource implements MailSource {
         messages: status.messages ?? 0,
       };
     } catch (error) {
-      throw toMailError(error, this.context(folderPath));
+      throw toMailError(error, this.session.context(folderPath));
     }
   }
 
   async *fetchMessages(folderPath: string, selection: UidSelection, limits: PageLimits): AsyncIterable<SourceMessage> {
-    const client = this.requireClient();
-    const lock = await this.lock(folderPath);
+    const client = this.session.require();
+    const lock = await this.session.lock(folderPath, { readOnly: true });
     try {
       const sized = await this.planFolderPage(client, selection, limits);
       if (sized.length === 0) return;
@@ -115,7 +101,7 @@ export class ImapMailSource implements MailSource {
       for (const message of await this.accountForMissing(client, missing)) found.set(message.uid, message);
       yield* [...found.values()].sort((a, b) => a.uid - b.uid);
     } catch (error) {
-      throw toMailError(error, this.context(folderPath));
+      throw toMailError(error, this.session.context(folderPath));
     } finally {
       lock.release();
     }
@@ -132,22 +118,22 @@ export class ImapMailSource implements MailSource {
       throw error;
     }
     if (status.uidValidity !== uidValidity) return new Set();
-    const client = this.requireClient();
-    const lock = await this.lock(folderPath);
+    const client = this.session.require();
+    const lock = await this.session.lock(folderPath, { readOnly: true });
     try {
       const found = await client.search({ uid: [...new Set(uids)].sort((a, b) => a - b).join(',') }, { uid: true });
       const wanted = new Set(uids);
       return new Set((found || []).filter((uid) => wanted.has(uid)));
     } catch (error) {
-      throw toMailError(error, this.context(folderPath));
+      throw toMailError(error, this.session.context(folderPath));
     } finally {
       lock.release();
     }
   }
 
   async fetchFlags(folderPath: string, sinceModseq?: string): Promise<FlagState[]> {
-    const client = this.requireClient();
-    const lock = await this.lock(folderPath);
+    const client = this.session.require();
+    const lock = await this.session.lock(folderPath, { readOnly: true });
     try {
       if (client.mailbox === false || client.mailbox.exists === 0) return [];
       const condstore = client.enabled.has('CONDSTORE') || client.capabilities.has('CONDSTORE');
@@ -164,16 +150,14 @@ export class ImapMailSource implements MailSource {
       }
       return states.sort((a, b) => a.uid - b.uid);
     } catch (error) {
-      throw toMailError(error, this.context(folderPath));
+      throw toMailError(error, this.session.context(folderPath));
     } finally {
       lock.release();
     }
   }
 
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await closeImapClient(client);
+    await this.session.close();
   }
 
   /** Messages too large to copy: their envelope, flags and size only, never their content. */
@@ -268,32 +252,7 @@ export class ImapMailSource implements MailSource {
     for await (const message of client.fetch(candidates.join(','), { uid: true, size: true }, { uid: true })) {
       sized.push({ uid: message.uid, size: message.size ?? 0 });
     }
-    // Oversized messages are not read, so they take no room in the page's byte budget.
-    const limit = limits.skipContentOverBytes ?? Number.POSITIVE_INFINITY;
-    const uidsInPage = new Set(
-      planPage(
-        sized.map((m) => (m.size > limit ? { ...m, size: 0 } : m)),
-        limits,
-      ),
-    );
-    return sized.filter((m) => uidsInPage.has(m.uid)).sort((a, b) => a.uid - b.uid);
-  }
-
-  private async lock(folderPath: string): Promise<{ release(): void }> {
-    try {
-      return await this.requireClient().getMailboxLock(folderPath, { readOnly: true });
-    } catch (error) {
-      throw toMailError(error, this.context(folderPath));
-    }
-  }
-
-  private requireClient(): ImapFlow {
-    if (!this.client) throw new MigrationError(MailErrorCode.NotConnected, 'The IMAP source is not connected: call connect() first.');
-    return this.client;
-  }
-
-  private context(folder?: string): ErrorContext {
-    return { side: 'source', server: `${this.server.host}:${this.server.port}`, login: toLoginName(this.login), folder };
+    return planSizedPage(sized, limits);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ImapFlow, ListResponse, StatusObject } from 'imapflow';
 
-import type { SourceFolder, SpecialUse } from '../../mailTypes';
+import type { SourceFolder, SpecialUse } from '../../../services/ports/mailSource';
 
 const STATUS_QUERY = { messages: true, uidNext: true, uidValidity: true, highestModseq: true } as const;
 

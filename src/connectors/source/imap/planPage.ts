@@ -1,4 +1,4 @@
-import type { PageLimits } from '../../mailTypes';
+import type { PageLimits } from '../../../services/ports/mailSource';
 
 export interface SizedUid {
   uid: number;
@@ -20,4 +20,19 @@ export function planPage(candidates: readonly SizedUid[], limits: PageLimits): n
     bytes += size;
   }
   return page;
+}
+
+/**
+ * The messages of one page, with their real sizes, in UID order. Messages over
+ * `skipContentOverBytes` are not read, so they take no room in the page's byte budget.
+ */
+export function planSizedPage(sized: readonly SizedUid[], limits: PageLimits): SizedUid[] {
+  const limit = limits.skipContentOverBytes ?? Number.POSITIVE_INFINITY;
+  const uidsInPage = new Set(
+    planPage(
+      sized.map((m) => (m.size > limit ? { ...m, size: 0 } : m)),
+      limits,
+    ),
+  );
+  return sized.filter((m) => uidsInPage.has(m.uid)).sort((a, b) => a.uid - b.uid);
 }

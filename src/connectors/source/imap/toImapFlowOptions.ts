@@ -1,7 +1,7 @@
 import type { ImapFlowOptions } from 'imapflow';
 
 import { MigrationError } from '../../../core/errors/migrationError';
-import { MailErrorCode } from '../../mailTypes';
+import { MailErrorCode } from '../../../services/ports/mailSource';
 import { DEFAULT_ADMIN_LOGIN_FORMAT, type ImapLogin, type ImapServer } from './imapConnection';
 
 /** The name an admin login presents, e.g. `alice*admin` for a Dovecot master user. */

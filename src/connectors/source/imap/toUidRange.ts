@@ -1,4 +1,4 @@
-import type { UidSelection } from '../../mailTypes';
+import type { UidSelection } from '../../../services/ports/mailSource';
 
 /**
  * The UID set (RFC 3501 section 9, sequence-set) for a selection, or null when it selects nothing.

@@ -2,7 +2,7 @@ import type { Attachment as GraphAttachment, Message } from '@microsoft/microsof
 import { type Attachment, simpleParser } from 'mailparser';
 import type { TargetFolderPath } from '../../../core/folders/targetFolderPath';
 import { readHeaderSummary } from '../../../core/mime/readHeaderSummary';
-import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../../services/copy/copyTarget';
+import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../../services/ports/copyTarget';
 import { type BatchAnswer, type BatchContext, type BatchItem, describeGraphError, MAX_BATCH_REQUESTS, sendBatch } from './graphBatch';
 import type { GraphSession } from './graphConnection';
 import { GraphMailFolders } from './graphMailFolders';
@@ -14,6 +14,7 @@ import {
   MAX_CREATE_BODY_BYTES,
   planGraphMessage,
   toFileAttachment,
+  toGraphFlagPatch,
   UnplannableMessage,
 } from './graphMessageJson';
 import { retryAfterSeconds, tryBudgetExhausted } from './graphPacing';
@@ -165,7 +166,7 @@ export class GraphCopyTarget implements CopyTarget {
 
   /** Sends only what changed on the source: a flag the user set in Outlook survives a \Seen change, and the reverse. */
   async setFlags(_folderId: string, changes: FlagChange[]): Promise<void> {
-    const patches = changes.map((change) => ({ targetId: change.targetId, body: flagPatch(change) })).filter((p) => Object.keys(p.body).length > 0);
+    const patches = changes.map((change) => ({ targetId: change.targetId, body: toGraphFlagPatch(change) })).filter((p) => Object.keys(p.body).length > 0);
     for (let start = 0; start < patches.length; start += LANES) {
       const chunk = patches.slice(start, start + LANES);
       const answers = await sendBatch(
@@ -287,15 +288,6 @@ export class GraphCopyTarget implements CopyTarget {
   private batchContext(): BatchContext {
     return { client: this.graph.client, budgets: this.graph, counter: this.graph.counter, mailbox: this.userId };
   }
-}
-
-function flagPatch(change: FlagChange): Message {
-  const patch: Message = {};
-  if (change.add.includes('\\Seen')) patch.isRead = true;
-  if (change.remove.includes('\\Seen')) patch.isRead = false;
-  if (change.add.includes('\\Flagged')) patch.flag = { flagStatus: 'flagged' };
-  if (change.remove.includes('\\Flagged')) patch.flag = { flagStatus: 'notFlagged' };
-  return patch;
 }
 
 async function planItem(item: CopyItem): Promise<{ plan: GraphMessagePlan } | { skip: CreateOutcome }> {

@@ -28,8 +28,8 @@ const MB = 1024 * 1024;
  * ErrorAttachmentSizeShouldNotBeLessThanMinimumSize (https://learn.microsoft.com/graph/api/attachment-createuploadsession,
  * https://learn.microsoft.com/graph/api/message-post-attachments).
  */
-export const UPLOAD_SESSION_MIN_BYTES = 3 * MB;
-export const UPLOAD_SESSION_MAX_BYTES = 150 * MB;
+const UPLOAD_SESSION_MIN_BYTES = 3 * MB;
+const UPLOAD_SESSION_MAX_BYTES = 150 * MB;
 /** Graph refuses a request over 4 MB; a create (alone or in a `$batch`) keeps room for the envelope. */
 export const MAX_CREATE_BODY_BYTES = 3_500_000;
 
@@ -86,8 +86,21 @@ export function planGraphMessage(mail: ParsedMail, options: { flags: string[]; i
   };
 }
 
+/**
+ * The PATCH body for a change of IMAP flags on a copy made earlier: \Seen is `isRead`, \Flagged is
+ * `flag.flagStatus`; other flags (\Answered, keywords) have no Graph property and send nothing.
+ */
+export function toGraphFlagPatch(change: { add: readonly string[]; remove: readonly string[] }): Message {
+  const patch: Message = {};
+  if (change.add.includes('\\Seen')) patch.isRead = true;
+  if (change.remove.includes('\\Seen')) patch.isRead = false;
+  if (change.add.includes('\\Flagged')) patch.flag = { flagStatus: 'flagged' };
+  if (change.remove.includes('\\Flagged')) patch.flag = { flagStatus: 'notFlagged' };
+  return patch;
+}
+
 /** The create body's fields for a parsed MIME message, without attachments. */
-export function toGraphMessage(mail: ParsedMail, options: { flags: string[]; internalDate: string; marker: string; headerBlock: string }): Message {
+function toGraphMessage(mail: ParsedMail, options: { flags: string[]; internalDate: string; marker: string; headerBlock: string }): Message {
   const isRead = options.flags.includes('\\Seen');
   const flagged = options.flags.includes('\\Flagged');
   const sentAt = (mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : new Date(options.internalDate)).toISOString();
@@ -133,7 +146,7 @@ export function isInline(attachment: Attachment): boolean {
 }
 
 /** Bytes of an attachment inside a JSON body: base64 plus its other properties. */
-export function attachmentJsonBytes(attachment: Attachment): number {
+function attachmentJsonBytes(attachment: Attachment): number {
   return Math.ceil(attachment.content.length / 3) * 4 + Buffer.byteLength(attachmentName(attachment)) + 300;
 }
 

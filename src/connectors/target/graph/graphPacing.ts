@@ -75,7 +75,7 @@ export function noteThrottling(response: Response, budget: MailboxBudget | undef
 }
 
 /** The mailbox (the `{id}` of `/users/{id}/messages...`) a URL reaches, if it reaches one. */
-export function mailboxOfUrl(url: string): string | undefined {
+function mailboxOfUrl(url: string): string | undefined {
   const path = new URL(url, 'https://graph.invalid').pathname.split('/').filter(Boolean);
   const users = path.findIndex((segment) => segment.toLowerCase() === 'users');
   if (users < 0 || path.length < users + 3) return undefined;

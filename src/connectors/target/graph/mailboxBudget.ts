@@ -1,4 +1,4 @@
-import { TargetPaused } from '../../../services/copy/copyTarget';
+import { TargetPaused } from '../../../services/ports/copyTarget';
 
 /**
  * Outlook's limits for one app and one mailbox (https://learn.microsoft.com/graph/throttling-limits,

@@ -18,7 +18,7 @@ export function odataString(value: string): string {
 }
 
 /** A query string (`?$filter=...&$select=...`) with every value percent-encoded; undefined options are left out. */
-export function toQueryString(options: Readonly<Record<string, string | number | undefined>>): string {
+function toQueryString(options: Readonly<Record<string, string | number | undefined>>): string {
   const parts = Object.entries(options)
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
     .map(([name, value]) => `${name}=${encodeURIComponent(String(value))}`);

@@ -2,11 +2,10 @@ import { ImapFlow, type ListResponse } from 'imapflow';
 
 import { MigrationError } from '../../../core/errors/migrationError';
 import { type TargetFolderPath, WELL_KNOWN_DISPLAY_NAMES, type WellKnownFolder } from '../../../core/folders/targetFolderPath';
-import { type AppendOptions, type AppendResult, MailErrorCode, type MailTarget } from '../../mailTypes';
-import { closeImapClient } from '../../source/imap/closeImapClient';
+import { type AppendOptions, type AppendResult, MailErrorCode, type MailTarget } from '../../../services/ports/mailSource';
+import { ImapSession } from '../../source/imap/imapSession';
 import type { ImapLogin, ImapServer } from '../../source/imap/imapConnection';
-import { toImapFlowOptions, toLoginName } from '../../source/imap/toImapFlowOptions';
-import { type ErrorContext, toMailError } from '../../source/imap/toMailError';
+import { toMailError } from '../../source/imap/toMailError';
 import { toTargetImapPath } from './toTargetImapPath';
 
 const SPECIAL_USE_OF: Readonly<Record<WellKnownFolder, string>> = {
@@ -30,30 +29,19 @@ interface KnownFolders {
  * APPENDUID (RFC 4315) when the server offers UIDPLUS.
  */
 export class ImapMailTarget implements MailTarget {
-  private client: ImapFlow | undefined;
+  private readonly session: ImapSession;
   private folders: KnownFolders | undefined;
 
-  constructor(
-    private readonly server: ImapServer,
-    private readonly login: ImapLogin,
-  ) {}
+  constructor(server: ImapServer, login: ImapLogin) {
+    this.session = new ImapSession(server, login, 'target');
+  }
 
   async connect(): Promise<void> {
-    if (this.client?.usable) return;
-    this.client?.close(); // a dropped connection is replaced, not leaked
-    const client = new ImapFlow(toImapFlowOptions(this.server, this.login));
-    client.on('error', () => undefined); // the failing command rejects too; see ImapMailSource
-    try {
-      await client.connect();
-    } catch (error) {
-      client.close();
-      throw toMailError(error, this.context());
-    }
-    this.client = client;
+    await this.session.connect();
   }
 
   async ensureFolder(folder: TargetFolderPath): Promise<string> {
-    const client = this.requireClient();
+    const client = this.session.require();
     try {
       const folders = await this.knownFolders(client);
       const prefix = client.namespace?.prefix ?? '';
@@ -71,12 +59,12 @@ export class ImapMailTarget implements MailTarget {
       if (path === null) throw new MigrationError(MailErrorCode.FolderNotFound, 'A target folder needs a well-known folder or a name.');
       return path;
     } catch (error) {
-      throw toMailError(error, this.context());
+      throw toMailError(error, this.session.context());
     }
   }
 
   async append(folderId: string, raw: Buffer, options: AppendOptions): Promise<AppendResult> {
-    const client = this.requireClient();
+    const client = this.session.require();
     // \Recent is session state the server sets; RFC 3501 section 2.3.2 forbids clients to set it.
     const flags = options.flags.filter((flag) => flag.toLowerCase() !== '\\recent');
     try {
@@ -86,14 +74,14 @@ export class ImapMailTarget implements MailTarget {
       const targetId = result.uid !== undefined && result.uidValidity !== undefined ? `${result.uidValidity}:${result.uid}` : null;
       return { targetId };
     } catch (error) {
-      throw toMailError(error, this.context(folderId));
+      throw toMailError(error, this.session.context(folderId));
     }
   }
 
   async setFlags(folderId: string, targetId: string, change: { add: string[]; remove: string[] }): Promise<void> {
-    const client = this.requireClient();
+    const client = this.session.require();
     const [uidValidity, uid] = targetId.split(':');
-    const lock = await this.lock(client, folderId);
+    const lock = await this.session.lock(folderId, { readOnly: false });
     try {
       if (client.mailbox === false || client.mailbox.uidValidity.toString() !== uidValidity || !uid) {
         throw new MigrationError(MailErrorCode.ItemNotFound, `Item ${targetId} is no longer in "${folderId}" (UIDVALIDITY changed).`);
@@ -104,7 +92,7 @@ export class ImapMailTarget implements MailTarget {
       if (add.length > 0) await client.messageFlagsAdd(uid, add, { uid: true });
       if (remove.length > 0) await client.messageFlagsRemove(uid, remove, { uid: true });
     } catch (error) {
-      throw toMailError(error, this.context(folderId));
+      throw toMailError(error, this.session.context(folderId));
     } finally {
       lock.release();
     }
@@ -116,10 +104,8 @@ export class ImapMailTarget implements MailTarget {
   }
 
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
     this.folders = undefined;
-    await closeImapClient(client);
+    await this.session.close();
   }
 
   private findWellKnown(folders: KnownFolders, wellKnown: WellKnownFolder): string | null {
@@ -145,22 +131,5 @@ export class ImapMailTarget implements MailTarget {
       this.folders = { listed, paths: new Set(listed.map((entry) => entry.path)) };
     }
     return this.folders;
-  }
-
-  private async lock(client: ImapFlow, folderId: string): Promise<{ release(): void }> {
-    try {
-      return await client.getMailboxLock(folderId);
-    } catch (error) {
-      throw toMailError(error, this.context(folderId));
-    }
-  }
-
-  private requireClient(): ImapFlow {
-    if (!this.client) throw new MigrationError(MailErrorCode.NotConnected, 'The IMAP target is not connected: call connect() first.');
-    return this.client;
-  }
-
-  private context(folder?: string): ErrorContext {
-    return { side: 'target', server: `${this.server.host}:${this.server.port}`, login: toLoginName(this.login), folder };
   }
 }
