@@ -41,6 +41,10 @@ const ROOT_ACTIONS = [
   { key: 'attachment.createUploadSession', name: 'createUploadSession', binding: 'Collection(graph.attachment)' },
   { key: 'user.sendMail', name: 'sendMail', binding: 'graph.user' },
   { key: 'message.move', name: 'move', binding: 'graph.message' },
+  { key: 'event.cancel', name: 'cancel', binding: 'graph.event' },
+  { key: 'event.accept', name: 'accept', binding: 'graph.event' },
+  { key: 'event.tentativelyAccept', name: 'tentativelyAccept', binding: 'graph.event' },
+  { key: 'event.decline', name: 'decline', binding: 'graph.event' },
 ];
 
 /**

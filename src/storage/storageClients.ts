@@ -17,6 +17,8 @@ const TABLES = {
   itemClaims: 'ItemClaims',
   skippedItems: 'SkippedItems',
   throughput: 'Throughput',
+  groupwareItems: 'GroupwareItems',
+  groupwareCollections: 'GroupwareCollections',
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -1,8 +1,9 @@
 export { startM365Sandbox, type M365Sandbox } from './startM365Sandbox';
 export type { M365SandboxOptions } from './sandboxOptions';
-export type { MailboxSnapshot, FolderSnapshot, MessageSnapshot } from './inspection/mailboxInspector';
+export type { MailboxSnapshot, FolderSnapshot, MessageSnapshot, ContactSnapshot, EventSnapshot } from './inspection/mailboxInspector';
 export type { FaultRuleInput, FaultKind } from './faults/faultInjector';
 export type { NewUser } from './store/tenantStore';
+export type { MeetingMessageRecord } from './store/types';
 export { trustSandboxCa } from './tls/trustSandboxCa';
 export { EXCHANGE_ONLINE_PLAN_1_SKU, subscribedSkus } from './directory/licenceCatalog';
 export { PR_MESSAGE_FLAGS, PR_MESSAGE_DELIVERY_TIME, PR_CLIENT_SUBMIT_TIME } from './mail/draftState';

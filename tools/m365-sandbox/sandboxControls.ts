@@ -3,7 +3,7 @@ import type { MessageSnapshot } from './inspection/mailboxInspector';
 import type { UserFlagChange } from './inspection/userActions';
 import type { FolderDeletion, MessageDeletion } from './mail/folderDeletion';
 import type { NewUser, TenantStore } from './store/tenantStore';
-import type { UserRecord } from './store/types';
+import type { MeetingMessageRecord, UserRecord } from './store/types';
 
 /** What the control API needs from a running sandbox (kept narrow so the routes do not see the server). */
 export interface M365SandboxControls {
@@ -27,4 +27,10 @@ export interface M365SandboxControls {
   deleteMessageAsUser(userPrincipalName: string, messageId: string, options?: { permanently?: boolean }): MessageDeletion;
   /** The user flags a message or marks it read in Outlook; only what is given changes. */
   setMessageFlagAsUser(userPrincipalName: string, messageId: string, change: UserFlagChange): MessageSnapshot;
+  /**
+   * Every meeting request, update, cancellation and response Exchange sent because of a Graph calendar call,
+   * in order; with `sender` (id, UPN or any address), only those that user sent. A migration that copies
+   * meetings must leave this empty.
+   */
+  sentMeetingMessages(sender?: string): MeetingMessageRecord[];
 }

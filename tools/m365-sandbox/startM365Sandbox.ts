@@ -13,6 +13,7 @@ import { createControlRouter } from './inspection/controlRoutes';
 import { exportMailboxMessage, listMailbox, type MailboxSnapshot } from './inspection/mailboxInspector';
 import { deleteFolderAsUser, deleteMessageByUser, setMessageFlagAsUser } from './inspection/userActions';
 import { createUploadRouter } from './mail/uploadSessionRoutes';
+import { sentMeetingMessages } from './pim/meetingMessages';
 import type { M365SandboxControls } from './sandboxControls';
 import { type M365SandboxOptions, sandboxOptionsSchema } from './sandboxOptions';
 import { loadSavedSandbox, StateSaver } from './store/statePersistence';
@@ -101,6 +102,7 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
     deleteFolderAsUser: (upn, folder, deleteOptions) => deleteFolderAsUser(store, upn, folder, deleteOptions),
     deleteMessageAsUser: (upn, messageId, deleteOptions) => deleteMessageByUser(store, upn, messageId, deleteOptions),
     setMessageFlagAsUser: (upn, messageId, change) => setMessageFlagAsUser(store, upn, messageId, change),
+    sentMeetingMessages: (sender) => sentMeetingMessages(store, sender),
   };
   const app: AppRegistration = {
     tenantId,

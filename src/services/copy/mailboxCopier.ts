@@ -477,16 +477,28 @@ export class MailboxCopier {
       page.forget(settlement.owner.uid);
       const ours = settlement.change.state === 'copied' ? settlement.change.targetId : undefined;
       if (!ours) continue;
-      for (let look = 1; look <= EXTRA_COPY_LOOKS; look += 1) {
-        const now = await this.claimer.current(settlement.contentKey, settlement.owner, settlement.occurrence);
-        if (now?.state === 'copied' && now.targetId === ours) break;
-        if (!now || now.state !== 'pending') {
-          await this.target.removeItem(settlement.change.targetFolderId ?? checkpoint.targetFolderId!, ours);
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, EXTRA_COPY_LOOK_MS));
-      }
+      if (await this.settledByOther(settlement, ours, checkpoint)) continue;
+      // The other run has not settled the item in time (stalled, or dead after its claim): this copy settles it.
+      // If that run wakes up and creates anyway, it finds the item settled with another copy and removes its own.
+      await this.claimer.settleAll([{ ...settlement, fromHold: false }]);
     }
+  }
+
+  /**
+   * Waits for the run that took an item over to settle it: with this very copy (nothing to do), or with
+   * another (this one is removed). False when it is still pending after the looks.
+   */
+  private async settledByOther(settlement: Settlement, ours: string, checkpoint: FolderCheckpoint): Promise<boolean> {
+    for (let look = 1; look <= EXTRA_COPY_LOOKS; look += 1) {
+      const now = await this.claimer.current(settlement.contentKey, settlement.owner, settlement.occurrence);
+      if (now?.state === 'copied' && now.targetId === ours) return true;
+      if (!now || now.state !== 'pending') {
+        await this.target.removeItem(settlement.change.targetFolderId ?? checkpoint.targetFolderId!, ours);
+        return true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, EXTRA_COPY_LOOK_MS));
+    }
+    return false;
   }
 
   /** The user deleted the target folder: it is made again (and reported), rather than every new item skipped. */

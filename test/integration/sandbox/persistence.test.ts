@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startM365Sandbox } from '../../../tools/m365-sandbox';
+import { tinyJpeg } from './jpegFixture';
 import { startSandboxHarness } from './sandboxGraphClient';
 
 describe('m365-sandbox persistence', () => {
@@ -28,6 +29,49 @@ describe('m365-sandbox persistence', () => {
       expect(read.subject).toBe('kept');
     } finally {
       await second.sandbox.stop();
+    }
+  });
+
+  test('a restarted sandbox keeps contacts with their photo, series with their exceptions, and the meeting messages it recorded', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'm365-sandbox-pim-'));
+    try {
+      const upn = 'rosa@contoso.onmicrosoft.com';
+      const first = await startSandboxHarness({ persistDir: folder });
+      first.sandbox.addUser({ userPrincipalName: upn, licensed: true });
+      const contact = await first.graph.api(`/users/${upn}/contacts`).post({ givenName: 'Kept' });
+      await first.rawFetch(`${first.sandbox.graphBaseUrl}/users/${upn}/contacts/${contact.id}/photo/$value`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${await first.token()}`, 'content-type': 'image/jpeg' },
+        body: tinyJpeg(48, 48),
+      });
+      const at = (dateTime: string): { dateTime: string; timeZone: string } => ({ dateTime, timeZone: 'Romance Standard Time' });
+      const series = await first.graph.api(`/users/${upn}/events`).post({
+        subject: 'Series',
+        start: at('2024-01-08T09:00:00'),
+        end: at('2024-01-08T10:00:00'),
+        attendees: [{ emailAddress: { address: 'someone@fabrikam.example' } }],
+        recurrence: { pattern: { type: 'daily', interval: 1 }, range: { type: 'numbered', startDate: '2024-01-08', numberOfOccurrences: 3 } },
+      });
+      const window = 'startDateTime=2024-01-01T00:00:00Z&endDateTime=2024-02-01T00:00:00Z';
+      const [, second] = (await first.graph.api(`/users/${upn}/events/${series.id}/instances?${window}`).get()).value;
+      await first.graph.api(`/users/${upn}/events/${second.id}`).patch({ subject: 'Changed' });
+      await first.sandbox.stop();
+
+      const restarted = await startSandboxHarness({ persistDir: folder });
+      try {
+        expect(restarted.sandbox.listMailbox(upn).contacts[0]?.photo).toMatchObject({ width: 48, height: 48 });
+        const instances = (await restarted.graph.api(`/users/${upn}/events/${series.id}/instances?${window}`).get()).value;
+        expect(instances.map((e: { type: string; subject: string }) => [e.type, e.subject])).toEqual([
+          ['occurrence', 'Series'],
+          ['exception', 'Changed'],
+          ['occurrence', 'Series'],
+        ]);
+        expect(restarted.sandbox.sentMeetingMessages(upn).map((m) => m.trigger)).toEqual(['createEvent', 'updateOccurrence']);
+      } finally {
+        await restarted.sandbox.stop();
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
     }
   });
 

@@ -49,10 +49,12 @@ const RULES: readonly PermissionRule[] = [
   { method: 'GET', path: MAILBOX, anyOf: ['Mail.ReadBasic.All', 'Mail.ReadBasic', 'Mail.Read', 'Mail.ReadWrite'], service: 'mailbox' },
   // https://learn.microsoft.com/graph/api/user-post-messages, message-update, message-delete, attachment-createuploadsession
   { method: /^(POST|PATCH|PUT|DELETE)$/, path: MAILBOX, anyOf: ['Mail.ReadWrite'], service: 'mailbox' },
-  // https://learn.microsoft.com/graph/api/user-list-contactfolders, user-post-contacts
+  // https://learn.microsoft.com/graph/api/user-list-contactfolders, user-post-contacts, contact-update, contact-delete,
+  // profilephoto-update ("Photo of a contact": Contacts.ReadWrite)
   { method: 'GET', path: /^\/users\/[^/]+\/(contacts|contactfolders)(\/|$)/i, anyOf: ['Contacts.Read', 'Contacts.ReadWrite'], service: 'mailbox' },
-  { method: /^(POST|PATCH|DELETE)$/, path: /^\/users\/[^/]+\/(contacts|contactfolders)(\/|$)/i, anyOf: ['Contacts.ReadWrite'], service: 'mailbox' },
-  // https://learn.microsoft.com/graph/api/user-list-calendars, user-post-events
+  { method: /^(POST|PATCH|PUT|DELETE)$/, path: /^\/users\/[^/]+\/(contacts|contactfolders)(\/|$)/i, anyOf: ['Contacts.ReadWrite'], service: 'mailbox' },
+  // https://learn.microsoft.com/graph/api/user-list-calendars, user-post-events, event-update, event-delete, event-cancel,
+  // event-accept, event-post-attachments
   {
     method: 'GET',
     path: /^\/users\/[^/]+\/(events|calendars?)(\/|$)/i,

@@ -50,6 +50,10 @@ export function createControlRouter(controls: M365SandboxControls): Router {
     status: 200,
     json: controls.setMessageFlagAsUser(p.upn!, p.message!, parseJsonBody(req, userFlagSchema)),
   }));
+  router.add('GET', '/_sandbox/meeting-messages', (req) => ({
+    status: 200,
+    json: { value: controls.sentMeetingMessages(req.query.get('from') ?? undefined) },
+  }));
   router.add('PUT', '/_sandbox/latency', (req) => {
     controls.setLatency(parseJsonBody(req, z.object({ latencyMs: z.number().int().nonnegative() })).latencyMs);
     return { status: 204 };

@@ -1,6 +1,8 @@
 import { graphErrors } from '../graphError';
 import { folderPath } from '../mail/folderDeletion';
 import { exportMessageMime } from '../mail/mimeExport';
+import { toContactJson } from '../pim/contactRoutes';
+import { toEventJson } from '../pim/eventModel';
 import type { TenantStore } from '../store/tenantStore';
 import type { MessageRecord } from '../store/types';
 
@@ -35,8 +37,32 @@ export interface FolderSnapshot {
 export interface MailboxSnapshot {
   userPrincipalName: string;
   folders: FolderSnapshot[];
-  contacts: { id: string; folder: string; properties: Record<string, unknown> }[];
-  events: { id: string; calendar: string; properties: Record<string, unknown> }[];
+  contacts: ContactSnapshot[];
+  events: EventSnapshot[];
+}
+
+export interface ContactSnapshot {
+  id: string;
+  /** The folder's display name (`Contacts` for the default folder). */
+  folder: string;
+  /** The contact as `GET …/contacts/{id}` returns it. */
+  properties: Record<string, unknown>;
+  photo: { contentType: string; size: number; width: number | null; height: number | null } | null;
+  singleValueExtendedProperties: { id: string; value: string }[];
+  multiValueExtendedProperties: { id: string; value: string[] }[];
+}
+
+export interface EventSnapshot {
+  id: string;
+  calendar: string;
+  /** The event as `GET …/events/{id}` returns it, times in UTC. */
+  properties: Record<string, unknown>;
+  attachments: { name: string; contentType: string; size: number }[];
+  /** A series master's changed occurrences: original start (UTC) → the properties changed. */
+  exceptions: Record<string, Record<string, unknown>>;
+  /** A series master's cancelled occurrences, by original start (UTC). */
+  cancelledOccurrences: string[];
+  singleValueExtendedProperties: { id: string; value: string }[];
 }
 
 /** What a mailbox holds, item by item, for tests that compare source and target. */
@@ -58,12 +84,21 @@ export function listMailbox(store: TenantStore, userPrincipalName: string): Mail
     contacts: Object.values(mailbox.contacts).map((item) => ({
       id: item.id,
       folder: mailbox.contactFolders[item.containerId]?.displayName ?? '',
-      properties: item.properties,
+      properties: toContactJson(item),
+      photo: item.photo
+        ? { contentType: item.photo.contentType, size: Buffer.from(item.photo.base64, 'base64').length, width: item.photo.width, height: item.photo.height }
+        : null,
+      singleValueExtendedProperties: item.singleValueExtendedProperties ?? [],
+      multiValueExtendedProperties: item.multiValueExtendedProperties ?? [],
     })),
     events: Object.values(mailbox.events).map((item) => ({
       id: item.id,
       calendar: mailbox.calendars[item.containerId]?.name ?? '',
-      properties: item.properties,
+      properties: toEventJson(item, { preferredZone: undefined }),
+      attachments: (item.attachments ?? []).map((a) => ({ name: a.name, contentType: a.contentType, size: a.size })),
+      exceptions: Object.fromEntries(Object.entries(item.exceptions ?? {}).map(([start, exception]) => [start, exception.properties])),
+      cancelledOccurrences: item.cancelledOccurrences ?? [],
+      singleValueExtendedProperties: item.singleValueExtendedProperties ?? [],
     })),
   };
 }

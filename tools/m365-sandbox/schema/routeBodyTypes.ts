@@ -15,6 +15,19 @@ const contactCreate: RouteBodyType = { workload: 'outlook', type: 'graph.contact
 const contactUpdate: RouteBodyType = { workload: 'outlook', type: 'graph.contact', operation: 'update' };
 const eventCreate: RouteBodyType = { workload: 'outlook', type: 'graph.event', operation: 'create' };
 const eventUpdate: RouteBodyType = { workload: 'outlook', type: 'graph.event', operation: 'update' };
+const contactFolderCreate: RouteBodyType = { workload: 'outlook', type: 'graph.contactFolder', operation: 'create' };
+
+/** The collection paths the contact and event route modules register (pim/contactRoutes.ts, pim/eventRoutes.ts). */
+const CONTACT_COLLECTIONS = [
+  '/users/:user/contacts',
+  '/users/:user/contactFolders/:folder/contacts',
+  '/users/:user/contactFolders/:parent/childFolders/:folder/contacts',
+];
+const EVENT_COLLECTIONS = ['/users/:user/events', '/users/:user/calendar/events', '/users/:user/calendars/:calendar/events'];
+
+function forEach(paths: string[], routes: (path: string) => Record<string, RouteBodyType>): Record<string, RouteBodyType> {
+  return Object.assign({}, ...paths.map(routes)) as Record<string, RouteBodyType>;
+}
 
 /**
  * `METHOD pattern` exactly as the route modules register it with the Router → the body's type or
@@ -39,19 +52,23 @@ export const ROUTE_BODY_TYPES: Readonly<Record<string, RouteBodyType>> = {
   'POST /users/:user/messages/:message/attachments/createUploadSession': uploadSession,
   'POST /users/:user/mailFolders/:folder/messages/:message/attachments/createUploadSession': uploadSession,
 
-  'POST /users/:user/contactFolders': { workload: 'outlook', type: 'graph.contactFolder', operation: 'create' },
-  'POST /users/:user/contacts': contactCreate,
-  'POST /users/:user/contactFolders/:folder/contacts': contactCreate,
-  'PATCH /users/:user/contacts/:contact': contactUpdate,
-  'PATCH /users/:user/contactFolders/:folder/contacts/:contact': contactUpdate,
+  'POST /users/:user/contactFolders': contactFolderCreate,
+  'POST /users/:user/contactFolders/:folder/childFolders': contactFolderCreate,
+  ...forEach(CONTACT_COLLECTIONS, (path) => ({
+    [`POST ${path}`]: contactCreate,
+    [`PATCH ${path}/:contact`]: contactUpdate,
+  })),
 
   'POST /users/:user/calendars': { workload: 'outlook', type: 'graph.calendar', operation: 'create' },
-  'POST /users/:user/events': eventCreate,
-  'POST /users/:user/calendar/events': eventCreate,
-  'POST /users/:user/calendars/:calendar/events': eventCreate,
-  'PATCH /users/:user/events/:event': eventUpdate,
-  'PATCH /users/:user/calendar/events/:event': eventUpdate,
-  'PATCH /users/:user/calendars/:calendar/events/:event': eventUpdate,
+  ...forEach(EVENT_COLLECTIONS, (path) => ({
+    [`POST ${path}`]: eventCreate,
+    [`PATCH ${path}/:event`]: eventUpdate,
+    [`POST ${path}/:event/attachments`]: attachmentCreate,
+    [`POST ${path}/:event/cancel`]: { workload: 'outlook', action: 'event.cancel' },
+    [`POST ${path}/:event/accept`]: { workload: 'outlook', action: 'event.accept' },
+    [`POST ${path}/:event/tentativelyAccept`]: { workload: 'outlook', action: 'event.tentativelyAccept' },
+    [`POST ${path}/:event/decline`]: { workload: 'outlook', action: 'event.decline' },
+  })),
 };
 
 /** The body type of a registered route, if its body is checked. */

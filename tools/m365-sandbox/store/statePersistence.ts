@@ -21,6 +21,7 @@ const savedSchema = z.object({
     organization: z.object({ id: z.string() }).passthrough(),
     users: z.record(z.string(), z.unknown()),
     mailboxes: z.record(z.string(), z.unknown()),
+    meetingMessages: z.array(z.unknown()).optional(),
   }),
 });
 

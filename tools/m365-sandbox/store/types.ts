@@ -102,15 +102,84 @@ export interface CalendarRecord {
   id: string;
   name: string;
   isDefaultCalendar: boolean;
+  /** graph.calendarColor as created (`auto` unless given). */
+  color?: string;
 }
 
-/** Contacts and events keep the Graph properties the client sent (validated), plus server-set ones. */
+export interface MultiValueExtendedPropertyRecord {
+  id: string;
+  value: string[];
+}
+
+/** A contact photo as PUT to `…/contacts/{id}/photo/$value` (JPEG bytes, base64). */
+export interface PhotoRecord {
+  contentType: string;
+  base64: string;
+  width: number | null;
+  height: number | null;
+}
+
+/**
+ * Contacts and events keep the Graph properties the client sent (validated against the schema and the
+ * rules of each resource), plus the server-set ones; extended properties, attachments and photos apart,
+ * as Graph returns them only when asked (`$expand`, the `attachments` and `photo` segments).
+ */
 export interface ItemRecord {
   id: string;
   containerId: string;
   properties: Record<string, unknown>;
   createdDateTime: string;
   lastModifiedDateTime: string;
+  singleValueExtendedProperties?: ExtendedPropertyRecord[];
+  multiValueExtendedProperties?: MultiValueExtendedPropertyRecord[];
+  /** Contacts only. */
+  photo?: PhotoRecord | null;
+  /** Events only. */
+  attachments?: AttachmentRecord[];
+  /** Events that are a series master: the occurrences changed one by one, keyed by original start (UTC ISO). */
+  exceptions?: Record<string, OccurrenceOverrideRecord>;
+  /** Events that are a series master: original starts (UTC ISO) of the cancelled occurrences. */
+  cancelledOccurrences?: string[];
+}
+
+export interface OccurrenceOverrideRecord {
+  /** Only the properties changed on this occurrence (start, end, subject, location, ...). */
+  properties: Record<string, unknown>;
+  lastModifiedDateTime: string;
+}
+
+/**
+ * A message Exchange sent because of a calendar operation: a meeting request (new or updated), a
+ * cancellation, or an attendee's response. Every one is recorded, whether or not its recipients are in
+ * the tenant, so a test can assert that a migration sent none.
+ */
+export interface MeetingMessageRecord {
+  id: string;
+  sentDateTime: string;
+  /** The mailbox that sent it: the organizer, or the attendee for a response. */
+  from: string;
+  to: string[];
+  meetingMessageType: 'meetingRequest' | 'meetingCancelled' | 'meetingAccepted' | 'meetingTenativelyAccepted' | 'meetingDeclined';
+  /** The Graph operation that made Exchange send it. */
+  trigger:
+    | 'createEvent'
+    | 'updateEvent'
+    | 'updateOccurrence'
+    | 'addAttachment'
+    | 'deleteEvent'
+    | 'deleteOccurrence'
+    | 'cancelEvent'
+    | 'cancelOccurrence'
+    | 'accept'
+    | 'tentativelyAccept'
+    | 'decline';
+  subject: string;
+  /** The organizer's event (the series master for a series or one of its occurrences). */
+  eventId: string;
+  iCalUId: string;
+  /** For a message about one occurrence: its original start (UTC ISO). */
+  occurrenceOriginalStart?: string;
+  comment?: string;
 }
 
 export interface UploadSessionRecord {
@@ -142,4 +211,6 @@ export interface TenantState {
   organization: OrganizationRecord;
   users: Record<string, UserRecord>;
   mailboxes: Record<string, MailboxRecord>;
+  /** Every meeting request, cancellation and response Exchange sent (absent in state saved before it existed). */
+  meetingMessages?: MeetingMessageRecord[];
 }

@@ -1,0 +1,183 @@
+import type { GroupwareKind } from '../../../core/groupware/groupwareKind';
+import type { GraphContact, GraphEvent } from '../../../core/groupware/graphShapes';
+import type { GroupwareFile, GroupwarePayload, GroupwareTarget } from '../../../services/ports/groupwareTarget';
+import type { GraphSession } from './graphConnection';
+import { MAPI } from './graphMessageJson';
+import { tryBudgetExhausted } from './graphPacing';
+import { odataString, pathSegment, withQuery } from './odataQuery';
+
+/** Days either side of an occurrence's original start searched for it in a series' instances. */
+const INSTANCE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+interface Identified {
+  id: string;
+}
+
+/**
+ * A mailbox's contacts and calendars through Microsoft Graph. Copies carry the migration's marker as a
+ * single-value extended property (as messages do), so a create whose answer was lost is found by a
+ * `$filter` on it. Events are created without attendees (the mapping keeps them in the body), so no
+ * request here makes Exchange send an invitation or a cancellation: "When an event is sent, the server
+ * sends invitations to all the attendees" (https://learn.microsoft.com/graph/api/user-post-events).
+ */
+export class GraphGroupwareTarget implements GroupwareTarget {
+  private readonly userPath: string;
+
+  constructor(
+    private readonly graph: GraphSession,
+    userId: string,
+  ) {
+    this.userPath = `/users/${pathSegment(userId)}`;
+  }
+
+  async ensureCollection(kind: GroupwareKind, displayName: string): Promise<string> {
+    return this.call(async () => {
+      // https://learn.microsoft.com/graph/api/user-list-contactfolders, user-post-contactfolders, user-list-calendars, user-post-calendars
+      const list = kind === 'contact' ? `${this.userPath}/contactFolders` : `${this.userPath}/calendars`;
+      const nameField = kind === 'contact' ? 'displayName' : 'name';
+      const existing = (await this.graph.client.api(withQuery(list, { $filter: `${nameField} eq ${odataString(displayName)}`, $select: 'id' })).get()) as {
+        value: Identified[];
+      };
+      if (existing.value[0]) return existing.value[0].id;
+      return ((await this.graph.client.api(list).post({ [nameField]: displayName })) as Identified).id;
+    });
+  }
+
+  async findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string | undefined> {
+    return this.call(async () => {
+      const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(MAPI.sourceMarker)} and ep/value eq ${odataString(marker)})`;
+      const page = (await this.graph.client.api(withQuery(this.itemsPath(kind, collectionId), { $filter: filter, $select: 'id', $top: 2 })).get()) as {
+        value: Identified[];
+      };
+      return page.value[0]?.id;
+    });
+  }
+
+  async create(collectionId: string, payload: GroupwarePayload, marker: string): Promise<string> {
+    return this.call(async () => {
+      const stamp = { id: MAPI.sourceMarker, value: marker };
+      if (payload.kind === 'contact') {
+        // The marker joins the Outlook fields the mapping set as extended properties (fax, anniversary...).
+        const contact = { ...payload.contact, singleValueExtendedProperties: [...(payload.contact.singleValueExtendedProperties ?? []), stamp] };
+        const created = (await this.graph.client.api(this.itemsPath('contact', collectionId)).post(contact)) as Identified;
+        if (payload.photo) await this.putPhoto(collectionId, created.id, payload.photo);
+        return created.id;
+      }
+      const created = (await this.graph.client
+        .api(this.itemsPath('event', collectionId))
+        .post({ ...payload.master, singleValueExtendedProperties: [stamp] })) as Identified;
+      await this.finishSeries(collectionId, created.id, payload);
+      for (const attachment of payload.attachments) await this.attach(created.id, attachment);
+      return created.id;
+    });
+  }
+
+  async update(collectionId: string, targetId: string, payload: GroupwarePayload, marker: string): Promise<string> {
+    if (payload.kind === 'contact') {
+      const patched = await this.call(async () => {
+        try {
+          await this.graph.client.api(`${this.itemsPath('contact', collectionId)}/${pathSegment(targetId)}`).patch(payload.contact satisfies GraphContact);
+          if (payload.photo) await this.putPhoto(collectionId, targetId, payload.photo);
+          return true;
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 404) return false; // deleted in the cloud: made again
+          throw error;
+        }
+      });
+      return patched ? targetId : this.create(collectionId, payload, marker);
+    }
+    // A series' exceptions and cancellations cannot be patched back into shape: every copy carrying the
+    // marker goes (so a run that died mid-update leaves no second one), then the event is made again.
+    await this.remove('event', collectionId, targetId);
+    for (let found = await this.findByMarker('event', collectionId, marker); found; found = await this.findByMarker('event', collectionId, marker)) {
+      await this.remove('event', collectionId, found);
+    }
+    return this.create(collectionId, payload, marker);
+  }
+
+  async remove(kind: GroupwareKind, collectionId: string, targetId: string): Promise<void> {
+    await this.call(async () => {
+      try {
+        // An event without attendees: deleting it sends no cancellation.
+        await this.graph.client.api(`${this.itemsPath(kind, collectionId)}/${pathSegment(targetId)}`).delete();
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    });
+  }
+
+  private itemsPath(kind: GroupwareKind, collectionId: string): string {
+    return kind === 'contact'
+      ? `${this.userPath}/contactFolders/${pathSegment(collectionId)}/contacts`
+      : `${this.userPath}/calendars/${pathSegment(collectionId)}/events`;
+  }
+
+  /** https://learn.microsoft.com/graph/api/profilephoto-update: PUT the bytes with their content type. */
+  private async putPhoto(collectionId: string, contactId: string, photo: GroupwareFile): Promise<void> {
+    await this.graph.client
+      .api(`${this.itemsPath('contact', collectionId)}/${pathSegment(contactId)}/photo/$value`)
+      .header('content-type', photo.contentType)
+      .put(photo.bytes);
+  }
+
+  /**
+   * Moved and changed occurrences are patched, cancelled ones deleted, each found among the series'
+   * instances by its original start (https://learn.microsoft.com/graph/api/event-list-instances).
+   */
+  private async finishSeries(collectionId: string, masterId: string, payload: Extract<GroupwarePayload, { kind: 'event' }>): Promise<void> {
+    const wanted = [...payload.exceptions.map((e) => e.originalStart), ...payload.cancelled];
+    if (wanted.length === 0) return;
+    const instances = await this.instancesAround(masterId, wanted);
+    const byStart = (start: string) => instances.find((i) => sameInstant(i.originalStart, start));
+    for (const exception of payload.exceptions) {
+      const instance = byStart(exception.originalStart);
+      if (instance) await this.graph.client.api(`${this.userPath}/events/${pathSegment(instance.id)}`).patch(exception.event satisfies Partial<GraphEvent>);
+    }
+    for (const start of payload.cancelled) {
+      const instance = byStart(start);
+      if (instance) await this.remove('event', collectionId, instance.id);
+    }
+  }
+
+  private async instancesAround(masterId: string, starts: string[]): Promise<{ id: string; originalStart: string }[]> {
+    const times = starts.map((s) => Date.parse(s));
+    const from = new Date(Math.min(...times) - INSTANCE_WINDOW_MS).toISOString();
+    const to = new Date(Math.max(...times) + INSTANCE_WINDOW_MS).toISOString();
+    const found: { id: string; originalStart: string }[] = [];
+    let url: string | undefined = withQuery(`${this.userPath}/events/${pathSegment(masterId)}/instances`, {
+      startDateTime: from,
+      endDateTime: to,
+      $select: 'id,originalStart',
+      $top: 100,
+    });
+    while (url) {
+      const page = (await this.graph.client.api(url).get()) as { value: { id: string; originalStart?: string }[]; '@odata.nextLink'?: string };
+      for (const instance of page.value) if (instance.originalStart) found.push({ id: instance.id, originalStart: instance.originalStart });
+      url = page['@odata.nextLink'];
+    }
+    return found;
+  }
+
+  /** https://learn.microsoft.com/graph/api/event-post-attachments: a fileAttachment up to 3 MB in one request. */
+  private async attach(eventId: string, file: GroupwareFile): Promise<void> {
+    await this.graph.client.api(`${this.userPath}/events/${pathSegment(eventId)}/attachments`).post({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: file.name,
+      contentType: file.contentType,
+      contentBytes: file.bytes.toString('base64'),
+    });
+  }
+
+  /** Graph's throttling ends a call with BudgetExhausted, which the steps turn into a later retry. */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw tryBudgetExhausted(error) ?? error;
+    }
+  }
+}
+
+function sameInstant(a: string, b: string): boolean {
+  return Date.parse(a.endsWith('Z') || /[+-]\d\d:\d\d$/.test(a) ? a : `${a}Z`) === Date.parse(b);
+}
