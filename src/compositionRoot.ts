@@ -22,6 +22,7 @@ import { NotificationOutbox } from './storage/notificationOutbox';
 import { ReportStore } from './storage/reportStore';
 import { SkippedItemRepository } from './storage/skippedItemRepository';
 import { ThroughputRepository } from './storage/throughputRepository';
+import { GroupwareCollectionRepository, GroupwareItemRepository } from './storage/groupwareRepositories';
 import { BatchLifecycle } from './services/batchLifecycle';
 import { Maintenance } from './services/maintenance';
 import { BatchSteps } from './services/migration/batchSteps';
@@ -76,6 +77,8 @@ export function buildServices(config: AppConfig): Services {
     reports: new ReportStore(() => storage.container(config.reportsContainer), storage.blobServiceClient),
     outbox: new NotificationOutbox(() => storage.queue(config.notificationQueue)),
     throughput: new ThroughputRepository(() => storage.table('throughput')),
+    groupwareItems: new GroupwareItemRepository(() => storage.table('groupwareItems')),
+    groupwareCollections: new GroupwareCollectionRepository(() => storage.table('groupwareCollections')),
     csvBlobs: new CsvBlobStore(
       () => storage.container(config.intakeContainer),
       () => storage.container(config.processedContainer),

@@ -7,7 +7,7 @@ import type { MailboxSteps } from '../services/migration/mailboxSteps';
 /** What the activities are built over: the steps, and the one setting a batch plan reads. */
 export interface ActivityDependencies {
   batchSteps: Pick<BatchSteps, 'plan' | 'preflight' | 'setStatus' | 'mailboxKeys' | 'requeue' | 'report'>;
-  mailboxSteps: Pick<MailboxSteps, 'start' | 'provision' | 'forward' | 'prepareFolders' | 'copyPage' | 'syncFlags' | 'finish' | 'complete'>;
+  mailboxSteps: Pick<MailboxSteps, 'start' | 'provision' | 'forward' | 'prepareFolders' | 'copyPage' | 'syncFlags' | 'syncGroupware' | 'finish' | 'complete'>;
   incrementalSyncMinutesOverride?: number;
 }
 
@@ -37,6 +37,7 @@ export function createActivities(dependencies: () => ActivityDependencies): Acti
     prepareMailboxFolders: (input) => outcomeOf(() => mailbox().prepareFolders(input.ref, input.now)),
     copyMailboxPage: (input) => outcomeOf(() => mailbox().copyPage(input.ref, input.sourcePath, input.now)),
     syncMailboxFlags: (input) => outcomeOf(() => mailbox().syncFlags(input.ref, input.sourcePath)),
+    syncMailboxGroupware: (input) => outcomeOf(() => mailbox().syncGroupware(input.ref, input.now)),
     finishMailbox: (input) => outcomeOf(() => mailbox().finish(input.ref, input.outcome, input.now)),
     completeMailbox: (input) => mailbox().complete(input.ref, input.now),
   };

@@ -9,6 +9,12 @@ import { GraphTenant } from '../connectors/directory/graph/graphTenant';
 import { LdapDirectory } from '../connectors/directory/ldap/ldapDirectory';
 import type { OnPremisesDirectory } from '../services/ports/onPremisesDirectory';
 import type { MailSource } from '../services/ports/mailSource';
+import type { GroupwareTarget } from '../services/ports/groupwareTarget';
+import type { ItemSource } from '../services/ports/itemSource';
+import { DavItemSource } from '../connectors/source/dav/davItemSource';
+import { expandDavUrl } from '../connectors/source/dav/davUrl';
+import { toLoginName } from '../connectors/source/imap/toImapFlowOptions';
+import { GraphGroupwareTarget } from '../connectors/target/graph/graphGroupwareTarget';
 import type { MailboxCredentials, MigrationConnectors } from '../services/ports/migrationConnectors';
 import type { Tenant } from '../services/ports/tenant';
 import type { ImapLogin } from '../connectors/source/imap/imapConnection';
@@ -57,6 +63,36 @@ export class ConnectorFactory implements MigrationConnectors {
           }
         : { kind: 'password', user, password: target.password ?? '' };
     return ImapCopyTarget.connect({ host: target.host, port: target.port, security: target.security, allowPlaintext: target.allowPlaintext }, login);
+  }
+
+  /**
+   * The mailbox's address books and calendars over CalDAV/CardDAV, with the same login as its mail: the
+   * row's own password, or the endpoint's admin account acting for the user in the endpoint's login format.
+   */
+  openItemSource(endpoint: MigrationEndpoint, mailbox: MigrationMailbox, credentials: MailboxCredentials): ItemSource {
+    if (!endpoint.davUrl) throw new MigrationError('DavUrlMissing', `The endpoint "${endpoint.name}" names no DAV URL: only mail moves.`, 'permanent');
+    const login = sourceLogin(endpoint, mailbox, credentials);
+    if (login.kind === 'oauth2')
+      throw new MigrationError('DavLoginUnsupported', 'Contacts and calendars need a password login at the DAV server.', 'permanent');
+    const url = expandDavUrl(endpoint.davUrl, login.user);
+    // Plain HTTP sends the password in the clear: allowed, as for IMAP, only to a host the administrator named.
+    if (url.protocol === 'http:' && !this.config.cleartextHosts.includes(url.hostname.replace(/^\[|\]$/g, '').toLowerCase())) {
+      throw new MigrationError(
+        'DavCleartextRefused',
+        `${url.host} is reached over plain HTTP and is not in MIGRATION_ALLOW_CLEARTEXT_HOSTS: use https.`,
+        'permanent',
+      );
+    }
+    return new DavItemSource({
+      url: url.toString(),
+      credentials: { username: toLoginName(login), password: login.kind === 'password' ? login.password : login.adminPassword },
+    });
+  }
+
+  /** Contacts and calendars go to Microsoft 365 only: an IMAP target has none. */
+  groupwareTarget(mailbox: MigrationMailbox): GroupwareTarget | undefined {
+    if (this.config.target.kind !== 'graph' || !mailbox.targetUserId) return undefined;
+    return new GraphGroupwareTarget(this.graph(), mailbox.targetUserId);
   }
 
   /** The tenant, when the target is Microsoft 365. */

@@ -6,6 +6,7 @@ import type {
   CopyPageSummary,
   FlagSyncResult,
   FolderPlan,
+  GroupwareSyncSummary,
   MailboxPassOutcome,
   MailboxRef,
   PreflightResult,
@@ -40,6 +41,7 @@ export interface MailboxStepInputs {
   prepareMailboxFolders: { now: string };
   copyMailboxPage: { sourcePath: string; now: string };
   syncMailboxFlags: { sourcePath: string; now: string };
+  syncMailboxGroupware: { now: string };
   finishMailbox: { outcome: MailboxPassOutcome; now: string };
 }
 
@@ -51,6 +53,7 @@ export interface MailboxStepValues {
   prepareMailboxFolders: FolderPlan[];
   copyMailboxPage: CopyPageSummary;
   syncMailboxFlags: FlagSyncResult;
+  syncMailboxGroupware: GroupwareSyncSummary;
   finishMailbox: MailboxStatus;
 }
 
@@ -91,6 +94,7 @@ export const ACTIVITY_NAMES: readonly ActivityName[] = [
   'prepareMailboxFolders',
   'copyMailboxPage',
   'syncMailboxFlags',
+  'syncMailboxGroupware',
   'finishMailbox',
   'completeMailbox',
 ] satisfies readonly ActivityName[];

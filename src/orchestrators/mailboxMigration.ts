@@ -30,7 +30,7 @@ class StepFailed extends Error {
 
 /**
  * One mailbox of a batch: provision the cloud mailbox and forward on-premises mail to it (initial
- * sync only), then copy every folder page by page, then apply read/flag changes. Any failure
+ * sync only), then copy every folder page by page, then apply read/flag changes, then contacts and calendars. Any failure
  * ends as a Failed mailbox with its reason: the batch goes on with the others.
  */
 export function* mailboxMigration(context: OrchestrationContext): Generator<Task, MailboxMigrationOutput | undefined, unknown> {
@@ -88,6 +88,12 @@ export function* mailboxMigration(context: OrchestrationContext): Generator<Task
         synced = flags.resumeAt === undefined;
         if (flags.resumeAt && parseInstant(flags.resumeAt) > context.df.currentUtcDateTime) yield waitUntil(parseInstant(flags.resumeAt));
       }
+    }
+    // Contacts and calendars, when the endpoint has them; another run holding the mailbox makes it come back.
+    for (;;) {
+      const groupware = yield* step('syncMailboxGroupware', { now: now() });
+      if (!groupware.resumeAt || parseInstant(groupware.resumeAt) <= context.df.currentUtcDateTime) break;
+      yield waitUntil(parseInstant(groupware.resumeAt));
     }
     const status = yield* step('finishMailbox', { outcome: { ok: true }, now: now() });
     return { status };

@@ -93,6 +93,8 @@ export class BatchLifecycle {
     await this.stores.itemMap.deleteMailbox(mailboxKey, await this.stores.folderStates.list(mailboxKey));
     await this.stores.itemClaims.deleteMailbox(mailboxKey);
     await this.stores.folderStates.deleteMailbox(mailboxKey);
+    await this.stores.groupwareItems.deleteMailbox(mailboxKey);
+    await this.stores.groupwareCollections.deleteMailbox(mailboxKey);
   }
 
   /**

@@ -39,6 +39,7 @@ export class EndpointService {
       maxConcurrentMigrations: input.maxConcurrentMigrations,
       maxConcurrentIncrementalSyncs: input.maxConcurrentIncrementalSyncs,
       ...(input.defaultUsageLocation ? { defaultUsageLocation: input.defaultUsageLocation } : {}),
+      ...(input.davUrl ? { davUrl: input.davUrl } : {}),
       createdAt: now,
     };
     try {

@@ -63,6 +63,7 @@ function toEndpoint(entity: EndpointEntity): MigrationEndpoint {
     maxConcurrentMigrations: entity.maxConcurrentMigrations,
     maxConcurrentIncrementalSyncs: entity.maxConcurrentIncrementalSyncs,
     ...(entity.defaultUsageLocation ? { defaultUsageLocation: entity.defaultUsageLocation } : {}),
+    ...(entity.davUrl ? { davUrl: entity.davUrl } : {}),
     createdAt: entity.createdAt,
   };
 }

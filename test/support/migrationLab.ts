@@ -11,6 +11,7 @@ import { type RunningDovecot, startDovecot } from '../../tools/dovecot/startDove
 import { type RunningOpenLdap, startOpenLdap } from '../../tools/openldap/startOpenLdap';
 import { type RunningImapFaultProxy, startImapFaultProxy } from '../../tools/imap-fault-proxy/startImapFaultProxy';
 import { type RunningStorageFaultProxy, startStorageFaultProxy } from '../../tools/storage-fault-proxy/startStorageFaultProxy';
+import { type RunningRadicale, startRadicale } from '../../tools/radicale/startRadicale';
 
 export const TENANT_DOMAIN = 'contoso.onmicrosoft.com';
 export const ADMIN_MAILBOX = `admin@${TENANT_DOMAIN}`;
@@ -43,6 +44,11 @@ export interface MigrationLab {
   target?: { dovecot: RunningDovecot; proxy: RunningImapFaultProxy };
   /** With `storageFaultProxy`, the app reaches Azurite's tables through this proxy (its Durable task hub too). */
   storageProxy?: RunningStorageFaultProxy;
+  /**
+   * With `radicale`, the legacy groupware server: each mailbox's own login, and the Dovecot master user's
+   * `{user}*{admin}` login that the endpoint's admin account uses, reading every user's collections.
+   */
+  radicale?: RunningRadicale;
   ldap: RunningOpenLdap;
   sandbox: M365Sandbox;
   host: DevHostProcess;
@@ -67,6 +73,7 @@ export interface MigrationLabOptions {
   imapFaultProxy?: boolean;
   imapTarget?: boolean;
   storageFaultProxy?: boolean;
+  radicale?: boolean;
 }
 
 export async function startMigrationLab(options: MigrationLabOptions): Promise<MigrationLab> {
@@ -87,6 +94,8 @@ export async function startMigrationLab(options: MigrationLabOptions): Promise<M
     const target = options.imapTarget ? await startImapTarget(options.mailboxes, started) : undefined;
     const storageProxy = options.storageFaultProxy ? await startStorageFaultProxy({ connectionString: process.env.TEST_STORAGE_CONNECTION! }) : undefined;
     if (storageProxy) started.push(() => storageProxy.stop());
+    const radicale = options.radicale ? await startLabRadicale(dovecot, options.mailboxes) : undefined;
+    if (radicale) started.push(() => radicale.stop());
     const ldap = await startOpenLdap();
     started.push(() => ldap.stop());
     const sandbox = await startM365Sandbox({ tenant: { domain: TENANT_DOMAIN, onPremisesSyncEnabled: true }, ...options.sandbox });
@@ -109,6 +118,7 @@ export async function startMigrationLab(options: MigrationLabOptions): Promise<M
       proxy,
       target,
       storageProxy,
+      radicale,
       ldap,
       sandbox,
       settings,
@@ -153,6 +163,17 @@ async function addDirectoryUsers(ldap: RunningOpenLdap, sandbox: M365Sandbox, ma
   sandbox.addUser({ userPrincipalName: ADMIN_MAILBOX, licensed: true });
   sandbox.addUser({ userPrincipalName: SENDER_MAILBOX, licensed: true });
   return dns;
+}
+
+async function startLabRadicale(dovecot: RunningDovecot, mailboxes: LabMailbox[]): Promise<RunningRadicale> {
+  const master = dovecot.masterUser;
+  return startRadicale({
+    rights: 'authenticated',
+    users: mailboxes.flatMap((m) => [
+      { name: m.address, password: randomBytes(6).toString('hex') },
+      { name: `${m.address}*${master.name}`, password: master.password },
+    ]),
+  });
 }
 
 /** The target Dovecot, with every lab user, behind its own fault proxy. */
@@ -225,7 +246,7 @@ async function seed(dovecot: RunningDovecot, mailboxes: LabMailbox[]): Promise<v
  * Creates the legacy server's migration endpoint through the API, with the Dovecot master user as
  * the admin account (`{user}*{admin}`, as an Exchange admin acts for every mailbox).
  */
-export async function createLabEndpoint(lab: MigrationLab, name: string, maxConcurrentMigrations: number): Promise<void> {
+export async function createLabEndpoint(lab: MigrationLab, name: string, maxConcurrentMigrations: number, extra: { davUrl?: string } = {}): Promise<void> {
   const response = await lab.api('/api/endpoints', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -238,6 +259,7 @@ export async function createLabEndpoint(lab: MigrationLab, name: string, maxConc
       adminLoginFormat: '{user}*{admin}',
       password: lab.dovecot.masterUser.password,
       maxConcurrentMigrations,
+      ...extra,
     }),
   });
   if (response.status !== 201) throw new Error(`Creating the endpoint failed: ${response.status} ${await response.text()}`);

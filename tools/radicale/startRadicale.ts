@@ -17,6 +17,12 @@ export interface RadicaleUser {
 
 export interface StartRadicaleOptions {
   users: RadicaleUser[];
+  /**
+   * Who may reach whose collections: `owner_only` (default; each user `/<user>/` only), or `authenticated`
+   * (any logged-in user everything), which stands in for a groupware server's admin account reading every
+   * user's address books and calendars, as the migration's admin login does at the source.
+   */
+  rights?: 'owner_only' | 'authenticated';
 }
 
 export interface RunningRadicale {
@@ -90,7 +96,7 @@ async function startOnce(options: StartRadicaleOptions): Promise<RunningRadicale
 
   const port = await findFreePort();
   const configPath = join(root, 'config');
-  await writeFile(configPath, renderRadicaleConfig({ root, port, htpasswdPath }));
+  await writeFile(configPath, renderRadicaleConfig({ root, port, htpasswdPath, ...(options.rights ? { rights: options.rights } : {}) }));
 
   const server = spawnServer(SYSTEM_PYTHON, ['-c', RUN_RADICALE_WITHOUT_FSYNC, '--config', configPath], {
     env: radicaleEnvironment(root),
@@ -147,6 +153,7 @@ interface RadicaleConfigInput {
   root: string;
   port: number;
   htpasswdPath: string;
+  rights?: 'owner_only' | 'authenticated';
 }
 
 /**
@@ -174,7 +181,7 @@ htpasswd_encryption = plain
 delay = 0
 
 [rights]
-type = owner_only
+type = ${input.rights ?? 'owner_only'}
 
 [storage]
 type = multifilesystem

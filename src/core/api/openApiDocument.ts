@@ -232,6 +232,11 @@ export const OPEN_API_DOCUMENT = {
           maxConcurrentMigrations: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
           maxConcurrentIncrementalSyncs: { type: 'integer', minimum: 1, maximum: 100, default: 10 },
           defaultUsageLocation: { type: 'string', pattern: '^[A-Za-z]{2}$', description: 'Usage location for users who have none, before the tenant country.' },
+          davUrl: {
+            type: 'string',
+            description:
+              'CalDAV/CardDAV URL of each user (e.g. https://mail.contoso.com/dav/{user}/; {user}, {localpart}, {domain}); contacts and calendars move too.',
+          },
         },
       },
       Endpoint: {
@@ -253,6 +258,8 @@ export const OPEN_API_DOCUMENT = {
           maxConcurrentMigrations: { type: 'integer' },
           maxConcurrentIncrementalSyncs: { type: 'integer' },
           defaultUsageLocation: { type: 'string' },
+          davUrl: { type: 'string' },
+          itemTypes: { type: 'array', items: { type: 'string', enum: ['mail', 'contacts', 'calendars'] } },
           createdAt: { type: 'string', format: 'date-time' },
         },
       },

@@ -23,8 +23,22 @@ export interface MigrationEndpoint {
   maxConcurrentIncrementalSyncs: number;
   /** Usage location for users of this endpoint's batches who have none (two letters), before the tenant's country. */
   defaultUsageLocation?: string;
+  /**
+   * Where each user's address books and calendars are (CalDAV/CardDAV), e.g. `https://mail.contoso.com/dav/{user}/`;
+   * `{user}`, `{localpart}` and `{domain}` are filled in per mailbox. Without it only mail moves.
+   */
+  davUrl?: string;
   createdAt: string;
 }
+
+/** What an endpoint moves: mail always, contacts and calendars when it names a DAV URL. */
+export function endpointItemTypes(endpoint: Pick<MigrationEndpoint, 'davUrl'>): string[] {
+  return endpoint.davUrl ? ['mail', 'contacts', 'calendars'] : ['mail'];
+}
+
+/** A DAV URL template: http(s), no spaces or credentials, and only the placeholders the copy fills in. */
+const DAV_URL_PATTERN = /^https?:\/\/[^\s@/]+(?:\/[^\s]*)?$/;
+const DAV_PLACEHOLDERS = /\{(?!(?:user|localpart|domain)\})[^}]*\}/;
 
 const DEFAULT_MAX_CONCURRENT_MIGRATIONS = 20;
 const DEFAULT_MAX_CONCURRENT_INCREMENTAL_SYNCS = 10;
@@ -54,6 +68,12 @@ export const endpointInputSchema = z.strictObject({
     .string()
     .regex(USAGE_LOCATION_PATTERN, `must be ${USAGE_LOCATION_RULE}`)
     .transform((code) => code.toUpperCase())
+    .optional(),
+  davUrl: z
+    .string()
+    .max(2048)
+    .regex(DAV_URL_PATTERN, 'must be an http(s) URL without a login in it, e.g. https://mail.contoso.com/dav/{user}/')
+    .refine((url) => !DAV_PLACEHOLDERS.test(url), 'may use only the placeholders {user}, {localpart} and {domain}')
     .optional(),
 });
 export type EndpointInput = z.infer<typeof endpointInputSchema>;

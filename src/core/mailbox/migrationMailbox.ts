@@ -43,6 +43,15 @@ export interface MigrationMailbox {
   passStartedAt?: string;
   /** This mailbox's own BadItemLimit, raised by the administrator (Set-MigrationUser -BadItemLimit); else the batch's. */
   badItemLimit?: number;
+  /** Contacts and calendar items, by type, after the last groupware sync (absent when the endpoint moves mail only). */
+  contactsSynced?: number;
+  contactsSkipped?: number;
+  contactsTotal?: number;
+  eventsSynced?: number;
+  eventsSkipped?: number;
+  eventsTotal?: number;
+  /** Address books or calendars the last sync could not copy, with why (JSON list). */
+  groupwareProblemsJson?: string;
 }
 
 export function newQueuedMailbox(fields: {

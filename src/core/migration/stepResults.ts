@@ -66,6 +66,22 @@ export interface CopyPageSummary {
   resumeAt?: string;
 }
 
+/** One item type's count after a groupware sync, as Get-MigrationUserStatistics reports items. */
+export interface ItemTypeCount {
+  synced: number;
+  skipped: number;
+  total: number;
+}
+
+/** A mailbox's contacts and calendars after a sync; `resumeAt` when another run holds the mailbox. */
+export interface GroupwareSyncSummary {
+  contacts: ItemTypeCount;
+  events: ItemTypeCount;
+  /** Address books or calendars that could not be copied (reported on the mailbox). */
+  failedCollections: number;
+  resumeAt?: string;
+}
+
 /** Read/flag changes applied; `resumeAt` when the target's budget ran out before all were. */
 export interface FlagSyncResult {
   updated: number;

@@ -1,6 +1,6 @@
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { cleartextLogin } from '../../core/endpoint/cleartextLogin';
-import type { MigrationEndpoint } from '../../core/endpoint/migrationEndpoint';
+import { type MigrationEndpoint, endpointItemTypes } from '../../core/endpoint/migrationEndpoint';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 
 /**
@@ -9,7 +9,12 @@ import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
  */
 export function toEndpointView(endpoint: MigrationEndpoint, cleartextHosts: readonly string[]): Record<string, unknown> {
   const { passwordSecretRef, ...rest } = endpoint;
-  return { ...rest, hasPassword: passwordSecretRef !== undefined, cleartext: cleartextLogin(endpoint, cleartextHosts).status };
+  return {
+    ...rest,
+    hasPassword: passwordSecretRef !== undefined,
+    cleartext: cleartextLogin(endpoint, cleartextHosts).status,
+    itemTypes: endpointItemTypes(endpoint),
+  };
 }
 
 export function toBatchView(batch: MigrationBatch): Record<string, unknown> {

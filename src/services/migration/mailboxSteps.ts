@@ -6,7 +6,19 @@ import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import type { Tenant } from '../ports/tenant';
 import { cloudRoutingAddress } from './cloudRoutingAddress';
-import type { CopyPageSummary, FlagSyncResult, FolderPlan, MailboxPassOutcome, MailboxRef, ProvisionOutcome, SyncMode } from '../../core/migration/stepResults';
+import type {
+  CopyPageSummary,
+  FlagSyncResult,
+  FolderPlan,
+  GroupwareSyncSummary,
+  MailboxPassOutcome,
+  MailboxRef,
+  ProvisionOutcome,
+  SyncMode,
+} from '../../core/migration/stepResults';
+import { randomUUID } from 'node:crypto';
+import { GroupwareCopier } from '../groupware/groupwareCopier';
+import { mapGroupwareItem } from '../groupware/mapGroupwareItem';
 import { type FolderRemap, MailboxCopier, RECREATED_FOLDER } from '../copy/mailboxCopier';
 import { HeldCopyLease } from '../copy/heldCopyLease';
 import { updateMailbox } from '../copy/mailboxStatistics';
@@ -225,6 +237,56 @@ export class MailboxSteps {
     // Ask again soon at first (most mailboxes appear within minutes), then less often.
     const recheckAfterSeconds = Math.min(15 * 60, Math.max(30, Math.round(waitedMs / 1000 / 4)), Math.ceil((limitMs - waitedMs) / 1000));
     return { state: 'waiting', recheckAfterSeconds: Math.max(1, recheckAfterSeconds) };
+  }
+
+  /**
+   * The mailbox's address books and calendars (when its endpoint names a DAV URL and the target is Microsoft
+   * 365), while this run holds the mailbox's copy lease: every item once, changes and deletions followed, a
+   * bad item skipped with its reason. Counted per type on the mailbox, as Get-MigrationUserStatistics does.
+   */
+  async syncGroupware(ref: MailboxRef, now: string): Promise<GroupwareSyncSummary> {
+    const none = { synced: 0, skipped: 0, total: 0 };
+    const { mailbox, batch } = await this.read(ref);
+    const endpoint = await this.stores.endpoints.get(batch.endpoint);
+    const target = endpoint?.davUrl ? this.connectors.groupwareTarget(mailbox) : undefined;
+    if (!endpoint || !target) return { contacts: none, events: none, failedCollections: 0 };
+    const lease = await HeldCopyLease.take(this.stores.copyLeases, ref.mailboxKey, this.config.copy.leaseSeconds);
+    if ('busyUntil' in lease) return { contacts: none, events: none, failedCollections: 0, resumeAt: lease.busyUntil };
+    try {
+      const rowPassword = batch.kind === 'imap' ? await this.stores.mailboxSecrets.read(ref.batchId, ref.mailboxKey) : undefined;
+      const endpointPassword = await this.stores.endpoints.password(endpoint);
+      const source = this.connectors.openItemSource(endpoint, mailbox, {
+        ...(rowPassword ? { rowPassword } : {}),
+        ...(endpointPassword ? { endpointPassword } : {}),
+      });
+      try {
+        const stores = { items: this.stores.groupwareItems, collections: this.stores.groupwareCollections };
+        const { results, failed } = await new GroupwareCopier(ref.mailboxKey, source, target, stores, mapGroupwareItem, randomUUID()).syncAll();
+        const count = (kind: 'contact' | 'event') => {
+          const of = results.filter((r) => r.kind === kind);
+          const skipped = of.reduce((n, r) => n + r.skipped.length, 0);
+          const total = of.reduce((n, r) => n + r.total, 0);
+          return { synced: total - skipped, skipped, total };
+        };
+        const summary = { contacts: count('contact'), events: count('event'), failedCollections: failed.length };
+        await updateMailbox(this.stores.mailboxes, ref.batchId, ref.mailboxKey, (m) => ({
+          ...m,
+          contactsSynced: summary.contacts.synced,
+          contactsSkipped: summary.contacts.skipped,
+          contactsTotal: summary.contacts.total,
+          eventsSynced: summary.events.synced,
+          eventsSkipped: summary.events.skipped,
+          eventsTotal: summary.events.total,
+          groupwareProblemsJson: failed.length > 0 ? JSON.stringify(failed) : undefined,
+          lastUpdatedTimestamp: now,
+        }));
+        return summary;
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await lease.release();
+    }
   }
 
   /** Runs work with a copier while holding the mailbox's copy lease; `busy` answers when another run holds it. */

@@ -1,3 +1,4 @@
+import type { GroupwareCollectionStore, GroupwareItemStore } from '../ports/groupwareStores';
 import type { ActiveAddressStore } from '../ports/batchStores';
 import type { BatchStore } from '../ports/batchStores';
 import type { BatchCsvFiles } from '../ports/fileStores';
@@ -29,4 +30,6 @@ export interface MigrationStores {
   outbox: StatusMailQueue;
   csvBlobs: BatchCsvFiles;
   throughput: ThroughputStore;
+  groupwareItems: GroupwareItemStore;
+  groupwareCollections: GroupwareCollectionStore;
 }

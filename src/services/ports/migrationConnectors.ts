@@ -2,6 +2,8 @@ import type { MigrationEndpoint } from '../../core/endpoint/migrationEndpoint';
 import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { OnPremisesDirectory } from './onPremisesDirectory';
 import type { CopyTarget } from './copyTarget';
+import type { GroupwareTarget } from './groupwareTarget';
+import type { ItemSource } from './itemSource';
 import type { MailSource } from './mailSource';
 import type { Tenant } from './tenant';
 
@@ -23,4 +25,8 @@ export interface MigrationConnectors {
   tenant(): Tenant | undefined;
   /** The on-premises directory, when one is configured. */
   directory(): OnPremisesDirectory | undefined;
+  /** The mailbox's address books and calendars at the endpoint's DAV URL (the endpoint has one). */
+  openItemSource(endpoint: MigrationEndpoint, mailbox: MigrationMailbox, credentials: MailboxCredentials): ItemSource;
+  /** Where contacts and calendars go: Microsoft 365 only (an IMAP target has none). */
+  groupwareTarget(mailbox: MigrationMailbox): GroupwareTarget | undefined;
 }

@@ -59,6 +59,9 @@ function upToFolders(history: HistoryBuilder, folders: FolderPlan[]): void {
 
 const runMailbox = (history: HistoryBuilder) => replay(mailboxMigration, history.build(), { instanceId: 'mbx-b1-ann' });
 
+/** A groupware sync with nothing to do (the endpoint moves mail only). */
+const GROUPWARE_DONE = { contacts: { synced: 0, skipped: 0, total: 0 }, events: { synced: 0, skipped: 0, total: 0 }, failedCollections: 0 };
+
 describe('mailboxMigration: starting and provisioning', () => {
   it('first episode: schedules startMailbox with the mailbox, the mode and the orchestration clock', async () => {
     const result = await runMailbox(mailboxHistory());
@@ -399,11 +402,28 @@ describe('mailboxMigration: copying pages', () => {
     expect(result.actions).toEqual([step('copyMailboxPage', { sourcePath: 'Sent', now: T0 })]);
   });
 
+  it('contacts and calendars come after the flags; another run holding the mailbox makes the step wait and come back', async () => {
+    const history = mailboxHistory(incrementalSync);
+    answer(history, 'startMailbox', ok(undefined));
+    answer(history, 'prepareMailboxFolders', ok([INBOX]));
+    answer(history, 'copyMailboxPage', ok(page('INBOX', true)));
+    answer(history, 'syncMailboxFlags', ok({ updated: 0 }));
+    const busyUntil = new Date(Date.parse(history.now) + 60_000).toISOString();
+    answer(history, 'syncMailboxGroupware', ok({ ...GROUPWARE_DONE, resumeAt: busyUntil }));
+    const waiting = await runMailbox(history);
+    expect(waiting.scheduled).toEqual([createTimer(busyUntil)]);
+
+    history.timer(busyUntil);
+    const again = await runMailbox(history);
+    expect(again.scheduled).toEqual([step('syncMailboxGroupware', { now: history.now })]);
+  });
+
   it('a whole initial sync: every step in order, each with the retry policy, ending with the status finishMailbox gives', async () => {
     const history = mailboxHistory();
     upToFolders(history, [INBOX]);
     answer(history, 'copyMailboxPage', ok(page('INBOX', true)));
     answer(history, 'syncMailboxFlags', ok({ updated: 0 }));
+    answer(history, 'syncMailboxGroupware', ok(GROUPWARE_DONE));
     const finishAt = history.now;
     answer(history, 'finishMailbox', ok('Synced'));
 
@@ -419,6 +439,7 @@ describe('mailboxMigration: copying pages', () => {
       'prepareMailboxFolders',
       'copyMailboxPage',
       'syncMailboxFlags',
+      'syncMailboxGroupware',
       'finishMailbox',
     ]);
     for (const action of result.actions) expect(action).toMatchObject({ actionType: ActionType.CallActivityWithRetry, retryOptions: STEP_RETRY });

@@ -76,6 +76,15 @@ export async function discoverDav(startUrl: string, http: DavHttp): Promise<DavD
   };
 
   let found = await askOnce(startUrl);
+  // The configured URL names home sets itself: it is the principal to migrate. With an admin login acting for the
+  // user, the logged-in principal (current-user-principal) is the admin's, not the user's, so the URL's word counts.
+  if (found && (found.calendarHome || found.addressBookHome)) {
+    return {
+      principalUrl: found.url,
+      ...(found.calendarHome ? { calendarHomeUrl: found.calendarHome } : {}),
+      ...(found.addressBookHome ? { addressBookHomeUrl: found.addressBookHome } : {}),
+    };
+  }
   if (!found?.principal) {
     for (const accountType of ['caldav', 'carddav'] as const) {
       const redirected = await serviceDiscovery({ account: { serverUrl: startUrl, accountType }, headers: http.headers, fetch: http.fetch });

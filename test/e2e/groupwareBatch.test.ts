@@ -1,0 +1,88 @@
+import { seedDav } from '../../tools/radicale/seedDav';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
+
+/**
+ * Issue 14 through the real path: a staged batch under the devhost moves mail, contacts and calendars
+ * for several mailboxes. The legacy server's groupware is Radicale (CalDAV/CardDAV), read with the
+ * endpoint's admin login as the mail is; the target is the Microsoft 365 stand-in, which records every
+ * meeting message Exchange would send: there must be none.
+ */
+const NAMES = ['ann', 'bob'];
+const MAILBOXES: LabMailbox[] = NAMES.map((name) => ({ address: `${name}@contoso.com`, messages: 5 }));
+let lab: MigrationLab;
+
+const vcard = (uid: string, name: string) =>
+  `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${uid}\r\nN:${name};;;;\r\nFN:${name}\r\nEMAIL;TYPE=work:${uid}@partner.com\r\nEND:VCARD\r\n`;
+
+function meeting(owner: string): string {
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Test//Migration//EN',
+    'BEGIN:VEVENT',
+    `UID:standup-${owner}@contoso.com`,
+    'DTSTAMP:20070101T000000Z',
+    'DTSTART;TZID=W. Europe Standard Time:20070305T093000',
+    'DTEND;TZID=W. Europe Standard Time:20070305T094500',
+    'SUMMARY:Stand-up',
+    'RRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR;COUNT=9',
+    `ORGANIZER:mailto:${owner}@contoso.com`,
+    'ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@contoso.com',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+}
+
+interface MailboxView {
+  emailAddress: string;
+  status: string;
+  error?: string;
+  contactsSynced?: number;
+  contactsTotal?: number;
+  eventsSynced?: number;
+  eventsTotal?: number;
+}
+
+beforeAll(async () => {
+  lab = await startMigrationLab({ mailboxes: MAILBOXES, incrementalSyncMinutes: 60, radicale: true });
+  for (const name of NAMES) {
+    await seedDav(lab.radicale!.account(`${name}@contoso.com`), {
+      addressBooks: [{ name: 'contacts', displayName: 'Contacts', vcards: [vcard(`${name}-1`, 'Dana Diaz'), vcard(`${name}-2`, 'Eli Eze')] }],
+      calendars: [{ name: 'calendar', displayName: 'Calendar', events: [meeting(name)] }],
+    });
+  }
+  await createLabEndpoint(lab, 'zimbra', 2, { davUrl: `${lab.radicale!.url}{user}/` });
+}, 420_000);
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe('a batch moves mail, contacts and calendars', () => {
+  it('copies every mailbox whole, counts each item type, and sends no invitation', async () => {
+    const endpoint = (await (await lab.api('/api/endpoints/zimbra')).json()) as { itemTypes: string[] };
+    expect(endpoint.itemTypes).toEqual(['mail', 'contacts', 'calendars']);
+    const csv = ['EmailAddress', ...MAILBOXES.map((m) => m.address)].join('\n');
+    expect((await lab.api('/api/batches?name=groupware&endpoint=zimbra', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv })).status).toBe(
+      201,
+    );
+    const list = await waitFor(
+      'the initial sync',
+      async () => {
+        const mailboxes = ((await (await lab.api('/api/batches/groupware/mailboxes')).json()) as { value: MailboxView[] }).value;
+        return mailboxes.every((m) => ['Synced', 'Failed'].includes(m.status)) ? mailboxes : undefined;
+      },
+      480_000,
+    );
+    expect(list.map((m) => `${m.emailAddress}: ${m.status} ${m.error ?? ''}`.trim())).toEqual(MAILBOXES.map((m) => `${m.address}: Synced`));
+    for (const mailbox of list) expect(mailbox).toMatchObject({ contactsSynced: 2, contactsTotal: 2, eventsSynced: 1, eventsTotal: 1 });
+    for (const name of NAMES) {
+      const cloud = lab.sandbox.listMailbox(`${name}@contoso.com`);
+      expect(cloud.contacts.map((c) => c.properties.displayName).sort()).toEqual(['Dana Diaz', 'Eli Eze']);
+      expect(cloud.events.map((e) => e.properties.subject)).toEqual(['Stand-up']);
+      expect(cloud.events[0]!.properties).toMatchObject({ type: 'seriesMaster' });
+    }
+    expect(lab.sandbox.sentMeetingMessages()).toEqual([]);
+  }, 600_000);
+});
