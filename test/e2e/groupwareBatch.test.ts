@@ -84,5 +84,12 @@ describe('a batch moves mail, contacts and calendars', () => {
       expect(cloud.events[0]!.properties).toMatchObject({ type: 'seriesMaster' });
     }
     expect(lab.sandbox.sentMeetingMessages()).toEqual([]);
+    // MigrationStatistics.csv splits items by type once the batch has written it.
+    const statistics = await waitFor('the statistics report', async () => {
+      const response = await lab.api('/api/batches/groupware/reports/statistics');
+      return response.status === 200 ? (await response.text()).split(/\r?\n/) : undefined;
+    });
+    expect(statistics[0]).toContain('ContactsSynced,ContactsSkipped,ContactsTotal,EventsSynced,EventsSkipped,EventsTotal');
+    expect(statistics.filter((l) => l.startsWith('ann@contoso.com'))).toEqual([expect.stringContaining(',2,0,2,1,0,1,')]);
   }, 600_000);
 });

@@ -17,6 +17,13 @@ export function toStatisticsCsv(mailboxes: MigrationMailbox[]): string {
     'ItemsSynced',
     'ItemsSkipped',
     'TotalItemsInSourceMailbox',
+    // Contacts and calendar items by type, as Get-MigrationUserStatistics splits items; empty when only mail moves.
+    'ContactsSynced',
+    'ContactsSkipped',
+    'ContactsTotal',
+    'EventsSynced',
+    'EventsSkipped',
+    'EventsTotal',
     'BytesTransferred',
     'PercentComplete',
     'LastSuccessfulSync',
@@ -31,6 +38,7 @@ export function toStatisticsCsv(mailboxes: MigrationMailbox[]): string {
       String(m.syncedItemCount),
       String(m.skippedItemCount),
       String(m.totalItemsInSourceMailbox),
+      ...[m.contactsSynced, m.contactsSkipped, m.contactsTotal, m.eventsSynced, m.eventsSkipped, m.eventsTotal].map((n) => (n === undefined ? '' : String(n))),
       String(m.bytesTransferred),
       String(m.percentageComplete),
       m.lastSuccessfulSyncTimestamp ?? '',
@@ -49,6 +57,10 @@ export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: Skippe
     .filter((m) => m.status === 'Failed' || m.error)
     .map((m) => [m.emailAddress, 'Mailbox', '', '', '', m.statusDetail ?? 'Failed', m.error ?? '']);
   const itemErrors = skipped.map((s) => [s.emailAddress, 'Item', s.sourcePath, s.subject, String(s.size), s.reason, s.detail]);
+  // Address books and calendars the groupware sync could not copy.
+  const collectionErrors = mailboxes.flatMap((m) =>
+    groupwareProblemsOf(m).map((p) => [m.emailAddress, 'Collection', p.displayName, '', '', 'CollectionFailed', p.error]),
+  );
   const renamedFolders = mailboxes.flatMap((m) =>
     folderRemapsOf(m).map((r) => [
       m.emailAddress,
@@ -62,7 +74,16 @@ export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: Skippe
         : `Copied as "${r.targetPath}" (${r.reason}).`,
     ]),
   );
-  return writeReportCsv([header, ...mailboxErrors, ...renamedFolders, ...itemErrors]);
+  return writeReportCsv([header, ...mailboxErrors, ...renamedFolders, ...collectionErrors, ...itemErrors]);
+}
+
+function groupwareProblemsOf(mailbox: MigrationMailbox): { displayName: string; error: string }[] {
+  if (!mailbox.groupwareProblemsJson) return [];
+  try {
+    return JSON.parse(mailbox.groupwareProblemsJson) as { displayName: string; error: string }[];
+  } catch {
+    return [];
+  }
 }
 
 function folderRemapsOf(mailbox: MigrationMailbox): { sourcePath: string; targetPath: string; reason: string }[] {

@@ -44,15 +44,21 @@ describe('reports', () => {
       bytesTransferred: 9000,
       percentageComplete: 100,
       lastSuccessfulSyncTimestamp: '2026-11-25T10:00:00.000Z',
+      contactsSynced: 40,
+      contactsSkipped: 1,
+      contactsTotal: 41,
+      eventsSynced: 7,
+      eventsSkipped: 0,
+      eventsTotal: 7,
     },
     { ...base('ann@x.com'), status: 'Failed' as const, statusDetail: 'FailedPreflight', error: 'No user ann@x.com exists in Microsoft 365, "really".' },
   ];
 
   it('lists every mailbox with its statistics, sorted, quoting what needs quoting', () => {
     expect(toStatisticsCsv(mailboxes).split('\r\n')).toEqual([
-      'EmailAddress,Status,StatusDetail,ItemsSynced,ItemsSkipped,TotalItemsInSourceMailbox,BytesTransferred,PercentComplete,LastSuccessfulSync,Error',
-      'ann@x.com,Failed,FailedPreflight,0,0,0,0,0,,"No user ann@x.com exists in Microsoft 365, ""really""."',
-      'bob@x.com,Synced,,12,1,13,9000,100,2026-11-25T10:00:00.000Z,',
+      'EmailAddress,Status,StatusDetail,ItemsSynced,ItemsSkipped,TotalItemsInSourceMailbox,ContactsSynced,ContactsSkipped,ContactsTotal,EventsSynced,EventsSkipped,EventsTotal,BytesTransferred,PercentComplete,LastSuccessfulSync,Error',
+      'ann@x.com,Failed,FailedPreflight,0,0,0,,,,,,,0,0,,"No user ann@x.com exists in Microsoft 365, ""really""."',
+      'bob@x.com,Synced,,12,1,13,40,1,41,7,0,7,9000,100,2026-11-25T10:00:00.000Z,',
       '',
     ]);
   });
