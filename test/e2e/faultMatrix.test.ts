@@ -1,5 +1,5 @@
 import { connectImap } from '../support/copyHarness';
-import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor, labBatchStatus, labMailboxes } from '../support/migrationLab';
 
 /**
  * Issue 11's fault matrix, through the real path: the app under the devhost, Dovecot behind the IMAP
@@ -69,13 +69,9 @@ interface MailboxView {
   error?: string;
 }
 
-async function mailboxes(batch: string): Promise<MailboxView[]> {
-  return ((await (await lab.api(`/api/batches/${batch}/mailboxes`)).json()) as { value: MailboxView[] }).value;
-}
+const mailboxes = (batch: string) => labMailboxes<MailboxView>(lab, batch);
 
-async function batchStatus(batch: string): Promise<string> {
-  return ((await (await lab.api(`/api/batches/${batch}`)).json()) as { status: string }).status;
-}
+const batchStatus = (batch: string) => labBatchStatus(lab, batch);
 
 /** Waits for a pass over every mailbox that started after `since` to have ended. */
 async function passAfter(batch: string, since: string): Promise<MailboxView[]> {

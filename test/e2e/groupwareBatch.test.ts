@@ -1,5 +1,5 @@
 import { seedDav } from '../../tools/radicale/seedDav';
-import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, labMailboxes, startMigrationLab, waitFor } from '../support/migrationLab';
 
 /**
  * Issue 14 through the real path: a staged batch under the devhost moves mail, contacts and calendars
@@ -70,7 +70,7 @@ describe('a batch moves mail, contacts and calendars', () => {
     const list = await waitFor(
       'the initial sync',
       async () => {
-        const mailboxes = ((await (await lab.api('/api/batches/groupware/mailboxes')).json()) as { value: MailboxView[] }).value;
+        const mailboxes = await labMailboxes<MailboxView>(lab, 'groupware');
         return mailboxes.every((m) => ['Synced', 'Failed'].includes(m.status)) ? mailboxes : undefined;
       },
       480_000,

@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
 import { connectImap, forEachStoredMessage, tally } from '../support/copyHarness';
-import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
+import { type LabMailbox, type MigrationLab, createLabEndpoint, startMigrationLab, waitFor, labBatchStatus, labMailboxes } from '../support/migrationLab';
 
 /**
  * Issue 11's IMAP-target holes through the real path: the app under the devhost copying from Dovecot
@@ -59,13 +59,9 @@ interface MailboxView {
   error?: string;
 }
 
-async function mailboxes(batch: string): Promise<MailboxView[]> {
-  return ((await (await lab.api(`/api/batches/${batch}/mailboxes`)).json()) as { value: MailboxView[] }).value;
-}
+const mailboxes = (batch: string) => labMailboxes<MailboxView>(lab, batch);
 
-async function batchStatus(batch: string): Promise<string> {
-  return ((await (await lab.api(`/api/batches/${batch}`)).json()) as { status: string }).status;
-}
+const batchStatus = (batch: string) => labBatchStatus(lab, batch);
 
 beforeAll(async () => {
   lab = await startMigrationLab({

@@ -1,4 +1,4 @@
-import { type MigrationLab, createLabEndpoint, startMigrationLab, waitFor } from '../support/migrationLab';
+import { type MigrationLab, createLabEndpoint, labBatchStatus, labMailboxes, startMigrationLab, waitFor } from '../support/migrationLab';
 
 /**
  * Issue 11, hole 9, through the real path: the app under the devhost reaches Azurite through the
@@ -23,8 +23,7 @@ interface MailboxView {
 }
 
 async function mailbox(batch: string): Promise<MailboxView> {
-  const list = ((await (await lab.api(`/api/batches/${batch}/mailboxes`)).json()) as { value: MailboxView[] }).value;
-  return list.find((m) => m.emailAddress === ADDRESS)!;
+  return (await labMailboxes<MailboxView>(lab, batch)).find((m) => m.emailAddress === ADDRESS)!;
 }
 
 /** Fails the next writes of the mailbox's row that set this status, `SDK_TRIES` of them. */
@@ -132,9 +131,7 @@ describe('[slow fault] steps that fail once on a transient storage error are ret
     // Stopped first, so that no pass is running when the fault is set: the resumed pass's first
     // "Syncing" write is its startMailbox.
     expect((await lab.api('/api/batches/retry/stop', { method: 'POST' })).status).toBe(202);
-    await waitFor('the batch to stop', async () =>
-      ((await (await lab.api('/api/batches/retry')).json()) as { status: string }).status === 'Stopped' ? true : undefined,
-    );
+    await waitFor('the batch to stop', async () => ((await labBatchStatus(lab, 'retry')) === 'Stopped' ? true : undefined));
     failStatusWrites('start-incremental', 'Syncing');
     const since = new Date(Date.now() - 1_000).toISOString();
     expect((await lab.api('/api/batches/retry/resume', { method: 'POST' })).status).toBe(202);

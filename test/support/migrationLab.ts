@@ -265,6 +265,16 @@ export async function createLabEndpoint(lab: MigrationLab, name: string, maxConc
   if (response.status !== 201) throw new Error(`Creating the endpoint failed: ${response.status} ${await response.text()}`);
 }
 
+/** A batch's mailboxes as the API lists them (first page), typed as the test reads them. */
+export async function labMailboxes<T>(lab: MigrationLab, batchId: string): Promise<T[]> {
+  return ((await (await lab.api(`/api/batches/${batchId}/mailboxes`)).json()) as { value: T[] }).value;
+}
+
+/** A batch's status as the API shows it. */
+export async function labBatchStatus(lab: MigrationLab, batchId: string): Promise<string> {
+  return ((await (await lab.api(`/api/batches/${batchId}`)).json()) as { status: string }).status;
+}
+
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs` saying what it waited for. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { ImapFaultControls, type ImapFaultsInput } from './faultConfig';
 import { ProxySession } from './proxySession';
 import { type ImapFaultProxyStats, ProxyCounters } from './proxyStats';
+import { listenOnLoopback } from '../net/listenOnLoopback';
 
 export type { ImapFaultsInput, ImapFaultKind } from './faultConfig';
 export { EVERY_USER, ImapFaultControls } from './faultConfig';
@@ -67,23 +68,12 @@ export async function startImapFaultProxy(options: StartImapFaultProxyOptions): 
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') {
-    server.close();
-    throw new Error('the IMAP fault proxy got no TCP port');
-  }
+  const port = await listenOnLoopback(server, 'the IMAP fault proxy');
 
   let stopped: Promise<void> | undefined;
   return {
     host: '127.0.0.1',
-    port: address.port,
+    port: port,
     faults: controls,
     stats: () => counters.snapshot(),
     resetStats: () => counters.reset(),

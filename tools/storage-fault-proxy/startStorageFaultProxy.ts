@@ -6,6 +6,7 @@ import { StorageFaultControls, type StorageFaultInput } from './faultConfig';
 import { handleRequest } from './requestHandler';
 import { ProxyCounters, type StorageFaultProxyStats } from './proxyStats';
 import { Upstream } from './upstream';
+import { listenOnLoopback } from '../net/listenOnLoopback';
 
 export type { StorageService } from './connectionString';
 export { storageEndpoint, withProxiedEndpoints } from './connectionString';
@@ -75,25 +76,14 @@ export async function startStorageFaultProxy(options: StartStorageFaultProxyOpti
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') {
-    server.close();
-    throw new Error('the storage fault proxy got no TCP port');
-  }
+  const port = await listenOnLoopback(server, 'the storage fault proxy');
 
-  const url = `http://127.0.0.1:${address.port}${accountPath}`;
+  const url = `http://127.0.0.1:${port}${accountPath}`;
   let stopped: Promise<void> | undefined;
   return {
     service,
     host: '127.0.0.1',
-    port: address.port,
+    port: port,
     url,
     connectionString: withProxiedEndpoints(options.connectionString, { [service]: url }),
     faults: controls,
