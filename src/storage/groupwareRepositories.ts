@@ -7,6 +7,7 @@ import type {
   GroupwareCollectionStore,
   GroupwareItemEntry,
   GroupwareItemStore,
+  SkippedGroupwareEntry,
   StoredGroupwareItem,
 } from '../services/ports/groupwareStores';
 import { statusCodeOf } from './concurrencyError';
@@ -72,6 +73,16 @@ export class GroupwareItemRepository implements GroupwareItemStore {
       // Gone already, or changed by another run since it was read: either way this run has nothing to remove.
       if (statusCodeOf(error) !== 404 && statusCodeOf(error) !== 412) throw error;
     }
+  }
+
+  async listSkipped(mailboxKey: string): Promise<SkippedGroupwareEntry[]> {
+    const rows = await listAll<ItemEntity>(await this.table(), `${partitionsStartingWith(mailboxScope(mailboxKey))} and ${odata`state eq ${'skipped'}`}`);
+    return rows.map((row) => {
+      const entry = ownFields(row) as unknown as GroupwareItemEntry;
+      // The partition is `g|{mailbox}|{kind}|{collection key}`.
+      const [kind, key] = row.partitionKey.slice(mailboxScope(mailboxKey).length).split('|') as [GroupwareKind, string];
+      return { kind, collectionKey: key, entry };
+    });
   }
 
   async deleteMailbox(mailboxKey: string): Promise<void> {

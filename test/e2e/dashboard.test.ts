@@ -138,6 +138,19 @@ describe('the dashboard', () => {
     const rows = await tableRows('#mailboxes');
     expect(rows.map((cells) => cells.slice(0, 2))).toEqual(MAILBOXES.map((m) => [m.address, 'Synced']));
     for (const cells of rows) expect(cells.slice(3, 6)).toEqual(['100 %', '6', '0']);
+    // Mail only (the endpoint has no davUrl): one set of item columns, no contacts or events.
+    expect(await page.$$eval('#mailboxes thead th', (cells) => cells.map((cell) => cell.textContent))).toEqual([
+      'Mailbox',
+      'Status',
+      'Detail',
+      'Progress',
+      'Synced',
+      'Skipped',
+      'Total',
+      'Bytes',
+      'Last successful sync',
+      'Error',
+    ]);
     expect(await page.$$eval('#mailboxes progress', (bars) => bars.map((bar) => Number(bar.getAttribute('value'))))).toEqual([100, 100, 100, 100]);
     await page.locator('#chart-summary', { hasText: '24 items' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('#chart svg rect.bar').count()).toBeGreaterThan(0);

@@ -45,6 +45,13 @@ export interface MailboxView {
   syncedItemCount: number;
   skippedItemCount: number;
   totalItemsInSourceMailbox: number;
+  /** Contacts and calendar items by type after the last groupware sync; absent when the endpoint moves mail only. */
+  contactsSynced?: number;
+  contactsSkipped?: number;
+  contactsTotal?: number;
+  eventsSynced?: number;
+  eventsSkipped?: number;
+  eventsTotal?: number;
   bytesTransferred: number;
   percentageComplete: number;
   error?: string;

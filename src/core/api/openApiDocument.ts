@@ -18,6 +18,9 @@ const idParam = {
 const endpointNameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string', pattern: NAME_PATTERN } };
 const endpointAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Endpoint' } } } });
 const batchAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Batch' } } } });
+const mailboxAnswer = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Mailbox' } } } });
+/** A count of one item type from the last groupware sync: present only when the endpoint moves contacts and calendars (it has a davUrl). */
+const groupwareCount = (description: string) => ({ type: 'integer', description: `${description} Absent when the endpoint moves mail only.` });
 
 function action(summary: string, description: string) {
   return {
@@ -124,7 +127,17 @@ export const OPEN_API_DOCUMENT = {
           },
         ],
         responses: {
-          200: { description: 'Mailboxes with Get-MigrationUserStatistics fields, and nextLink while more remain.' },
+          200: {
+            description: 'Mailboxes with Get-MigrationUserStatistics fields, and nextLink while more remain.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { value: { type: 'array', items: { $ref: '#/components/schemas/Mailbox' } }, nextLink: { type: 'string' } },
+                },
+              },
+            },
+          },
           400: badParameter,
           404: problem,
         },
@@ -148,7 +161,7 @@ export const OPEN_API_DOCUMENT = {
             },
           },
         },
-        responses: { 200: { description: 'The mailbox.' }, 400: badParameter, 404: problem },
+        responses: { 200: mailboxAnswer('The mailbox.'), 400: badParameter, 404: problem },
       },
     },
     '/batches/{id}/throughput': {
@@ -282,6 +295,37 @@ export const OPEN_API_DOCUMENT = {
           syncedAt: { type: 'string', format: 'date-time' },
           completedAt: { type: 'string', format: 'date-time' },
           reports: { type: 'object', properties: { statistics: { type: 'string' }, errors: { type: 'string' } } },
+        },
+      },
+      Mailbox: {
+        type: 'object',
+        description:
+          'One mailbox of a batch, with the fields of Get-MigrationUserStatistics. The item counts without a prefix are mail; contacts and events are counted apart.',
+        properties: {
+          batchId: { type: 'string' },
+          emailAddress: { type: 'string' },
+          userName: { type: 'string' },
+          csvLine: { type: 'integer' },
+          status: { type: 'string', enum: [...MAILBOX_STATUSES] },
+          statusDetail: { type: 'string' },
+          syncedItemCount: { type: 'integer', description: 'Mail items copied.' },
+          skippedItemCount: { type: 'integer', description: 'Mail items that could not be copied (bad items).' },
+          totalItemsInSourceMailbox: { type: 'integer', description: 'Mail items in the source mailbox.' },
+          contactsSynced: groupwareCount('Contacts copied.'),
+          contactsSkipped: groupwareCount('Contacts skipped.'),
+          contactsTotal: groupwareCount('Contacts in the source address books.'),
+          eventsSynced: groupwareCount('Calendar items copied.'),
+          eventsSkipped: groupwareCount('Calendar items skipped.'),
+          eventsTotal: groupwareCount('Calendar items in the source calendars.'),
+          bytesTransferred: { type: 'integer' },
+          estimatedTotalTransferSize: { type: 'integer' },
+          percentageComplete: { type: 'number' },
+          badItemLimit: { type: 'integer' },
+          startTimestamp: { type: 'string', format: 'date-time' },
+          lastSuccessfulSyncTimestamp: { type: 'string', format: 'date-time' },
+          lastUpdatedTimestamp: { type: 'string', format: 'date-time' },
+          error: { type: 'string' },
+          errorCode: { type: 'string' },
         },
       },
     },

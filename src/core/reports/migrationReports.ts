@@ -51,7 +51,18 @@ export interface SkippedItemRow extends SkippedItem {
   emailAddress: string;
 }
 
-export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: SkippedItemRow[]): string {
+/** A contact or event the groupware sync skipped, for MigrationErrors.csv. */
+export interface SkippedGroupwareRow {
+  emailAddress: string;
+  kind: 'contact' | 'event';
+  /** The address book or calendar, by its name at the source. */
+  collection: string;
+  title: string;
+  reason: string;
+  detail: string;
+}
+
+export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: SkippedItemRow[], skippedGroupware: SkippedGroupwareRow[] = []): string {
   const header = ['EmailAddress', 'Kind', 'Folder', 'Subject', 'Size', 'Reason', 'Detail'];
   const mailboxErrors = mailboxes
     .filter((m) => m.status === 'Failed' || m.error)
@@ -74,7 +85,16 @@ export function toErrorsReportCsv(mailboxes: MigrationMailbox[], skipped: Skippe
         : `Copied as "${r.targetPath}" (${r.reason}).`,
     ]),
   );
-  return writeReportCsv([header, ...mailboxErrors, ...renamedFolders, ...collectionErrors, ...itemErrors]);
+  const groupwareErrors = skippedGroupware.map((s) => [
+    s.emailAddress,
+    s.kind === 'contact' ? 'Contact' : 'Event',
+    s.collection,
+    s.title,
+    '',
+    s.reason,
+    s.detail,
+  ]);
+  return writeReportCsv([header, ...mailboxErrors, ...renamedFolders, ...collectionErrors, ...itemErrors, ...groupwareErrors]);
 }
 
 function groupwareProblemsOf(mailbox: MigrationMailbox): { displayName: string; error: string }[] {
@@ -95,13 +115,49 @@ function folderRemapsOf(mailbox: MigrationMailbox): { sourcePath: string; target
   }
 }
 
-/** Mailboxes counted as migrated and failed, for the status email. */
-export function summarise(mailboxes: MigrationMailbox[]): { total: number; migrated: number; failed: number; skippedItems: number } {
+/** Synced and skipped items of one type, summed over the batch. */
+export interface ItemTypeTotals {
+  synced: number;
+  skipped: number;
+}
+
+export interface BatchSummary {
+  total: number;
+  migrated: number;
+  failed: number;
+  skippedItems: number;
+  /** Items by type, as Get-MigrationUserStatistics splits them; contacts and events only when some mailbox moved them. */
+  mail: ItemTypeTotals;
+  contacts?: ItemTypeTotals;
+  events?: ItemTypeTotals;
+}
+
+/** Mailboxes counted as migrated and failed, and items by type, for the status email. */
+export function summarise(mailboxes: MigrationMailbox[]): BatchSummary {
+  const sum = (synced: (m: MigrationMailbox) => number | undefined, skipped: (m: MigrationMailbox) => number | undefined): ItemTypeTotals | undefined =>
+    mailboxes.some((m) => synced(m) !== undefined)
+      ? { synced: mailboxes.reduce((n, m) => n + (synced(m) ?? 0), 0), skipped: mailboxes.reduce((n, m) => n + (skipped(m) ?? 0), 0) }
+      : undefined;
+  const contacts = sum(
+    (m) => m.contactsSynced,
+    (m) => m.contactsSkipped,
+  );
+  const events = sum(
+    (m) => m.eventsSynced,
+    (m) => m.eventsSkipped,
+  );
+  const mail = {
+    synced: mailboxes.reduce((n, m) => n + m.syncedItemCount, 0),
+    skipped: mailboxes.reduce((n, m) => n + m.skippedItemCount, 0),
+  };
   return {
     total: mailboxes.length,
     migrated: mailboxes.filter((m) => m.status === 'Synced' || m.status === 'Completed').length,
     failed: mailboxes.filter((m) => m.status === 'Failed').length,
-    skippedItems: mailboxes.reduce((n, m) => n + m.skippedItemCount, 0),
+    skippedItems: mail.skipped + (contacts?.skipped ?? 0) + (events?.skipped ?? 0),
+    mail,
+    ...(contacts ? { contacts } : {}),
+    ...(events ? { events } : {}),
   };
 }
 
@@ -111,7 +167,7 @@ export type ReportPhase = 'initialSync' | 'completion';
 export function toStatusEmail(
   batch: MigrationBatch,
   phase: ReportPhase,
-  summary: ReturnType<typeof summarise>,
+  summary: BatchSummary,
   links: { statistics: string; errors: string },
 ): { subject: string; html: string } {
   const what = phase === 'initialSync' ? 'initial synchronisation finished' : 'completed';
@@ -125,9 +181,25 @@ export function toStatusEmail(
     `<tr><td>Mailboxes that could not be migrated</td><td data-count="failed">${summary.failed}</td></tr>`,
     `<tr><td>Items skipped</td><td data-count="skippedItems">${summary.skippedItems}</td></tr>`,
     '</table>',
+    ...itemTypeTable(summary),
     `<p><a href="${escape(links.statistics)}">Migration statistics (MigrationStatistics.csv)</a><br>`,
     `<a href="${escape(links.errors)}">Migration errors (MigrationErrors.csv)</a></p>`,
     '<p>The links are valid for 7 days; the reports can also be downloaded from the API at any time.</p>',
   ].join('\n');
   return { subject, html };
+}
+
+/** Items synced and skipped by type (mail, contacts, events), when the batch moved more than mail. */
+function itemTypeTable(summary: BatchSummary): string[] {
+  if (!summary.contacts && !summary.events) return [];
+  const row = (label: string, key: string, totals: ItemTypeTotals | undefined) =>
+    totals ? [`<tr><td>${label}</td><td data-count="${key}Synced">${totals.synced}</td><td data-count="${key}Skipped">${totals.skipped}</td></tr>`] : [];
+  return [
+    '<table>',
+    '<tr><th>Items</th><th>Synced</th><th>Skipped</th></tr>',
+    ...row('Mail', 'mail', summary.mail),
+    ...row('Contacts', 'contacts', summary.contacts),
+    ...row('Calendar items', 'events', summary.events),
+    '</table>',
+  ];
 }

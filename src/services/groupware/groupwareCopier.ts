@@ -2,7 +2,7 @@ import { groupwareMarker } from '../../core/groupware/groupwareKeys';
 import type { GroupwareKind } from '../../core/groupware/groupwareKind';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import type { GroupwareCollectionState, GroupwareCollectionStore, GroupwareItemEntry, GroupwareItemStore, StoredGroupwareItem } from '../ports/groupwareStores';
-import type { GroupwarePayload, GroupwareTarget } from '../ports/groupwareTarget';
+import { GROUPWARE_ITEM_REJECTED, type GroupwarePayload, type GroupwareTarget } from '../ports/groupwareTarget';
 import type { ItemCollection, ItemSource, ItemVersion, SourceItem } from '../ports/itemSource';
 
 /** Items fetched from the source and written to the target at a time. */
@@ -123,8 +123,20 @@ export class GroupwareCopier {
     // The token moves only once everything it covers is settled: a crash before this reads the same changes again.
     if (changes.syncToken !== state.syncToken)
       await this.stores.collections.save(this.mailboxKey, { ...state, ...(changes.syncToken ? { syncToken: changes.syncToken } : {}) });
+    // Counted from the map, not from this pass: an item skipped on an earlier pass and unchanged since is still skipped.
     const settled = await this.stores.items.list(this.mailboxKey, collection.kind, collection.id);
     result.total = settled.size;
+    result.skipped = [...settled.values()]
+      .map((s) => s.entry)
+      .filter((e) => e.state === 'skipped')
+      .map((e) => ({
+        kind: collection.kind,
+        collection: collection.displayName,
+        href: e.href,
+        title: e.subject ?? '',
+        reason: e.reason ?? 'Skipped',
+        detail: e.detail ?? '',
+      }));
     return result;
   }
 
@@ -136,35 +148,57 @@ export class GroupwareCopier {
     result: CollectionSyncResult,
   ): Promise<void> {
     const marker = groupwareMarker(this.mailboxKey, collection.kind, collection.id, item.href);
+    const previous = stored?.entry;
     let mapped: { payload: GroupwarePayload; title: string };
     try {
       mapped = this.map(collection.kind, item.data);
     } catch (error) {
       if (!(error instanceof MigrationError) || error.errorClass !== 'permanent') throw error;
-      const skipped: SkippedGroupwareItem = {
-        kind: collection.kind,
-        collection: collection.displayName,
-        href: item.href,
-        reason: error.code,
-        detail: error.message,
-      };
-      await this.settle(collection, { href: item.href, sourceEtag: item.etag, state: 'skipped', reason: error.code, detail: error.message }, stored);
-      result.skipped.push(skipped);
+      // A copy made from an earlier, readable version stays (and is removed if the source item is deleted).
+      const keptCopy = previous?.state === 'copied' ? previous.targetId : undefined;
+      await this.settle(
+        collection,
+        {
+          href: item.href,
+          sourceEtag: item.etag,
+          state: 'skipped',
+          reason: error.code,
+          detail: error.message,
+          subject: this.titleOf(collection.kind, item.data),
+          ...(keptCopy ? { targetId: keptCopy } : {}),
+        },
+        stored?.etag,
+      );
       return;
     }
-    const previous = stored?.entry;
     // The copy this item had before its source changed; kept on the pending entry so a run that dies mid-update is followed up.
     const earlierCopy = previous?.state === 'copied' || previous?.state === 'pending' ? previous.targetId : undefined;
     const held = await this.hold(collection, item, stored, earlierCopy);
     let targetId: string;
     let found: string | undefined;
-    if (earlierCopy) {
-      // Changed at the source: the copy follows (a series is removed and made again, so its id may change).
-      targetId = await this.target.update(targetCollection, earlierCopy, mapped.payload, marker);
-    } else {
-      // New, skipped before, or pending after a run died having claimed it: look for its copy by the marker, else make it.
-      found = await this.target.findByMarker(collection.kind, targetCollection, marker);
-      targetId = found ?? (await this.target.create(targetCollection, mapped.payload, marker));
+    try {
+      if (earlierCopy) {
+        // Changed at the source: the copy follows (a series is removed and made again, so its id may change).
+        targetId = await this.target.update(targetCollection, earlierCopy, mapped.payload, marker);
+      } else {
+        // New, skipped before, or pending after a run died having claimed it: look for its copy by the marker, else make it.
+        found = await this.target.findByMarker(collection.kind, targetCollection, marker);
+        // A copy found may be half made (a series whose exceptions, or a contact whose photo, the dead run never
+        // sent): it is brought up to date as a changed item would be, never trusted as it stands.
+        targetId = found
+          ? await this.target.update(targetCollection, found, mapped.payload, marker)
+          : await this.target.create(targetCollection, mapped.payload, marker);
+      }
+    } catch (error) {
+      if (!isItemRejection(error)) throw error;
+      // The target refused this item for good: no partial copy stays, and the item is reported with the target's reason.
+      await this.removeCopies(collection.kind, targetCollection, marker, earlierCopy);
+      await this.settle(
+        collection,
+        { href: item.href, sourceEtag: item.etag, state: 'skipped', reason: error.code, detail: error.message, subject: mapped.title },
+        held,
+      );
+      return;
     }
     const entry: GroupwareItemEntry = { href: item.href, sourceEtag: item.etag, state: 'copied', targetId, subject: mapped.title };
     if (!(await this.stores.items.replace(this.mailboxKey, collection.kind, collection.id, entry, held))) {
@@ -177,6 +211,25 @@ export class GroupwareCopier {
     if (earlierCopy) result.updated += 1;
     else if (found) result.matched += 1;
     else result.created += 1;
+  }
+
+  /** Every copy of the item at the target: the one the map knew, and any carrying its marker. */
+  private async removeCopies(kind: GroupwareKind, targetCollection: string, marker: string, known: string | undefined): Promise<void> {
+    if (known) await this.target.remove(kind, targetCollection, known);
+    for (
+      let found = await this.target.findByMarker(kind, targetCollection, marker);
+      found;
+      found = await this.target.findByMarker(kind, targetCollection, marker)
+    ) {
+      await this.target.remove(kind, targetCollection, found);
+    }
+  }
+
+  /** A title for the report of an item the mapper could not read: its SUMMARY or FN line, if any. */
+  private titleOf(kind: GroupwareKind, data: string): string {
+    const unfolded = data.replace(/\r?\n[ \t]/g, '');
+    const line = new RegExp(`^${kind === 'contact' ? 'FN' : 'SUMMARY'}(?:;[^:\\r\\n]*)?:(.*)$`, 'mi').exec(unfolded);
+    return line?.[1]?.trim().slice(0, 255) || (kind === 'contact' ? '(no name)' : '(no subject)');
   }
 
   /** Writes this run's hold on the item (insert-only when new, with the ETag read otherwise); the entry's table ETag. */
@@ -195,11 +248,12 @@ export class GroupwareCopier {
     return etag;
   }
 
-  private async settle(collection: ItemCollection, entry: GroupwareItemEntry, stored: StoredGroupwareItem | undefined): Promise<void> {
-    const etag = stored
-      ? await this.stores.items.replace(this.mailboxKey, collection.kind, collection.id, entry, stored.etag)
+  /** Writes a settled entry over the one read (or held) with `etag`, or inserts it when the item had none. */
+  private async settle(collection: ItemCollection, entry: GroupwareItemEntry, etag: string | undefined): Promise<void> {
+    const written = etag
+      ? await this.stores.items.replace(this.mailboxKey, collection.kind, collection.id, entry, etag)
       : await this.stores.items.insert(this.mailboxKey, collection.kind, collection.id, entry);
-    if (!etag) throw new MigrationError('ClaimConflict', 'Another run is copying the same contacts or events; the collection is tried again.', 'transient');
+    if (!written) throw new MigrationError('ClaimConflict', 'Another run is copying the same contacts or events; the collection is tried again.', 'transient');
   }
 }
 
@@ -221,4 +275,9 @@ function plan(changes: Awaited<ReturnType<ItemSource['changes']>>, entries: Map<
   const changed = changes.changed.filter((v) => !unchanged(v));
   const seen = new Set(changed.map((v) => v.href));
   return { toCopy: [...changed, ...pending.filter((p) => !seen.has(p.href) && !changes.removed.includes(p.href))], toRemove: changes.removed };
+}
+
+/** The target refused the item itself (GroupwareTarget's `RejectedByTarget`): skipped and reported, the others go on. */
+function isItemRejection(error: unknown): error is MigrationError {
+  return error instanceof MigrationError && error.code === GROUPWARE_ITEM_REJECTED;
 }

@@ -6,7 +6,8 @@ import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
-import { type ReportPhase, summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '../../core/reports/migrationReports';
+import { type ReportPhase, type SkippedGroupwareRow, summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '../../core/reports/migrationReports';
+import { collectionKey } from '../../core/groupware/groupwareKeys';
 import { ConcurrencyError } from '../../core/errors/concurrencyError';
 import { updateMailbox } from '../copy/mailboxStatistics';
 import type { MigrationConnectors } from '../ports/migrationConnectors';
@@ -48,7 +49,11 @@ export class BatchSteps {
     const tenant = this.connectors.tenant();
     const problems = new Map<string, string>();
     if (tenant) {
-      const needs = permissionsFor(batch, { setsPasswords: mailboxes.some((m) => m.hasPendingPassword), sendsEmail: batch.notificationEmails.length > 0 });
+      const needs = permissionsFor(batch, {
+        setsPasswords: mailboxes.some((m) => m.hasPendingPassword),
+        sendsEmail: batch.notificationEmails.length > 0,
+        movesGroupware: Boolean((await this.stores.endpoints.get(batch.endpoint))?.davUrl),
+      });
       const missing = describeMissingPermissions(await tenant.grantedRoles(), needs);
       if (missing) return { ok: false, reason: missing, eligible: [], failed: 0 };
       if (batch.kind === 'staged' && !this.connectors.directory() && !this.config.withoutOnPremisesDirectory) {
@@ -202,7 +207,7 @@ export class BatchSteps {
     const addresses = new Map(mailboxes.map((m) => [m.mailboxKey, m.emailAddress]));
     const skipped = (await this.stores.skippedItems.listBatch(batchId)).map((s) => ({ ...s, emailAddress: addresses.get(s.mailboxKey) ?? s.mailboxKey }));
     await this.stores.reports.write(batchId, 'statistics', toStatisticsCsv(mailboxes));
-    await this.stores.reports.write(batchId, 'errors', toErrorsReportCsv(mailboxes, skipped));
+    await this.stores.reports.write(batchId, 'errors', toErrorsReportCsv(mailboxes, skipped, await this.skippedGroupware(mailboxes)));
     const links = {
       statistics: await this.stores.reports.link(batchId, 'statistics', new Date(now)),
       errors: await this.stores.reports.link(batchId, 'errors', new Date(now)),
@@ -214,6 +219,27 @@ export class BatchSteps {
       await this.stores.outbox.enqueue({ batchId, to: batch.notificationEmails, subject: email.subject, html: email.html });
     }
     return { migrated: summary.migrated, failed: summary.failed };
+  }
+
+  /** Contacts and events the groupware sync skipped, read from the item map of each mailbox that counted some. */
+  private async skippedGroupware(mailboxes: MigrationMailbox[]): Promise<SkippedGroupwareRow[]> {
+    const rows: SkippedGroupwareRow[] = [];
+    for (const mailbox of mailboxes.filter((m) => (m.contactsSkipped ?? 0) + (m.eventsSkipped ?? 0) > 0)) {
+      const names = new Map(
+        (await this.stores.groupwareCollections.list(mailbox.mailboxKey)).map((c) => [`${c.kind}|${collectionKey(c.collectionId)}`, c.displayName]),
+      );
+      for (const { kind, collectionKey: key, entry } of await this.stores.groupwareItems.listSkipped(mailbox.mailboxKey)) {
+        rows.push({
+          emailAddress: mailbox.emailAddress,
+          kind,
+          collection: names.get(`${kind}|${key}`) ?? '',
+          title: entry.subject ?? '',
+          reason: entry.reason ?? 'Skipped',
+          detail: entry.detail ?? '',
+        });
+      }
+    }
+    return rows;
   }
 
   private async saveReportLinks(batchId: string): Promise<void> {

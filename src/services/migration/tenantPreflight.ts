@@ -42,10 +42,20 @@ const NEEDS = {
     page: 'https://learn.microsoft.com/graph/api/user-update',
   },
   sendMail: { what: "send the batch's status emails", anyOf: ['Mail.Send'], page: 'https://learn.microsoft.com/graph/api/user-sendmail' },
+  contacts: {
+    what: 'create contact folders and contacts (with photos) in the mailboxes',
+    anyOf: ['Contacts.ReadWrite'],
+    page: 'https://learn.microsoft.com/graph/api/contactfolder-post-contacts',
+  },
+  calendars: {
+    what: 'create calendars and events in the mailboxes',
+    anyOf: ['Calendars.ReadWrite'],
+    page: 'https://learn.microsoft.com/graph/api/user-post-events',
+  },
 } as const satisfies Record<string, PermissionNeed>;
 
 /** What a batch needs of the app registration, given what the batch does. */
-export function permissionsFor(batch: MigrationBatch, options: { setsPasswords: boolean; sendsEmail: boolean }): PermissionNeed[] {
+export function permissionsFor(batch: MigrationBatch, options: { setsPasswords: boolean; sendsEmail: boolean; movesGroupware?: boolean }): PermissionNeed[] {
   return [
     NEEDS.organization,
     NEEDS.users,
@@ -54,6 +64,8 @@ export function permissionsFor(batch: MigrationBatch, options: { setsPasswords: 
     NEEDS.mail,
     ...(batch.kind === 'staged' && options.setsPasswords ? [NEEDS.passwords] : []),
     ...(options.sendsEmail ? [NEEDS.sendMail] : []),
+    // The endpoint names a DAV URL: contacts and calendars move too.
+    ...(options.movesGroupware ? [NEEDS.contacts, NEEDS.calendars] : []),
   ];
 }
 

@@ -49,7 +49,17 @@ export interface GroupwareItemStore {
   replace(mailboxKey: string, kind: GroupwareKind, collectionId: string, entry: GroupwareItemEntry, etag: string): Promise<string | undefined>;
   /** Deletes an entry read with `etag` (its item was removed at the source and in the target). */
   remove(mailboxKey: string, kind: GroupwareKind, collectionId: string, href: string, etag: string): Promise<void>;
+  /** Every item of the mailbox the copy skipped (in any collection), for the errors report. */
+  listSkipped(mailboxKey: string): Promise<SkippedGroupwareEntry[]>;
   deleteMailbox(mailboxKey: string): Promise<void>;
+}
+
+/** A skipped item's entry, with the collection it belongs to. */
+export interface SkippedGroupwareEntry {
+  kind: GroupwareKind;
+  /** The collection as the map keys it (core/groupware/groupwareKeys `collectionKey` of its id). */
+  collectionKey: string;
+  entry: GroupwareItemEntry;
 }
 
 /** The mailbox's collections: partition = mailbox, row = type and a hash of the collection id. */

@@ -23,6 +23,13 @@ export type GroupwarePayload =
     };
 
 /**
+ * The code of the permanent MigrationError `create` and `update` throw when the target refuses the item
+ * itself (a value it will not take, an attachment too large): the copy skips that item, reports the
+ * target's reason, and goes on. Any other error stops the collection (permanent) or is tried again.
+ */
+export const GROUPWARE_ITEM_REJECTED = 'RejectedByTarget';
+
+/**
  * The target's contacts and calendars (Microsoft Graph: contactFolders and calendars). Every copy carries
  * the item's marker (an extended property), so one whose create answer was lost is found, not made twice.
  * Nothing the target does for these calls may send mail: no invitation, no cancellation.

@@ -1,8 +1,10 @@
 import type { BatchView, MailboxView } from '../../../tools/cli/apiTypes';
+import { toInFlightJson } from '../../../tools/cli/commands/batchesStatus';
+import { formatMailboxTable } from '../../../tools/cli/commands/formatMailboxTable';
 import { formatProblem } from '../../../tools/cli/formatProblem';
 import { formatTable } from '../../../tools/cli/formatTable';
 import { messagesPerSecond, toBatchProgress } from '../../../tools/cli/watch/readBatchProgress';
-import { renderBatchProgress } from '../../../tools/cli/watch/renderBatchProgress';
+import { progressKey, renderBatchProgress } from '../../../tools/cli/watch/renderBatchProgress';
 
 /** What the CLI draws from API answers, without a server: the watch's figures and bars, problems, tables. */
 function batch(status: string, mailboxCount: number): BatchView {
@@ -23,6 +25,13 @@ function batch(status: string, mailboxCount: number): BatchView {
 
 function mailbox(emailAddress: string, status: string, percentageComplete: number, syncedItemCount = 0, totalItemsInSourceMailbox = 0): MailboxView {
   return { emailAddress, status, percentageComplete, syncedItemCount, totalItemsInSourceMailbox, skippedItemCount: 0, bytesTransferred: 0 };
+}
+
+/** A mailbox whose endpoint moves contacts and calendars too, with its figures by type (as the API answers). */
+function groupwareMailbox(mailboxView: MailboxView, contacts: [number, number, number], events: [number, number, number]): MailboxView {
+  const [contactsSynced, contactsSkipped, contactsTotal] = contacts;
+  const [eventsSynced, eventsSkipped, eventsTotal] = events;
+  return { ...mailboxView, contactsSynced, contactsSkipped, contactsTotal, eventsSynced, eventsSkipped, eventsTotal };
 }
 
 const AT = Date.parse('2026-11-25T09:00:10.000Z');
@@ -72,6 +81,74 @@ describe('batch progress', () => {
     expect(renderBatchProgress(progress, 12.34, true)).toEqual([
       '2026-11-25T09:00:10.000Z wave-1 Syncing 75% 1/2 mailboxes  12.3 msg/s',
       '  b@contoso.com Syncing 50% 3/6 items',
+    ]);
+  });
+});
+
+describe('items by type (mail, contacts, events)', () => {
+  it('adds contacts and events to a mailbox line only when the mailbox has them, with the skipped ones', () => {
+    const progress = toBatchProgress(
+      batch('Syncing', 3),
+      [
+        groupwareMailbox({ ...mailbox('a@contoso.com', 'Syncing', 50, 3, 6), skippedItemCount: 1 }, [2, 0, 2], [0, 1, 1]),
+        mailbox('b@contoso.com', 'Syncing', 20, 1, 5),
+        groupwareMailbox(mailbox('c@contoso.com', 'Synced', 100, 4, 4), [1, 0, 1], [0, 0, 0]),
+      ],
+      AT,
+    );
+    expect(renderBatchProgress(progress, 0, false).slice(1)).toEqual([
+      '  [##########----------]  50%  a@contoso.com  Syncing  3/6 mail items (1 skipped), 2/2 contacts, 0/1 events (1 skipped)',
+      '  [####----------------]  20%  b@contoso.com  Syncing  1/5 items',
+    ]);
+    expect(renderBatchProgress(progress, 0, true).slice(1)).toEqual([
+      '  a@contoso.com Syncing 50% 3/6 mail items (1 skipped), 2/2 contacts, 0/1 events (1 skipped)',
+      '  b@contoso.com Syncing 20% 1/5 items',
+    ]);
+  });
+
+  it('prints a new plain line when contacts or events are counted, and puts them in the --json line', () => {
+    const before = mailbox('a@contoso.com', 'Syncing', 90, 6, 6);
+    const after = groupwareMailbox(before, [2, 0, 2], [1, 0, 1]);
+    const key = (m: MailboxView) => progressKey(toBatchProgress(batch('Syncing', 1), [m], AT));
+    expect(key(after)).not.toBe(key(before));
+    expect(toInFlightJson(before)).toEqual({
+      emailAddress: 'a@contoso.com',
+      status: 'Syncing',
+      percentageComplete: 90,
+      syncedItemCount: 6,
+      totalItemsInSourceMailbox: 6,
+      bytesTransferred: 0,
+    });
+    expect(toInFlightJson(after)).toMatchObject({
+      syncedItemCount: 6,
+      totalItemsInSourceMailbox: 6,
+      contactsSynced: 2,
+      contactsSkipped: 0,
+      contactsTotal: 2,
+      eventsSynced: 1,
+      eventsSkipped: 0,
+      eventsTotal: 1,
+    });
+  });
+
+  it("keeps batches show's ITEMS column for a batch that moves mail only", () => {
+    expect(formatMailboxTable([{ ...mailbox('a@contoso.com', 'Synced', 100, 5, 5), bytesTransferred: 1536 }, mailbox('bo@contoso.com', 'Queued', 0)])).toEqual([
+      'MAILBOX         STATUS  PERCENT  ITEMS   BYTES  ERROR',
+      'a@contoso.com   Synced     100%  5/5    1.5 KB',
+      'bo@contoso.com  Queued       0%  0/0       0 B',
+    ]);
+  });
+
+  it('splits batches show\'s items into MAIL, CONTACTS and EVENTS when a mailbox has groupware figures, "-" for one not counted yet', () => {
+    expect(
+      formatMailboxTable([
+        groupwareMailbox({ ...mailbox('a@contoso.com', 'Synced', 100, 11, 12), skippedItemCount: 1 }, [2, 0, 2], [1, 1, 2]),
+        { ...mailbox('bo@contoso.com', 'Failed', 0), error: 'No such user.' },
+      ]),
+    ).toEqual([
+      'MAILBOX         STATUS  PERCENT  MAIL               CONTACTS  EVENTS           BYTES  ERROR',
+      'a@contoso.com   Synced     100%  11/12 (1 skipped)  2/2       1/2 (1 skipped)    0 B',
+      'bo@contoso.com  Failed       0%  0/0                -         -                  0 B  No such user.',
     ]);
   });
 });

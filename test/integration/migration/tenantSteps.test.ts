@@ -160,6 +160,20 @@ describe('preflight', () => {
     expect(result.reason).toMatch(/grant admin consent/);
   });
 
+  it('asks for Contacts.ReadWrite and Calendars.ReadWrite only when the endpoint moves contacts and calendars', async () => {
+    const roles = ['User.ReadWrite.All', 'Organization.Read.All', 'Mail.ReadWrite', 'Mail.Send'];
+    const mailOnly = await world({ sandbox: { app: { roles, directoryRoles: [] } } });
+    const bob = await mailOnly.person({ onPremisesGuid: false });
+    expect(await mailOnly.services.batchSteps.preflight(await mailOnly.batch(`EmailAddress\n${bob.address}\n`), new Date().toISOString())).toMatchObject({
+      ok: true,
+    });
+    const groupware = await world({ sandbox: { app: { roles, directoryRoles: [] } }, endpoint: { davUrl: 'https://dav.contoso.com/dav/{user}/' } });
+    const ann = await groupware.person({ onPremisesGuid: false });
+    const result = await groupware.services.batchSteps.preflight(await groupware.batch(`EmailAddress\n${ann.address}\n`), new Date().toISOString());
+    expect(result.ok).toBe(false);
+    expect(result.reason).toMatch(/Contacts\.ReadWrite \(to create contact folders and contacts.*Calendars\.ReadWrite \(to create calendars and events/);
+  });
+
   it('fails a row whose synced ExchangeGuid keeps Exchange Online from ever creating the mailbox, with the fix, and changes nothing for it', async () => {
     const w = await world();
     const synced = await w.person({ onPremisesGuid: true, cloudGuid: true });

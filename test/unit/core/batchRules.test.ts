@@ -71,6 +71,48 @@ describe('reports', () => {
     expect(csv).toContain('bob@x.com,Item,INBOX,Huge,200000000,TooLarge,over the limit');
   });
 
+  it('lists each skipped contact and event with its address book or calendar, title and reason', () => {
+    const csv = toErrorsReportCsv(
+      mailboxes,
+      [],
+      [
+        { emailAddress: 'bob@x.com', kind: 'event', collection: 'Calendar', title: 'Medication', reason: 'UnsupportedRecurrence', detail: 'BYHOUR' },
+        { emailAddress: 'bob@x.com', kind: 'contact', collection: 'Partners', title: '=cmd()', reason: 'InvalidVCard', detail: 'no END:VCARD' },
+      ],
+    );
+    expect(csv).toContain('bob@x.com,Event,Calendar,Medication,,UnsupportedRecurrence,BYHOUR');
+    // A title from outside is not a spreadsheet formula.
+    expect(csv).toContain('bob@x.com,Contact,Partners,"\'=cmd()",,InvalidVCard,no END:VCARD');
+  });
+
+  it('splits the status email by item type when contacts or events moved, and not otherwise', () => {
+    const batch = { id: 'w', name: 'Wave', notificationEmails: [] } as unknown as MigrationBatch;
+    const links = { statistics: 'https://s/a', errors: 'https://s/b' };
+    const summary = summarise(mailboxes);
+    expect(summary).toMatchObject({
+      mail: { synced: 12, skipped: 1 },
+      contacts: { synced: 40, skipped: 1 },
+      events: { synced: 7, skipped: 0 },
+      skippedItems: 2,
+    });
+    const html = toStatusEmail(batch, 'initialSync', summary, links).html;
+    expect(html).toContain('data-count="contactsSynced">40<');
+    expect(html).toContain('data-count="contactsSkipped">1<');
+    expect(html).toContain('data-count="eventsSynced">7<');
+    expect(html).toContain('data-count="mailSynced">12<');
+    const mailOnly = mailboxes.map((m) => ({
+      ...m,
+      contactsSynced: undefined,
+      contactsSkipped: undefined,
+      contactsTotal: undefined,
+      eventsSynced: undefined,
+      eventsSkipped: undefined,
+      eventsTotal: undefined,
+    }));
+    expect(summarise(mailOnly)).not.toHaveProperty('contacts');
+    expect(toStatusEmail(batch, 'initialSync', summarise(mailOnly), links).html).not.toContain('contactsSynced');
+  });
+
   it('lists the folders that were renamed for the target, and the virtual ones not copied', () => {
     const renamed = {
       ...mailboxes[1]!,

@@ -50,13 +50,23 @@ function writeJsonLine(context: CommandContext, progress: BatchProgress, rate: n
   );
 }
 
-function toInFlightJson(m: MailboxView): Record<string, unknown> {
+/** A mailbox in flight for `--json`: its mail figures, and its contacts and events figures when it has them (as the API names them). */
+export function toInFlightJson(m: MailboxView): Record<string, unknown> {
+  const groupware = Object.entries({
+    contactsSynced: m.contactsSynced,
+    contactsSkipped: m.contactsSkipped,
+    contactsTotal: m.contactsTotal,
+    eventsSynced: m.eventsSynced,
+    eventsSkipped: m.eventsSkipped,
+    eventsTotal: m.eventsTotal,
+  }).filter(([, n]) => n !== undefined);
   return {
     emailAddress: m.emailAddress,
     status: m.status,
     percentageComplete: m.percentageComplete,
     syncedItemCount: m.syncedItemCount,
     totalItemsInSourceMailbox: m.totalItemsInSourceMailbox,
+    ...Object.fromEntries(groupware),
     bytesTransferred: m.bytesTransferred,
   };
 }

@@ -1,6 +1,7 @@
 import type { GroupwareKind } from '../../../core/groupware/groupwareKind';
 import type { GraphContact, GraphEvent } from '../../../core/groupware/graphShapes';
-import type { GroupwareFile, GroupwarePayload, GroupwareTarget } from '../../../services/ports/groupwareTarget';
+import { MigrationError } from '../../../core/errors/migrationError';
+import { GROUPWARE_ITEM_REJECTED, type GroupwareFile, type GroupwarePayload, type GroupwareTarget } from '../../../services/ports/groupwareTarget';
 import type { GraphSession } from './graphConnection';
 import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
@@ -168,12 +169,29 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     });
   }
 
-  /** Graph's throttling ends a call with BudgetExhausted, which the steps turn into a later retry. */
+  /**
+   * Graph's throttling ends a call with BudgetExhausted, which the steps turn into a later retry. A 400,
+   * 413 or 422 is Exchange refusing what was sent (a value it will not hold, an attachment over the 3 MB a
+   * single request takes): that item is skipped with Graph's reason. 401 and 403 are the app's permissions,
+   * and stop the collection with the fix. Anything else (5xx, a cut connection) is tried again.
+   */
   private async call<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      throw tryBudgetExhausted(error) ?? error;
+      const exhausted = tryBudgetExhausted(error);
+      if (exhausted) throw exhausted;
+      const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+      const graphSaid = `${code ?? `HTTP ${statusCode}`}: ${message ?? ''}`.trim();
+      if (statusCode === 400 || statusCode === 413 || statusCode === 422)
+        throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused the item (${graphSaid}).`, 'permanent');
+      if (statusCode === 401 || statusCode === 403)
+        throw new MigrationError(
+          'GroupwareAccessDenied',
+          `Microsoft Graph refused access to the mailbox's contacts or calendars (${graphSaid}). Grant the app registration the application permissions Contacts.ReadWrite and Calendars.ReadWrite with admin consent, then retry the batch.`,
+          'permanent',
+        );
+      throw error;
     }
   }
 }
