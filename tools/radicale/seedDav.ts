@@ -30,6 +30,11 @@ export interface CalendarSeed {
   description?: string;
   /** `#RRGGBB` or `#RRGGBBAA` (Apple's calendar-color property). */
   color?: string;
+  /**
+   * The calendar's own time zone (CalDAV calendar-timezone, RFC 4791 section 5.2.2): an iCalendar object
+   * holding one VTIMEZONE, in which the calendar's floating times and all-day dates are read.
+   */
+  timeZone?: string;
   /** What the calendar accepts (supported-calendar-component-set). Default: VEVENT only. */
   components?: readonly CalendarComponent[];
   /** iCalendar objects, one UID each (a recurring series with its overrides is one object). */
@@ -86,6 +91,7 @@ export async function createCalendar(account: DavAccount, seed: CalendarSeed): P
       optional('D:displayname', seed.displayName) +
       optional('C:calendar-description', seed.description) +
       optional('A:calendar-color', seed.color) +
+      optional('C:calendar-timezone', seed.timeZone) +
       `<C:supported-calendar-component-set>${components}</C:supported-calendar-component-set>` +
       `</D:prop></D:set></C:mkcalendar>`,
   );

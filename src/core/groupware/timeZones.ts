@@ -275,6 +275,16 @@ export function ianaNameOf(tzid: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The Windows ID a calendar's own time zone names (a Windows ID, an IANA name or alias, or one behind a
+ * registry prefix), for `floatingTimeZone`; undefined when it names none (all-day dates then stay in UTC).
+ */
+export function windowsZoneOfTzid(tzid: string | undefined): string | undefined {
+  if (!tzid) return undefined;
+  const iana = ianaNameOf(tzid);
+  return windowsZoneName(tzid.trim()) ?? (iana === undefined ? undefined : windowsZoneOfIana(iana));
+}
+
 function zoneOfWindows(windows: string): SourceZone {
   const golden = goldenIanaZone(windows);
   return golden === undefined || windows === 'UTC' ? UTC_ZONE : new IntlZone(golden);

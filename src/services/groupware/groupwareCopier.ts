@@ -8,8 +8,11 @@ import type { ItemCollection, ItemSource, ItemVersion, SourceItem } from '../por
 /** Items fetched from the source and written to the target at a time. */
 const FETCH_PAGE = 50;
 
-/** Turns a source item's text into what the target holds; throws a permanent MigrationError for a bad item. */
-export type GroupwareMapper = (kind: GroupwareKind, data: string) => { payload: GroupwarePayload; title: string };
+/**
+ * Turns a source item's text into what the target holds, read in its collection's time zone where it has
+ * one; throws a permanent MigrationError for a bad item.
+ */
+export type GroupwareMapper = (kind: GroupwareKind, data: string, collection: Pick<ItemCollection, 'timeZone'>) => { payload: GroupwarePayload; title: string };
 
 /** One item the copy could not bring over, with the reason the report gives. */
 export interface SkippedGroupwareItem {
@@ -151,7 +154,7 @@ export class GroupwareCopier {
     const previous = stored?.entry;
     let mapped: { payload: GroupwarePayload; title: string };
     try {
-      mapped = this.map(collection.kind, item.data);
+      mapped = this.map(collection.kind, item.data, collection);
     } catch (error) {
       if (!(error instanceof MigrationError) || error.errorClass !== 'permanent') throw error;
       // A copy made from an earlier, readable version stays (and is removed if the source item is deleted).

@@ -22,6 +22,11 @@ export interface ItemCollection {
   description?: string;
   /** The collection's sync token (RFC 6578) when the server offers sync-collection. */
   syncToken?: string;
+  /**
+   * A calendar's own time zone, the TZID of its CalDAV `calendar-timezone` (RFC 4791 section 5.2.2: it
+   * "is used to interpret floating time"): the zone its all-day dates and floating times are read in.
+   */
+  timeZone?: string;
 }
 
 /** One item's identity and version at the source. */

@@ -306,7 +306,15 @@ beforeAll(async () => {
   graph = createGraphSession(sandboxConnection(sandbox));
   await seedDav(radicale.account(USER), {
     addressBooks: [{ name: 'contacts', displayName: 'Contacts', vcards: [FULL_CONTACT, V4_CONTACT] }],
-    calendars: [{ name: 'calendar', displayName: 'Calendar', events: [...SERIES, ...SINGLES, NO_SUCH_ZONE, TWICE_A_DAY, HUGE_ATTACHMENT] }],
+    calendars: [
+      {
+        name: 'calendar',
+        displayName: 'Calendar',
+        // The calendar's own zone: its all-day events are days in Berlin, not in UTC.
+        timeZone: calendar(...BERLIN),
+        events: [...SERIES, ...SINGLES, NO_SUCH_ZONE, TWICE_A_DAY, HUGE_ATTACHMENT],
+      },
+    ],
   });
   firstPass = (await copier().syncAll()).results;
 }, 300_000);
@@ -356,7 +364,7 @@ function sourceOccurrences(ics: string, until: string): string[] {
   return occurrences;
 }
 
-/** The target's occurrences of a series, as Graph lists them (List instances, times in UTC). */
+/** The target's occurrences of a series, as Graph lists them (List instances: times in UTC, all-day ones midnight to midnight). */
 async function targetOccurrences(masterId: string, until: string): Promise<string[]> {
   const occurrences: string[] = [];
   let url: string | undefined =
@@ -463,9 +471,15 @@ describe('contacts and calendars round trip, Radicale to Microsoft 365', () => {
     expect(minuteOf((eventNamed('Tokyo call').properties.start as { dateTime: string }).dateTime)).toBe('2007-06-01T00:00');
     const release = eventNamed('Release window').properties as { start: { dateTime: string }; end: { dateTime: string } };
     expect([minuteOf(release.start.dateTime), minuteOf(release.end.dateTime)]).toEqual(['2007-08-15T16:00', '2007-08-15T17:30']);
-    const offsite = eventNamed('Team offsite').properties as { isAllDay: boolean; start: { dateTime: string }; end: { dateTime: string } };
-    expect(offsite.isAllDay).toBe(true);
-    expect([offsite.start.dateTime.slice(0, 10), offsite.end.dateTime.slice(0, 10)]).toEqual(['2007-04-12', '2007-04-14']);
+    // An all-day event is days in the calendar's own zone (calendar-timezone), not in UTC; Graph shows it midnight to midnight.
+    const offsite = eventNamed('Team offsite').properties as {
+      isAllDay: boolean;
+      originalStartTimeZone: string;
+      start: { dateTime: string };
+      end: { dateTime: string };
+    };
+    expect(offsite).toMatchObject({ isAllDay: true, originalStartTimeZone: 'W. Europe Standard Time' });
+    expect([minuteOf(offsite.start.dateTime), minuteOf(offsite.end.dateTime)]).toEqual(['2007-04-12T00:00', '2007-04-14T00:00']);
     expect(sandbox.sentMeetingMessages()).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import {
   wallToEpoch,
   windowsZoneName,
   windowsZoneOfIana,
+  windowsZoneOfTzid,
 } from '../../../src/core/groupware/timeZones';
 import { WINDOWS_ZONES } from '../../../src/core/groupware/windowsZones';
 
@@ -111,5 +112,22 @@ describe('time zones', () => {
   test('a fixed offset matches a Windows zone without summer time', () => {
     expect(matchWindowsZone({ offsetMinutes: () => 330 }, 'India', [2024, 2025])).toBe('India Standard Time');
     expect(matchWindowsZone({ offsetMinutes: () => 337 }, 'Nowhere', [2024, 2025])).toBeUndefined();
+  });
+});
+
+describe("a calendar's own time zone (calendar-timezone) as the floating zone", () => {
+  it.each([
+    ['W. Europe Standard Time', 'W. Europe Standard Time'],
+    ['Europe/Berlin', 'W. Europe Standard Time'],
+    ['/mozilla.org/20050126_1/America/New_York', 'Eastern Standard Time'],
+    ['Asia/Calcutta', 'India Standard Time'],
+    ['UTC', 'UTC'],
+  ])('%s is read as %s', (tzid, windows) => {
+    expect(windowsZoneOfTzid(tzid)).toBe(windows);
+  });
+
+  it('names nothing for a TZID it cannot resolve, or none, so all-day dates stay in UTC', () => {
+    expect(windowsZoneOfTzid('Custom zone 1')).toBeUndefined();
+    expect(windowsZoneOfTzid(undefined)).toBeUndefined();
   });
 });

@@ -21,6 +21,7 @@ const COLLECTION_PROPS = {
   'd:sync-token': {},
   'd:supported-report-set': {},
   'c:calendar-description': {},
+  'c:calendar-timezone': {},
   'c:supported-calendar-component-set': {},
   'ca:calendar-color': {},
   'card:addressbook-description': {},
@@ -66,6 +67,7 @@ function toCollection(props: Record<string, unknown>, href: string): DavCollecti
   const description = textOf(kind === 'event' ? props.calendarDescription : props.addressbookDescription);
   const color = kind === 'event' ? textOf(props.calendarColor) : undefined;
   const syncToken = textOf(props.syncToken);
+  const timeZone = kind === 'event' ? tzidOf(textOf(props.calendarTimezone)) : undefined;
   return {
     collection: {
       id,
@@ -74,9 +76,16 @@ function toCollection(props: Record<string, unknown>, href: string): DavCollecti
       ...(color ? { color } : {}),
       ...(description ? { description } : {}),
       ...(syncToken ? { syncToken } : {}),
+      ...(timeZone ? { timeZone } : {}),
     },
     syncCollection: reports?.includes('syncCollection'),
   };
+}
+
+/** The TZID of the VTIMEZONE a calendar-timezone property holds (an iCalendar object with one VTIMEZONE). */
+function tzidOf(calendarTimezone: string | undefined): string | undefined {
+  const line = calendarTimezone && /^TZID(?:;[^:\r\n]*)?:(.+?)\r?$/m.exec(calendarTimezone.replace(/\r?\n[ \t]/g, ''));
+  return line ? line[1]!.trim() : undefined;
 }
 
 /** A collection without a display name is shown by its last path segment (`calendar`, `contacts`). */
