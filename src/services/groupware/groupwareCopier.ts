@@ -82,7 +82,7 @@ export class GroupwareCopier {
   async syncCollection(collection: ItemCollection, known: GroupwareCollectionState | undefined): Promise<CollectionSyncResult> {
     const state: GroupwareCollectionState = known ?? { collectionId: collection.id, kind: collection.kind, displayName: collection.displayName };
     if (!state.targetId) {
-      state.targetId = await this.target.ensureCollection(collection.kind, collection.displayName);
+      state.targetId = await this.target.ensureCollection(collection.kind, collection.displayName, collection.primary === true);
       await this.stores.collections.save(this.mailboxKey, state);
     }
     const result: CollectionSyncResult = {

@@ -35,8 +35,11 @@ export const GROUPWARE_ITEM_REJECTED = 'RejectedByTarget';
  * Nothing the target does for these calls may send mail: no invitation, no cancellation.
  */
 export interface GroupwareTarget {
-  /** The contact folder or calendar named so, found or made; its id. */
-  ensureCollection(kind: GroupwareKind, displayName: string): Promise<string>;
+  /**
+   * The contact folder or calendar named so, found or made; its id. For the source's main one
+   * (`primary`), the mailbox's default Contacts folder or Calendar, whatever its name.
+   */
+  ensureCollection(kind: GroupwareKind, displayName: string, primary?: boolean): Promise<string>;
   /** The copy stamped with `marker` in that collection, if one exists. */
   findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string | undefined>;
   /** Makes the copy (an event with its exceptions, cancellations and attachments); its id. */

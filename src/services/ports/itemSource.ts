@@ -20,6 +20,11 @@ export interface ItemCollection {
   /** A calendar's colour or description, when the source has one (for the target's calendar). */
   color?: string;
   description?: string;
+  /**
+   * The user's main address book or calendar (one of each at most): it goes into the mailbox's default
+   * Contacts folder or Calendar, the others beside it.
+   */
+  primary?: boolean;
   /** The collection's sync token (RFC 6578) when the server offers sync-collection. */
   syncToken?: string;
   /**

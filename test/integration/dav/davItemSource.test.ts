@@ -90,8 +90,9 @@ describe('DavItemSource against Radicale', () => {
     const base = `${radicale.url}alice%40contoso.com/`;
     const token = expect.stringMatching(/^http:\/\/radicale\.org\/ns\/sync\/[0-9a-f]{64}$/);
     expect([...collections].sort((a, b) => a.id.localeCompare(b.id))).toEqual([
-      { id: `${base}contacts/`, kind: 'contact', displayName: 'Kontakte', description: 'Private contacts', syncToken: token },
-      { id: `${base}family/`, kind: 'event', displayName: '2024', syncToken: token },
+      // The main ones (the only address book; no calendar with a usual main name, so the first by URL).
+      { id: `${base}contacts/`, kind: 'contact', displayName: 'Kontakte', description: 'Private contacts', syncToken: token, primary: true },
+      { id: `${base}family/`, kind: 'event', displayName: '2024', syncToken: token, primary: true },
       { id: `${base}work/`, kind: 'event', displayName: 'Work', description: 'Team meetings', color: '#0078D4FF', syncToken: token },
     ]);
   });

@@ -123,7 +123,7 @@ async function using<T>(dav: DavItemSource, use: (dav: DavItemSource) => Promise
   }
 }
 
-const CALENDAR = (): ItemCollection => ({ id: `${base}/dav/alice@contoso.com/cal/`, kind: 'event', displayName: 'Calendar' });
+const CALENDAR = (): ItemCollection => ({ id: `${base}/dav/alice@contoso.com/cal/`, kind: 'event', displayName: 'Calendar', primary: true });
 
 describe('DavItemSource against answers Radicale never gives', () => {
   it('lists with PROPFIND, and sends no sync-collection, when the server does not offer it', async () => {

@@ -305,11 +305,11 @@ beforeAll(async () => {
   userId = sandbox.addUser({ userPrincipalName: USER, licensed: true }).id;
   graph = createGraphSession(sandboxConnection(sandbox));
   await seedDav(radicale.account(USER), {
-    addressBooks: [{ name: 'contacts', displayName: 'Contacts', vcards: [FULL_CONTACT, V4_CONTACT] }],
+    addressBooks: [{ name: 'book', displayName: 'Personal Address Book', vcards: [FULL_CONTACT, V4_CONTACT] }],
     calendars: [
       {
-        name: 'calendar',
-        displayName: 'Calendar',
+        name: 'cal',
+        displayName: 'Personal',
         // The calendar's own zone: its all-day events are days in Berlin, not in UTC.
         timeZone: calendar(...BERLIN),
         events: [...SERIES, ...SINGLES, NO_SUCH_ZONE, TWICE_A_DAY, HUGE_ATTACHMENT],
@@ -396,6 +396,19 @@ describe('contacts and calendars round trip, Radicale to Microsoft 365', () => {
     expect(sandbox.listMailbox(USER).events.filter((e) => e.properties.subject === 'Design review')).toEqual([]);
     expect(sandbox.listMailbox(USER).contacts).toHaveLength(2);
     expect(sandbox.listMailbox(USER).events).toHaveLength(SERIES.length + SINGLES.length);
+  });
+
+  it("the user's main address book and calendar become the mailbox's default Contacts folder and Calendar", async () => {
+    const folders = (await graph.client.api(`/users/${userId}/contactFolders`).get()) as { value: unknown[] };
+    expect(folders.value).toEqual([]);
+    const contacts = (await graph.client.api(`/users/${userId}/contacts?$select=displayName`).get()) as { value: { displayName: string }[] };
+    expect(contacts.value.map((c) => c.displayName).sort()).toEqual(['Carol Cole', 'Dr. Robert James Baker Jr.']);
+    const calendars = (await graph.client.api(`/users/${userId}/calendars?$select=name,isDefaultCalendar`).get()) as {
+      value: { isDefaultCalendar: boolean }[];
+    };
+    expect(calendars.value).toEqual([expect.objectContaining({ isDefaultCalendar: true })]);
+    const events = (await graph.client.api(`/users/${userId}/calendar/events?$select=subject&$top=50`).get()) as { value: unknown[] };
+    expect(events.value).toHaveLength(SERIES.length + SINGLES.length);
   });
 
   it('a contact keeps every value: Graph fields, Outlook slots as MAPI properties, the rest in a marked notes block, and its photo', () => {

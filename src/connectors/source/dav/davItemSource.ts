@@ -1,3 +1,4 @@
+import { primaryCollectionIds } from '../../../core/groupware/primaryCollections';
 import type { CollectionChanges, ItemCollection, ItemSource, SourceItem } from '../../../services/ports/itemSource';
 import { listDavCollections } from './davCollections';
 import { davChanges } from './davChanges';
@@ -70,7 +71,8 @@ export class DavItemSource implements ItemSource {
   async listCollections(): Promise<ItemCollection[]> {
     const found = await listDavCollections(await this.discover(), this.http);
     for (const { collection, syncCollection } of found) if (syncCollection !== undefined) this.syncSupport.set(collection.id, syncCollection);
-    return found.map(({ collection }) => collection);
+    const primary = primaryCollectionIds(found.map(({ collection }) => collection));
+    return found.map(({ collection }) => (primary.has(collection.id) ? { ...collection, primary: true } : collection));
   }
 
   async changes(collection: ItemCollection, syncToken?: string): Promise<CollectionChanges> {

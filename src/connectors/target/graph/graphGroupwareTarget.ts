@@ -7,6 +7,9 @@ import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
 import { odataString, pathSegment, withQuery } from './odataQuery';
 
+/** The collection id that stands for the mailbox's default Contacts folder or Calendar (a Graph id is never this short). */
+const DEFAULT_COLLECTION = 'default';
+
 /** Days either side of an occurrence's original start searched for it in a series' instances. */
 const INSTANCE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -31,7 +34,8 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     this.userPath = `/users/${pathSegment(userId)}`;
   }
 
-  async ensureCollection(kind: GroupwareKind, displayName: string): Promise<string> {
+  async ensureCollection(kind: GroupwareKind, displayName: string, primary = false): Promise<string> {
+    if (primary) return DEFAULT_COLLECTION;
     return this.call(async () => {
       // https://learn.microsoft.com/graph/api/user-list-contactfolders, user-post-contactfolders, user-list-calendars, user-post-calendars
       const list = kind === 'contact' ? `${this.userPath}/contactFolders` : `${this.userPath}/calendars`;
@@ -108,6 +112,9 @@ export class GraphGroupwareTarget implements GroupwareTarget {
   }
 
   private itemsPath(kind: GroupwareKind, collectionId: string): string {
+    // The default folders: "Add a contact to the root contacts folder" (/contacts, contactfolder-post-contacts)
+    // and "the user's default calendar" (/calendar/events, user-post-events).
+    if (collectionId === DEFAULT_COLLECTION) return kind === 'contact' ? `${this.userPath}/contacts` : `${this.userPath}/calendar/events`;
     return kind === 'contact'
       ? `${this.userPath}/contactFolders/${pathSegment(collectionId)}/contacts`
       : `${this.userPath}/calendars/${pathSegment(collectionId)}/events`;
