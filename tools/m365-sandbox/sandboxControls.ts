@@ -14,6 +14,8 @@ export interface M365SandboxControls {
   /** How long mailboxes take to appear after a licence is assigned from now on. */
   setMailboxProvisioningDelay(delayMs: number): void;
   addFault(rule: FaultRuleInput): number;
+  /** How many requests the fault rule `id` (from addFault) has hit so far. */
+  faultHits(id: number): number;
   clearFaults(): void;
   /** Changes the app's permissions (new tokens carry the new roles) and its service principal's directory roles. */
   setAppPermissions(permissions: { roles?: string[]; directoryRoles?: string[] }): void;

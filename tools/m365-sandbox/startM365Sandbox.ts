@@ -94,6 +94,7 @@ export async function startM365Sandbox(input: M365SandboxOptions = {}): Promise<
       store.mailboxProvisioningDelayMs = delayMs;
     },
     addFault: (rule: FaultRuleInput) => faults.add(rule),
+    faultHits: (id: number) => faults.hits(id),
     clearFaults: () => faults.clear(),
     setAppPermissions: (permissions) => {
       if (permissions.roles) app.roles = [...permissions.roles];

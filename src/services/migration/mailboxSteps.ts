@@ -19,6 +19,8 @@ import type {
 import { randomUUID } from 'node:crypto';
 import { GroupwareCopier } from '../groupware/groupwareCopier';
 import { mapGroupwareItem } from '../groupware/mapGroupwareItem';
+import { TargetPaused } from '../ports/copyTarget';
+import { GroupwareErrorCode } from '../ports/itemSource';
 import { type FolderRemap, MailboxCopier, RECREATED_FOLDER } from '../copy/mailboxCopier';
 import { HeldCopyLease } from '../copy/heldCopyLease';
 import { updateMailbox } from '../copy/mailboxStatistics';
@@ -261,7 +263,17 @@ export class MailboxSteps {
       });
       try {
         const stores = { items: this.stores.groupwareItems, collections: this.stores.groupwareCollections };
-        const { results, failed } = await new GroupwareCopier(ref.mailboxKey, source, target, stores, mapGroupwareItem, randomUUID()).syncAll();
+        let synced: Awaited<ReturnType<GroupwareCopier['syncAll']>>;
+        try {
+          synced = await new GroupwareCopier(ref.mailboxKey, source, target, stores, mapGroupwareItem, randomUUID()).syncAll();
+        } catch (error) {
+          // Microsoft 365's budget for the mailbox (shared with its mail) is spent, or the source asked to slow
+          // down: the orchestration waits on a durable timer and calls again; the item map keeps what is done.
+          const resumeAt = pausedUntil(error, now);
+          if (resumeAt) return { contacts: none, events: none, failedCollections: 0, resumeAt };
+          throw error;
+        }
+        const { results, failed } = synced;
         const count = (kind: 'contact' | 'event') => {
           const of = results.filter((r) => r.kind === kind);
           const skipped = of.reduce((n, r) => n + r.skipped.length, 0);
@@ -385,4 +397,12 @@ function withSettled(mailbox: MigrationMailbox, settled: { copied: number; skipp
 
 function withStatus(mailbox: MigrationMailbox, status: MailboxStatus, now: string): MigrationMailbox {
   return { ...mailbox, status, lastUpdatedTimestamp: now };
+}
+
+/** When a paused groupware sync may go on: the target's budget (TargetPaused) or the source's Retry-After. */
+function pausedUntil(error: unknown, now: string): string | undefined {
+  if (error instanceof TargetPaused) return error.resumeAt.toISOString();
+  if (error instanceof MigrationError && error.code === GroupwareErrorCode.Throttled && error.retryAfterSeconds !== undefined)
+    return new Date(Date.parse(now) + error.retryAfterSeconds * 1000).toISOString();
+  return undefined;
 }

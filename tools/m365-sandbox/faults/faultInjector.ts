@@ -54,6 +54,10 @@ export class FaultInjector {
     return rule.id;
   }
 
+  hits(id: number): number {
+    return this.rules.find((rule) => rule.id === id)?.hits ?? 0;
+  }
+
   clear(): void {
     this.rules = [];
   }
