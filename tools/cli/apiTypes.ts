@@ -14,6 +14,10 @@ export interface EndpointView {
   security: string;
   adminUserName?: string;
   adminLoginFormat?: string;
+  /** The CalDAV/CardDAV URL template (`https://host/dav/{user}/`) when contacts and calendars move too. */
+  davUrl?: string;
+  /** What the endpoint moves: mail, and contacts and calendars when it has a davUrl. */
+  itemTypes?: string[];
   hasPassword: boolean;
   maxConcurrentMigrations: number;
   maxConcurrentIncrementalSyncs: number;

@@ -3,11 +3,16 @@ import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { ApiClient } from '../cli/apiClient';
+import type { EndpointView } from '../cli/apiTypes';
+import { formatEndpoint } from '../cli/commands/formatEndpoint';
+import { ApiRefusedError } from '../cli/errors';
+import { formatProblem } from '../cli/formatProblem';
 import { runCli } from '../cli/runCli';
 import { type DevHost, runDevHost } from '../devhost';
 import type { Shutdown } from '../process/exitOnSignals';
 import { demoPeople } from './demoOrganisation';
-import { DEMO_ADMIN, DEMO_SENDER, startDemoServers } from './startDemoServers';
+import { DEMO_ADMIN, DEMO_SENDER, type DemoServers, startDemoServers } from './startDemoServers';
 
 export interface DemoOptions {
   appRoot: string;
@@ -27,10 +32,10 @@ const ENDPOINT = 'legacy-exchange';
 
 /**
  * `npm start` on embedded defaults: a whole staged migration on this machine. Starts the legacy
- * organisation and the Microsoft 365 sandbox, runs the app under the devhost, creates the
- * migration endpoint, drops the batch CSV into the intake container, shows the batch running,
- * prints its statistics and the dashboard's address, and keeps serving. On a signal the app stops
- * first, then every server at once.
+ * organisation (mail, contacts and calendars) and the Microsoft 365 sandbox, runs the app under
+ * the devhost, creates the migration endpoint, drops the batch CSV into the intake container, shows
+ * the batch running, prints its statistics (mail, contacts and events per mailbox) and the
+ * dashboard's address, and keeps serving. On a signal the app stops first, then every server at once.
  */
 export async function runDemo(options: DemoOptions): Promise<void> {
   const say = (line: string) => options.out.write(`${line}\n`);
@@ -54,29 +59,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     say(`The app runs at ${host.baseUrl} (log: ${path.join(options.dataDir, 'host.log')})`);
     const env = { ...process.env, MIGRATION_API_URL: host.baseUrl, MIGRATION_API_KEY: host.functionKey };
     const stderr = quietOnceStopping(process.stderr, shutdown.signal);
-    const cli = (args: string[]) => runCli(args, { stdout: options.out, stderr, stdin: passwordInput(servers.dovecot.masterUser.password), env });
-    await expectOk(
-      cli([
-        'endpoints',
-        'create',
-        '--name',
-        ENDPOINT,
-        '--host',
-        '127.0.0.1',
-        '--port',
-        String(servers.dovecot.port),
-        '--security',
-        'none',
-        '--admin-user',
-        servers.dovecot.masterUser.name,
-        '--admin-login-format',
-        '{user}*{admin}',
-        '--password-stdin',
-        '--max-concurrent-migrations',
-        '8',
-      ]),
-      'create the endpoint',
-    );
+    const cli = (args: string[]) => runCli(args, { stdout: options.out, stderr, stdin: Readable.from([]), env });
+    await createEndpoint(new ApiClient(new URL(host.baseUrl), host.functionKey), servers, say);
     await dropCsv(
       servers.azurite.connectionString,
       people.map((p) => p.address),
@@ -98,7 +82,42 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
 }
 
-function demoSettings(servers: Awaited<ReturnType<typeof startDemoServers>>): Record<string, string> {
+/**
+ * The legacy server's migration endpoint, as `staged-migration endpoints create` makes it (the
+ * Dovecot master user as the admin account, `{user}*{admin}`), with the DAV URL that makes its
+ * mailboxes move contacts and calendars too. Posted through the CLI's API client: the CLI's
+ * `endpoints create` has no option for the DAV URL.
+ */
+async function createEndpoint(api: ApiClient, servers: DemoServers, say: (line: string) => void): Promise<void> {
+  let endpoint: EndpointView & { davUrl?: string; itemTypes?: string[] };
+  try {
+    endpoint = await api.postJson('/api/endpoints', {
+      name: ENDPOINT,
+      host: servers.dovecot.host,
+      port: servers.dovecot.port,
+      security: 'none',
+      adminUserName: servers.dovecot.masterUser.name,
+      adminLoginFormat: '{user}*{admin}',
+      password: servers.dovecot.masterUser.password,
+      maxConcurrentMigrations: 8,
+      davUrl: servers.davUrl,
+    });
+  } catch (error) {
+    if (error instanceof ApiRefusedError) for (const line of formatProblem(error.problem)) say(line);
+    throw new Error(`The demo could not create the endpoint (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  // formatEndpoint's lines, with the DAV URL and what moves before "Created:", aligned as its fields are.
+  const lines = formatEndpoint(endpoint);
+  const width = lines[0]!.length - endpoint.name.length - 1;
+  const extra = [
+    ['DAV URL', endpoint.davUrl ?? 'none'],
+    ['Moves', (endpoint.itemTypes ?? ['mail']).join(', ')],
+  ].map(([label, value]) => `${`${label}:`.padEnd(width)} ${value}`);
+  say(`Endpoint ${endpoint.name} created.`);
+  for (const line of [...lines.slice(0, -1), ...extra, ...lines.slice(-1)]) say(line);
+}
+
+function demoSettings(servers: DemoServers): Record<string, string> {
   return {
     AzureWebJobsStorage: servers.azurite.connectionString,
     TASKHUB_NAME: 'StagedMigrationDemo',
@@ -117,8 +136,9 @@ function demoSettings(servers: Awaited<ReturnType<typeof startDemoServers>>): Re
     ONPREM_LDAP_BIND_PASSWORD: servers.ldap.bindPassword,
     ONPREM_LDAP_BASE_DN: servers.ldap.baseDn,
     NOTIFICATION_SENDER: DEMO_SENDER,
-    // The demo's Dovecot listens without TLS on loopback: cleartext logins to it are allowed by name.
-    MIGRATION_ALLOW_CLEARTEXT_HOSTS: '127.0.0.1',
+    // The demo's Dovecot (IMAP) and Radicale (CalDAV/CardDAV over http) listen without TLS on loopback:
+    // cleartext logins to them are allowed by name, as an administrator would for a trusted network.
+    MIGRATION_ALLOW_CLEARTEXT_HOSTS: [...new Set([servers.dovecot.host, servers.radicale.host])].join(','),
   };
 }
 
@@ -144,11 +164,6 @@ async function waitForBatch(host: DevHost, say: (line: string) => void, signal: 
 async function expectOk(run: Promise<number>, what: string): Promise<void> {
   const code = await run;
   if (code !== 0) throw new Error(`The demo could not ${what} (exit code ${code}).`);
-}
-
-/** The endpoint's admin password goes to the CLI on standard input, as an administrator would type it. */
-function passwordInput(password: string): NodeJS.ReadableStream {
-  return Readable.from([`${password}\n`]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type RunningAzurite, startAzurite } from '../azurite/startAzurite';
@@ -6,16 +7,25 @@ import { type RunningDovecot, startDovecot } from '../dovecot/startDovecot';
 import { type M365Sandbox, startM365Sandbox } from '../m365-sandbox';
 import { type RunningOpenLdap, startOpenLdap } from '../openldap/startOpenLdap';
 import type { Shutdown } from '../process/exitOnSignals';
+import { seedDav } from '../radicale/seedDav';
+import { type RunningRadicale, startRadicale } from '../radicale/startRadicale';
 import { ImapFlow } from 'imapflow';
+import { demoGroupware } from './demoGroupware';
 import { DEMO_TENANT_DOMAIN, type DemoPerson, demoMessages } from './demoOrganisation';
 
 export interface DemoServers {
   azurite: RunningAzurite;
   dovecot: RunningDovecot;
   ldap: RunningOpenLdap;
+  /** The legacy groupware (CalDAV/CardDAV): each person's address book and calendar. */
+  radicale: RunningRadicale;
+  /** The endpoint's DAV URL template for Radicale, `http://127.0.0.1:<port>/{user}/`. */
+  davUrl: string;
   sandbox: M365Sandbox;
   caFile: string;
   messages: number;
+  contacts: number;
+  events: number;
   stop(): Promise<void>;
 }
 
@@ -32,9 +42,10 @@ const SEEDING_CONNECTIONS = 4;
 /**
  * The demo's world on loopback: Azurite (its data in the data folder), the legacy Exchange as a
  * Dovecot with a master user for the migration account and an OpenLDAP as its Active Directory,
- * and Microsoft 365 as the sandbox (its state in the data folder), with directory
- * synchronisation's users already there. Dovecot and slapd run from temporary folders: they drop
- * privileges and need paths every user can reach.
+ * its contacts and calendars as a Radicale (CalDAV/CardDAV) that the same master user's login
+ * reads, and Microsoft 365 as the sandbox (its state in the data folder), with directory
+ * synchronisation's users already there. Dovecot, slapd and Radicale run from temporary folders:
+ * Dovecot and slapd drop privileges and need paths every user can reach.
  */
 export async function startDemoServers(
   dataDir: string,
@@ -69,6 +80,10 @@ async function startAll(
   const dovecot = await startDovecot({ users: people.map((p) => ({ name: p.address, password: 'not-used-the-admin-logs-in' })) });
   await started.add(() => dovecot.stop());
   say(`Legacy mail server (Dovecot IMAP) on 127.0.0.1:${dovecot.port}`);
+  const radicale = await startDemoRadicale(dovecot, people);
+  await started.add(() => radicale.stop());
+  const davUrl = `${radicale.url}{user}/`;
+  say(`Legacy contacts and calendars (Radicale CalDAV/CardDAV) at ${radicale.url}`);
   const ldap = await startOpenLdap();
   await started.add(() => ldap.stop());
   say(`On-premises directory (OpenLDAP) at ${ldap.url}`);
@@ -79,6 +94,8 @@ async function startAll(
   writeFileSync(caFile, sandbox.caCertificatePem!);
   say(`Seeding ${people.length} legacy mailboxes...`);
   let messages = 0;
+  let contacts = 0;
+  let events = 0;
   await forEachPerson(people, signal, async (person, i) => {
     await ldap.addMailbox({ samAccountName: person.samAccountName, primarySmtp: person.address });
     const routing = person.address.replace(/@.*$/, `@contoso.mail.onmicrosoft.com`);
@@ -106,11 +123,32 @@ async function startAll(
     } finally {
       client.close();
     }
+    // The person's own login creates their address book and calendar, as their groupware client did.
+    const seeded = await seedDav(radicale.account(person.address), demoGroupware(people, i));
+    contacts += seeded.addressBooks.reduce((n, book) => n + book.items.length, 0);
+    events += seeded.calendars.reduce((n, calendar) => n + calendar.items.length, 0);
   });
   sandbox.addUser({ userPrincipalName: DEMO_ADMIN, displayName: 'Migration administrator', licensed: true });
   sandbox.addUser({ userPrincipalName: DEMO_SENDER, displayName: 'Staged migration', licensed: true });
-  say(`Seeded ${people.length} legacy mailboxes with ${messages} messages`);
-  return { azurite, dovecot, ldap, sandbox, caFile, messages, stop: () => started.stopAll() };
+  say(`Seeded ${people.length} legacy mailboxes with ${messages} messages, ${contacts} contacts and ${events} events`);
+  return { azurite, dovecot, ldap, radicale, davUrl, sandbox, caFile, messages, contacts, events, stop: () => started.stopAll() };
+}
+
+/**
+ * Radicale with each person's own login (to seed their collections) and, for each person, the
+ * login the migration uses: `<address>*<master user>` with the master password, as Dovecot takes
+ * it. `rights: 'authenticated'` lets that login read the person's collections, as a groupware
+ * server's admin account reads every user's.
+ */
+function startDemoRadicale(dovecot: RunningDovecot, people: DemoPerson[]): Promise<RunningRadicale> {
+  const master = dovecot.masterUser;
+  return startRadicale({
+    rights: 'authenticated',
+    users: people.flatMap((p) => [
+      { name: p.address, password: randomBytes(12).toString('hex') },
+      { name: `${p.address}*${master.name}`, password: master.password },
+    ]),
+  });
 }
 
 /**

@@ -89,6 +89,7 @@ describe('staged-migration endpoints', () => {
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(created.stdout).toMatch(/^Endpoint legacy created\.\n/);
     expect(created.stdout).toMatch(/Password: +stored/);
+    expect(created.stdout).toMatch(/Moves: +mail\n/);
     expect(created.stdout).not.toContain(masterUser.password);
 
     const list = await cli(['endpoints', 'list']);
@@ -101,6 +102,22 @@ describe('staged-migration endpoints', () => {
     const endpoint = JSON.parse(shown.stdout) as Record<string, unknown>;
     expect(endpoint).toMatchObject({ name: 'legacy', port, security: 'none', adminUserName: masterUser.name, hasPassword: true, maxConcurrentMigrations: 2 });
     expect(shown.stdout).not.toContain(masterUser.password);
+  });
+
+  it('creates an endpoint that moves contacts and calendars too, with --dav-url', async () => {
+    const created = await cli([
+      'endpoints',
+      'create',
+      '--name',
+      'groupware',
+      '--host',
+      'mail.contoso.com',
+      '--dav-url',
+      'https://mail.contoso.com/dav/{user}/',
+    ]);
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    expect(created.stdout).toMatch(/^DAV URL: +https:\/\/mail\.contoso\.com\/dav\/\{user\}\/$/m);
+    expect(created.stdout).toMatch(/^Moves: +mail, contacts, calendars$/m);
   });
 
   it("prints the API's refusal of a duplicate endpoint and of an unknown one, exiting 1", async () => {

@@ -21,6 +21,11 @@ export const endpointsCreate: CliCommand = {
     'source-kind': { type: 'string', valueName: 'imap|exchange', description: 'What the source server is (default imap).' },
     'admin-user': { type: 'string', valueName: 'USER', description: 'Admin (master) account that logs in for every mailbox.' },
     'admin-login-format': { type: 'string', valueName: 'FORMAT', description: 'Per-user login with the admin account, e.g. "{user}*{admin}" for Dovecot.' },
+    'dav-url': {
+      type: 'string',
+      valueName: 'URL',
+      description: 'CalDAV/CardDAV URL with {user}, e.g. "https://mail.contoso.com/dav/{user}/": contacts and calendars move too.',
+    },
     'password-stdin': { type: 'boolean', description: 'Read the admin password from stdin.' },
     'max-concurrent-migrations': { type: 'string', valueName: 'N', description: 'Mailboxes migrated at once, 1-100 (default 20).' },
     'max-concurrent-incremental-syncs': { type: 'string', valueName: 'N', description: 'Incremental syncs at once, 1-100 (default 10).' },
@@ -42,6 +47,7 @@ async function toEndpointInput(values: Record<string, string | boolean | undefin
     sourceKind: readChoice(values, 'source-kind', ['imap', 'exchange']),
     adminUserName: readString(values, 'admin-user'),
     adminLoginFormat: readString(values, 'admin-login-format'),
+    davUrl: readString(values, 'dav-url'),
     maxConcurrentMigrations: readInteger(values, 'max-concurrent-migrations', 1, 100),
     maxConcurrentIncrementalSyncs: readInteger(values, 'max-concurrent-incremental-syncs', 1, 100),
   };

@@ -9,6 +9,8 @@ export function formatEndpoint(endpoint: EndpointView): string[] {
     ['Security', endpoint.security],
     ['Admin user', endpoint.adminUserName],
     ['Admin login format', endpoint.adminLoginFormat],
+    ['DAV URL', endpoint.davUrl],
+    ['Moves', endpoint.itemTypes?.join(', ')],
     ['Password', endpoint.hasPassword ? 'stored' : 'none'],
     ['Max concurrent migrations', String(endpoint.maxConcurrentMigrations)],
     ['Max concurrent incremental syncs', String(endpoint.maxConcurrentIncrementalSyncs)],
