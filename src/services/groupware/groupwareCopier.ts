@@ -1,4 +1,4 @@
-import { groupwareMarker } from '../../core/groupware/groupwareKeys';
+import { collectionKey, groupwareMarker } from '../../core/groupware/groupwareKeys';
 import type { GroupwareKind } from '../../core/groupware/groupwareKind';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import type { GroupwareCollectionState, GroupwareCollectionStore, GroupwareItemEntry, GroupwareItemStore, StoredGroupwareItem } from '../ports/groupwareStores';
@@ -67,7 +67,8 @@ export class GroupwareCopier {
         results.push(
           await this.syncCollection(
             collection,
-            known.find((k) => k.kind === collection.kind && k.collectionId === collection.id),
+            // By its key, not its URL: the same collection under another host name is the same collection.
+            known.find((k) => k.kind === collection.kind && collectionKey(k.collectionId) === collectionKey(collection.id)),
           ),
         );
       } catch (error) {

@@ -6,6 +6,7 @@ import { GraphGroupwareTarget } from '../../../src/connectors/target/graph/graph
 import { GroupwareCopier } from '../../../src/services/groupware/groupwareCopier';
 import { mapGroupwareItem } from '../../../src/services/groupware/mapGroupwareItem';
 import type { GroupwareTarget } from '../../../src/services/ports/groupwareTarget';
+import type { ItemCollection, ItemSource } from '../../../src/services/ports/itemSource';
 import { GroupwareCollectionRepository, GroupwareItemRepository } from '../../../src/storage/groupwareRepositories';
 import { StorageClients } from '../../../src/storage/storageClients';
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
@@ -182,6 +183,25 @@ describe('contacts and calendars, Radicale to Microsoft 365', () => {
     for (const result of results) expect(result).toMatchObject({ created: 0, updated: 0, removed: 0, matched: 0 });
     expect(cloud().contacts).toHaveLength(2);
     expect(cloud().events).toHaveLength(2);
+  }, 120_000);
+
+  it('takes the same server under another host name (the endpoint davUrl changed) for the same collections, copying nothing again', async () => {
+    const real = new DavItemSource({ url: radicale.url, credentials: { username: ANN, password: 'ann-pw' } });
+    const alias = 'https://dav.contoso.com';
+    const origin = new URL(radicale.url).origin;
+    const toReal = (collection: ItemCollection): ItemCollection => ({ ...collection, id: collection.id.replace(alias, origin) });
+    const aliased: ItemSource = {
+      listCollections: async () => (await real.listCollections()).map((c) => ({ ...c, id: c.id.replace(origin, alias) })),
+      changes: (collection, token) => real.changes(toReal(collection), token),
+      fetch: (collection, hrefs) => real.fetch(toReal(collection), hrefs),
+      close: () => real.close(),
+    };
+    const { results } = await new GroupwareCopier(ANN, aliased, new GraphGroupwareTarget(graph, userId), stores, mapGroupwareItem, randomUUID()).syncAll();
+    expect((await aliased.listCollections()).every((c) => c.id.startsWith(alias))).toBe(true);
+    for (const result of results) expect(result).toMatchObject({ created: 0, updated: 0, removed: 0, matched: 0 });
+    expect(cloud().contacts).toHaveLength(2);
+    expect(cloud().events).toHaveLength(2);
+    await real.close();
   }, 120_000);
 
   it('follows a changed contact and a deleted event on the next pass', async () => {
