@@ -17,6 +17,6 @@ export function createGraphRouter(store: TenantStore, origin: () => string): Rou
   addAttachmentRoutes(router, store, origin);
   addSendMailRoute(router, store);
   addContactRoutes(router, store);
-  addCalendarRoutes(router, store);
+  addCalendarRoutes(router, store, origin);
   return router;
 }

@@ -254,7 +254,7 @@ const UTC_WITH_DURATION = calendar(
   'END:VEVENT',
 );
 
-/** Bad items: a zone that names nothing and has no VTIMEZONE; a rule Graph cannot hold; an attachment over Graph's 3 MB request. */
+/** Bad items: a zone that names nothing and has no VTIMEZONE; a rule Graph cannot hold (and TOO_LARGE_ATTACHMENT below). */
 const NO_SUCH_ZONE = calendar(
   'BEGIN:VEVENT',
   'UID:mars@contoso.com',
@@ -274,9 +274,10 @@ const TWICE_A_DAY = calendar(
   'SUMMARY:Medication',
   'END:VEVENT',
 );
-const HUGE_ATTACHMENT = calendar(
+/** 3.5 MB: over what one POST takes, so it goes through an upload session. */
+const LARGE_ATTACHMENT = calendar(
   'BEGIN:VEVENT',
-  'UID:huge@contoso.com',
+  'UID:design@contoso.com',
   'DTSTAMP:20070101T000000Z',
   'DTSTART:20070820T100000Z',
   'DTEND:20070820T110000Z',
@@ -284,9 +285,13 @@ const HUGE_ATTACHMENT = calendar(
   'ATTACH;ENCODING=BASE64;VALUE=BINARY;FMTTYPE=application/octet-stream;X-FILENAME=model.bin:' + Buffer.alloc(3_500_000, 7).toString('base64'),
   'END:VEVENT',
 );
+/** 6 MB: over the tenant's maximum message size (set to 5 MB here), which holds for events too. */
+const TOO_LARGE_ATTACHMENT = LARGE_ATTACHMENT.replace('UID:design@contoso.com', 'UID:architecture@contoso.com')
+  .replace('SUMMARY:Design review', 'SUMMARY:Architecture review')
+  .replace(Buffer.alloc(3_500_000, 7).toString('base64'), Buffer.alloc(6_000_000, 9).toString('base64'));
 
 const SERIES = [WEEKLY, MONTHLY, DAILY_WINDOWS, ANNIVERSARY];
-const SINGLES = [TOKYO, OFFSITE, UTC_WITH_DURATION];
+const SINGLES = [TOKYO, OFFSITE, UTC_WITH_DURATION, LARGE_ATTACHMENT];
 
 function copier(): GroupwareCopier {
   return new GroupwareCopier(
@@ -301,7 +306,7 @@ function copier(): GroupwareCopier {
 
 beforeAll(async () => {
   radicale = await startRadicale({ users: [{ name: USER, password: 'rita-pw' }] });
-  sandbox = await startM365Sandbox({ tenant: { domain: 'contoso.onmicrosoft.com' } });
+  sandbox = await startM365Sandbox({ tenant: { domain: 'contoso.onmicrosoft.com' }, maxMessageSizeMb: 5 });
   userId = sandbox.addUser({ userPrincipalName: USER, licensed: true }).id;
   graph = createGraphSession(sandboxConnection(sandbox));
   await seedDav(radicale.account(USER), {
@@ -312,7 +317,7 @@ beforeAll(async () => {
         displayName: 'Personal',
         // The calendar's own zone: its all-day events are days in Berlin, not in UTC.
         timeZone: calendar(...BERLIN),
-        events: [...SERIES, ...SINGLES, NO_SUCH_ZONE, TWICE_A_DAY, HUGE_ATTACHMENT],
+        events: [...SERIES, ...SINGLES, NO_SUCH_ZONE, TWICE_A_DAY, TOO_LARGE_ATTACHMENT],
       },
     ],
   });
@@ -387,13 +392,14 @@ describe('contacts and calendars round trip, Radicale to Microsoft 365', () => {
     expect(contacts).toMatchObject({ created: 2, total: 2, skipped: [] });
     expect(events).toMatchObject({ created: SERIES.length + SINGLES.length, total: SERIES.length + SINGLES.length + 3 });
     expect(events.skipped.map((s) => [s.title, s.reason]).sort()).toEqual([
-      ['Design review', 'RejectedByTarget'],
+      ['Architecture review', 'RejectedByTarget'],
       ['Launch review', 'UnknownTimeZone'],
       ['Medication', 'UnsupportedRecurrence'],
     ]);
     expect(events.skipped.find((s) => s.reason === 'UnknownTimeZone')!.detail).toContain('Mars/Olympus_Mons');
+    expect(events.skipped.find((s) => s.reason === 'RejectedByTarget')!.detail).toContain('ErrorMessageSizeExceeded');
     // The refused event left no half-made copy (its master was created before its attachment was refused).
-    expect(sandbox.listMailbox(USER).events.filter((e) => e.properties.subject === 'Design review')).toEqual([]);
+    expect(sandbox.listMailbox(USER).events.filter((e) => e.properties.subject === 'Architecture review')).toEqual([]);
     expect(sandbox.listMailbox(USER).contacts).toHaveLength(2);
     expect(sandbox.listMailbox(USER).events).toHaveLength(SERIES.length + SINGLES.length);
   });
@@ -479,6 +485,8 @@ describe('contacts and calendars round trip, Radicale to Microsoft 365', () => {
     expect(body).toContain('bob@contoso.com');
     expect(weekly.attachments).toEqual([expect.objectContaining({ name: 'agenda.txt', contentType: 'text/plain', size: 24 })]);
 
+    // Over 3 MB: through an upload session, whole.
+    expect(eventNamed('Design review').attachments).toEqual([expect.objectContaining({ name: 'model.bin', size: 3_500_000 })]);
     expect(eventNamed('Tokyo call').properties).toMatchObject({ showAs: 'busy', originalStartTimeZone: 'Tokyo Standard Time' });
     expect(eventNamed('Release window').properties).toMatchObject({ sensitivity: 'confidential' });
     expect(minuteOf((eventNamed('Tokyo call').properties.start as { dateTime: string }).dateTime)).toBe('2007-06-01T00:00');

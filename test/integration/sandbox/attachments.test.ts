@@ -57,6 +57,41 @@ describe('m365-sandbox attachments', () => {
     expect(Buffer.from(await value.arrayBuffer()).equals(file)).toBe(true);
   });
 
+  test("an event's file of 3 MB or more goes up through its own upload session, and a smaller one is refused there", async () => {
+    const eventId = (
+      await h.graph.api(`/users/${UPN}/calendar/events`).post({
+        subject: 'with a large file',
+        start: { dateTime: '2007-05-01T10:00:00', timeZone: 'UTC' },
+        end: { dateTime: '2007-05-01T11:00:00', timeZone: 'UTC' },
+      })
+    ).id;
+    const small = await graphFailure(async () =>
+      h.graph
+        .api(`/users/${UPN}/events/${eventId}/attachments/createUploadSession`)
+        .post({ AttachmentItem: { attachmentType: 'file', name: 'a.bin', size: 1024 } }),
+    );
+    expect(small).toMatchObject({ statusCode: 400, code: 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize' });
+    const file = randomBytes(5 * 1024 * 1024);
+    const session = await h.graph.api(`/users/${UPN}/events/${eventId}/attachments/createUploadSession`).post({
+      AttachmentItem: { attachmentType: 'file', name: 'plan.pdf', size: file.length, contentType: 'application/pdf' },
+    });
+    let location: string | null = null;
+    for (let start = 0; start < file.length; start += CHUNK) {
+      const chunk = file.subarray(start, Math.min(start + CHUNK, file.length));
+      const response = await h.rawFetch(session.uploadUrl, {
+        method: 'PUT',
+        headers: { 'content-range': `bytes ${start}-${start + chunk.length - 1}/${file.length}`, 'content-length': String(chunk.length) },
+        body: chunk,
+      });
+      location = response.headers.get('location');
+    }
+    expect(location).toContain(`/events/${eventId}/attachments/`);
+    const listed = await h.graph.api(`/users/${UPN}/events/${eventId}/attachments`).get();
+    expect(listed.value).toEqual([expect.objectContaining({ name: 'plan.pdf', size: file.length, contentType: 'application/pdf' })]);
+    // Without attendees, adding the file sends nothing.
+    expect(h.sandbox.sentMeetingMessages()).toEqual([]);
+  });
+
   test('an upload cut by a dropped connection resumes from nextExpectedRanges', async () => {
     const file = randomBytes(5 * 1024 * 1024);
     const session = await h.graph.api(`/users/${UPN}/messages/${messageId}/attachments/createUploadSession`).post({

@@ -7,7 +7,7 @@ import type { Router } from '../http/router';
 import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import { newExchangeId } from '../store/graphIds';
 import type { TenantStore } from '../store/tenantStore';
-import type { UploadSessionRecord } from '../store/types';
+import type { MailboxRecord, UploadSessionRecord } from '../store/types';
 import { newAttachment, nowIso } from './createMessage';
 import { toAttachmentJson } from './messageJson';
 import { fileAttachmentSchema } from './messageSchemas';
@@ -79,26 +79,42 @@ export function ensureMessageSize(store: TenantStore, totalBytes: number): void 
 
 function createUploadSession(req: SandboxRequest, store: TenantStore, params: RouteParams, origin: string): SandboxResponse {
   const { mailbox, message } = findMessage(store, params);
-  const item = parseActionParameters(req, createUploadSessionSchema).AttachmentItem;
-  if (item.size < UPLOAD_SESSION_MIN_BYTES) {
+  return openUploadSession(req, store, mailbox, { messageId: message.id }, message.attachments, origin);
+}
+
+/**
+ * An upload session for a message's or an event's attachment ("The item can be a message or event",
+ * https://learn.microsoft.com/graph/api/attachment-createuploadsession): 3 to 150 MB, within the tenant's
+ * maximum message size counting the item's attachments so far.
+ */
+export function openUploadSession(
+  req: SandboxRequest,
+  store: TenantStore,
+  mailbox: MailboxRecord,
+  item: { messageId: string } | { eventId: string },
+  attachments: readonly { size: number }[],
+  origin: string,
+): SandboxResponse {
+  const attachmentItem = parseActionParameters(req, createUploadSessionSchema).AttachmentItem;
+  if (attachmentItem.size < UPLOAD_SESSION_MIN_BYTES) {
     throw new GraphError(
       400,
       'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize',
       'Attachment size must be at least 3 MB to use an upload session; add smaller files with POST /attachments.',
     );
   }
-  if (item.size > UPLOAD_SESSION_MAX_BYTES)
+  if (attachmentItem.size > UPLOAD_SESSION_MAX_BYTES)
     throw new GraphError(400, 'ErrorAttachmentSizeExceeded', 'Attachment size exceeds the 150 MB limit of an upload session.');
-  ensureMessageSize(store, message.attachments.reduce((sum, a) => sum + a.size, 0) + item.size);
+  ensureMessageSize(store, attachments.reduce((sum, a) => sum + a.size, 0) + attachmentItem.size);
   const session: UploadSessionRecord = {
     id: newExchangeId('item'),
     token: randomBytes(24).toString('base64url'),
-    messageId: message.id,
-    name: item.name,
-    contentType: item.contentType,
-    size: item.size,
-    isInline: item.isInline,
-    contentId: item.contentId ?? null,
+    ...item,
+    name: attachmentItem.name,
+    contentType: attachmentItem.contentType,
+    size: attachmentItem.size,
+    isInline: attachmentItem.isInline,
+    contentId: attachmentItem.contentId ?? null,
     expirationDateTime: new Date(Date.now() + 15 * 60 * 1000).toISOString(),
     receivedBase64: '',
   };

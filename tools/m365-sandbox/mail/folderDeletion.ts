@@ -47,7 +47,8 @@ export function deleteFolder(store: TenantStore, mailbox: MailboxRecord, folder:
   if (options.permanently || isBelow(mailbox, folder, deletedItems)) {
     for (const message of messages) delete mailbox.messages[message.id];
     for (const id of subtree) delete mailbox.folders[id];
-    for (const [id, session] of Object.entries(mailbox.uploadSessions)) if (!mailbox.messages[session.messageId]) delete mailbox.uploadSessions[id];
+    for (const [id, session] of Object.entries(mailbox.uploadSessions))
+      if (session.messageId !== undefined && !mailbox.messages[session.messageId]) delete mailbox.uploadSessions[id];
     store.changed();
     return { outcome: 'removed', folderId: folder.id, path: null, messageCount: messages.length };
   }

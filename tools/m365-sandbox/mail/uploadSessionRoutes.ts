@@ -3,6 +3,7 @@ import { Router } from '../http/router';
 import type { RouteParams, SandboxRequest, SandboxResponse } from '../http/sandboxRequest';
 import type { TenantStore } from '../store/tenantStore';
 import type { UploadSessionRecord } from '../store/types';
+import { attachFileToEvent } from '../pim/eventRoutes';
 import { newAttachment, nowIso } from './createMessage';
 
 /**
@@ -86,12 +87,21 @@ function uploadRange(req: SandboxRequest, store: TenantStore, params: RouteParam
     store.changed();
     return { status: 200, json: sessionStatus(session) };
   }
-  const message = mailbox.messages[session.messageId];
-  if (!message) throw new GraphError(404, 'ErrorItemNotFound', 'The message of this upload session no longer exists.');
   const attachment = newAttachment(session.name, session.contentType, bytes, session.isInline, session.contentId);
-  message.attachments.push(attachment);
-  message.lastModifiedDateTime = nowIso();
+  let location: string;
+  if (session.eventId !== undefined) {
+    const event = mailbox.events[session.eventId];
+    if (!event) throw new GraphError(404, 'ErrorItemNotFound', 'The event of this upload session no longer exists.');
+    attachFileToEvent(store, mailbox, event, attachment);
+    location = `${req.graphBaseUrl}/users/${mailbox.userId}/events/${event.id}/attachments/${attachment.id}`;
+  } else {
+    const message = mailbox.messages[session.messageId ?? ''];
+    if (!message) throw new GraphError(404, 'ErrorItemNotFound', 'The message of this upload session no longer exists.');
+    message.attachments.push(attachment);
+    message.lastModifiedDateTime = nowIso();
+    location = `${req.graphBaseUrl}/users/${mailbox.userId}/messages/${message.id}/attachments/${attachment.id}`;
+  }
   delete mailbox.uploadSessions[session.id];
   store.changed();
-  return { status: 201, headers: { Location: `${req.graphBaseUrl}/users/${mailbox.userId}/messages/${message.id}/attachments/${attachment.id}` } };
+  return { status: 201, headers: { Location: location } };
 }

@@ -14,7 +14,7 @@ import { senderAddressOf } from './meetingMessages';
  * Calendars (https://learn.microsoft.com/graph/api/resources/calendar): list, create with `name` and `color`
  * (https://learn.microsoft.com/graph/api/user-post-calendars), get; and their events (eventRoutes.ts).
  */
-export function addCalendarRoutes(router: Router, store: TenantStore): void {
+export function addCalendarRoutes(router: Router, store: TenantStore, origin: () => string): void {
   router.add('GET', '/users/:user/calendars', (req, p) => {
     const mailbox = store.mailboxOf(p.user!);
     return {
@@ -46,7 +46,7 @@ export function addCalendarRoutes(router: Router, store: TenantStore): void {
     const mailbox = store.mailboxOf(p.user!);
     return { status: 200, json: calendarEntity(req, store, mailbox, calendarOf(mailbox, p.calendar!)) };
   });
-  addEventRoutes(router, store, defaultCalendar, calendarOf);
+  addEventRoutes(router, store, defaultCalendar, calendarOf, origin);
 }
 
 function calendarEntity(req: SandboxRequest, store: TenantStore, mailbox: MailboxRecord, calendar: CalendarRecord): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { openUploadSession } from '../mail/attachmentRoutes';
 import { z } from 'zod';
 import { GraphError, graphErrors } from '../graphError';
 import { matchesFilter, parseFilter } from '../http/odataFilter';
@@ -53,6 +54,7 @@ export function addEventRoutes(
   store: TenantStore,
   defaultCalendar: (mailbox: MailboxRecord) => CalendarRecord,
   calendarOf: (mailbox: MailboxRecord, id: string) => CalendarRecord,
+  origin: () => string,
 ): void {
   const collections: [string, (mailbox: MailboxRecord, p: RouteParams) => CalendarRecord, CalendarScope][] = [
     ['/users/:user/events', defaultCalendar, () => undefined],
@@ -92,6 +94,11 @@ export function addEventRoutes(
       };
     });
     router.add('POST', `${item}/attachments`, (req, p) => addAttachment(req, store, find(p)));
+    // Files of 3 to 150 MB (https://learn.microsoft.com/graph/outlook-large-attachments, "to an Outlook message or event").
+    router.add('POST', `${item}/attachments/createUploadSession`, (req, p) => {
+      const { mailbox, event } = find(p);
+      return openUploadSession(req, store, mailbox, { eventId: event.id }, event.attachments ?? [], origin());
+    });
     router.add('GET', `${item}/attachments/:attachment`, (_req, p) => ({
       status: 200,
       json: toAttachmentJson(attachmentOf(find(p).event, p.attachment!), true),
@@ -470,12 +477,20 @@ function addAttachment(req: SandboxRequest, store: TenantStore, target: Target):
   const bytes = Buffer.from(input.contentBytes, 'base64');
   ensureMessageSize(store, (event.attachments ?? []).reduce((sum, a) => sum + a.size, 0) + bytes.length);
   const attachment = newAttachment(input.name, input.contentType, bytes, input.isInline, input.contentId ?? null);
+  attachFileToEvent(store, mailbox, event, attachment);
+  return { status: 201, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#attachments/$entity`, ...toAttachmentJson(attachment, true) } };
+}
+
+/**
+ * Adds a file to an event, from a POST or an upload session's last range. A meeting's organizer adding one
+ * updates the attendees' copies: the sandbox records the update Exchange sends (as for any change to a meeting).
+ */
+export function attachFileToEvent(store: TenantStore, mailbox: MailboxRecord, event: ItemRecord, attachment: AttachmentRecord): void {
   event.attachments = [...(event.attachments ?? []), attachment];
   event.lastModifiedDateTime = nowIso();
   if (isMeetingOrganizer(event))
     sendMeetingMessage(store, mailbox, event, { meetingMessageType: 'meetingRequest', trigger: 'addAttachment', to: attendeeAddresses(event) });
   store.changed();
-  return { status: 201, json: { '@odata.context': `${req.graphBaseUrl}/$metadata#attachments/$entity`, ...toAttachmentJson(attachment, true) } };
 }
 
 function attachmentOf(event: ItemRecord, id: string): AttachmentRecord {

@@ -64,6 +64,7 @@ export const ROUTE_BODY_TYPES: Readonly<Record<string, RouteBodyType>> = {
     [`POST ${path}`]: eventCreate,
     [`PATCH ${path}/:event`]: eventUpdate,
     [`POST ${path}/:event/attachments`]: attachmentCreate,
+    [`POST ${path}/:event/attachments/createUploadSession`]: uploadSession,
     [`POST ${path}/:event/cancel`]: { workload: 'outlook', action: 'event.cancel' },
     [`POST ${path}/:event/accept`]: { workload: 'outlook', action: 'event.accept' },
     [`POST ${path}/:event/tentativelyAccept`]: { workload: 'outlook', action: 'event.tentativelyAccept' },

@@ -185,7 +185,9 @@ export interface MeetingMessageRecord {
 export interface UploadSessionRecord {
   id: string;
   token: string;
-  messageId: string;
+  /** The message the file is attached to once uploaded; for an event's session, `eventId` instead. */
+  messageId?: string;
+  eventId?: string;
   name: string;
   contentType: string;
   size: number;

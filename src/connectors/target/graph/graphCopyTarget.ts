@@ -10,6 +10,7 @@ import {
   attachmentName,
   type GraphMessagePlan,
   headerBlockOf,
+  isInline,
   MAPI,
   MAX_CREATE_BODY_BYTES,
   planGraphMessage,
@@ -274,7 +275,13 @@ export class GraphCopyTarget implements CopyTarget {
       await this.graph.client.api(`${this.userPath}/messages/${pathSegment(id)}/attachments`).post(toFileAttachment(attachment));
     }
     for (const attachment of missing(plan.uploadedAttachments)) {
-      await uploadLargeAttachment(this.graph, this.userId, this.userPath, id, attachment);
+      await uploadLargeAttachment(this.graph, this.userId, `${this.userPath}/messages/${pathSegment(id)}`, {
+        name: attachmentName(attachment),
+        contentType: attachment.contentType,
+        content: attachment.content,
+        isInline: isInline(attachment),
+        ...(attachment.cid ? { contentId: attachment.cid } : {}),
+      });
     }
   }
 

@@ -5,10 +5,14 @@ import { GROUPWARE_ITEM_REJECTED, type GroupwareFile, type GroupwarePayload, typ
 import type { GraphSession } from './graphConnection';
 import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
+import { uploadLargeAttachment } from './uploadLargeAttachment';
 import { odataString, pathSegment, withQuery } from './odataQuery';
 
 /** The collection id that stands for the mailbox's default Contacts folder or Calendar (a Graph id is never this short). */
 const DEFAULT_COLLECTION = 'default';
+
+/** From this size on a file goes through an upload session (a single POST takes files under 3 MB). */
+const UPLOAD_SESSION_BYTES = 3 * 1024 * 1024;
 
 /** Days either side of an occurrence's original start searched for it in a series' instances. */
 const INSTANCE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -29,7 +33,7 @@ export class GraphGroupwareTarget implements GroupwareTarget {
 
   constructor(
     private readonly graph: GraphSession,
-    userId: string,
+    private readonly userId: string,
   ) {
     this.userPath = `/users/${pathSegment(userId)}`;
   }
@@ -166,9 +170,18 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     return found;
   }
 
-  /** https://learn.microsoft.com/graph/api/event-post-attachments: a fileAttachment up to 3 MB in one request. */
+  /**
+   * A file under 3 MB in one request (https://learn.microsoft.com/graph/api/event-post-attachments); 3 to 150 MB
+   * through an upload session, as for messages (https://learn.microsoft.com/graph/outlook-large-attachments:
+   * "to an Outlook message or event item").
+   */
   private async attach(eventId: string, file: GroupwareFile): Promise<void> {
-    await this.graph.client.api(`${this.userPath}/events/${pathSegment(eventId)}/attachments`).post({
+    const eventPath = `${this.userPath}/events/${pathSegment(eventId)}`;
+    if (file.bytes.length >= UPLOAD_SESSION_BYTES) {
+      await uploadLargeAttachment(this.graph, this.userId, eventPath, { name: file.name, contentType: file.contentType, content: file.bytes, isInline: false });
+      return;
+    }
+    await this.graph.client.api(`${eventPath}/attachments`).post({
       '@odata.type': '#microsoft.graph.fileAttachment',
       name: file.name,
       contentType: file.contentType,
@@ -188,6 +201,9 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     } catch (error) {
       const exhausted = tryBudgetExhausted(error);
       if (exhausted) throw exhausted;
+      // An upload session that failed for good (a range refused, not throttled or lost): the item is refused.
+      if (error instanceof MigrationError && error.code === 'AttachmentUploadFailed' && error.errorClass === 'permanent')
+        throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused an attachment of the item (${error.message}).`, 'permanent');
       const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
       const graphSaid = `${code ?? `HTTP ${statusCode}`}: ${message ?? ''}`.trim();
       if (statusCode === 400 || statusCode === 413 || statusCode === 422)

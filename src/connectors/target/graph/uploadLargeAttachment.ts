@@ -1,16 +1,25 @@
 import type { AttachmentItem, UploadSession } from '@microsoft/microsoft-graph-types';
-import type { Attachment } from 'mailparser';
 import { MigrationError } from '../../../core/errors/migrationError';
 import type { GraphSession } from './graphConnection';
-import { attachmentName, isInline } from './graphMessageJson';
 
 /** Upload-session ranges must be multiples of 320 KiB; ten of them stay under the 4 MB request limit. */
 const CHUNK_BYTES = 10 * 320 * 1024;
 /** A range that fails for a reason other than throttling is sent again this often before giving up. */
 const MAX_RANGE_ATTEMPTS = 4;
 
+/** A file for an upload session: what the session is told, and the bytes. */
+export interface LargeFile {
+  name: string;
+  contentType: string;
+  content: Buffer;
+  isInline: boolean;
+  contentId?: string;
+}
+
 /**
- * Adds an attachment of 3 MB to 150 MB to a message through an upload session: create the session,
+ * Adds an attachment of 3 MB to 150 MB to a message or an event (`itemPath`, e.g. `/users/{id}/events/{id}`)
+ * through an upload session ("The item can be a message or event",
+ * https://learn.microsoft.com/graph/api/attachment-createuploadsession): create the session,
  * then PUT the bytes in ranges to the URL it returned, which carries its own authorisation
  * (https://learn.microsoft.com/graph/outlook-large-attachments). Each range counts against the
  * mailbox's concurrency and upload budget like any request (GraphSession.direct). A 429 on a range
@@ -18,20 +27,18 @@ const MAX_RANGE_ATTEMPTS = 4;
  * BudgetExhausted, and the copy is finished later (the upload session is abandoned; a new one starts
  * from the first byte).
  */
-export async function uploadLargeAttachment(graph: GraphSession, mailbox: string, userPath: string, messageId: string, attachment: Attachment): Promise<void> {
+export async function uploadLargeAttachment(graph: GraphSession, mailbox: string, itemPath: string, file: LargeFile): Promise<void> {
   const item: AttachmentItem = {
     attachmentType: 'file',
-    name: attachmentName(attachment),
-    size: attachment.content.length,
-    contentType: attachment.contentType,
-    isInline: isInline(attachment),
-    ...(attachment.cid ? { contentId: attachment.cid } : {}),
+    name: file.name,
+    size: file.content.length,
+    contentType: file.contentType,
+    isInline: file.isInline,
+    ...(file.contentId ? { contentId: file.contentId } : {}),
   };
-  const session = (await graph.client
-    .api(`${userPath}/messages/${encodeURIComponent(messageId)}/attachments/createUploadSession`)
-    .post({ AttachmentItem: item })) as UploadSession;
+  const session = (await graph.client.api(`${itemPath}/attachments/createUploadSession`).post({ AttachmentItem: item })) as UploadSession;
   if (!session.uploadUrl) throw new MigrationError('UploadSessionMissing', 'Microsoft Graph created an upload session without an upload URL.', 'transient');
-  const content = attachment.content;
+  const content = file.content;
   for (let start = 0; start < content.length;) {
     const end = Math.min(start + CHUNK_BYTES, content.length);
     start = await putRange(graph, mailbox, session.uploadUrl, content, start, end, item.name!);
