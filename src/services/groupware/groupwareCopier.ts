@@ -86,6 +86,11 @@ export class GroupwareCopier {
       state.targetId = await this.target.ensureCollection(collection.kind, collection.displayName, collection.primary === true);
       await this.stores.collections.save(this.mailboxKey, state);
     }
+    // Until a pass over the collection has ended (a first sync, one that died, or a mailbox migrated again after
+    // it was removed), copies may be in the target that the map does not know: they are read once, by marker,
+    // instead of asking for each item. After that an item without an entry has no copy (its entry is written
+    // before any create).
+    const existing = state.passCompleted ? undefined : await this.target.listMarked(collection.kind, state.targetId);
     const result: CollectionSyncResult = {
       kind: collection.kind,
       displayName: collection.displayName,
@@ -113,7 +118,7 @@ export class GroupwareCopier {
       for (const version of versions) {
         const item = fetched.get(version.href);
         // Gone between the listing and the fetch: the next pass sees it removed.
-        if (item) await this.copyItem(collection, state.targetId, item, entries.get(item.href), result);
+        if (item) await this.copyItem(collection, state.targetId, item, entries.get(item.href), result, existing);
       }
     }
     for (const href of toRemove) {
@@ -125,8 +130,8 @@ export class GroupwareCopier {
       result.removed += 1;
     }
     // The token moves only once everything it covers is settled: a crash before this reads the same changes again.
-    if (changes.syncToken !== state.syncToken)
-      await this.stores.collections.save(this.mailboxKey, { ...state, ...(changes.syncToken ? { syncToken: changes.syncToken } : {}) });
+    if (changes.syncToken !== state.syncToken || !state.passCompleted)
+      await this.stores.collections.save(this.mailboxKey, { ...state, passCompleted: true, ...(changes.syncToken ? { syncToken: changes.syncToken } : {}) });
     // Counted from the map, not from this pass: an item skipped on an earlier pass and unchanged since is still skipped.
     const settled = await this.stores.items.list(this.mailboxKey, collection.kind, collection.id);
     result.total = settled.size;
@@ -150,6 +155,8 @@ export class GroupwareCopier {
     item: SourceItem,
     stored: StoredGroupwareItem | undefined,
     result: CollectionSyncResult,
+    /** The collection's marked copies, when it was just taken on (see syncCollection). */
+    existing: Map<string, string> | undefined,
   ): Promise<void> {
     const marker = groupwareMarker(this.mailboxKey, collection.kind, collection.id, item.href);
     const previous = stored?.entry;
@@ -185,8 +192,9 @@ export class GroupwareCopier {
         // Changed at the source: the copy follows (a series is removed and made again, so its id may change).
         targetId = await this.target.update(targetCollection, earlierCopy, mapped.payload, marker);
       } else {
-        // New, skipped before, or pending after a run died having claimed it: look for its copy by the marker, else make it.
-        found = await this.target.findByMarker(collection.kind, targetCollection, marker);
+        // Pending after a run died having claimed it, or skipped before: look for its copy by the marker. New in a
+        // collection the map knew: no copy can exist. New in one just taken on: the copies listed up front.
+        found = stored ? await this.target.findByMarker(collection.kind, targetCollection, marker) : existing?.get(marker);
         // A copy found may be half made (a series whose exceptions, or a contact whose photo, the dead run never
         // sent): it is brought up to date as a changed item would be, never trusted as it stands.
         targetId = found

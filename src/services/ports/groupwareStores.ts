@@ -38,6 +38,8 @@ export interface GroupwareCollectionState {
   targetId?: string;
   /** The sync token the last complete pass ended with (RFC 6578). */
   syncToken?: string;
+  /** A pass over the whole collection has ended: every copy in the target is in the item map since. */
+  passCompleted?: boolean;
 }
 
 /** The groupware item map: partition = mailbox, type and collection; row = a hash of the href. */

@@ -42,6 +42,8 @@ export interface GroupwareTarget {
   ensureCollection(kind: GroupwareKind, displayName: string, primary?: boolean): Promise<string>;
   /** The copy stamped with `marker` in that collection, if one exists. */
   findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string | undefined>;
+  /** Every copy in the collection that carries a marker, by marker (a few paged requests for the whole collection). */
+  listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string>>;
   /** Makes the copy (an event with its exceptions, cancellations and attachments); its id. */
   create(collectionId: string, payload: GroupwarePayload, marker: string): Promise<string>;
   /** Brings a copy up to date with its changed source item; the id it has afterwards (a series may be made again). */

@@ -242,6 +242,7 @@ describe('contacts and calendars, Radicale to Microsoft 365', () => {
     const losing: GroupwareTarget = {
       ensureCollection: (kind, name) => real.ensureCollection(kind, name),
       findByMarker: (kind, collection, marker) => real.findByMarker(kind, collection, marker),
+      listMarked: (kind, collection) => real.listMarked(kind, collection),
       create: async (collection, payload, marker) => {
         await real.create(collection, payload, marker);
         throw Object.assign(new Error('The answer was lost (504).'), { statusCode: 504 });
@@ -253,5 +254,18 @@ describe('contacts and calendars, Radicale to Microsoft 365', () => {
     const { results } = await copier().syncAll();
     expect(results.find((r) => r.displayName === 'Partners')).toMatchObject({ created: 0, matched: 1, total: 1 });
     expect(cloud().contacts.filter((c) => c.properties.displayName === 'Dan Diaz')).toHaveLength(1);
+  }, 120_000);
+
+  it('a mailbox migrated again after its item map was forgotten finds every copy it made, and makes none twice', async () => {
+    const before = cloud();
+    await stores.items.deleteMailbox(ANN);
+    await stores.collections.deleteMailbox(ANN);
+    const { results } = await copier().syncAll();
+    const copied = (r: { total: number; skipped: unknown[] }) => r.total - r.skipped.length;
+    for (const result of results) expect(result).toMatchObject({ created: 0, removed: 0, matched: copied(result) });
+    const after = cloud();
+    expect(after.contacts.map((c) => c.properties.displayName).sort()).toEqual(before.contacts.map((c) => c.properties.displayName).sort());
+    expect(after.events.map((e) => e.properties.subject).sort()).toEqual(before.events.map((e) => e.properties.subject).sort());
+    expect(sandbox.sentMeetingMessages()).toEqual([]);
   }, 120_000);
 });

@@ -87,6 +87,22 @@ describe('m365-sandbox contacts as Graph serves them to an application', () => {
     expect(Object.keys(small.value[0]).sort()).toEqual(['@odata.etag', 'displayName', 'id']);
   });
 
+  test('a list with $select still returns the extended property $expand asks for', async () => {
+    const marker = 'String {00020329-0000-0000-C000-000000000046} Name ListedMarker';
+    const folder = await h.graph.api(`${base}/contactFolders`).post({ displayName: 'Marked' });
+    await h.graph
+      .api(`${base}/contactFolders/${folder.id}/contacts`)
+      .post({ displayName: 'M1', singleValueExtendedProperties: [{ id: marker, value: 'm-1' }] });
+    await h.graph.api(`${base}/contactFolders/${folder.id}/contacts`).post({ displayName: 'M2' });
+    const listed = await h.graph
+      .api(`${base}/contactFolders/${folder.id}/contacts`)
+      .select('id')
+      .expand(`singleValueExtendedProperties($filter=id eq '${marker}')`)
+      .get();
+    const values = (listed.value as { singleValueExtendedProperties?: { value: string }[] }[]).map((c) => c.singleValueExtendedProperties?.[0]?.value);
+    expect(values.sort()).toEqual(['m-1', undefined]);
+  });
+
   test('PATCH changes the given properties and keeps the others; DELETE removes the contact', async () => {
     const contact = await h.graph.api(`${base}/contacts`).post({ givenName: 'Bea', jobTitle: 'Engineer', homePhones: ['1'] });
     const patched = await h.graph.api(`${base}/contacts/${contact.id}`).patch({ jobTitle: 'Director', homePhones: ['2', '3'] });

@@ -16,7 +16,9 @@ export function pageOf<T>(request: SandboxRequest, items: T[], toJson: (item: T)
   if (top < 1 || top > options.maxTop) throw graphErrors.badRequest(`Invalid value '${top}' for $top: it must be between 1 and ${options.maxTop}.`);
   const skip = parseCount(request.query.get('$skip'), '$skip') ?? 0;
   const window = items.slice(skip, skip + top);
-  const select = selectedProperties(request);
+  // What `$expand` names is returned beside what `$select` names (OData 4.01 URL conventions, 5.1.3: "the
+  // selected properties ... and navigation properties expanded with $expand"), e.g. `$select=id&$expand=singleValueExtendedProperties(...)`.
+  const select = selectedProperties(request)?.concat(expandedNames(request));
   const page: Record<string, unknown> = {
     '@odata.context': `${request.graphBaseUrl}/$metadata#${options.context}`,
     value: window.map((item) => applySelect(toJson(item), select)),
@@ -28,6 +30,25 @@ export function pageOf<T>(request: SandboxRequest, items: T[], toJson: (item: T)
     page['@odata.nextLink'] = `${request.graphBaseUrl}${request.path}?${next.toString()}`;
   }
   return page;
+}
+
+/** The navigation properties `$expand` names, without their options: `a($filter=…),b` → `a`, `b`. */
+function expandedNames(request: SandboxRequest): string[] {
+  const raw = request.query.get('$expand');
+  if (!raw) return [];
+  const names: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of raw) {
+    if (char === '(') depth += 1;
+    else if (char === ')') depth -= 1;
+    else if (char === ',' && depth === 0) {
+      names.push(current.trim());
+      current = '';
+    } else if (depth === 0) current += char;
+  }
+  names.push(current.trim());
+  return names.filter(Boolean);
 }
 
 function parseCount(raw: string | null, name: string): number | undefined {

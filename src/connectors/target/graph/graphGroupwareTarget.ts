@@ -62,6 +62,30 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     });
   }
 
+  async listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string>> {
+    return this.call(async () => {
+      // https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get: "$expand=singleValueExtendedProperties($filter=id eq '…')".
+      const marked = new Map<string, string>();
+      let url: string | undefined = withQuery(this.itemsPath(kind, collectionId), {
+        $select: 'id',
+        $expand: `singleValueExtendedProperties($filter=id eq ${odataString(MAPI.sourceMarker)})`,
+        $top: 100,
+      });
+      while (url) {
+        const page = (await this.graph.client.api(url).get()) as {
+          value: (Identified & { singleValueExtendedProperties?: { id: string; value: string }[] })[];
+          '@odata.nextLink'?: string;
+        };
+        for (const item of page.value) {
+          const marker = item.singleValueExtendedProperties?.[0]?.value;
+          if (marker) marked.set(marker, item.id);
+        }
+        url = page['@odata.nextLink'];
+      }
+      return marked;
+    });
+  }
+
   async create(collectionId: string, payload: GroupwarePayload, marker: string): Promise<string> {
     return this.call(async () => {
       const stamp = { id: MAPI.sourceMarker, value: marker };
