@@ -4,9 +4,16 @@ import { MigrationError, toErrorMessage } from '../../core/errors/migrationError
 import type { GroupwareCollectionState, GroupwareCollectionStore, GroupwareItemEntry, GroupwareItemStore, StoredGroupwareItem } from '../ports/groupwareStores';
 import { GROUPWARE_ITEM_REJECTED, type GroupwarePayload, type GroupwareTarget } from '../ports/groupwareTarget';
 import type { ItemCollection, ItemSource, ItemVersion, SourceItem } from '../ports/itemSource';
+import { inLanes } from './inLanes';
 
 /** Items fetched from the source and written to the target at a time. */
 const FETCH_PAGE = 50;
+/**
+ * Items copied at once: Exchange Online serves 4 requests at a time per mailbox
+ * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits), and the Graph session holds
+ * the mailbox to that, so 4 lanes keep it busy and a fifth would only wait.
+ */
+const LANES = 4;
 
 /**
  * Turns a source item's text into what the target holds, read in its collection's time zone where it has
@@ -115,11 +122,12 @@ export class GroupwareCopier {
           )
         ).map((item) => [item.href, item]),
       );
-      for (const version of versions) {
+      const targetId = state.targetId;
+      await inLanes(versions, LANES, async (version) => {
         const item = fetched.get(version.href);
         // Gone between the listing and the fetch: the next pass sees it removed.
-        if (item) await this.copyItem(collection, state.targetId, item, entries.get(item.href), result, existing);
-      }
+        if (item) await this.copyItem(collection, targetId, item, entries.get(item.href), result, existing);
+      });
     }
     for (const href of toRemove) {
       const stored = entries.get(href);
