@@ -21,6 +21,7 @@ import { SeededRandom } from '../tools/corpus/seededRandom';
 import { type DavAccount, seedDav } from '../tools/radicale/seedDav';
 import { type RunningRadicale, startRadicale } from '../tools/radicale/startRadicale';
 import { type SandboxProcess, startSandboxProcess } from './copyEngine.bench';
+import { BERLIN_VTIMEZONE } from '../tools/corpus/vtimezones';
 
 /**
  * Contacts and events (issue 14), from a real CalDAV/CardDAV server to Microsoft 365, through the product's
@@ -303,26 +304,6 @@ const SERIES = ['Weekly sync', 'Team stand-up', 'One-to-one', 'Sales pipeline re
 const ROOMS = ['Room 1.12', 'Room 2.04', 'Hamburg office', 'Online'];
 const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 
-const BERLIN = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'TZNAME:CEST',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'TZNAME:CET',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
 interface GroupwareCorpus {
   vcards: string[];
   events: string[];
@@ -493,7 +474,7 @@ function weeklySeries(i: number, random: SeededRandom): string {
 }
 
 function calendar(body: string[], withZone: boolean): string {
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Bench//Groupware//EN', ...(withZone ? BERLIN : []), ...body, 'END:VCALENDAR', ''].join('\r\n');
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Bench//Groupware//EN', ...(withZone ? BERLIN_VTIMEZONE : []), ...body, 'END:VCALENDAR', ''].join('\r\n');
 }
 
 /** A weekday in 2007 or 2008 (series and meetings fall on working days; several cross a change of daylight saving time). */

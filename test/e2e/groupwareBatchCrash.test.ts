@@ -1,5 +1,6 @@
 import { seedDav } from '../../tools/radicale/seedDav';
 import { type LabMailbox, type MigrationLab, createLabEndpoint, labBatchStatus, labMailboxes, startMigrationLab, waitFor } from '../support/migrationLab';
+import { BERLIN_VTIMEZONE } from '../../tools/corpus/vtimezones';
 
 /**
  * Issue 14: "An end-to-end batch copies mail, contacts and calendars for several mailboxes, survives a
@@ -18,24 +19,6 @@ let lab: MigrationLab;
 const vcard = (owner: string, i: number) =>
   `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${owner}-c${i}\r\nN:Person${i};${owner};;;\r\nFN:${owner} Person${i}\r\nEMAIL;TYPE=work:${owner}.p${i}@partner.com\r\nEND:VCARD\r\n`;
 
-const BERLIN = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
 /** A weekly meeting with attendees, its third occurrence cancelled and its fourth moved a day later. */
 function series(owner: string, i: number): string {
   const day = String(5 + (i % 5)).padStart(2, '0');
@@ -43,7 +26,7 @@ function series(owner: string, i: number): string {
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Test//Migration//EN',
-    ...BERLIN,
+    ...BERLIN_VTIMEZONE,
     'BEGIN:VEVENT',
     `UID:${owner}-s${i}@contoso.com`,
     'DTSTAMP:20070101T000000Z',

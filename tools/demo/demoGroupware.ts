@@ -1,5 +1,6 @@
 import type { AddressBookSeed, CalendarSeed } from '../radicale/seedDav';
 import type { DemoPerson } from './demoOrganisation';
+import { BERLIN_VTIMEZONE, NEW_YORK_VTIMEZONE } from '../corpus/vtimezones';
 
 /**
  * The demo's legacy groupware: each person's address book and calendar on the CalDAV/CardDAV server
@@ -204,7 +205,7 @@ export function demoGroupware(people: readonly DemoPerson[], index: number): Dem
   return {
     addressBooks: [{ name: DEMO_ADDRESS_BOOK, displayName: 'Contacts', vcards: contacts }],
     // The calendar's own zone (calendar-timezone): the all-day offsite is two days in Berlin, not in UTC.
-    calendars: [{ name: DEMO_CALENDAR, displayName: 'Calendar', color: '#0078D4FF', timeZone: icalendar([BERLIN], []), events }],
+    calendars: [{ name: DEMO_CALENDAR, displayName: 'Calendar', color: '#0078D4FF', timeZone: icalendar([BERLIN_VTIMEZONE], []), events }],
   };
 }
 
@@ -282,7 +283,7 @@ function weeklyMeeting(person: DemoPerson, index: number, colleagues: readonly D
   const hour = pad(9 + (index % 4));
   const uid = `${person.samAccountName}-weekly-team-meeting@contoso.com`;
   return icalendar(
-    [BERLIN],
+    [BERLIN_VTIMEZONE],
     [
       [
         `UID:${uid}`,
@@ -320,7 +321,7 @@ function weeklyMeeting(person: DemoPerson, index: number, colleagues: readonly D
 /** The first Tuesday of the month from March 2007, six times, 15:00 to 16:30 Berlin time. */
 function budgetReview(person: DemoPerson): string {
   return icalendar(
-    [BERLIN],
+    [BERLIN_VTIMEZONE],
     [
       [
         `UID:${person.samAccountName}-budget-review@contoso.com`,
@@ -339,7 +340,7 @@ function budgetReview(person: DemoPerson): string {
 /** 14 March 2007, 11:00 in New York: 15:00 in Berlin (New York changed to summer time on 11 March, Berlin on 25 March). */
 function clientCall(person: DemoPerson, partner: (typeof PARTNERS)[number]): string {
   return icalendar(
-    [NEW_YORK],
+    [NEW_YORK_VTIMEZONE],
     [
       [
         `UID:${person.samAccountName}-client-call@contoso.com`,
@@ -379,47 +380,6 @@ function offsite(person: DemoPerson): string {
 }
 
 const STAMP = 'DTSTAMP:20070101T000000Z';
-
-const BERLIN = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'TZNAME:CEST',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'TZNAME:CET',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
-/** The United States' rules from 2007 on (the Energy Policy Act of 2005). */
-const NEW_YORK = [
-  'BEGIN:VTIMEZONE',
-  'TZID:America/New_York',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:-0500',
-  'TZOFFSETTO:-0400',
-  'TZNAME:EDT',
-  'DTSTART:20070311T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:-0400',
-  'TZOFFSETTO:-0500',
-  'TZNAME:EST',
-  'DTSTART:20071104T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
 
 function vcard(lines: readonly string[]): string {
   return toText(['BEGIN:VCARD', 'VERSION:3.0', 'PRODID:-//Contoso//Demo groupware 2007//EN', ...lines, 'END:VCARD']);

@@ -14,6 +14,7 @@ import { type RunningRadicale, startRadicale } from '../../../tools/radicale/sta
 import { deleteItem, putItem, seedDav } from '../../../tools/radicale/seedDav';
 import { sandboxConnection, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
+import { BERLIN_VTIMEZONE } from '../../../tools/corpus/vtimezones';
 
 /**
  * Issue 14: a mailbox's address book and calendar, from a real CalDAV/CardDAV server (Radicale) to the
@@ -40,23 +41,7 @@ const WEEKLY = [
   'BEGIN:VCALENDAR',
   'VERSION:2.0',
   'PRODID:-//Test//Migration//EN',
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'TZNAME:CEST',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'TZNAME:CET',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
+  ...BERLIN_VTIMEZONE,
   'BEGIN:VEVENT',
   'UID:weekly-sync@contoso.com',
   'DTSTAMP:20070101T000000Z',

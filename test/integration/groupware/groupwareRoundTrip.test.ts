@@ -15,6 +15,7 @@ import { seedDav } from '../../../tools/radicale/seedDav';
 import { sandboxConnection } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import { tinyJpeg } from '../sandbox/jpegFixture';
+import { BERLIN_VTIMEZONE, NEW_YORK_VTIMEZONE } from '../../../tools/corpus/vtimezones';
 
 /**
  * Issue 14, "Integration tests against Radicale and the sandbox cover each mapping ..., with a round-trip
@@ -93,46 +94,6 @@ const V4_CONTACT = crlf([
   'END:VCARD',
 ]);
 
-const BERLIN = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'TZNAME:CEST',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'TZNAME:CET',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
-const NEW_YORK = [
-  'BEGIN:VTIMEZONE',
-  'TZID:America/New_York',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:-0500',
-  'TZOFFSETTO:-0400',
-  'TZNAME:EDT',
-  'DTSTART:19700308T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:-0400',
-  'TZOFFSETTO:-0500',
-  'TZNAME:EST',
-  'DTSTART:19701101T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
-
 /** A custom TZID Outlook would not know, whose rules are Tokyo's: resolved by its offsets. */
 const CUSTOM_TOKYO = [
   'BEGIN:VTIMEZONE',
@@ -149,7 +110,7 @@ const calendar = (...body: string[]) => crlf(['BEGIN:VCALENDAR', 'VERSION:2.0', 
 
 /** A weekly meeting in Berlin with every event field, a moved occurrence and a cancelled one, across the March DST change. */
 const WEEKLY = calendar(
-  ...BERLIN,
+  ...BERLIN_VTIMEZONE,
   'BEGIN:VEVENT',
   'UID:weekly@contoso.com',
   'DTSTAMP:20070101T000000Z',
@@ -186,7 +147,7 @@ const WEEKLY = calendar(
 
 /** Second Tuesday of the month in New York, across both DST changes, ending with UNTIL. */
 const MONTHLY = calendar(
-  ...NEW_YORK,
+  ...NEW_YORK_VTIMEZONE,
   'BEGIN:VEVENT',
   'UID:board@contoso.com',
   'DTSTAMP:20070101T000000Z',
@@ -199,7 +160,7 @@ const MONTHLY = calendar(
 
 /** Daily for five days in a zone named the way Outlook writes it (a Windows ID), with its VTIMEZONE. */
 const DAILY_WINDOWS = calendar(
-  ...BERLIN.map((line) => line.replace('TZID:Europe/Berlin', 'TZID:W. Europe Standard Time')),
+  ...BERLIN_VTIMEZONE.map((line) => line.replace('TZID:Europe/Berlin', 'TZID:W. Europe Standard Time')),
   'BEGIN:VEVENT',
   'UID:standup@contoso.com',
   'DTSTAMP:20070101T000000Z',
@@ -316,7 +277,7 @@ beforeAll(async () => {
         name: 'cal',
         displayName: 'Personal',
         // The calendar's own zone: its all-day events are days in Berlin, not in UTC.
-        timeZone: calendar(...BERLIN),
+        timeZone: calendar(...BERLIN_VTIMEZONE),
         events: [...SERIES, ...SINGLES, NO_SUCH_ZONE, TWICE_A_DAY, TOO_LARGE_ATTACHMENT],
       },
     ],

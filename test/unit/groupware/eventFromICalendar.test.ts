@@ -5,30 +5,13 @@ import { DETAILS_HEADING, eventFromICalendar, LINKS_HEADING, PARTICIPANTS_HEADIN
 import type { GraphEvent, GraphPatternedRecurrence } from '../../../src/core/groupware/graphShapes';
 import { InvalidICalendarError, UnknownTimeZoneError, UnsupportedRecurrenceError } from '../../../src/core/groupware/groupwareErrors';
 import { goldenIanaZone, IntlZone, UTC_ZONE, wallToEpoch } from '../../../src/core/groupware/timeZones';
+import { BERLIN_VTIMEZONE } from '../../../tools/corpus/vtimezones';
 
 /** Issue 14: iCalendar objects as Google, Outlook, Thunderbird and Zimbra write them. */
 const sample = (name: string): string => readFileSync(path.join(__dirname, 'samples', name), 'utf8');
 const calendar = (...lines: string[]): string => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//Test//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 const event = (...lines: string[]): string =>
   calendar('BEGIN:VEVENT', 'UID:test-1@example.com', 'DTSTAMP:20240101T000000Z', 'SUMMARY:Test', ...lines, 'END:VEVENT');
-
-const BERLIN_VTIMEZONE = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
 
 // ---------------------------------------------------------------------------------------------
 // An independent expansion of both sides, to show a series comes out "with the same occurrences at

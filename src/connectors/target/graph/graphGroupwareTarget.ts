@@ -2,6 +2,7 @@ import type { GroupwareKind } from '../../../core/groupware/groupwareKind';
 import type { GraphContact, GraphEvent } from '../../../core/groupware/graphShapes';
 import { MigrationError } from '../../../core/errors/migrationError';
 import { GROUPWARE_ITEM_REJECTED, type GroupwareFile, type GroupwarePayload, type GroupwareTarget } from '../../../services/ports/groupwareTarget';
+import { GroupwareErrorCode } from '../../../services/ports/itemSource';
 import type { GraphSession } from './graphConnection';
 import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
@@ -234,7 +235,7 @@ export class GraphGroupwareTarget implements GroupwareTarget {
         throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused the item (${graphSaid}).`, 'permanent');
       if (statusCode === 401 || statusCode === 403)
         throw new MigrationError(
-          'GroupwareAccessDenied',
+          GroupwareErrorCode.AccessDenied,
           `Microsoft Graph refused access to the mailbox's contacts or calendars (${graphSaid}). Grant the app registration the application permissions Contacts.ReadWrite and Calendars.ReadWrite with admin consent, then retry the batch.`,
           'permanent',
         );
