@@ -167,6 +167,11 @@ export class ItemClaimer {
           }
           throw new MigrationError('ClaimLost', 'Another run took over an item of this page; the page is tried again.', 'transient');
         }
+        if (s.whilePending && current.state !== 'pending') {
+          // The run that held it settled it after all: this settlement's copy, if it is not the one kept, is extra.
+          if (!(current.state === 'copied' && current.targetId !== undefined && current.targetId === s.change.targetId)) lost.push(s);
+          continue;
+        }
         if (s.fromHold && current.heldBy !== this.runId) {
           // Another run holds it now, or settled it already: with this very copy (nothing to write), or another.
           if (!(current.state === 'copied' && current.targetId !== undefined && current.targetId === s.change.targetId)) lost.push(s);
@@ -192,6 +197,8 @@ export interface Settlement {
   change: Partial<Omit<Occurrence, 'owner'>>;
   /** The occurrence was pending or skipped and this run held it: written only while it still does. */
   fromHold?: boolean;
+  /** Taking over another run's hold it never settled: written only while the occurrence is still pending. */
+  whilePending?: boolean;
 }
 
 /** Owners as the source names them: path, UIDVALIDITY and UID. */

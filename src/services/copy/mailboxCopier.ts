@@ -478,9 +478,11 @@ export class MailboxCopier {
       const ours = settlement.change.state === 'copied' ? settlement.change.targetId : undefined;
       if (!ours) continue;
       if (await this.settledByOther(settlement, ours, checkpoint)) continue;
-      // The other run has not settled the item in time (stalled, or dead after its claim): this copy settles it.
-      // If that run wakes up and creates anyway, it finds the item settled with another copy and removes its own.
-      await this.claimer.settleAll([{ ...settlement, fromHold: false }]);
+      // The other run has not settled the item in time (stalled, or dead after its claim): this copy settles it,
+      // unless that run settles it first (then this copy goes, as above). If that run wakes up later and creates
+      // anyway, it finds the item settled with another copy and removes its own.
+      const settledMeanwhile = await this.claimer.settleAll([{ ...settlement, fromHold: false, whilePending: true }]);
+      if (settledMeanwhile.length > 0) await this.settledByOther(settlement, ours, checkpoint);
     }
   }
 
