@@ -3,7 +3,7 @@ import { isActiveBatchStatus } from '../core/batch/batchStatus';
 import { invalidAddresses, parseAddressList, parseSyncIntervalHours } from '../core/batch/batchSettings';
 import { DEFAULT_INCREMENTAL_SYNC_INTERVAL_HOURS, type MigrationBatch } from '../core/batch/migrationBatch';
 import { parseBatchCsv } from '../core/csv/parseBatchCsv';
-import type { BatchCsvRow } from '../core/csv/batchCsvTypes';
+import type { BatchCsvRow } from '../core/csv/batchCsvSchema';
 import { toMailboxKey } from '../core/mailbox/mailboxKey';
 import { USAGE_LOCATION_PATTERN, USAGE_LOCATION_RULE } from '../core/mailbox/usageLocation';
 import { countStatuses } from '../core/mailbox/mailboxStatus';

@@ -1,5 +1,5 @@
 import { removePasswordColumn } from '../core/csv/removePasswordColumn';
-import { toErrorsCsv } from '../core/csv/toErrorsCsv';
+import { toErrorsCsv } from '../core/csv/csvErrors';
 import type { BatchCsvFiles } from './ports/fileStores';
 import type { BatchIntake } from './batchIntake';
 import type { IntakeError } from './intakeProblem';

@@ -1,4 +1,4 @@
-import { isValidEmailAddress } from '../csv/isValidEmailAddress';
+import { isValidEmailAddress } from '../csv/batchCsvRules';
 
 /**
  * The batch settings that come as text, read one way whether they arrive as query parameters

@@ -1,6 +1,11 @@
-import type { BatchCsvKind } from './batchCsvTypes';
-import { BATCH_CSV_SCHEMAS, MAX_BATCH_CSV_ROWS } from './batchCsvSchema';
+/**
+ * Every error a batch CSV can have, with its exact text, and the `<name>.errors.csv` that lists them
+ * for the administrator. Sits just above batchCsvSchema: every other module reports through it.
+ */
+
 import { USAGE_LOCATION_RULE } from '../mailbox/usageLocation';
+import { writeReportCsv } from '../reports/reportCsv';
+import { BATCH_CSV_SCHEMAS, MAX_BATCH_CSV_ROWS, type BatchCsvKind } from './batchCsvSchema';
 
 /**
  * What is wrong with a batch CSV. Callers branch on `code`; `message` is a full sentence for the
@@ -181,4 +186,21 @@ function delimiterName(delimiter: string): string {
   if (delimiter === ';') return 'semicolon';
   if (delimiter === '\t') return 'tab';
   return 'comma';
+}
+
+/** A CSV error, or an intake error about the file as a whole (no line; a field such as the endpoint). */
+export type ErrorsCsvRow = Pick<CsvError, 'column' | 'message'> & { line?: number; field?: string; code: string };
+
+/** Excel opens a CSV without a byte order mark in the ANSI code page; with one, as UTF-8. */
+const UTF8_BOM = '\uFEFF';
+
+/**
+ * The `<name>.errors.csv` an administrator downloads: columns Line, Column, Code, Message, one row
+ * per error, starting with a BOM so Excel shows accented addresses correctly. Cells are written by
+ * writeReportCsv, which defuses spreadsheet formulas (OWASP "CSV injection"), since Column and
+ * Message echo header names and values from the uploaded file.
+ */
+export function toErrorsCsv(errors: readonly ErrorsCsvRow[]): string {
+  const records = errors.map((error) => [error.line === undefined ? '' : String(error.line), error.column ?? error.field ?? '', error.code, error.message]);
+  return UTF8_BOM + writeReportCsv([['Line', 'Column', 'Code', 'Message'], ...records]);
 }

@@ -1,11 +1,32 @@
-import { MAX_BATCH_CSV_ROWS } from './batchCsvSchema';
-import type { BatchCsvRow, ParseBatchCsvOptions, ParseBatchCsvResult } from './batchCsvTypes';
-import { createRevealValue } from './createRevealValue';
+/**
+ * The entry of core/csv: an uploaded batch CSV checked end to end (read the table, apply the header
+ * and row rules, find clashing addresses), its options and its result.
+ */
+
+import { createRevealValue, findAddressConflicts, resolveBatchCsvHeader, toBatchCsvRow } from './batchCsvRules';
+import { MAX_BATCH_CSV_ROWS, type BatchCsvKind, type BatchCsvRow } from './batchCsvSchema';
 import { csvErrors, type CsvError } from './csvErrors';
-import { findAddressConflicts } from './findAddressConflicts';
 import { readCsvTable, type CsvRecord } from './readCsvTable';
-import { resolveBatchCsvHeader } from './resolveBatchCsvHeader';
-import { toBatchCsvRow } from './toBatchCsvRow';
+
+export interface ParseBatchCsvOptions {
+  /** The kind the batch was created for; a file of the other kind is then a `WrongCsvKind` error. */
+  expectedKind?: BatchCsvKind;
+  /**
+   * Addresses already in another batch that is still active: lower-cased address -> batch name.
+   * Each row whose address is in it gets an `AddressInActiveBatch` error naming that batch.
+   */
+  activeAddresses?: ReadonlyMap<string, string>;
+}
+
+export type ParseBatchCsvResult =
+  | {
+      ok: true;
+      kind: BatchCsvKind;
+      rows: BatchCsvRow[];
+      /** Canonical column names (`EmailAddress`, `Password`...) in the order of the file. */
+      columns: string[];
+    }
+  | { ok: false; errors: CsvError[] };
 
 /**
  * Checks an uploaded batch CSV (raw bytes, as saved by Excel or an editor) against Exchange

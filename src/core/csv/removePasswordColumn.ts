@@ -1,8 +1,12 @@
+/**
+ * The password-free copy of an accepted batch CSV that the service keeps after intake, and the
+ * RFC 4180 writer it is written with.
+ */
+
+import { hasWrongFieldCount, namedWidth } from './batchCsvRules';
 import { tryToBatchCsvColumn } from './batchCsvSchema';
 import { CsvRejectedError, csvErrors, type CsvError } from './csvErrors';
-import { hasWrongFieldCount, namedWidth } from './hasWrongFieldCount';
 import { readCsvTable } from './readCsvTable';
-import { writeCsv } from './writeCsv';
 
 /**
  * The CSV without its Password column, for the copy the service keeps after intake: the other
@@ -29,4 +33,18 @@ export function removePasswordColumn(bytes: Uint8Array): string {
   if (keep.length === 0) throw new CsvRejectedError([csvErrors.missingHeader(header.line)]);
   const records = [header, ...table.rows].map((record) => keep.map((index) => record.fields[index] ?? ''));
   return writeCsv(records);
+}
+
+/**
+ * Writes records as RFC 4180 CSV: comma-separated, CRLF after every record, a field in double
+ * quotes (inner quotes doubled) when it holds a comma, quote, line break or surrounding whitespace
+ * (which a reader that trims, like ours, would otherwise drop). csv-stringify is not a dependency
+ * and this is all the project needs.
+ */
+export function writeCsv(records: readonly (readonly string[])[]): string {
+  return records.map((fields) => `${fields.map(quoteCsvField).join(',')}\r\n`).join('');
+}
+
+function quoteCsvField(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

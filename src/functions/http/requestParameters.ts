@@ -1,5 +1,5 @@
 import { app, type HttpFunctionOptions, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { isValidEmailAddress } from '../../core/csv/isValidEmailAddress';
+import { isValidEmailAddress } from '../../core/csv/batchCsvRules';
 import { problem, type ProblemError, withProblemAnswers } from './responses';
 
 /**

@@ -1,4 +1,4 @@
-import { isValidEmailAddress } from '../../../src/core/csv/isValidEmailAddress';
+import { isValidEmailAddress } from '../../../src/core/csv/batchCsvRules';
 
 describe('isValidEmailAddress', () => {
   it.each([

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 
-import { CsvRejectedError } from '../../../src/core/csv/csvErrors';
+import { type BatchCsvRow } from '../../../src/core/csv/batchCsvSchema';
+import { CsvRejectedError, toErrorsCsv } from '../../../src/core/csv/csvErrors';
 import { parseBatchCsv } from '../../../src/core/csv/parseBatchCsv';
 import { removePasswordColumn } from '../../../src/core/csv/removePasswordColumn';
-import { toErrorsCsv } from '../../../src/core/csv/toErrorsCsv';
-import { type BatchCsvRow } from '../../../src/core/csv/batchCsvTypes';
 import { utf16beWithBom, utf16leWithBom, utf8, utf8WithBom } from './csvBytes';
 
 /** Bytes that look like CSV often enough to reach the deeper rules, and break it in every way. */

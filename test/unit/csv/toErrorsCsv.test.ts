@@ -1,4 +1,4 @@
-import { toErrorsCsv } from '../../../src/core/csv/toErrorsCsv';
+import { toErrorsCsv } from '../../../src/core/csv/csvErrors';
 
 describe('toErrorsCsv', () => {
   it('writes Line, Column, Code and Message, quoted where needed, after a BOM for Excel', () => {

@@ -1,4 +1,4 @@
-import { isValidEmailAddress } from '../../../src/core/csv/isValidEmailAddress';
+import { isValidEmailAddress } from '../../../src/core/csv/batchCsvRules';
 import { demoPeople, MAX_DEMO_PEOPLE } from '../../../tools/demo/demoOrganisation';
 
 /** Issue 10: DEMO_MAILBOXES works up to 2,000, so every person must be a distinct LDAP entry, mailbox and user. */

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { toErrorsCsv } from '../../../src/core/csv/toErrorsCsv';
+import { toErrorsCsv } from '../../../src/core/csv/csvErrors';
 import { newQueuedMailbox } from '../../../src/core/mailbox/migrationMailbox';
 import { type SkippedItemRow, toErrorsReportCsv, toStatisticsCsv } from '../../../src/core/reports/migrationReports';
 import { neutraliseCsvCell, toReportCsvCell, writeReportCsv } from '../../../src/core/reports/reportCsv';
