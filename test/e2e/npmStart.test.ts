@@ -68,7 +68,7 @@ function waitForOutput(marker: RegExp, timeoutMs: number): Promise<string> {
 
 /**
  * The last table `npm start` printed (`batches show`): one object per mailbox, keyed by the header's
- * column names. Columns are separated by two spaces or more (tools/cli/formatTable.ts); a cell holds
+ * column names. Columns are separated by two spaces or more (cli/formatTable.ts); a cell holds
  * single spaces at most ("4/5 (1 skipped)"), and the last column, ERROR, is empty when all is well.
  */
 function finalTable(printed: string): Record<string, string>[] {

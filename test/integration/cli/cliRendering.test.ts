@@ -1,10 +1,10 @@
-import type { BatchView, MailboxView } from '../../../tools/cli/apiTypes';
-import { toInFlightJson } from '../../../tools/cli/commands/batchesStatus';
-import { formatMailboxTable } from '../../../tools/cli/commands/formatMailboxTable';
-import { formatProblem } from '../../../tools/cli/formatProblem';
-import { formatTable } from '../../../tools/cli/formatTable';
-import { messagesPerSecond, toBatchProgress } from '../../../tools/cli/watch/readBatchProgress';
-import { progressKey, renderBatchProgress } from '../../../tools/cli/watch/renderBatchProgress';
+import type { BatchView, MailboxView } from '../../../cli/apiTypes';
+import { toInFlightJson } from '../../../cli/commands/batchesStatus';
+import { formatMailboxTable } from '../../../cli/commands/formatMailboxTable';
+import { formatProblem } from '../../../cli/formatProblem';
+import { formatTable } from '../../../cli/formatTable';
+import { messagesPerSecond, toBatchProgress } from '../../../cli/watch/readBatchProgress';
+import { progressKey, renderBatchProgress } from '../../../cli/watch/renderBatchProgress';
 
 /** What the CLI draws from API answers, without a server: the watch's figures and bars, problems, tables. */
 function batch(status: string, mailboxCount: number): BatchView {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
-export const CLI_PATH = path.resolve(__dirname, '../../../dist/tools/cli/main.js');
+export const CLI_PATH = path.resolve(__dirname, '../../../dist/cli/main.js');
 
 export interface CliRun {
   code: number | null;

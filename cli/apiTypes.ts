@@ -1,5 +1,5 @@
-import { MIGRATING_BATCH_STATUSES } from '../../src/core/batch/batchStatusGroups';
-import { IN_FLIGHT_MAILBOX_STATUSES as CORE_IN_FLIGHT_MAILBOX_STATUSES } from '../../src/core/mailbox/mailboxStatusGroups';
+import { MIGRATING_BATCH_STATUSES } from '../src/core/batch/batchStatusGroups';
+import { IN_FLIGHT_MAILBOX_STATUSES as CORE_IN_FLIGHT_MAILBOX_STATUSES } from '../src/core/mailbox/mailboxStatusGroups';
 
 /**
  * The shapes the API answers with, as far as the CLI reads them (see `src/core/api/openApiDocument.ts`).
