@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ImapMailSource } from '../src/connectors/source/imap/imapMailSource';
-import { ImapCopyTarget } from '../src/connectors/target/imap/imapCopyTarget';
+import { ImapMailSource } from '../src/connectors/imap/imapMailSource';
+import { ImapCopyTarget } from '../src/connectors/imap/imapCopyTarget';
 import { DEFAULT_COPY_LIMITS } from '../src/core/copy/copyLimits';
 import { MailboxCopier } from '../src/services/copy/mailboxCopier';
 import { generateCorpus } from '../tools/corpus/generateCorpus';

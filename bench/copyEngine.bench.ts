@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { GraphConnection } from '../src/connectors/target/graph/graphConnection';
+import type { GraphConnection } from '../src/connectors/graph/graphConnection';
 import { generateCorpus } from '../tools/corpus/generateCorpus';
 import { seedMailbox } from '../tools/corpus/seedMailbox';
 import { connectImap } from '../test/support/copyHarness';

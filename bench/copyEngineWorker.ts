@@ -1,7 +1,7 @@
-import { ImapMailSource } from '../src/connectors/source/imap/imapMailSource';
-import { createGraphSession, type GraphConnection, type GraphSession } from '../src/connectors/target/graph/graphConnection';
-import { GraphCopyTarget } from '../src/connectors/target/graph/graphCopyTarget';
-import { ImapCopyTarget } from '../src/connectors/target/imap/imapCopyTarget';
+import { ImapMailSource } from '../src/connectors/imap/imapMailSource';
+import { createGraphSession, type GraphConnection, type GraphSession } from '../src/connectors/graph/graphConnection';
+import { GraphCopyTarget } from '../src/connectors/graph/graphCopyTarget';
+import { ImapCopyTarget } from '../src/connectors/imap/imapCopyTarget';
 import { DEFAULT_COPY_LIMITS } from '../src/core/copy/copyLimits';
 import type { CopyTarget } from '../src/services/ports/copyTarget';
 import { MailboxCopier } from '../src/services/copy/mailboxCopier';

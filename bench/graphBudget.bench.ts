@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { OUTLOOK_LIMITS, type OutlookLimits } from '../src/connectors/target/graph/mailboxBudget';
+import { OUTLOOK_LIMITS, type OutlookLimits } from '../src/connectors/graph/mailboxBudget';
 import { buildMessage } from '../tools/corpus/buildMessage';
 import { generateCorpus } from '../tools/corpus/generateCorpus';
 import { SeededRandom } from '../tools/corpus/seededRandom';

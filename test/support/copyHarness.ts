@@ -1,13 +1,13 @@
 import { type FetchMessageObject, ImapFlow } from 'imapflow';
 import { readConfig } from '../../src/config';
 import { DEFAULT_COPY_LIMITS, type CopyLimits } from '../../src/core/copy/copyLimits';
-import { ImapMailSource } from '../../src/connectors/source/imap/imapMailSource';
-import { ImapCopyTarget } from '../../src/connectors/target/imap/imapCopyTarget';
+import { ImapMailSource } from '../../src/connectors/imap/imapMailSource';
+import { ImapCopyTarget } from '../../src/connectors/imap/imapCopyTarget';
 import type { CopyTarget } from '../../src/services/ports/copyTarget';
 import { type CopierRun, type CopyPageResult, MailboxCopier } from '../../src/services/copy/mailboxCopier';
 import { HeldCopyLease } from '../../src/services/copy/heldCopyLease';
-import { createGraphSession, type GraphConnection } from '../../src/connectors/target/graph/graphConnection';
-import { GraphCopyTarget } from '../../src/connectors/target/graph/graphCopyTarget';
+import { createGraphSession, type GraphConnection } from '../../src/connectors/graph/graphConnection';
+import { GraphCopyTarget } from '../../src/connectors/graph/graphCopyTarget';
 import { CopyLeaseRepository } from '../../src/storage/copyLeaseRepository';
 import { FolderStateRepository } from '../../src/storage/folderStateRepository';
 import { ItemMapRepository } from '../../src/storage/itemMapRepository';

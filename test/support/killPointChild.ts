@@ -24,7 +24,7 @@
  */
 import { readConfig } from '../../src/config';
 import type { CopyLimits } from '../../src/core/copy/copyLimits';
-import type { GraphConnection } from '../../src/connectors/target/graph/graphConnection';
+import type { GraphConnection } from '../../src/connectors/graph/graphConnection';
 import type { CopyTarget } from '../../src/services/ports/copyTarget';
 import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 import { copierStores, copyLeases, copyWholeMailboxLeased, imapToGraphCopier, imapToImapCopier, LeasedRun } from './copyHarness';

@@ -1,5 +1,5 @@
 /**
- * What the migration needs of the Microsoft 365 tenant (connectors/directory/graph/graphTenant.ts does
+ * What the migration needs of the Microsoft 365 tenant (connectors/graph/graphTenant.ts does
  * it through Graph): directory synchronisation, users, licences, passwords, mailboxes, the status email.
  */
 

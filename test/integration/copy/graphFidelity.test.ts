@@ -1,8 +1,8 @@
 import { simpleParser } from 'mailparser';
-import { createGraphSession, type GraphSession } from '../../../src/connectors/target/graph/graphConnection';
-import { GraphCopyTarget } from '../../../src/connectors/target/graph/graphCopyTarget';
-import { OUTLOOK_LIMITS, type OutlookLimits } from '../../../src/connectors/target/graph/mailboxBudget';
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { createGraphSession, type GraphSession } from '../../../src/connectors/graph/graphConnection';
+import { GraphCopyTarget } from '../../../src/connectors/graph/graphCopyTarget';
+import { OUTLOOK_LIMITS, type OutlookLimits } from '../../../src/connectors/graph/mailboxBudget';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
 import { DEFAULT_COPY_LIMITS } from '../../../src/core/copy/copyLimits';
 import { type CopyPageResult, MailboxCopier } from '../../../src/services/copy/mailboxCopier';
 import { type M365Sandbox, type M365SandboxOptions, startM365Sandbox } from '../../../tools/m365-sandbox';

@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
-import { createGraphSession } from '../../../src/connectors/target/graph/graphConnection';
-import { GraphCopyTarget } from '../../../src/connectors/target/graph/graphCopyTarget';
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { createGraphSession } from '../../../src/connectors/graph/graphConnection';
+import { GraphCopyTarget } from '../../../src/connectors/graph/graphCopyTarget';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
 import { DEFAULT_COPY_LIMITS } from '../../../src/core/copy/copyLimits';
 import { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';

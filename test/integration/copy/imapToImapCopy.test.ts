@@ -3,7 +3,7 @@ import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { connectImap, copyWholeMailbox, imapToImapCopier, readMailbox, type StoredMessageView } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
 import { imapServerOf, passwordLogin } from '../../support/copyHarness';
 import type { CopyTarget } from '../../../src/services/ports/copyTarget';
 import { mapFolders } from '../../../src/core/folders/mapFolders';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 
-import { davChanges } from '../../../src/connectors/source/dav/davChanges';
-import { createDavHttp } from '../../../src/connectors/source/dav/davHttp';
-import { DavItemSource } from '../../../src/connectors/source/dav/davItemSource';
+import { davChanges } from '../../../src/connectors/dav/davChanges';
+import { createDavHttp } from '../../../src/connectors/dav/davHttp';
+import { DavItemSource } from '../../../src/connectors/dav/davItemSource';
 import type { CollectionChanges, ItemCollection, ItemVersion } from '../../../src/services/ports/itemSource';
 import { isProcessGroupAlive } from '../../../tools/process/readProcessTable';
 import { type SeededCollection, deleteItem, putItem, seedDav } from '../../../tools/radicale/seedDav';

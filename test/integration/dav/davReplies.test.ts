@@ -1,8 +1,8 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { DavItemSource } from '../../../src/connectors/source/dav/davItemSource';
-import { expandDavUrl } from '../../../src/connectors/source/dav/davUrl';
+import { DavItemSource } from '../../../src/connectors/dav/davItemSource';
+import { expandDavUrl } from '../../../src/connectors/dav/davUrl';
 import type { ItemCollection } from '../../../src/services/ports/itemSource';
 
 /**

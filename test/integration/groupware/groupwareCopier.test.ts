@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readConfig } from '../../../src/config';
-import { DavItemSource } from '../../../src/connectors/source/dav/davItemSource';
-import { createGraphSession, type GraphSession } from '../../../src/connectors/target/graph/graphConnection';
-import { GraphGroupwareTarget } from '../../../src/connectors/target/graph/graphGroupwareTarget';
+import { DavItemSource } from '../../../src/connectors/dav/davItemSource';
+import { createGraphSession, type GraphSession } from '../../../src/connectors/graph/graphConnection';
+import { GraphGroupwareTarget } from '../../../src/connectors/graph/graphGroupwareTarget';
 import { GroupwareCopier } from '../../../src/services/groupware/groupwareCopier';
 import { mapGroupwareItem } from '../../../src/services/groupware/mapGroupwareItem';
 import type { GroupwareTarget } from '../../../src/services/ports/groupwareTarget';

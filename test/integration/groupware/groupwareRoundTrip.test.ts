@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { readConfig } from '../../../src/config';
-import { DavItemSource } from '../../../src/connectors/source/dav/davItemSource';
-import { createGraphSession, type GraphSession } from '../../../src/connectors/target/graph/graphConnection';
-import { GraphGroupwareTarget } from '../../../src/connectors/target/graph/graphGroupwareTarget';
+import { DavItemSource } from '../../../src/connectors/dav/davItemSource';
+import { createGraphSession, type GraphSession } from '../../../src/connectors/graph/graphConnection';
+import { GraphGroupwareTarget } from '../../../src/connectors/graph/graphGroupwareTarget';
 import { GroupwareCopier, type CollectionSyncResult } from '../../../src/services/groupware/groupwareCopier';
 import { mapGroupwareItem } from '../../../src/services/groupware/mapGroupwareItem';
 import { GroupwareCollectionRepository, GroupwareItemRepository } from '../../../src/storage/groupwareRepositories';

@@ -1,5 +1,5 @@
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
-import { toMailError } from '../../../src/connectors/source/imap/toMailError';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
+import { toMailError } from '../../../src/connectors/imap/toMailError';
 import { startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer } from './imapTestClients';
 

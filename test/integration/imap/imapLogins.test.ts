@@ -1,5 +1,5 @@
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
-import { toAdminLoginName, toImapFlowOptions } from '../../../src/connectors/source/imap/toImapFlowOptions';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
+import { toAdminLoginName, toImapFlowOptions } from '../../../src/connectors/imap/toImapFlowOptions';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 

@@ -1,6 +1,6 @@
 import { MigrationError } from '../../../src/core/errors/migrationError';
 import type { PageLimits, SourceMessage, UidSelection } from '../../../src/services/ports/mailSource';
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
 import { type CorpusMessage, generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { type SeedResult, seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { findFreePort } from '../../../tools/net/findFreePort';

@@ -1,4 +1,4 @@
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
 import { mapFolders } from '../../../src/core/folders/mapFolders';
 import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';

@@ -1,6 +1,6 @@
 import { ImapFlow } from 'imapflow';
 
-import type { ImapServer } from '../../../src/connectors/source/imap/imapConnection';
+import type { ImapServer } from '../../../src/connectors/imap/imapConnection';
 import type { RunningDovecot } from '../../../tools/dovecot/startDovecot';
 
 /** The plain-IMAP endpoint of a test Dovecot (cleartext is allowed explicitly, for tests only). */

@@ -1,5 +1,5 @@
-import type { ImapServer } from '../../../src/connectors/source/imap/imapConnection';
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
+import type { ImapServer } from '../../../src/connectors/imap/imapConnection';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 
 const ERIN = { name: 'erin', password: 'erin-tls-pw' };

@@ -1,6 +1,6 @@
 import type { SourceMessage } from '../../../src/services/ports/mailSource';
-import { ImapMailSource } from '../../../src/connectors/source/imap/imapMailSource';
-import { ImapMailTarget } from '../../../src/connectors/target/imap/imapMailTarget';
+import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
+import { ImapMailTarget } from '../../../src/connectors/imap/imapMailTarget';
 import { mapFolders } from '../../../src/core/folders/mapFolders';
 import { type CorpusMessage, generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ImapMailTarget } from '../../../src/connectors/target/imap/imapMailTarget';
+import { ImapMailTarget } from '../../../src/connectors/imap/imapMailTarget';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 
-import { LdapDirectory } from '../../../src/connectors/directory/ldap/ldapDirectory';
+import { LdapDirectory } from '../../../src/connectors/ldap/ldapDirectory';
 import { MigrationError } from '../../../src/core/errors/migrationError';
 import { type RunningOpenLdap, startOpenLdap } from '../../../tools/openldap/startOpenLdap';
 

@@ -1,5 +1,5 @@
-import { toMessageFlags } from '../../../src/connectors/source/imap/toMessageFlags';
-import { toGraphFlagPatch } from '../../../src/connectors/target/graph/graphMessageJson';
+import { toMessageFlags } from '../../../src/connectors/imap/toMessageFlags';
+import { toGraphFlagPatch } from '../../../src/connectors/graph/graphMessageJson';
 import { flagChange, relevantFlags } from '../../../src/services/copy/flagChanges';
 
 describe("a source message's flags (toMessageFlags)", () => {

@@ -1,4 +1,4 @@
-import { planPage, planSizedPage, type SizedUid } from '../../../src/connectors/source/imap/planPage';
+import { planPage, planSizedPage, type SizedUid } from '../../../src/connectors/imap/planPage';
 
 const KB = 1024;
 const sized = (...pairs: [number, number][]): SizedUid[] => pairs.map(([uid, size]) => ({ uid, size }));

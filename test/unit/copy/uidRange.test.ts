@@ -1,4 +1,4 @@
-import { isInSelection, toUidRange } from '../../../src/connectors/source/imap/toUidRange';
+import { isInSelection, toUidRange } from '../../../src/connectors/imap/toUidRange';
 
 describe('the UID set the IMAP source asks for (toUidRange)', () => {
   describe('for a list of UIDs', () => {

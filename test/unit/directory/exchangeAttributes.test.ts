@@ -11,7 +11,7 @@ import {
   toExchangeGuidBytes,
   toOnPremisesUser,
   toTargetAddressValue,
-} from '../../../src/connectors/directory/ldap/exchangeAttributes';
+} from '../../../src/connectors/ldap/exchangeAttributes';
 import { MigrationError } from '../../../src/core/errors/migrationError';
 
 /**

@@ -1,6 +1,6 @@
 import { AndFilter, BerReader, BerWriter, EqualityFilter, type Filter, FilterParser, OrFilter } from 'ldapts';
 
-import { checkSmtpAddress, toPrimarySmtpFilter } from '../../../src/connectors/directory/ldap/ldapSearch';
+import { checkSmtpAddress, toPrimarySmtpFilter } from '../../../src/connectors/ldap/ldapSearch';
 import { MigrationError } from '../../../src/core/errors/migrationError';
 
 /** The filter as it travels: BER (RFC 4511 section 4.5.1.7) read back into filter objects. */

@@ -1,6 +1,6 @@
 import type { Change, Entry } from 'ldapts';
 
-import { planMailEnabledUserConversion, planTargetAddress } from '../../../src/connectors/directory/ldap/mailEnabledUserPlan';
+import { planMailEnabledUserConversion, planTargetAddress } from '../../../src/connectors/ldap/mailEnabledUserPlan';
 import { MigrationError } from '../../../src/core/errors/migrationError';
 
 const CLOUD = 'frank@contoso.mail.onmicrosoft.com';

@@ -1,5 +1,5 @@
 import { simpleParser } from 'mailparser';
-import { headerBlockOf, MAPI, MAX_CREATE_BODY_BYTES, planGraphMessage, UnplannableMessage } from '../../../src/connectors/target/graph/graphMessageJson';
+import { headerBlockOf, MAPI, MAX_CREATE_BODY_BYTES, planGraphMessage, UnplannableMessage } from '../../../src/connectors/graph/graphMessageJson';
 
 const raw = (attachments: { name: string; bytes: number }[], body = 'See attached.') =>
   Buffer.from(

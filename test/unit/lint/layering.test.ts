@@ -35,12 +35,12 @@ const refused: [string, string, string][] = [
   ['src/services/probe.ts', "import { batchMigration } from '../orchestrators/batchMigration';", 'Services import neither functions'],
   ['src/services/copy/probe.ts', "import { createActivities } from '../../activities/createActivities';", 'Services import neither functions'],
   ['src/services/migration/probe.ts', "import { MailboxRepository } from '../../storage/mailboxRepository';", 'Services depend on their own ports'],
-  ['src/services/migration/probe.ts', "import { GraphTenant } from '../../connectors/directory/graph/graphTenant';", 'Services depend on their own ports'],
+  ['src/services/migration/probe.ts', "import { GraphTenant } from '../../connectors/graph/graphTenant';", 'Services depend on their own ports'],
   ['src/services/migration/probe.ts', "import { getServices } from '../../compositionRoot';", 'Services import neither functions'],
   ['src/services/migration/probe.ts', "import { ImapFlow } from 'imapflow';", 'Services do no I/O of their own'],
   ['src/activities/probe.ts', "import { getServices } from '../compositionRoot';", 'Activities are built by their factory'],
   ['src/storage/probe.ts', "import { MailboxSteps } from '../services/migration/mailboxSteps';", "Adapters implement the services' ports"],
-  ['src/connectors/target/graph/probe.ts', "import { getServices } from '../../../compositionRoot';", 'Adapters do not reach the host'],
+  ['src/connectors/graph/probe.ts', "import { getServices } from '../../compositionRoot';", 'Adapters do not reach the host'],
 ];
 
 const allowed: [string, string][] = [
@@ -50,8 +50,8 @@ const allowed: [string, string][] = [
   ['src/services/migration/probe.ts', "import type { MailboxStore } from '../ports/batchStores';"],
   ['src/activities/probe.ts', "import type { MailboxSteps } from '../services/migration/mailboxSteps';"],
   ['src/storage/probe.ts', "import type { MailboxStore } from '../services/ports/batchStores';"],
-  ['src/connectors/target/graph/probe.ts', "import type { CopyTarget } from '../../../services/ports/copyTarget';"],
-  ['src/composition/probe.ts', "import { GraphTenant } from '../connectors/directory/graph/graphTenant';"],
+  ['src/connectors/graph/probe.ts', "import type { CopyTarget } from '../../services/ports/copyTarget';"],
+  ['src/composition/probe.ts', "import { GraphTenant } from '../connectors/graph/graphTenant';"],
 ];
 
 describe('layering rules', () => {

@@ -2,7 +2,7 @@ import { readConfig } from '../../../src/config';
 import { cleartextLogin, parseCleartextHosts } from '../../../src/core/endpoint/cleartextLogin';
 import type { MigrationEndpoint } from '../../../src/core/endpoint/migrationEndpoint';
 import type { MigrationMailbox } from '../../../src/core/mailbox/migrationMailbox';
-import { toImapFlowOptions } from '../../../src/connectors/source/imap/toImapFlowOptions';
+import { toImapFlowOptions } from '../../../src/connectors/imap/toImapFlowOptions';
 import { ConnectorFactory } from '../../../src/composition/connectorFactory';
 
 const SETTING = 'MIGRATION_ALLOW_CLEARTEXT_HOSTS';

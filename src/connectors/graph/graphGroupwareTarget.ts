@@ -1,0 +1,249 @@
+import type { GroupwareKind } from '../../core/groupware/groupwareKind';
+import type { GraphContact, GraphEvent } from '../../core/groupware/graphShapes';
+import { MigrationError } from '../../core/errors/migrationError';
+import { GROUPWARE_ITEM_REJECTED, type GroupwareFile, type GroupwarePayload, type GroupwareTarget } from '../../services/ports/groupwareTarget';
+import { GroupwareErrorCode } from '../../services/ports/itemSource';
+import type { GraphSession } from './graphConnection';
+import { MAPI } from './graphMessageJson';
+import { tryBudgetExhausted } from './graphPacing';
+import { uploadLargeAttachment } from './uploadLargeAttachment';
+import { odataString, pathSegment, withQuery } from './odataQuery';
+
+/** The collection id that stands for the mailbox's default Contacts folder or Calendar (a Graph id is never this short). */
+const DEFAULT_COLLECTION = 'default';
+
+/** From this size on a file goes through an upload session (a single POST takes files under 3 MB). */
+const UPLOAD_SESSION_BYTES = 3 * 1024 * 1024;
+
+/** Days either side of an occurrence's original start searched for it in a series' instances. */
+const INSTANCE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+interface Identified {
+  id: string;
+}
+
+/**
+ * A mailbox's contacts and calendars through Microsoft Graph. Copies carry the migration's marker as a
+ * single-value extended property (as messages do), so a create whose answer was lost is found by a
+ * `$filter` on it. Events are created without attendees (the mapping keeps them in the body), so no
+ * request here makes Exchange send an invitation or a cancellation: "When an event is sent, the server
+ * sends invitations to all the attendees" (https://learn.microsoft.com/graph/api/user-post-events).
+ */
+export class GraphGroupwareTarget implements GroupwareTarget {
+  private readonly userPath: string;
+
+  constructor(
+    private readonly graph: GraphSession,
+    private readonly userId: string,
+  ) {
+    this.userPath = `/users/${pathSegment(userId)}`;
+  }
+
+  async ensureCollection(kind: GroupwareKind, displayName: string, primary = false): Promise<string> {
+    if (primary) return DEFAULT_COLLECTION;
+    return this.call(async () => {
+      // https://learn.microsoft.com/graph/api/user-list-contactfolders, user-post-contactfolders, user-list-calendars, user-post-calendars
+      const list = kind === 'contact' ? `${this.userPath}/contactFolders` : `${this.userPath}/calendars`;
+      const nameField = kind === 'contact' ? 'displayName' : 'name';
+      const existing = (await this.graph.client.api(withQuery(list, { $filter: `${nameField} eq ${odataString(displayName)}`, $select: 'id' })).get()) as {
+        value: Identified[];
+      };
+      if (existing.value[0]) return existing.value[0].id;
+      return ((await this.graph.client.api(list).post({ [nameField]: displayName })) as Identified).id;
+    });
+  }
+
+  async findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string | undefined> {
+    return this.call(async () => {
+      const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(MAPI.sourceMarker)} and ep/value eq ${odataString(marker)})`;
+      const page = (await this.graph.client.api(withQuery(this.itemsPath(kind, collectionId), { $filter: filter, $select: 'id', $top: 2 })).get()) as {
+        value: Identified[];
+      };
+      return page.value[0]?.id;
+    });
+  }
+
+  async listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string>> {
+    return this.call(async () => {
+      // https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get: "$expand=singleValueExtendedProperties($filter=id eq '…')".
+      const marked = new Map<string, string>();
+      let url: string | undefined = withQuery(this.itemsPath(kind, collectionId), {
+        $select: 'id',
+        $expand: `singleValueExtendedProperties($filter=id eq ${odataString(MAPI.sourceMarker)})`,
+        $top: 100,
+      });
+      while (url) {
+        const page = (await this.graph.client.api(url).get()) as {
+          value: (Identified & { singleValueExtendedProperties?: { id: string; value: string }[] })[];
+          '@odata.nextLink'?: string;
+        };
+        for (const item of page.value) {
+          const marker = item.singleValueExtendedProperties?.[0]?.value;
+          if (marker) marked.set(marker, item.id);
+        }
+        url = page['@odata.nextLink'];
+      }
+      return marked;
+    });
+  }
+
+  async create(collectionId: string, payload: GroupwarePayload, marker: string): Promise<string> {
+    return this.call(async () => {
+      const stamp = { id: MAPI.sourceMarker, value: marker };
+      if (payload.kind === 'contact') {
+        // The marker joins the Outlook fields the mapping set as extended properties (fax, anniversary...).
+        const contact = { ...payload.contact, singleValueExtendedProperties: [...(payload.contact.singleValueExtendedProperties ?? []), stamp] };
+        const created = (await this.graph.client.api(this.itemsPath('contact', collectionId)).post(contact)) as Identified;
+        if (payload.photo) await this.putPhoto(collectionId, created.id, payload.photo);
+        return created.id;
+      }
+      const created = (await this.graph.client
+        .api(this.itemsPath('event', collectionId))
+        .post({ ...payload.master, singleValueExtendedProperties: [stamp] })) as Identified;
+      await this.finishSeries(collectionId, created.id, payload);
+      for (const attachment of payload.attachments) await this.attach(created.id, attachment);
+      return created.id;
+    });
+  }
+
+  async update(collectionId: string, targetId: string, payload: GroupwarePayload, marker: string): Promise<string> {
+    if (payload.kind === 'contact') {
+      const patched = await this.call(async () => {
+        try {
+          await this.graph.client.api(`${this.itemsPath('contact', collectionId)}/${pathSegment(targetId)}`).patch(payload.contact satisfies GraphContact);
+          if (payload.photo) await this.putPhoto(collectionId, targetId, payload.photo);
+          return true;
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 404) return false; // deleted in the cloud: made again
+          throw error;
+        }
+      });
+      return patched ? targetId : this.create(collectionId, payload, marker);
+    }
+    // A series' exceptions and cancellations cannot be patched back into shape: every copy carrying the
+    // marker goes (so a run that died mid-update leaves no second one), then the event is made again.
+    await this.remove('event', collectionId, targetId);
+    for (let found = await this.findByMarker('event', collectionId, marker); found; found = await this.findByMarker('event', collectionId, marker)) {
+      await this.remove('event', collectionId, found);
+    }
+    return this.create(collectionId, payload, marker);
+  }
+
+  async remove(kind: GroupwareKind, collectionId: string, targetId: string): Promise<void> {
+    await this.call(async () => {
+      try {
+        // An event without attendees: deleting it sends no cancellation.
+        await this.graph.client.api(`${this.itemsPath(kind, collectionId)}/${pathSegment(targetId)}`).delete();
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    });
+  }
+
+  private itemsPath(kind: GroupwareKind, collectionId: string): string {
+    // The default folders: "Add a contact to the root contacts folder" (/contacts, contactfolder-post-contacts)
+    // and "the user's default calendar" (/calendar/events, user-post-events).
+    if (collectionId === DEFAULT_COLLECTION) return kind === 'contact' ? `${this.userPath}/contacts` : `${this.userPath}/calendar/events`;
+    return kind === 'contact'
+      ? `${this.userPath}/contactFolders/${pathSegment(collectionId)}/contacts`
+      : `${this.userPath}/calendars/${pathSegment(collectionId)}/events`;
+  }
+
+  /** https://learn.microsoft.com/graph/api/profilephoto-update: PUT the bytes with their content type. */
+  private async putPhoto(collectionId: string, contactId: string, photo: GroupwareFile): Promise<void> {
+    await this.graph.client
+      .api(`${this.itemsPath('contact', collectionId)}/${pathSegment(contactId)}/photo/$value`)
+      .header('content-type', photo.contentType)
+      .put(photo.bytes);
+  }
+
+  /**
+   * Moved and changed occurrences are patched, cancelled ones deleted, each found among the series'
+   * instances by its original start (https://learn.microsoft.com/graph/api/event-list-instances).
+   */
+  private async finishSeries(collectionId: string, masterId: string, payload: Extract<GroupwarePayload, { kind: 'event' }>): Promise<void> {
+    const wanted = [...payload.exceptions.map((e) => e.originalStart), ...payload.cancelled];
+    if (wanted.length === 0) return;
+    const instances = await this.instancesAround(masterId, wanted);
+    const byStart = (start: string) => instances.find((i) => sameInstant(i.originalStart, start));
+    for (const exception of payload.exceptions) {
+      const instance = byStart(exception.originalStart);
+      if (instance) await this.graph.client.api(`${this.userPath}/events/${pathSegment(instance.id)}`).patch(exception.event satisfies Partial<GraphEvent>);
+    }
+    for (const start of payload.cancelled) {
+      const instance = byStart(start);
+      if (instance) await this.remove('event', collectionId, instance.id);
+    }
+  }
+
+  private async instancesAround(masterId: string, starts: string[]): Promise<{ id: string; originalStart: string }[]> {
+    const times = starts.map((s) => Date.parse(s));
+    const from = new Date(Math.min(...times) - INSTANCE_WINDOW_MS).toISOString();
+    const to = new Date(Math.max(...times) + INSTANCE_WINDOW_MS).toISOString();
+    const found: { id: string; originalStart: string }[] = [];
+    let url: string | undefined = withQuery(`${this.userPath}/events/${pathSegment(masterId)}/instances`, {
+      startDateTime: from,
+      endDateTime: to,
+      $select: 'id,originalStart',
+      $top: 100,
+    });
+    while (url) {
+      const page = (await this.graph.client.api(url).get()) as { value: { id: string; originalStart?: string }[]; '@odata.nextLink'?: string };
+      for (const instance of page.value) if (instance.originalStart) found.push({ id: instance.id, originalStart: instance.originalStart });
+      url = page['@odata.nextLink'];
+    }
+    return found;
+  }
+
+  /**
+   * A file under 3 MB in one request (https://learn.microsoft.com/graph/api/event-post-attachments); 3 to 150 MB
+   * through an upload session, as for messages (https://learn.microsoft.com/graph/outlook-large-attachments:
+   * "to an Outlook message or event item").
+   */
+  private async attach(eventId: string, file: GroupwareFile): Promise<void> {
+    const eventPath = `${this.userPath}/events/${pathSegment(eventId)}`;
+    if (file.bytes.length >= UPLOAD_SESSION_BYTES) {
+      await uploadLargeAttachment(this.graph, this.userId, eventPath, { name: file.name, contentType: file.contentType, content: file.bytes, isInline: false });
+      return;
+    }
+    await this.graph.client.api(`${eventPath}/attachments`).post({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      name: file.name,
+      contentType: file.contentType,
+      contentBytes: file.bytes.toString('base64'),
+    });
+  }
+
+  /**
+   * Graph's throttling ends a call with BudgetExhausted, which the steps turn into a later retry. A 400,
+   * 413 or 422 is Exchange refusing what was sent (a value it will not hold, an attachment over the 3 MB a
+   * single request takes): that item is skipped with Graph's reason. 401 and 403 are the app's permissions,
+   * and stop the collection with the fix. Anything else (5xx, a cut connection) is tried again.
+   */
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const exhausted = tryBudgetExhausted(error);
+      if (exhausted) throw exhausted;
+      // An upload session that failed for good (a range refused, not throttled or lost): the item is refused.
+      if (error instanceof MigrationError && error.code === 'AttachmentUploadFailed' && error.errorClass === 'permanent')
+        throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused an attachment of the item (${error.message}).`, 'permanent');
+      const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
+      const graphSaid = `${code ?? `HTTP ${statusCode}`}: ${message ?? ''}`.trim();
+      if (statusCode === 400 || statusCode === 413 || statusCode === 422)
+        throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused the item (${graphSaid}).`, 'permanent');
+      if (statusCode === 401 || statusCode === 403)
+        throw new MigrationError(
+          GroupwareErrorCode.AccessDenied,
+          `Microsoft Graph refused access to the mailbox's contacts or calendars (${graphSaid}). Grant the app registration the application permissions Contacts.ReadWrite and Calendars.ReadWrite with admin consent, then retry the batch.`,
+          'permanent',
+        );
+      throw error;
+    }
+  }
+}
+
+function sameInstant(a: string, b: string): boolean {
+  return Date.parse(a.endsWith('Z') || /[+-]\d\d:\d\d$/.test(a) ? a : `${a}Z`) === Date.parse(b);
+}
