@@ -1,39 +1,82 @@
 import { createHash } from 'node:crypto';
-import { ImapFlow } from 'imapflow';
-import type { TargetFolderPath } from '../../core/folders/targetFolderPath';
+import { ImapFlow, type ListResponse } from 'imapflow';
+import { type TargetFolderPath, WELL_KNOWN_DISPLAY_NAMES, type WellKnownFolder } from '../../core/folders/targetFolderPath';
 import { readHeaderSummary } from '../../core/mime/readHeaderSummary';
 import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../services/ports/copyTarget';
 import { MigrationError } from '../../core/errors/migrationError';
 import { MailErrorCode } from '../../services/ports/mailSource';
 import type { ImapLogin, ImapServer } from './imapConnection';
-import { toImapFlowOptions, toLoginName } from './toImapFlowOptions';
-import { type ErrorContext, ImapCommandRefused, toMailError } from './toMailError';
-import { ImapMailTarget } from './imapMailTarget';
+import { ImapSession } from './imapSession';
+import { toImapFlowOptions } from './toImapFlowOptions';
+import { ImapCommandRefused, toMailError } from './toMailError';
+import { toTargetImapPath } from './toTargetImapPath';
+
+const SPECIAL_USE_OF: Readonly<Record<WellKnownFolder, string>> = {
+  inbox: '\\Inbox',
+  sentitems: '\\Sent',
+  deleteditems: '\\Trash',
+  drafts: '\\Drafts',
+  junkemail: '\\Junk',
+  archive: '\\Archive',
+};
+
+/** The target's folders as listed once per connection, plus the ones created since. */
+interface KnownFolders {
+  listed: ListResponse[];
+  paths: Set<string>;
+}
 
 /**
- * The copy engine's view of an IMAP target. Messages are appended byte for byte, so no marker can be
- * stamped on them: a copy is found by the bytes that were sent (not the source's RFC822.SIZE, which
- * Exchange 2007/2010 only estimate), or, when the target rewrote them, by Message-ID and Date.
- * Copies that belong to other items with the same bytes are never taken for this one.
+ * The copy engine's view of an IMAP target: writes into a mailbox over IMAP (any IMAP4rev1 server, or
+ * Exchange Online with XOAUTH2). Folder ids are the target's full mailbox paths; item ids are
+ * `<UIDVALIDITY>:<UID>` from APPENDUID (RFC 4315) when the server offers UIDPLUS.
+ *
+ * Messages are appended byte for byte, so no marker can be stamped on them: a copy is found by the
+ * bytes that were sent (not the source's RFC822.SIZE, which Exchange 2007/2010 only estimate), or, when
+ * the target rewrote them, by Message-ID and Date. Copies that belong to other items with the same
+ * bytes are never taken for this one.
  */
 export class ImapCopyTarget implements CopyTarget {
   readonly preferredBatchSize = 50;
+  private readonly session: ImapSession;
+  private folders: KnownFolders | undefined;
   private searchClient: ImapFlow | undefined;
 
-  constructor(
-    private readonly target: ImapMailTarget,
+  private constructor(
     private readonly server: ImapServer,
     private readonly login: ImapLogin,
-  ) {}
-
-  static async connect(server: ImapServer, login: ImapLogin): Promise<ImapCopyTarget> {
-    const target = new ImapMailTarget(server, login);
-    await target.connect();
-    return new ImapCopyTarget(target, server, login);
+  ) {
+    this.session = new ImapSession(server, login, 'target');
   }
 
-  ensureFolder(folder: TargetFolderPath): Promise<string> {
-    return this.target.ensureFolder(folder);
+  static async connect(server: ImapServer, login: ImapLogin): Promise<ImapCopyTarget> {
+    const target = new ImapCopyTarget(server, login);
+    await target.session.connect();
+    return target;
+  }
+
+  /** Creates the folder (and its parents) unless it exists; returns the target's id for it. */
+  async ensureFolder(folder: TargetFolderPath): Promise<string> {
+    const client = this.session.require();
+    try {
+      const folders = await this.knownFolders(client);
+      const prefix = client.namespace?.prefix ?? '';
+      const delimiter = client.namespace?.delimiter ?? folders.listed[0]?.delimiter ?? '/';
+      let path = folder.wellKnown ? this.findWellKnown(folders, folder.wellKnown) : null;
+      if (folder.wellKnown && path === null) {
+        path = toTargetImapPath(null, [WELL_KNOWN_DISPLAY_NAMES[folder.wellKnown]], prefix, delimiter);
+        await this.create(client, path);
+      }
+      // One level at a time: RFC 3501 lets servers refuse to create missing parents.
+      for (const segment of folder.segments) {
+        path = toTargetImapPath(path, [segment], prefix, delimiter);
+        await this.create(client, path);
+      }
+      if (path === null) throw new MigrationError(MailErrorCode.FolderNotFound, 'A target folder needs a well-known folder or a name.');
+      return path;
+    } catch (error) {
+      throw toMailError(error, this.session.context());
+    }
   }
 
   async createItems(folderId: string, items: CopyItem[]): Promise<CreateOutcome[]> {
@@ -51,12 +94,12 @@ export class ImapCopyTarget implements CopyTarget {
   private async createItem(folderId: string, item: CopyItem): Promise<CreateOutcome> {
     let appended: string | null;
     try {
-      appended = (await this.target.append(folderId, item.raw, { flags: item.flags, internalDate: item.internalDate })).targetId;
+      appended = await this.append(folderId, item);
     } catch (error) {
       if (!(error instanceof ImapCommandRefused) || error.errorClass === 'transient' || error.responseCode === undefined) throw error;
       const subject = readHeaderSummary(item.raw).subject;
       if (error.responseCode === 'TRYCREATE') {
-        this.target.forgetFolders();
+        this.forgetFolders();
         return { ok: false, reason: 'FolderMissing', detail: error.message };
       }
       if (error.responseCode === 'TOOBIG') return { ok: false, reason: 'TooLarge', detail: error.message, subject };
@@ -101,7 +144,7 @@ export class ImapCopyTarget implements CopyTarget {
       }
       return undefined;
     } catch (error) {
-      throw toMailError(error, this.context(folderId));
+      throw toMailError(error, this.session.context(folderId));
     } finally {
       lock.release();
     }
@@ -120,7 +163,7 @@ export class ImapCopyTarget implements CopyTarget {
             if (moved && newUid !== undefined && moved.uidValidity !== undefined) return `${moved.uidValidity}:${newUid}`;
           }
         } catch (error) {
-          throw toMailError(error, this.context(fromFolderId));
+          throw toMailError(error, this.session.context(fromFolderId));
         } finally {
           lock.release();
         }
@@ -139,7 +182,7 @@ export class ImapCopyTarget implements CopyTarget {
       // Only the copy named: with UIDPLUS's UID EXPUNGE (RFC 4315), nothing else flagged \Deleted goes.
       if (client.mailbox !== false && client.mailbox.uidValidity.toString() === uidValidity) await client.messageDelete(uid!, { uid: true });
     } catch (error) {
-      throw toMailError(error, this.context(folderId));
+      throw toMailError(error, this.session.context(folderId));
     } finally {
       lock.release();
     }
@@ -148,7 +191,7 @@ export class ImapCopyTarget implements CopyTarget {
   async setFlags(folderId: string, changes: FlagChange[]): Promise<void> {
     for (const change of changes) {
       try {
-        await this.target.setFlags(folderId, change.targetId, change);
+        await this.setItemFlags(folderId, change);
       } catch (error) {
         // The copy was deleted or moved on the target by its user: nothing to update.
         if (error instanceof MigrationError && error.code === MailErrorCode.ItemNotFound) continue;
@@ -160,7 +203,78 @@ export class ImapCopyTarget implements CopyTarget {
   async close(): Promise<void> {
     const searcher = this.searchClient;
     this.searchClient = undefined;
-    await Promise.allSettled([this.target.close(), searcher?.logout()]);
+    this.folders = undefined;
+    await Promise.allSettled([this.session.close(), searcher?.logout()]);
+  }
+
+  /**
+   * APPENDs the exact bytes with the item's flags, and its internal date kept as the target's
+   * INTERNALDATE. Returns the copy's id from APPENDUID (RFC 4315), or null when the server names none
+   * (no UIDPLUS).
+   */
+  private async append(folderId: string, item: CopyItem): Promise<string | null> {
+    const client = this.session.require();
+    // \Recent is session state the server sets; RFC 3501 section 2.3.2 forbids clients to set it.
+    const flags = item.flags.filter((flag) => flag.toLowerCase() !== '\\recent');
+    try {
+      const date = item.internalDate ? new Date(item.internalDate) : undefined;
+      const result = await client.append(folderId, item.raw, flags, date);
+      if (!result) throw new MigrationError(MailErrorCode.CommandRejected, `APPEND to "${folderId}" failed.`, 'transient');
+      return result.uid !== undefined && result.uidValidity !== undefined ? `${result.uidValidity}:${result.uid}` : null;
+    } catch (error) {
+      throw toMailError(error, this.session.context(folderId));
+    }
+  }
+
+  /** Adds and removes flags of one copy appended earlier; flags not named are left as the user set them. */
+  private async setItemFlags(folderId: string, change: FlagChange): Promise<void> {
+    const client = this.session.require();
+    const [uidValidity, uid] = change.targetId.split(':');
+    const lock = await this.session.lock(folderId, { readOnly: false });
+    try {
+      if (client.mailbox === false || client.mailbox.uidValidity.toString() !== uidValidity || !uid) {
+        throw new MigrationError(MailErrorCode.ItemNotFound, `Item ${change.targetId} is no longer in "${folderId}" (UIDVALIDITY changed).`);
+      }
+      // Only the flags that changed on the source: a flag the user set on the target stays (RFC 3501 STORE +FLAGS/-FLAGS).
+      const add = change.add.filter((flag) => flag.toLowerCase() !== '\\recent');
+      const remove = change.remove.filter((flag) => flag.toLowerCase() !== '\\recent');
+      if (add.length > 0) await client.messageFlagsAdd(uid, add, { uid: true });
+      if (remove.length > 0) await client.messageFlagsRemove(uid, remove, { uid: true });
+    } catch (error) {
+      throw toMailError(error, this.session.context(folderId));
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** Forgets the folders listed so far: one turned out deleted, and the next ensureFolder lists them again. */
+  private forgetFolders(): void {
+    this.folders = undefined;
+  }
+
+  private findWellKnown(folders: KnownFolders, wellKnown: WellKnownFolder): string | null {
+    if (wellKnown === 'inbox') return 'INBOX';
+    const flag = SPECIAL_USE_OF[wellKnown];
+    const entries = folders.listed;
+    // Declared special use first (RFC 6154); then imapflow's guess from well-known names.
+    const match = entries.find((e) => e.specialUse === flag && e.specialUseSource === 'extension') ?? entries.find((e) => e.specialUse === flag);
+    return match?.path ?? null;
+  }
+
+  private async create(client: ImapFlow, path: string): Promise<void> {
+    const folders = await this.knownFolders(client);
+    if (folders.paths.has(path)) return;
+    // mailboxCreate treats ALREADYEXISTS (RFC 5530) as success, so a retried page is harmless.
+    await client.mailboxCreate(path);
+    folders.paths.add(path);
+  }
+
+  private async knownFolders(client: ImapFlow): Promise<KnownFolders> {
+    if (!this.folders) {
+      const listed = await client.list();
+      this.folders = { listed, paths: new Set(listed.map((entry) => entry.path)) };
+    }
+    return this.folders;
   }
 
   /** The folder opened on the second connection, or undefined when it does not exist (any more). */
@@ -168,15 +282,11 @@ export class ImapCopyTarget implements CopyTarget {
     try {
       return await client.getMailboxLock(folderId, { readOnly });
     } catch (error) {
-      const mapped = toMailError(error, this.context(folderId));
+      const mapped = toMailError(error, this.session.context(folderId));
       if (mapped.code === MailErrorCode.FolderNotFound || (mapped.code === MailErrorCode.CommandRejected && mapped.errorClass === 'permanent'))
         return undefined;
       throw mapped;
     }
-  }
-
-  private context(folder: string): ErrorContext {
-    return { side: 'target', server: `${this.server.host}:${this.server.port}`, login: toLoginName(this.login), folder };
   }
 
   /** A second connection, opened only when copies must be looked for or moved. */

@@ -1,11 +1,10 @@
 import type { Readable } from 'node:stream';
 
-import type { TargetFolderPath } from '../../core/folders/targetFolderPath';
-
 /**
- * The contract between the mailbox copy engine and the mail servers it reads from and writes to.
- * Values that may cross a Durable activity boundary (folders, flag states, append results) are
- * plain JSON: 64-bit IMAP numbers (UIDVALIDITY, MODSEQ) are decimal strings, dates ISO 8601.
+ * The contract between the mailbox copy engine and the mail servers it reads from (what it writes to
+ * is the CopyTarget port, copyTarget.ts; the MailErrorCodes below are raised by both sides).
+ * Values that may cross a Durable activity boundary (folders, flag states) are plain JSON: 64-bit
+ * IMAP numbers (UIDVALIDITY, MODSEQ) are decimal strings, dates ISO 8601.
  */
 
 /** RFC 6154 special-use attributes, plus `\Inbox` for the INBOX itself. */
@@ -89,30 +88,6 @@ export interface MailSource {
   presentUids(folderPath: string, uidValidity: string, uids: number[]): Promise<Set<number>>;
   /** Flags of every message, or only of those changed after `sinceModseq` when CONDSTORE is offered. */
   fetchFlags(folderPath: string, sinceModseq?: string): Promise<FlagState[]>;
-  close(): Promise<void>;
-}
-
-export interface AppendOptions {
-  flags: string[];
-  /** ISO 8601; kept as the target's received date / INTERNALDATE. */
-  internalDate?: string;
-}
-
-export interface AppendResult {
-  /**
-   * Stable id of the new item on the target: `<uidValidity>:<uid>` for IMAP with UIDPLUS
-   * (RFC 4315 APPENDUID); null when the target cannot tell.
-   */
-  targetId: string | null;
-}
-
-export interface MailTarget {
-  connect(): Promise<void>;
-  /** Creates the folder (and its parents) unless it exists; returns the target's id for it. */
-  ensureFolder(folder: TargetFolderPath): Promise<string>;
-  append(folderId: string, raw: Buffer, options: AppendOptions): Promise<AppendResult>;
-  /** Adds and removes flags of an item appended earlier; flags not named are left as the user set them. */
-  setFlags(folderId: string, targetId: string, change: { add: string[]; remove: string[] }): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { ImapMailTarget } from '../../../src/connectors/imap/imapMailTarget';
+import { ImapCopyTarget } from '../../../src/connectors/imap/imapCopyTarget';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { plainServer, rawClient } from './imapTestClients';
 
@@ -35,12 +35,12 @@ afterAll(async () => {
 
 describe('IMAP target with XOAUTH2 (as for Exchange Online)', () => {
   it('logs in with an access token and appends', async () => {
-    const target = new ImapMailTarget(plainServer(dovecot), { kind: 'oauth2', user: GRACE.name, accessToken: VALID_TOKEN });
-    await target.connect();
+    const target = await ImapCopyTarget.connect(plainServer(dovecot), { kind: 'oauth2', user: GRACE.name, accessToken: VALID_TOKEN });
     try {
       const folderId = await target.ensureFolder({ segments: ['Importiert'] });
-      const result = await target.append(folderId, Buffer.from('Subject: via XOAUTH2\r\n\r\nHallo\r\n'), { flags: ['\\Seen'] });
-      expect(result.targetId).toMatch(/^\d+:1$/);
+      const raw = Buffer.from('Subject: via XOAUTH2\r\n\r\nHallo\r\n');
+      const item = { uid: 1, raw, flags: ['\\Seen'], internalDate: '2024-03-01T09:00:00.000Z', size: raw.length, marker: '' };
+      expect(await target.createItems(folderId, [item])).toEqual([{ ok: true, targetId: expect.stringMatching(/^\d+:1$/) }]);
     } finally {
       await target.close();
     }
@@ -51,7 +51,7 @@ describe('IMAP target with XOAUTH2 (as for Exchange Online)', () => {
   });
 
   it('fails an inactive token with TargetAuthFailed', async () => {
-    const target = new ImapMailTarget(plainServer(dovecot), { kind: 'oauth2', user: GRACE.name, accessToken: 'expired-token' });
-    await expect(target.connect()).rejects.toMatchObject({ code: 'TargetAuthFailed', errorClass: 'permanent' });
+    const target = ImapCopyTarget.connect(plainServer(dovecot), { kind: 'oauth2', user: GRACE.name, accessToken: 'expired-token' });
+    await expect(target).rejects.toMatchObject({ code: 'TargetAuthFailed', errorClass: 'permanent' });
   });
 });
