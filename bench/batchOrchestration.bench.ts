@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ImapMailSource } from '../src/connectors/imap/imapMailSource';
-import { ImapCopyTarget } from '../src/connectors/imap/imapCopyTarget';
-import { DEFAULT_COPY_LIMITS } from '../src/core/copy/copyLimits';
-import { MailboxCopier } from '../src/services/copy/mailboxCopier';
 import { generateCorpus } from '../tools/corpus/generateCorpus';
 import { seedMailbox } from '../tools/corpus/seedMailbox';
 import { startAzurite } from '../tools/azurite/startAzurite';
 import { startDevHost } from '../tools/devhost';
 import { type RunningDovecot, startDovecot } from '../tools/dovecot/startDovecot';
-import { connectImap, copierStores, copyWholeMailbox, imapServerOf } from '../test/support/copyHarness';
+import { connectImap, imapToImapCopy, pageTotals } from '../test/support/copyHarness';
 
 /**
  * Issue 6's figure: a whole batch (8 mailboxes of 2,000 messages, Dovecot to Dovecot) through the
@@ -71,13 +67,10 @@ async function seed(source: RunningDovecot, password: string): Promise<number> {
 async function copyWithEngine(source: RunningDovecot, target: RunningDovecot, password: string): Promise<number> {
   const counts = await Promise.all(
     users.map(async (user) => {
-      const imap = new ImapMailSource(imapServerOf(source), { kind: 'password', user, password });
-      await imap.connect();
-      const copyTarget = await ImapCopyTarget.connect(imapServerOf(target), { kind: 'password', user, password });
-      const copier = new MailboxCopier({ batchId: 'engine', mailboxKey: user }, imap, copyTarget, copierStores(), DEFAULT_COPY_LIMITS);
-      const { results } = await copyWholeMailbox(copier);
-      await copier.close();
-      return results.reduce((n, r) => n + r.copied, 0);
+      const copy = await imapToImapCopy({ mailboxKey: user, source, sourceUser: [user, password], target, targetUser: [user, password] });
+      const pages = await copy.copyAll();
+      await copy.close();
+      return pageTotals(pages).created;
     }),
   );
   return counts.reduce((a, b) => a + b, 0);

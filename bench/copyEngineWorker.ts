@@ -2,10 +2,9 @@ import { ImapMailSource } from '../src/connectors/imap/imapMailSource';
 import { createGraphSession, type GraphConnection, type GraphSession } from '../src/connectors/graph/graphConnection';
 import { GraphCopyTarget } from '../src/connectors/graph/graphCopyTarget';
 import { ImapCopyTarget } from '../src/connectors/imap/imapCopyTarget';
-import { DEFAULT_COPY_LIMITS } from '../src/core/copy/copyLimits';
 import type { CopyTarget } from '../src/services/ports/copyTarget';
-import { MailboxCopier } from '../src/services/copy/mailboxCopier';
-import { copierStores, copyWholeMailbox } from '../test/support/copyHarness';
+import { MailAdapter } from '../src/services/copy/mail/mailAdapter';
+import { copySettings, MailboxCopy, pageTotals } from '../test/support/copyHarness';
 
 /**
  * One copy run of the copy-engine bench, in a process of its own so that the peak memory it
@@ -56,11 +55,13 @@ async function copyAll(input: WorkerInput): Promise<WorkerOutput> {
     input.users.map(async (user) => {
       const source = new ImapMailSource(server(input.sourcePort), { kind: 'password', user, password: input.password });
       await source.connect();
-      const copier = new MailboxCopier({ batchId: 'bench', mailboxKey: user }, source, await connectTarget(user), copierStores(), DEFAULT_COPY_LIMITS);
-      const { results } = await copyWholeMailbox(copier, 5);
-      await copier.close();
+      const target = await connectTarget(user);
+      const copy = new MailboxCopy(user, [new MailAdapter(source, target)], [() => source.close(), () => target.close()], copySettings());
+      const pages = await copy.copyAll({ attempts: 5 });
+      await copy.close();
       // A retried page finds what its first try created (matched): those count as copied too.
-      return { messages: results.reduce((n, r) => n + r.copied + r.matched, 0), bytes: results.reduce((n, r) => n + r.bytes, 0) };
+      const totals = pageTotals(pages);
+      return { messages: totals.created + totals.matched, bytes: totals.bytes };
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

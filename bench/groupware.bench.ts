@@ -1,31 +1,27 @@
 import { execFile } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { readdirSync, rmSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Agent } from 'undici';
-import { readConfig } from '../src/config';
 import { DavItemSource } from '../src/connectors/dav/davItemSource';
 import { createGraphSession, type GraphConnection } from '../src/connectors/graph/graphConnection';
 import { GraphGroupwareTarget } from '../src/connectors/graph/graphGroupwareTarget';
 import { OUTLOOK_LIMITS } from '../src/connectors/graph/mailboxBudget';
 import type { GroupwareKind } from '../src/core/groupware/groupwareKind';
-import { GroupwareCopier } from '../src/services/groupware/groupwareCopier';
-import { mapGroupwareItem } from '../src/services/groupware/mapGroupwareItem';
-import { GroupwareCollectionRepository, GroupwareItemRepository } from '../src/storage/groupwareRepositories';
-import { StorageClients } from '../src/storage/storageClients';
 import { startAzurite } from '../tools/azurite/startAzurite';
 import { SeededRandom } from '../tools/corpus/seededRandom';
 import { type DavAccount, seedDav } from '../tools/radicale/seedDav';
 import { type RunningRadicale, startRadicale } from '../tools/radicale/startRadicale';
 import { type SandboxProcess, startSandboxProcess } from './copyEngine.bench';
 import { BERLIN_VTIMEZONE } from '../tools/corpus/vtimezones';
+import { groupwareCopy, pageTotals } from '../test/support/copyHarness';
 
 /**
  * Contacts and events (issue 14), from a real CalDAV/CardDAV server to Microsoft 365, through the product's
- * own path: Radicale → DavItemSource → GroupwareCopier with mapGroupwareItem → GraphGroupwareTarget → the
+ * own path: Radicale → DavItemSource → the copy engine's groupware adapter (mapGroupwareItem) → GraphGroupwareTarget → the
  * m365 sandbox, with the item map in Azurite tables (wired as test/integration/groupware/groupwareCopier.test.ts
  * wires it). The corpus is generated from a fixed seed: BENCH_GROUPWARE_CONTACTS contacts (default 300; one to
  * four emails, phones of several kinds, postal addresses, a JPEG photo on every fifth) and BENCH_GROUPWARE_EVENTS
@@ -575,22 +571,18 @@ async function runWorker(input: WorkerInput): Promise<WorkerOutput> {
     const session = createGraphSession(phase.connection);
     // The app's token is fetched once per session, before any copy; not the copy's cost.
     await session.accessToken();
-    const storage = new StorageClients(readConfig());
-    const stores = {
-      items: new GroupwareItemRepository(() => storage.table('groupwareItems')),
-      collections: new GroupwareCollectionRepository(() => storage.table('groupwareCollections')),
-    };
-    const copier = new GroupwareCopier(phase.mailboxKey, source, new GraphGroupwareTarget(session, phase.upn), stores, mapGroupwareItem, randomUUID());
+    const copy = groupwareCopy({ mailboxKey: phase.mailboxKey, source, target: new GraphGroupwareTarget(session, phase.upn) });
     work = async () => {
-      const { results, failed } = await copier.syncAll();
-      output.failed = failed.length;
-      for (const r of results) {
-        items[r.kind] += r.created + r.updated + r.matched;
+      const pages = await copy.copyAll({ newPass: true });
+      output.failed = pages.at(-1)!.containers.filter((c) => c.failed).length;
+      for (const kind of ['contact', 'event'] as const) {
+        const r = pageTotals(pages, kind);
+        items[kind] += r.created + r.updated + r.matched;
         output.created += r.created;
         output.updated += r.updated;
         output.matched += r.matched;
         output.removed += r.removed;
-        output.skipped += r.skipped.length;
+        output.skipped += r.skipped;
       }
       output.graphCounted = session.counter.requests;
       output.throttled = session.counter.throttled;

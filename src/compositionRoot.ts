@@ -14,19 +14,15 @@ import { KeyVaultSecretStore } from './storage/secrets/keyVaultSecretStore';
 import { LocalSecretStore } from './storage/secrets/localSecretStore';
 import type { SecretStore } from './services/ports/secretStore';
 import { StorageClients } from './storage/storageClients';
-import { FolderStateRepository } from './storage/folderStateRepository';
-import { ItemMapRepository } from './storage/itemMapRepository';
-import { ItemClaimRepository } from './storage/itemClaimRepository';
-import { CopyLeaseRepository } from './storage/copyLeaseRepository';
+import { CopyLedgerRepository } from './storage/copyLedgerRepository';
 import { NotificationOutbox } from './storage/notificationOutbox';
 import { ReportStore } from './storage/reportStore';
-import { SkippedItemRepository } from './storage/skippedItemRepository';
 import { ThroughputRepository } from './storage/throughputRepository';
-import { GroupwareCollectionRepository, GroupwareItemRepository } from './storage/groupwareRepositories';
 import { BatchLifecycle } from './services/batchLifecycle';
 import { Maintenance } from './services/maintenance';
 import { BatchSteps } from './services/migration/batchSteps';
-import { MailboxSteps } from './services/migration/mailboxSteps';
+import { CopySteps } from './services/migration/copySteps';
+import { ProvisioningSteps } from './services/migration/provisioningSteps';
 import { ConnectorFactory } from './composition/connectorFactory';
 import type { MigrationConnectors } from './services/ports/migrationConnectors';
 import type { MigrationStores } from './services/migration/migrationStores';
@@ -41,7 +37,8 @@ export interface Services {
   blobIntake: BlobIntake;
   stores: MigrationStores;
   connectors: MigrationConnectors;
-  mailboxSteps: MailboxSteps;
+  provisioningSteps: ProvisioningSteps;
+  copySteps: CopySteps;
   batchSteps: BatchSteps;
   lifecycle: BatchLifecycle;
   maintenance: Maintenance;
@@ -69,16 +66,10 @@ export function buildServices(config: AppConfig): Services {
     mailboxes,
     mailboxSecrets,
     activeAddresses,
-    folderStates: new FolderStateRepository(() => storage.table('folderState')),
-    itemMap: new ItemMapRepository(() => storage.table('itemMap')),
-    itemClaims: new ItemClaimRepository(() => storage.table('itemClaims')),
-    copyLeases: new CopyLeaseRepository(() => storage.table('folderState')),
-    skippedItems: new SkippedItemRepository(() => storage.table('skippedItems')),
+    ledger: new CopyLedgerRepository(() => storage.table('copyLedger')),
     reports: new ReportStore(() => storage.container(config.reportsContainer), storage.blobServiceClient),
     outbox: new NotificationOutbox(() => storage.queue(config.notificationQueue)),
     throughput: new ThroughputRepository(() => storage.table('throughput')),
-    groupwareItems: new GroupwareItemRepository(() => storage.table('groupwareItems')),
-    groupwareCollections: new GroupwareCollectionRepository(() => storage.table('groupwareCollections')),
     csvBlobs: new CsvBlobStore(
       () => storage.container(config.intakeContainer),
       () => storage.container(config.processedContainer),
@@ -86,7 +77,8 @@ export function buildServices(config: AppConfig): Services {
   };
   const connectors: MigrationConnectors = new ConnectorFactory(config);
   const batchSteps = new BatchSteps(config, stores, connectors);
-  const mailboxSteps = new MailboxSteps(config, stores, connectors);
+  const provisioningSteps = new ProvisioningSteps(config, stores, connectors);
+  const copySteps = new CopySteps(config, stores, connectors);
   return {
     config,
     endpoints: endpointService,
@@ -96,13 +88,15 @@ export function buildServices(config: AppConfig): Services {
     blobIntake: new BlobIntake(intake, stores.csvBlobs),
     stores,
     connectors,
-    mailboxSteps,
+    provisioningSteps,
+    copySteps,
     batchSteps,
     lifecycle: new BatchLifecycle(stores, batchSteps),
     maintenance: new Maintenance(stores),
     activityDependencies: {
       batchSteps,
-      mailboxSteps,
+      provisioningSteps,
+      copySteps,
       ...(config.incrementalSyncMinutesOverride === undefined ? {} : { incrementalSyncMinutesOverride: config.incrementalSyncMinutesOverride }),
     },
   };

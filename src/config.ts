@@ -43,6 +43,8 @@ export interface AppConfig {
     badItemLimit: number;
     pageMaxCount: number;
     pageMaxMb: number;
+    /** A page takes no new items after this many seconds, so no activity runs long (host.json's functionTimeout is 10 minutes). */
+    pageMaxSeconds: number;
     /** Seconds a copy run holds a mailbox's lease between renewals; a run that died frees it after this long. */
     leaseSeconds: number;
   };
@@ -148,7 +150,8 @@ export function readConfig(): AppConfig {
       largeItemLimitMb: numberSetting('MIGRATION_LARGE_ITEM_LIMIT_MB', setting('MIGRATION_TARGET') === 'imap' ? 150 : 35),
       badItemLimit: numberSetting('MIGRATION_BAD_ITEM_LIMIT', 50),
       pageMaxCount: numberSetting('MIGRATION_PAGE_MAX_COUNT', 200),
-      pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 8),
+      pageMaxMb: numberSetting('MIGRATION_PAGE_MAX_MB', 16),
+      pageMaxSeconds: numberSetting('MIGRATION_PAGE_MAX_SECONDS', 90),
       leaseSeconds: Math.max(5, numberSetting('MIGRATION_COPY_LEASE_SECONDS', 60)),
     },
     retentionDays: numberSetting('MIGRATION_RETENTION_DAYS', 30),

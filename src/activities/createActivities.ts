@@ -1,13 +1,15 @@
 import { MigrationError } from '../core/errors/migrationError';
-import type { StepOutcome } from '../core/migration/stepResults';
+import type { StepOutcome } from '../contract/stepResults';
 import type { ActivityInput, ActivityName, ActivityOutput } from '../contract/activities';
 import type { BatchSteps } from '../services/migration/batchSteps';
-import type { MailboxSteps } from '../services/migration/mailboxSteps';
+import type { CopySteps } from '../services/migration/copySteps';
+import type { ProvisioningSteps } from '../services/migration/provisioningSteps';
 
 /** What the activities are built over: the steps, and the one setting a batch plan reads. */
 export interface ActivityDependencies {
   batchSteps: Pick<BatchSteps, 'plan' | 'preflight' | 'setStatus' | 'mailboxKeys' | 'requeue' | 'report'>;
-  mailboxSteps: Pick<MailboxSteps, 'start' | 'provision' | 'forward' | 'prepareFolders' | 'copyPage' | 'syncFlags' | 'syncGroupware' | 'finish' | 'complete'>;
+  provisioningSteps: Pick<ProvisioningSteps, 'start' | 'provision' | 'forward' | 'finish' | 'complete'>;
+  copySteps: Pick<CopySteps, 'prepare' | 'copyPage'>;
   incrementalSyncMinutesOverride?: number;
 }
 
@@ -20,7 +22,8 @@ export type ActivityHandlers = { [K in ActivityName]: (input: ActivityInput<K>) 
  */
 export function createActivities(dependencies: () => ActivityDependencies): ActivityHandlers {
   const batch = () => dependencies().batchSteps;
-  const mailbox = () => dependencies().mailboxSteps;
+  const mailbox = () => dependencies().provisioningSteps;
+  const copy = () => dependencies().copySteps;
   return {
     loadBatchPlan: (input) => batch().plan(input.batchId, dependencies().incrementalSyncMinutesOverride),
     preflightBatch: (input) => batch().preflight(input.batchId, input.now),
@@ -34,10 +37,8 @@ export function createActivities(dependencies: () => ActivityDependencies): Acti
     startMailbox: (input) => outcomeOf(() => mailbox().start(input.ref, input.mode, input.now)),
     provisionMailbox: (input) => outcomeOf(() => mailbox().provision(input.ref, input.now)),
     forwardMailbox: (input) => outcomeOf(() => mailbox().forward(input.ref)),
-    prepareMailboxFolders: (input) => outcomeOf(() => mailbox().prepareFolders(input.ref, input.now)),
-    copyMailboxPage: (input) => outcomeOf(() => mailbox().copyPage(input.ref, input.sourcePath, input.now)),
-    syncMailboxFlags: (input) => outcomeOf(() => mailbox().syncFlags(input.ref, input.sourcePath)),
-    syncMailboxGroupware: (input) => outcomeOf(() => mailbox().syncGroupware(input.ref, input.now)),
+    prepareMailboxCopy: (input) => outcomeOf(() => copy().prepare(input.ref, input.pass, input.now)),
+    copyMailboxPage: (input) => outcomeOf(() => copy().copyPage(input.ref, input.pass, input.now)),
     finishMailbox: (input) => outcomeOf(() => mailbox().finish(input.ref, input.outcome, input.now)),
     completeMailbox: (input) => mailbox().complete(input.ref, input.now),
   };

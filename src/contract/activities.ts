@@ -4,9 +4,7 @@ import type { MailboxStatus } from '../core/mailbox/mailboxStatus';
 import type {
   BatchPlan,
   CopyPageSummary,
-  FlagSyncResult,
-  FolderPlan,
-  GroupwareSyncSummary,
+  CopyPlan,
   MailboxPassOutcome,
   MailboxRef,
   PreflightResult,
@@ -14,7 +12,7 @@ import type {
   ReportSummary,
   StepOutcome,
   SyncMode,
-} from '../core/migration/stepResults';
+} from './stepResults';
 import type { ReportPhase } from '../core/reports/migrationReports';
 
 /**
@@ -38,10 +36,9 @@ export interface MailboxStepInputs {
   startMailbox: { mode: SyncMode; now: string };
   provisionMailbox: { now: string };
   forwardMailbox: Record<string, never>;
-  prepareMailboxFolders: { now: string };
-  copyMailboxPage: { sourcePath: string; now: string };
-  syncMailboxFlags: { sourcePath: string; now: string };
-  syncMailboxGroupware: { now: string };
+  /** `pass`: the pass's start time, its name in the ledger (bad items and retries are counted per pass). */
+  prepareMailboxCopy: { pass: string; now: string };
+  copyMailboxPage: { pass: string; now: string };
   finishMailbox: { outcome: MailboxPassOutcome; now: string };
 }
 
@@ -50,10 +47,8 @@ export interface MailboxStepValues {
   startMailbox: void;
   provisionMailbox: ProvisionOutcome;
   forwardMailbox: void;
-  prepareMailboxFolders: FolderPlan[];
+  prepareMailboxCopy: CopyPlan;
   copyMailboxPage: CopyPageSummary;
-  syncMailboxFlags: FlagSyncResult;
-  syncMailboxGroupware: GroupwareSyncSummary;
   finishMailbox: MailboxStatus;
 }
 
@@ -91,10 +86,8 @@ export const ACTIVITY_NAMES: readonly ActivityName[] = [
   'startMailbox',
   'provisionMailbox',
   'forwardMailbox',
-  'prepareMailboxFolders',
+  'prepareMailboxCopy',
   'copyMailboxPage',
-  'syncMailboxFlags',
-  'syncMailboxGroupware',
   'finishMailbox',
   'completeMailbox',
 ] satisfies readonly ActivityName[];

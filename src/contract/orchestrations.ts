@@ -1,5 +1,5 @@
 import type { MailboxStatus } from '../core/mailbox/mailboxStatus';
-import type { FolderPlan, SyncMode } from '../core/migration/stepResults';
+import type { SyncMode } from './stepResults';
 
 /** The orchestrations' names as registered with the Functions host. */
 export const ORCHESTRATION = {
@@ -49,10 +49,10 @@ export interface MailboxMigrationInput {
   mailboxKey: string;
   mode: SyncMode;
   /**
-   * Where a continued generation picks up: still waiting for the Exchange Online mailbox, or copying,
-   * with the folder list and the folder it was in.
+   * Where a continued generation picks up: still waiting for the Exchange Online mailbox, or copying the
+   * pass that started at `pass` (the ledger's containers know how far each folder and collection has come).
    */
-  resume?: { provisioning: true } | { folders: FolderPlan[]; folderIndex: number };
+  resume?: { provisioning: true; pass?: string } | { copying: { pass: string } };
 }
 
 export interface MailboxMigrationOutput {

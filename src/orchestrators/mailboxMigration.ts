@@ -2,7 +2,6 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { MailboxStep, MailboxStepInputs, MailboxStepValues } from '../contract/activities';
 import type { MailboxMigrationInput, MailboxMigrationOutput } from '../contract/orchestrations';
-import type { FolderPlan } from '../core/migration/stepResults';
 import { addMilliseconds } from '../core/time/addMilliseconds';
 import { parseInstant } from '../core/time/parseInstant';
 import { callMailboxStep } from './callActivity';
@@ -30,8 +29,9 @@ class StepFailed extends Error {
 
 /**
  * One mailbox of a batch: provision the cloud mailbox and forward on-premises mail to it (initial
- * sync only), then copy every folder page by page, then apply read/flag changes, then contacts and calendars. Any failure
- * ends as a Failed mailbox with its reason: the batch goes on with the others.
+ * sync only), then copy its mail, contacts and calendars page by page through the one copy engine (each
+ * page also brings read and flagged changes over). Any failure ends as a Failed mailbox with its reason:
+ * the batch goes on with the others.
  */
 export function* mailboxMigration(context: OrchestrationContext): Generator<Task, MailboxMigrationOutput | undefined, unknown> {
   const input = context.df.getInput<MailboxMigrationInput>();
@@ -50,9 +50,14 @@ export function* mailboxMigration(context: OrchestrationContext): Generator<Task
     }
   }
   try {
-    let folders: FolderPlan[] | undefined = input.resume && 'folders' in input.resume ? input.resume.folders : undefined;
-    if (!folders) {
-      if (!input.resume) yield* step('startMailbox', { mode: input.mode, now: now() });
+    // The pass is named by its start: the clock startMailbox records as the mailbox's passStartedAt.
+    let pass = input.resume && 'copying' in input.resume ? input.resume.copying.pass : undefined;
+    if (pass === undefined) {
+      if (input.resume && 'provisioning' in input.resume) pass = input.resume.pass;
+      if (!input.resume) {
+        pass = now();
+        yield* step('startMailbox', { mode: input.mode, now: pass });
+      }
       if (input.mode === 'initial') {
         // Exchange Online may take up to 24 hours to create the mailbox: wait on durable timers, not retries.
         for (let checks = 0; ; checks += 1) {
@@ -61,39 +66,25 @@ export function* mailboxMigration(context: OrchestrationContext): Generator<Task
           yield waitUntil(addMilliseconds(context.df.currentUtcDateTime, provisioned.recheckAfterSeconds * 1000));
           if (checks + 1 >= PROVISION_CHECKS_PER_GENERATION) {
             // The wait is over: the next generation asks again at once.
-            context.df.continueAsNew({ ...input, resume: { provisioning: true } } satisfies MailboxMigrationInput);
+            context.df.continueAsNew({ ...input, resume: { provisioning: true, ...(pass ? { pass } : {}) } } satisfies MailboxMigrationInput);
             return undefined;
           }
         }
         yield* step('forwardMailbox', {});
       }
-      folders = yield* step('prepareMailboxFolders', { now: now() });
+      pass ??= now();
+      yield* step('prepareMailboxCopy', { pass, now: now() });
     }
-    let pages = 0;
-    const startIndex = input.resume && 'folderIndex' in input.resume ? input.resume.folderIndex : 0;
-    for (let index = startIndex; index < folders.length; index += 1) {
-      const sourcePath = folders[index]!.sourcePath;
-      for (let done = false; !done; pages += 1) {
-        if (pages >= PAGES_PER_GENERATION) {
-          context.df.continueAsNew({ ...input, resume: { folders, folderIndex: index } } satisfies MailboxMigrationInput);
-          return undefined;
-        }
-        const page = yield* step('copyMailboxPage', { sourcePath, now: now() });
-        done = page.done;
-        // The target's budget is spent, creates await confirmation, or another run still holds the mailbox: come back when told.
-        if (page.resumeAt && parseInstant(page.resumeAt) > context.df.currentUtcDateTime) yield waitUntil(parseInstant(page.resumeAt));
+    // One page loop for mail, contacts and calendars: each page takes what fits (count, bytes, time) and says when it is done.
+    for (let pages = 0; ; pages += 1) {
+      if (pages >= PAGES_PER_GENERATION) {
+        context.df.continueAsNew({ ...input, resume: { copying: { pass } } } satisfies MailboxMigrationInput);
+        return undefined;
       }
-      for (let synced = false; !synced; pages += 1) {
-        const flags = yield* step('syncMailboxFlags', { sourcePath, now: now() });
-        synced = flags.resumeAt === undefined;
-        if (flags.resumeAt && parseInstant(flags.resumeAt) > context.df.currentUtcDateTime) yield waitUntil(parseInstant(flags.resumeAt));
-      }
-    }
-    // Contacts and calendars, when the endpoint has them; another run holding the mailbox makes it come back.
-    for (;;) {
-      const groupware = yield* step('syncMailboxGroupware', { now: now() });
-      if (!groupware.resumeAt || parseInstant(groupware.resumeAt) <= context.df.currentUtcDateTime) break;
-      yield waitUntil(parseInstant(groupware.resumeAt));
+      const page = yield* step('copyMailboxPage', { pass, now: now() });
+      // The target's budget is spent, creates await confirmation, the source asked to wait, or another run holds the mailbox.
+      if (page.resumeAt && parseInstant(page.resumeAt) > context.df.currentUtcDateTime) yield waitUntil(parseInstant(page.resumeAt));
+      else if (page.done) break;
     }
     const status = yield* step('finishMailbox', { outcome: { ok: true }, now: now() });
     return { status };

@@ -76,11 +76,10 @@ export class BatchLifecycle {
       batchId,
       mailboxes.map((m) => m.mailboxKey),
     );
-    // A mailbox's copy state (checkpoints, item map, claims) belongs to the mailbox, not the batch: the usual fix
+    // A mailbox's copy state (its ledger: items, containers and their checkpoints) belongs to the mailbox, not the batch: the usual fix
     // for a stuck user is to remove them and add them to a new batch, which then goes on instead of copying
     // everything again. Only a completed mailbox, which will not be migrated again, lets it go.
     for (const mailbox of mailboxes.filter((m) => m.status === 'Completed')) await this.forgetCopies(mailbox.mailboxKey);
-    await this.stores.skippedItems.deleteBatch(batchId);
     await this.stores.reports.deleteBatch(batchId);
     await this.stores.csvBlobs.deleteProcessed(batchId);
     await this.stores.mailboxes.deleteBatch(batchId);
@@ -90,11 +89,7 @@ export class BatchLifecycle {
   }
 
   private async forgetCopies(mailboxKey: string): Promise<void> {
-    await this.stores.itemMap.deleteMailbox(mailboxKey, await this.stores.folderStates.list(mailboxKey));
-    await this.stores.itemClaims.deleteMailbox(mailboxKey);
-    await this.stores.folderStates.deleteMailbox(mailboxKey);
-    await this.stores.groupwareItems.deleteMailbox(mailboxKey);
-    await this.stores.groupwareCollections.deleteMailbox(mailboxKey);
+    await this.stores.ledger.forgetMailbox(mailboxKey);
   }
 
   /**

@@ -72,6 +72,14 @@ export class MailboxRepository implements MailboxStore {
     return result.etag ?? etag;
   }
 
+  async mergeFields(batchId: string, mailboxKey: string, fields: Partial<Omit<MigrationMailbox, 'batchId' | 'mailboxKey' | 'status'>>): Promise<void> {
+    const table = await this.table();
+    // A Merge leaves absent and null properties as they are (https://learn.microsoft.com/rest/api/storageservices/merge-entity):
+    // a cleared field is written empty, which every reader takes for none.
+    const entity = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value === undefined ? '' : value]));
+    await table.updateEntity({ partitionKey: batchId, rowKey: mailboxKey, ...entity }, 'Merge', { etag: '*' });
+  }
+
   async deleteBatch(batchId: string): Promise<void> {
     const rows = await this.listAll(batchId);
     const actions: TransactionAction[] = rows.map(({ mailbox }) => ['delete', { partitionKey: batchId, rowKey: mailbox.mailboxKey }]);

@@ -12,13 +12,8 @@ const TABLES = {
   mailboxSecrets: 'MailboxSecrets',
   activeAddresses: 'ActiveAddresses',
   secrets: 'Secrets',
-  folderState: 'FolderState',
-  itemMap: 'ItemMap',
-  itemClaims: 'ItemClaims',
-  skippedItems: 'SkippedItems',
+  copyLedger: 'CopyLedger',
   throughput: 'Throughput',
-  groupwareItems: 'GroupwareItems',
-  groupwareCollections: 'GroupwareCollections',
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -1,7 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { unlessNotFound } from './unlessNotFound';
 import { listAll } from './tableTransactions';
-import type { ThroughputSample, ThroughputStore } from '../services/ports/copyStores';
+import type { ThroughputSample, ThroughputStore } from '../services/ports/throughputStore';
 
 /** Seconds per throughput sample: fine enough to chart a short demo, coarse enough for a long batch. */
 export const THROUGHPUT_BUCKET_SECONDS = 10;

@@ -4,7 +4,7 @@
  *   node copyCrashChild.js <sourcePort> <targetPort> <user> <sourcePassword> <targetPassword> <delayMsPerItem>
  */
 import type { CopyTarget } from '../../src/services/ports/copyTarget';
-import { copyWholeMailbox, imapToImapCopier } from './copyHarness';
+import { imapToImapCopy } from './copyHarness';
 import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 
 async function main(): Promise<void> {
@@ -27,8 +27,7 @@ async function main(): Promise<void> {
     setFlags: (id, changes) => inner.setFlags(id, changes),
     close: () => inner.close(),
   });
-  const copier = await imapToImapCopier({
-    batchId: 'crash',
+  const copy = await imapToImapCopy({
     mailboxKey: user!,
     source: at(sourcePort!),
     sourceUser: [user!, sourcePassword!],
@@ -37,8 +36,8 @@ async function main(): Promise<void> {
     limits: { pageMaxCount: 1000 },
     wrapTarget: slow,
   });
-  await copyWholeMailbox(copier);
-  await copier.close();
+  await copy.copyAll();
+  await copy.close();
 }
 
 main().then(

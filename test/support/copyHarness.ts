@@ -1,22 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import { type FetchMessageObject, ImapFlow } from 'imapflow';
 import { readConfig } from '../../src/config';
-import { DEFAULT_COPY_LIMITS, type CopyLimits } from '../../src/core/copy/copyLimits';
 import { ImapMailSource } from '../../src/connectors/imap/imapMailSource';
 import { ImapCopyTarget } from '../../src/connectors/imap/imapCopyTarget';
-import type { CopyTarget } from '../../src/services/ports/copyTarget';
-import { type CopierRun, type CopyPageResult, MailboxCopier } from '../../src/services/copy/mailboxCopier';
-import { HeldCopyLease } from '../../src/services/copy/heldCopyLease';
 import { createGraphSession, type GraphConnection } from '../../src/connectors/graph/graphConnection';
 import { GraphCopyTarget } from '../../src/connectors/graph/graphCopyTarget';
-import { CopyLeaseRepository } from '../../src/storage/copyLeaseRepository';
-import { FolderStateRepository } from '../../src/storage/folderStateRepository';
-import { ItemMapRepository } from '../../src/storage/itemMapRepository';
-import { ItemClaimRepository } from '../../src/storage/itemClaimRepository';
-import { SkippedItemRepository } from '../../src/storage/skippedItemRepository';
+import type { ContainerState } from '../../src/core/ledger/containerState';
+import { SKIP_PREFIX } from '../../src/core/ledger/ledgerKeys';
+import type { SkipRow } from '../../src/core/ledger/ledgerRows';
+import type { CopyTarget } from '../../src/services/ports/copyTarget';
+import type { CopyLedgerStore } from '../../src/services/ports/copyLedgerStore';
+import type { MailSource } from '../../src/services/ports/mailSource';
+import { CopyEngine, type CopySettings, type PageOutcome } from '../../src/services/copy/copyEngine';
+import type { TypeCounts } from '../../src/contract/stepResults';
+import { GroupwareAdapter } from '../../src/services/copy/groupware/groupwareAdapter';
+import { mapGroupwareItem } from '../../src/services/copy/groupware/mapGroupwareItem';
+import type { ItemAdapter } from '../../src/services/copy/itemAdapter';
+import type { GroupwareTarget } from '../../src/services/ports/groupwareTarget';
+import type { ItemSource } from '../../src/services/ports/itemSource';
+import { MailAdapter } from '../../src/services/copy/mail/mailAdapter';
+import { runClockFrom } from '../../src/services/copy/runClock';
+import { CopyLedgerRepository } from '../../src/storage/copyLedgerRepository';
 import { StorageClients } from '../../src/storage/storageClients';
 import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
 
-export function imapServerOf(dovecot: RunningDovecot) {
+export function imapServerOf(dovecot: { host: string; port: number }) {
   return { host: dovecot.host, port: dovecot.port, security: 'none' as const, allowPlaintext: true };
 }
 
@@ -31,61 +39,120 @@ export async function connectImap(dovecot: RunningDovecot, user: string, passwor
   return client;
 }
 
-export function copierStores() {
+/** The mailboxes' copy ledger, in the table the app keeps it in (compositionRoot.ts), under the settings' prefix. */
+export function ledgerStore(): CopyLedgerRepository {
   const storage = new StorageClients(readConfig());
+  return new CopyLedgerRepository(() => storage.table('copyLedger'));
+}
+
+/** The copy settings of the app's defaults (config.ts), changed where a test says. */
+export function copySettings(changes: Partial<CopySettings> = {}): CopySettings {
+  const copy = readConfig().copy;
   return {
-    folderStates: new FolderStateRepository(() => storage.table('folderState')),
-    itemMap: new ItemMapRepository(() => storage.table('itemMap')),
-    itemClaims: new ItemClaimRepository(() => storage.table('itemClaims')),
-    skippedItems: new SkippedItemRepository(() => storage.table('skippedItems')),
+    pageMaxCount: copy.pageMaxCount,
+    pageMaxBytes: copy.pageMaxMb * 1024 * 1024,
+    pageMaxSeconds: copy.pageMaxSeconds,
+    largeItemLimitBytes: copy.largeItemLimitMb * 1024 * 1024,
+    badItemLimit: copy.badItemLimit,
+    leaseSeconds: copy.leaseSeconds,
+    ...changes,
   };
 }
 
-/** Builds a copier from a source Dovecot user to a target (an IMAP Dovecot user by default). */
-export async function imapToImapCopier(options: {
-  batchId: string;
-  mailboxKey: string;
-  source: RunningDovecot;
-  sourceUser: [string, string];
-  target: RunningDovecot;
-  targetUser: [string, string];
-  limits?: Partial<CopyLimits>;
-  wrapTarget?: (t: CopyTarget) => CopyTarget;
-  /** The run (pass and lease check); the default run when absent. */
-  run?: CopierRun;
-  stores?: ReturnType<typeof copierStores>;
-}): Promise<MailboxCopier> {
-  const source = new ImapMailSource(imapServerOf(options.source), passwordLogin(...options.sourceUser));
-  await source.connect();
-  const imapTarget = await ImapCopyTarget.connect(imapServerOf(options.target), passwordLogin(...options.targetUser));
-  const target = options.wrapTarget ? options.wrapTarget(imapTarget) : imapTarget;
-  return new MailboxCopier(
-    { batchId: options.batchId, mailboxKey: options.mailboxKey },
-    source,
-    target,
-    options.stores ?? copierStores(),
-    { ...DEFAULT_COPY_LIMITS, ...options.limits },
-    options.run,
-  );
-}
-
 /**
- * Runs pages until every folder is done; returns the page results. `attempts` > 1 retries a
- * failed page as the orchestration's activity retry does (the item map makes that safe). A page
- * that ends with `resumeAt` is followed by a wait until then, as the orchestration's durable timer.
+ * A mailbox's copy through the one copy engine, run as the activities run it: each page is a run of its
+ * own (a new run id, the clock of its call), over the same open connections.
  */
-export async function copyWholeMailbox(copier: MailboxCopier, attempts = 1) {
-  const { folders } = await copier.prepareFolders();
-  const results = [];
-  for (const folder of folders) {
+export class MailboxCopy {
+  /** The pages run so far, in order. */
+  readonly pages: PageOutcome[] = [];
+
+  constructor(
+    readonly mailboxKey: string,
+    readonly adapters: readonly ItemAdapter[],
+    private readonly closers: (() => Promise<void>)[],
+    readonly settings: CopySettings,
+    readonly store: CopyLedgerStore = ledgerStore(),
+    /** The pass (its start time): skips are retried, and bad items counted, once per pass. */
+    public pass = new Date().toISOString(),
+  ) {}
+
+  get mail(): MailAdapter | undefined {
+    return this.adapters.find((a): a is MailAdapter => a instanceof MailAdapter);
+  }
+
+  /** An engine for one run, as an activity builds it. */
+  engine(runId: string = randomUUID()): CopyEngine {
+    return new CopyEngine(
+      this.store,
+      this.adapters,
+      { mailboxKey: this.mailboxKey, pass: this.pass, runId, clock: runClockFrom(new Date().toISOString()) },
+      this.settings,
+    );
+  }
+
+  prepare(): Promise<ContainerState[]> {
+    return this.engine().prepare();
+  }
+
+  async copyPage(): Promise<PageOutcome> {
+    const page = await this.engine().copyPage();
+    this.pages.push(page);
+    return page;
+  }
+
+  /**
+   * A new pass, prepared, then pages until the mailbox is up to date, waiting out a `resumeAt` as the durable
+   * timer does; `attempts` > 1 runs a page that threw again, as the activity retry does.
+   */
+  async copyAll(options: { attempts?: number; newPass?: boolean } = {}): Promise<PageOutcome[]> {
+    if (options.newPass) this.pass = new Date().toISOString();
+    await withAttempts(options.attempts ?? 1, () => this.prepare());
+    const pages: PageOutcome[] = [];
     for (;;) {
-      const page = await withAttempts(attempts, () => copier.copyPage(folder.sourcePath));
-      results.push(page);
-      if (page.resumeAt) await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(page.resumeAt!) - Date.now())));
-      if (page.done) break;
+      const page = await withAttempts(options.attempts ?? 1, () => this.copyPage());
+      pages.push(page);
+      if (page.resumeAt) await sleepUntil(page.resumeAt);
+      else if (page.done) return pages;
     }
   }
-  return { folders, results };
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.closers.map((close) => close()));
+  }
+}
+
+/** Items of a type the pages made, matched or skipped, summed. */
+export function pageTotals(pages: readonly PageOutcome[], type: 'mail' | 'contact' | 'event' = 'mail') {
+  const sum = (field: keyof TypeCounts) => pages.reduce((n, p) => n + (p.byType[type]?.[field] ?? 0), 0);
+  return {
+    created: sum('created'),
+    matched: sum('matched'),
+    updated: sum('updated'),
+    removed: sum('removed'),
+    skipped: sum('skipped'),
+    recovered: sum('recovered'),
+    bytes: sum('bytes'),
+  };
+}
+
+/** A contacts-and-calendars copy from a source (a DAV server) to a target (Microsoft 365 through Graph). */
+export function groupwareCopy(options: {
+  mailboxKey: string;
+  source: ItemSource;
+  target: GroupwareTarget;
+  limits?: Partial<CopySettings>;
+  store?: CopyLedgerStore;
+  pass?: string;
+}): MailboxCopy {
+  return new MailboxCopy(
+    options.mailboxKey,
+    [new GroupwareAdapter(options.source, options.target, mapGroupwareItem)],
+    [() => options.source.close()],
+    copySettings(options.limits),
+    options.store ?? ledgerStore(),
+    options.pass,
+  );
 }
 
 async function withAttempts<T>(attempts: number, work: () => Promise<T>): Promise<T> {
@@ -97,6 +164,60 @@ async function withAttempts<T>(attempts: number, work: () => Promise<T>): Promis
       await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
   }
+}
+
+/** A mail copy from a source IMAP user to a target: an IMAP Dovecot user by default. */
+async function mailCopy(
+  mailboxKey: string,
+  source: MailSource,
+  target: CopyTarget,
+  options: { limits?: Partial<CopySettings>; wrapTarget?: (t: CopyTarget) => CopyTarget; store?: CopyLedgerStore; pass?: string },
+): Promise<MailboxCopy> {
+  const wrapped = options.wrapTarget ? options.wrapTarget(target) : target;
+  return new MailboxCopy(
+    mailboxKey,
+    [new MailAdapter(source, wrapped)],
+    [() => source.close(), () => wrapped.close()],
+    copySettings(options.limits),
+    options.store ?? ledgerStore(),
+    options.pass,
+  );
+}
+
+/** A mail copy from a source Dovecot user to a target Dovecot user. */
+export async function imapToImapCopy(options: {
+  mailboxKey: string;
+  source: { host: string; port: number };
+  sourceUser: [string, string];
+  target: { host: string; port: number };
+  targetUser: [string, string];
+  limits?: Partial<CopySettings>;
+  wrapTarget?: (t: CopyTarget) => CopyTarget;
+  store?: CopyLedgerStore;
+  pass?: string;
+}): Promise<MailboxCopy> {
+  const source = new ImapMailSource(imapServerOf(options.source), passwordLogin(...options.sourceUser));
+  await source.connect();
+  const target = await ImapCopyTarget.connect(imapServerOf(options.target), passwordLogin(...options.targetUser));
+  return mailCopy(options.mailboxKey, source, target, options);
+}
+
+/** A mail copy from a source Dovecot user to a Microsoft 365 mailbox through Graph (the sandbox). */
+export async function imapToGraphCopy(options: {
+  mailboxKey: string;
+  source: { host: string; port: number };
+  sourceUser: [string, string];
+  graph: GraphConnection;
+  upn: string;
+  limits?: Partial<CopySettings>;
+  wrapTarget?: (t: CopyTarget) => CopyTarget;
+  store?: CopyLedgerStore;
+  pass?: string;
+}): Promise<MailboxCopy> {
+  const source = new ImapMailSource(imapServerOf(options.source), passwordLogin(...options.sourceUser));
+  await source.connect();
+  const target = new GraphCopyTarget(createGraphSession(options.graph), options.upn);
+  return mailCopy(options.mailboxKey, source, target, options);
 }
 
 export interface StoredMessageView {
@@ -149,8 +270,6 @@ export function tally(keys: Iterable<string>): Map<string, number> {
   return counts;
 }
 
-// ---- Added for issue 11's kill-point and concurrency tests (killPoints, concurrentPages). ----
-
 /** What `createGraphSession` needs to reach a running m365-sandbox (plain data: it crosses to a child process as JSON). */
 export function sandboxConnection(sandbox: {
   tenantId: string;
@@ -170,102 +289,12 @@ export function sandboxConnection(sandbox: {
   };
 }
 
-/** Builds a copier from a source Dovecot user to a Microsoft 365 mailbox through Graph (the sandbox). */
-export async function imapToGraphCopier(options: {
-  batchId: string;
-  mailboxKey: string;
-  source: { host: string; port: number };
-  sourceUser: [string, string];
-  graph: GraphConnection;
-  upn: string;
-  limits?: Partial<CopyLimits>;
-  run?: CopierRun;
-  wrapTarget?: (t: CopyTarget) => CopyTarget;
-  stores?: ReturnType<typeof copierStores>;
-}): Promise<MailboxCopier> {
-  const source = new ImapMailSource(imapServerOf(options.source as RunningDovecot), passwordLogin(...options.sourceUser));
-  await source.connect();
-  const graphTarget = new GraphCopyTarget(createGraphSession(options.graph), options.upn);
-  const target = options.wrapTarget ? options.wrapTarget(graphTarget) : graphTarget;
-  return new MailboxCopier(
-    { batchId: options.batchId, mailboxKey: options.mailboxKey },
-    source,
-    target,
-    options.stores ?? copierStores(),
-    { ...DEFAULT_COPY_LIMITS, ...options.limits },
-    options.run,
-  );
-}
-
-/** The mailboxes' copy leases, in the table the app keeps them in (compositionRoot.ts). */
-export function copyLeases(): CopyLeaseRepository {
-  const storage = new StorageClients(readConfig());
-  return new CopyLeaseRepository(() => storage.table('folderState'));
-}
-
-/**
- * A CopierRun whose mailbox lease is taken for each page and released after it, as
- * MailboxSteps.withLeasedCopier does for each activity. Give `run` to the copier; run each page
- * through `withLease`, which answers `{ busyUntil }` (and does nothing) when another run holds the lease.
- */
-export class LeasedRun {
-  readonly run: CopierRun;
-  /** How many times the lease was found held by another run. */
-  busyAnswers = 0;
-  private held: HeldCopyLease | undefined;
-
-  constructor(
-    private readonly leases: CopyLeaseRepository,
-    private readonly mailboxKey: string,
-    pass: string,
-    private readonly seconds: number,
-  ) {
-    this.run = { pass, assertLeaseHeld: () => (this.held ? this.held.assertHeld() : Promise.resolve()) };
-  }
-
-  async withLease<T>(work: () => Promise<T>): Promise<{ value: T } | { busyUntil: string }> {
-    const lease = await HeldCopyLease.take(this.leases, this.mailboxKey, this.seconds);
-    if ('busyUntil' in lease) {
-      this.busyAnswers += 1;
-      return lease;
-    }
-    this.held = lease;
-    try {
-      return { value: await work() };
-    } finally {
-      this.held = undefined;
-      await lease.release();
-    }
-  }
-}
-
 export function sleepUntil(at: string): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(at) - Date.now())));
 }
 
-/**
- * copyWholeMailbox as the orchestration runs it with leases: each folder's pages until done (waiting
- * out a held lease or a `resumeAt` as the durable timer does), then, with `flags`, its flag sync.
- * `attempts` > 1 retries a page that threw, as the activity retry does.
- */
-export async function copyWholeMailboxLeased(copier: MailboxCopier, leased: LeasedRun, options: { attempts?: number; flags?: boolean } = {}) {
-  const { folders } = await copier.prepareFolders();
-  const results: CopyPageResult[] = [];
-  const leasedStep = async <T>(work: () => Promise<T>): Promise<T> => {
-    for (;;) {
-      const answer = await withAttempts(options.attempts ?? 1, () => leased.withLease(work));
-      if ('value' in answer) return answer.value;
-      await sleepUntil(answer.busyUntil);
-    }
-  };
-  for (const folder of folders) {
-    for (;;) {
-      const page = await leasedStep(() => copier.copyPage(folder.sourcePath));
-      results.push(page);
-      if (page.resumeAt) await sleepUntil(page.resumeAt);
-      if (page.done) break;
-    }
-    if (options.flags) await leasedStep(() => copier.syncFlags(folder.sourcePath));
-  }
-  return { folders, results };
+/** The errors-report rows of a mailbox's ledger: what the copy skipped and still reports. */
+export async function skippedRows(mailboxKey: string, store: CopyLedgerStore = ledgerStore()): Promise<SkipRow[]> {
+  const rows = await store.readPrefixes<SkipRow>(mailboxKey, [SKIP_PREFIX]);
+  return [...rows.values()].map((s) => s.row).filter((row) => !row.cleared);
 }

@@ -7,46 +7,46 @@
  *   KILL_POINT_SPEC='{"point":"afterCreateBatch","n":2,...}' node dist/test/support/killPointChild.js
  *
  * Settings (storage, prefix, MIGRATION_COPY_LEASE_SECONDS) come from the environment, as for the app.
- * Each page (and each flag sync) holds the mailbox's copy lease as MailboxSteps.withLeasedCopier does,
- * so the lease row is left behind by the kill until it expires, and the rerun waits for that.
+ * Each page holds the mailbox's copy lease, as the engine always does, so the lease row is left behind by
+ * the kill until it expires, and the rerun waits for that.
  *
  * Points (counted from the start of the child):
- * - `claimWrite`: an item claim was written (insert or replace answered with its ETag);
+ * - `holdWrite`: a transaction of holds was written (the items are pending, nothing sent to the target yet);
  * - `beforeCreateBatch` / `afterCreateBatch`: a `$batch` of creates is about to be sent / has been answered;
- * - `beforeCreateItems`: the page is claimed and reconciled, and createItems is about to be called;
+ * - `beforeCreateItems`: the items are held and reconciled, and createItems is about to be called;
  * - `createItemsReturned`: the target's createItems returned its outcomes (nothing settled yet);
  * - `uploadRange`: a range of an upload session (attachment of 3 MB or more) was stored;
- * - `beforeCheckpoint`: a folder checkpoint write is about to be sent (the page's claims and item map
- *   are written); `midCheckpoint`: it was stored, and the process dies before the copier reads the answer;
- *   `afterCheckpoint`: the copier has the answer and goes on (the process dies on the next turn);
+ * - `settleWrite`: a transaction of settlements (not the page's last) was written;
+ * - `beforeClose`: the page's closing transaction (its last settlements, its checkpoints and the lease's
+ *   release) is about to be sent; `midClose`: it was stored, and the process dies before the engine reads
+ *   the answer; `afterClose`: the engine has the answer and goes on (the process dies on the next turn);
  * - `flagBatch`: a `$batch` of read/flag PATCHes has been answered (phase `flags` only).
  * Before dying it writes `KILLED <point> <n>` to stderr; if the point is never reached it exits 0.
  */
-import { readConfig } from '../../src/config';
-import type { CopyLimits } from '../../src/core/copy/copyLimits';
 import type { GraphConnection } from '../../src/connectors/graph/graphConnection';
+import type { CopySettings } from '../../src/services/copy/copyEngine';
+import type { CopyLedgerStore } from '../../src/services/ports/copyLedgerStore';
 import type { CopyTarget } from '../../src/services/ports/copyTarget';
-import type { RunningDovecot } from '../../tools/dovecot/startDovecot';
-import { copierStores, copyLeases, copyWholeMailboxLeased, imapToGraphCopier, imapToImapCopier, LeasedRun } from './copyHarness';
+import { imapToGraphCopy, imapToImapCopy, ledgerStore } from './copyHarness';
 
 export type KillPoint =
-  | 'claimWrite'
+  | 'holdWrite'
   | 'beforeCreateItems'
   | 'beforeCreateBatch'
   | 'afterCreateBatch'
   | 'createItemsReturned'
   | 'uploadRange'
-  | 'beforeCheckpoint'
-  | 'midCheckpoint'
-  | 'afterCheckpoint'
+  | 'settleWrite'
+  | 'beforeClose'
+  | 'midClose'
+  | 'afterClose'
   | 'flagBatch';
 
 export interface KillPointSpec {
   point: KillPoint;
   n: number;
-  /** `copy`: every folder's pages, then its flag sync (as the orchestration); `flags`: only the flag syncs. */
+  /** `copy`: a pass's pages to the end (as the orchestration); `flags`: a new pass over copied mail, which brings flag changes over. */
   phase: 'copy' | 'flags';
-  batchId: string;
   mailboxKey: string;
   pass: string;
   source: { host: string; port: number; user: string; password: string };
@@ -54,7 +54,7 @@ export interface KillPointSpec {
   graph?: GraphConnection;
   upn?: string;
   imapTarget?: { host: string; port: number; user: string; password: string };
-  limits: Partial<CopyLimits>;
+  limits: Partial<CopySettings>;
   /**
    * SIGKILL (default): the process dies at the point. SIGSTOP: it freezes there (a run stalled past its
    * lease, as a paused VM or a long GC would), writing `STOPPED <point> <n>`, and goes on when the test sends SIGCONT.
@@ -118,31 +118,35 @@ function watchFetch(): void {
   };
 }
 
-function watchStores(stores: ReturnType<typeof copierStores>): void {
-  const save = stores.folderStates.save.bind(stores.folderStates);
-  stores.folderStates.save = async (mailboxKey, checkpoint, etag) => {
-    await reach('beforeCheckpoint');
-    const etagAfter = await save(mailboxKey, checkpoint, etag);
-    // Stored, and the answer never reaches the copier: the write was in flight when the process died.
-    await reach('midCheckpoint');
-    const n = (counts.get('afterCheckpoint') ?? 0) + 1;
-    counts.set('afterCheckpoint', n);
-    trail.push(`afterCheckpoint#${n}`);
-    // The copier has its answer and goes on (bad-item count, the next page) when the process dies.
-    if (spec.point === 'afterCheckpoint' && n === spec.n) setImmediate(() => void die('afterCheckpoint', n));
-    return etagAfter;
-  };
-  const insert = stores.itemClaims.insert.bind(stores.itemClaims);
-  stores.itemClaims.insert = async (...args) => {
-    const written = await insert(...args);
-    if (written) await reach('claimWrite');
-    return written;
-  };
-  const replace = stores.itemClaims.replace.bind(stores.itemClaims);
-  stores.itemClaims.replace = async (...args) => {
-    const written = await replace(...args);
-    if (written) await reach('claimWrite');
-    return written;
+function watchStore(store: CopyLedgerStore): CopyLedgerStore {
+  return {
+    read: (k, keys) => store.read(k, keys),
+    readPrefixes: (k, prefixes) => store.readPrefixes(k, prefixes),
+    readRange: (k, low, high, where) => store.readRange(k, low, high, where),
+    loadContainers: (k) => store.loadContainers(k),
+    forgetMailbox: (k) => store.forgetMailbox(k),
+    write: async (k, groups, options) => {
+      const results = await store.write(k, groups, options);
+      if (options?.stopAtRefusal && results.some((r) => r.kind === 'written')) await reach('holdWrite');
+      return results;
+    },
+    transact: async (k, groups, shared) => {
+      const closing = shared.some((w) => w.op === 'lease' && w.lease === 'release');
+      if (closing) await reach('beforeClose');
+      const answer = await store.transact(k, groups, shared);
+      if (closing) {
+        // Stored, and the answer never reaches the engine: the write was in flight when the process died.
+        await reach('midClose');
+        const n = (counts.get('afterClose') ?? 0) + 1;
+        counts.set('afterClose', n);
+        trail.push(`afterClose#${n}`);
+        // The engine has its answer and goes on (statistics, the next page) when the process dies.
+        if (spec.point === 'afterClose' && n === spec.n) setImmediate(() => void die('afterClose', n));
+      } else if (groups.length > 0 && answer.kind === 'written') {
+        await reach('settleWrite');
+      }
+      return answer;
+    },
   };
 }
 
@@ -173,49 +177,32 @@ function watchTarget(inner: CopyTarget): CopyTarget {
 
 async function main(): Promise<void> {
   watchFetch();
-  const stores = copierStores();
-  watchStores(stores);
-  const leased = new LeasedRun(copyLeases(), spec.mailboxKey, spec.pass, readConfig().copy.leaseSeconds);
-  const copier = spec.imapTarget
-    ? await imapToImapCopier({
-        batchId: spec.batchId,
+  const store = watchStore(ledgerStore());
+  const copy = spec.imapTarget
+    ? await imapToImapCopy({
         mailboxKey: spec.mailboxKey,
-        source: spec.source as unknown as RunningDovecot,
+        source: spec.source,
         sourceUser: [spec.source.user, spec.source.password],
-        target: spec.imapTarget as unknown as RunningDovecot,
+        target: spec.imapTarget,
         targetUser: [spec.imapTarget.user, spec.imapTarget.password],
         limits: spec.limits,
-        run: leased.run,
         wrapTarget: watchTarget,
-        stores,
+        store,
+        pass: spec.pass,
       })
-    : await imapToGraphCopier({
-        batchId: spec.batchId,
+    : await imapToGraphCopy({
         mailboxKey: spec.mailboxKey,
         source: spec.source,
         sourceUser: [spec.source.user, spec.source.password],
         graph: spec.graph!,
         upn: spec.upn!,
         limits: spec.limits,
-        run: leased.run,
         wrapTarget: watchTarget,
-        stores,
+        store,
+        pass: spec.pass,
       });
-  const copyPage = copier.copyPage.bind(copier);
-  copier.copyPage = (sourcePath) => {
-    trail.push(`page ${sourcePath}`);
-    return copyPage(sourcePath);
-  };
-  if (spec.phase === 'copy') {
-    await copyWholeMailboxLeased(copier, leased, { flags: true });
-  } else {
-    const { folders } = await copier.prepareFolders();
-    for (const folder of folders) {
-      const answer = await leased.withLease(() => copier.syncFlags(folder.sourcePath));
-      if ('busyUntil' in answer) throw new Error(`the lease of ${spec.mailboxKey} was held by another run`);
-    }
-  }
-  await copier.close();
+  await copy.copyAll({ newPass: spec.phase === 'flags' });
+  await copy.close();
   process.stderr.write(`NOT REACHED ${spec.point} ${spec.n}: ${JSON.stringify(Object.fromEntries(counts))}\n`);
 }
 

@@ -1,13 +1,26 @@
 import type { GroupwareKind } from '../../core/groupware/groupwareKind';
 import type { GraphContact, GraphEvent } from '../../core/groupware/graphShapes';
 import { MigrationError } from '../../core/errors/migrationError';
-import { GROUPWARE_ITEM_REJECTED, type GroupwareFile, type GroupwarePayload, type GroupwareTarget } from '../../services/ports/groupwareTarget';
+import {
+  GROUPWARE_ITEM_REJECTED,
+  type GroupwareFile,
+  type GroupwareOutcome,
+  type GroupwarePayload,
+  type GroupwareTarget,
+} from '../../services/ports/groupwareTarget';
 import { GroupwareErrorCode } from '../../services/ports/itemSource';
 import type { GraphSession } from './graphConnection';
 import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
 import { uploadLargeAttachment } from './uploadLargeAttachment';
 import { odataString, pathSegment, withQuery } from './odataQuery';
+import { inLanes } from './inLanes';
+
+/**
+ * Copies made at once: Exchange Online serves 4 requests at a time per mailbox
+ * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
+ */
+const LANES = 4;
 
 /** The collection id that stands for the mailbox's default Contacts folder or Calendar (a Graph id is never this short). */
 const DEFAULT_COLLECTION = 'default';
@@ -53,20 +66,20 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     });
   }
 
-  async findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string | undefined> {
+  async findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string[]> {
     return this.call(async () => {
       const filter = `singleValueExtendedProperties/Any(ep: ep/id eq ${odataString(MAPI.sourceMarker)} and ep/value eq ${odataString(marker)})`;
-      const page = (await this.graph.client.api(withQuery(this.itemsPath(kind, collectionId), { $filter: filter, $select: 'id', $top: 2 })).get()) as {
+      const page = (await this.graph.client.api(withQuery(this.itemsPath(kind, collectionId), { $filter: filter, $select: 'id', $top: 10 })).get()) as {
         value: Identified[];
       };
-      return page.value[0]?.id;
+      return page.value.map((item) => item.id);
     });
   }
 
-  async listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string>> {
+  async listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string[]>> {
     return this.call(async () => {
       // https://learn.microsoft.com/graph/api/singlevaluelegacyextendedproperty-get: "$expand=singleValueExtendedProperties($filter=id eq '…')".
-      const marked = new Map<string, string>();
+      const marked = new Map<string, string[]>();
       let url: string | undefined = withQuery(this.itemsPath(kind, collectionId), {
         $select: 'id',
         $expand: `singleValueExtendedProperties($filter=id eq ${odataString(MAPI.sourceMarker)})`,
@@ -79,7 +92,7 @@ export class GraphGroupwareTarget implements GroupwareTarget {
         };
         for (const item of page.value) {
           const marker = item.singleValueExtendedProperties?.[0]?.value;
-          if (marker) marked.set(marker, item.id);
+          if (marker) marked.set(marker, [...(marked.get(marker) ?? []), item.id]);
         }
         url = page['@odata.nextLink'];
       }
@@ -87,46 +100,80 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     });
   }
 
-  async create(collectionId: string, payload: GroupwarePayload, marker: string): Promise<string> {
-    return this.call(async () => {
-      const stamp = { id: MAPI.sourceMarker, value: marker };
-      if (payload.kind === 'contact') {
-        // The marker joins the Outlook fields the mapping set as extended properties (fax, anniversary...).
-        const contact = { ...payload.contact, singleValueExtendedProperties: [...(payload.contact.singleValueExtendedProperties ?? []), stamp] };
-        const created = (await this.graph.client.api(this.itemsPath('contact', collectionId)).post(contact)) as Identified;
-        if (payload.photo) await this.putPhoto(collectionId, created.id, payload.photo);
-        return created.id;
-      }
-      const created = (await this.graph.client
-        .api(this.itemsPath('event', collectionId))
-        .post({ ...payload.master, singleValueExtendedProperties: [stamp] })) as Identified;
-      await this.finishSeries(collectionId, created.id, payload);
-      for (const attachment of payload.attachments) await this.attach(created.id, attachment);
-      return created.id;
+  /** Four at a time, the mailbox's concurrent requests in Exchange Online. */
+  async createMany(collectionId: string, items: readonly { payload: GroupwarePayload; marker: string }[]): Promise<GroupwareOutcome[]> {
+    const outcomes = new Array<GroupwareOutcome>(items.length);
+    await inLanes([...items.keys()], LANES, async (index) => {
+      const { payload, marker } = items[index]!;
+      outcomes[index] = await this.createOne(collectionId, payload, marker);
     });
+    return outcomes;
   }
 
-  async update(collectionId: string, targetId: string, payload: GroupwarePayload, marker: string): Promise<string> {
+  async update(
+    collectionId: string,
+    targetId: string,
+    payload: GroupwarePayload,
+    marker: string,
+  ): Promise<GroupwareOutcome & { replaced?: boolean; made?: boolean }> {
     if (payload.kind === 'contact') {
-      const patched = await this.call(async () => {
-        try {
-          await this.graph.client.api(`${this.itemsPath('contact', collectionId)}/${pathSegment(targetId)}`).patch(payload.contact satisfies GraphContact);
-          if (payload.photo) await this.putPhoto(collectionId, targetId, payload.photo);
-          return true;
-        } catch (error) {
-          if ((error as { statusCode?: number }).statusCode === 404) return false; // deleted in the cloud: made again
-          throw error;
+      const patched = await this.refused(() =>
+        this.call(async () => {
+          try {
+            await this.graph.client.api(`${this.itemsPath('contact', collectionId)}/${pathSegment(targetId)}`).patch(payload.contact satisfies GraphContact);
+            if (payload.photo) await this.putPhoto(collectionId, targetId, payload.photo);
+            return true;
+          } catch (error) {
+            if ((error as { statusCode?: number }).statusCode === 404) return false; // deleted in the cloud: made again
+            throw error;
+          }
+        }),
+      );
+      if (patched === true) return { ok: true, targetId };
+      if (patched !== false) return patched;
+      const made = await this.createOne(collectionId, payload, marker);
+      return made.ok ? { ...made, made: true } : made;
+    }
+    // A series' exceptions and cancellations cannot be patched back into shape: the event is made again, and the
+    // old copy is the caller's to remove once the new one is recorded (so a copy the ledger names is never lost).
+    const made = await this.createOne(collectionId, payload, marker);
+    return made.ok ? { ...made, made: true, replaced: true } : made;
+  }
+
+  /** One copy, whole: a refused item leaves nothing behind (a half-made series or contact is removed). */
+  private async createOne(collectionId: string, payload: GroupwarePayload, marker: string): Promise<GroupwareOutcome> {
+    let created: string | undefined;
+    const outcome = await this.refused(() =>
+      this.call(async () => {
+        const stamp = { id: MAPI.sourceMarker, value: marker };
+        if (payload.kind === 'contact') {
+          // The marker joins the Outlook fields the mapping set as extended properties (fax, anniversary...).
+          const contact = { ...payload.contact, singleValueExtendedProperties: [...(payload.contact.singleValueExtendedProperties ?? []), stamp] };
+          created = ((await this.graph.client.api(this.itemsPath('contact', collectionId)).post(contact)) as Identified).id;
+          if (payload.photo) await this.putPhoto(collectionId, created, payload.photo);
+          return created;
         }
-      });
-      return patched ? targetId : this.create(collectionId, payload, marker);
+        created = (
+          (await this.graph.client.api(this.itemsPath('event', collectionId)).post({ ...payload.master, singleValueExtendedProperties: [stamp] })) as Identified
+        ).id;
+        await this.finishSeries(collectionId, created, payload);
+        for (const attachment of payload.attachments) await this.attach(created, attachment);
+        return created;
+      }),
+    );
+    if (typeof outcome === 'string') return { ok: true, targetId: outcome };
+    if (created) await this.remove(payload.kind, collectionId, created);
+    return outcome;
+  }
+
+  /** The target's refusal of the item itself, as an outcome; anything else is thrown. */
+  private async refused<T>(work: () => Promise<T>): Promise<T | { ok: false; code: string; detail: string }> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof MigrationError && error.code === GROUPWARE_ITEM_REJECTED) return { ok: false, code: error.code, detail: error.message };
+      throw error;
     }
-    // A series' exceptions and cancellations cannot be patched back into shape: every copy carrying the
-    // marker goes (so a run that died mid-update leaves no second one), then the event is made again.
-    await this.remove('event', collectionId, targetId);
-    for (let found = await this.findByMarker('event', collectionId, marker); found; found = await this.findByMarker('event', collectionId, marker)) {
-      await this.remove('event', collectionId, found);
-    }
-    return this.create(collectionId, payload, marker);
   }
 
   async remove(kind: GroupwareKind, collectionId: string, targetId: string): Promise<void> {

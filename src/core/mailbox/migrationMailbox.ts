@@ -50,8 +50,10 @@ export interface MigrationMailbox {
   eventsSynced?: number;
   eventsSkipped?: number;
   eventsTotal?: number;
-  /** Address books or calendars the last sync could not copy, with why (JSON list). */
+  /** Address books or calendars the last sync could not copy, with why (JSON list of { displayName, error }). */
   groupwareProblemsJson?: string;
+  /** Mail folders the last sync could not copy, with why (JSON list of { displayName, error }). */
+  folderProblemsJson?: string;
 }
 
 export function newQueuedMailbox(fields: {

@@ -1,4 +1,3 @@
-import type { SkippedItem } from '../copy/copyLimits';
 import type { MigrationBatch } from '../batch/migrationBatch';
 import type { MigrationMailbox } from '../mailbox/migrationMailbox';
 import { writeReportCsv } from './reportCsv';
@@ -47,8 +46,14 @@ export function toStatisticsCsv(mailboxes: MigrationMailbox[]): string {
   return writeReportCsv([header, ...rows]);
 }
 
-export interface SkippedItemRow extends SkippedItem {
+/** A message the copy skipped, or (reason FolderFailed, no subject) a whole folder it could not copy. */
+export interface SkippedItemRow {
   emailAddress: string;
+  sourcePath: string;
+  subject: string;
+  size: number;
+  reason: string;
+  detail: string;
 }
 
 /** A contact or event the groupware sync skipped, for MigrationErrors.csv. */

@@ -6,14 +6,23 @@ import type { MigrationMailbox } from '../../core/mailbox/migrationMailbox';
 import type { MigrationBatch } from '../../core/batch/migrationBatch';
 import { MigrationError, toErrorMessage } from '../../core/errors/migrationError';
 import type { MailboxStatus } from '../../core/mailbox/mailboxStatus';
-import { type ReportPhase, type SkippedGroupwareRow, summarise, toErrorsReportCsv, toStatisticsCsv, toStatusEmail } from '../../core/reports/migrationReports';
-import { collectionKey } from '../../core/groupware/groupwareKeys';
+import {
+  type ReportPhase,
+  type SkippedGroupwareRow,
+  type SkippedItemRow,
+  summarise,
+  toErrorsReportCsv,
+  toStatisticsCsv,
+  toStatusEmail,
+} from '../../core/reports/migrationReports';
+import { SKIP_PREFIX } from '../../core/ledger/ledgerKeys';
+import type { SkipRow } from '../../core/ledger/ledgerRows';
 import { ConcurrencyError } from '../../core/errors/concurrencyError';
 import { updateMailbox } from '../copy/mailboxStatistics';
 import type { MigrationConnectors } from '../ports/migrationConnectors';
 import type { MigrationStores } from './migrationStores';
 import { describeMissingPermissions, permissionsFor, syncedMailboxGuidProblem } from './tenantPreflight';
-import type { BatchPlan, PreflightResult, ReportSummary } from '../../core/migration/stepResults';
+import type { BatchPlan, PreflightResult, ReportSummary } from '../../contract/stepResults';
 
 /**
  * A staged migration without the on-premises directory sets no targetAddress (new mail keeps arriving
@@ -204,10 +213,9 @@ export class BatchSteps {
   async report(batchId: string, phase: ReportPhase, now: string): Promise<ReportSummary> {
     const batch = await this.requireBatch(batchId);
     const mailboxes = (await this.stores.mailboxes.listAll(batchId)).map((s) => s.mailbox);
-    const addresses = new Map(mailboxes.map((m) => [m.mailboxKey, m.emailAddress]));
-    const skipped = (await this.stores.skippedItems.listBatch(batchId)).map((s) => ({ ...s, emailAddress: addresses.get(s.mailboxKey) ?? s.mailboxKey }));
+    const skipped = await this.skippedItems(mailboxes);
     await this.stores.reports.write(batchId, 'statistics', toStatisticsCsv(mailboxes));
-    await this.stores.reports.write(batchId, 'errors', toErrorsReportCsv(mailboxes, skipped, await this.skippedGroupware(mailboxes)));
+    await this.stores.reports.write(batchId, 'errors', toErrorsReportCsv(mailboxes, skipped.mail, skipped.groupware));
     const links = {
       statistics: await this.stores.reports.link(batchId, 'statistics', new Date(now)),
       errors: await this.stores.reports.link(batchId, 'errors', new Date(now)),
@@ -221,25 +229,28 @@ export class BatchSteps {
     return { migrated: summary.migrated, failed: summary.failed };
   }
 
-  /** Contacts and events the groupware sync skipped, read from the item map of each mailbox that counted some. */
-  private async skippedGroupware(mailboxes: MigrationMailbox[]): Promise<SkippedGroupwareRow[]> {
-    const rows: SkippedGroupwareRow[] = [];
-    for (const mailbox of mailboxes.filter((m) => (m.contactsSkipped ?? 0) + (m.eventsSkipped ?? 0) > 0)) {
-      const names = new Map(
-        (await this.stores.groupwareCollections.list(mailbox.mailboxKey)).map((c) => [`${c.kind}|${collectionKey(c.collectionId)}`, c.displayName]),
-      );
-      for (const { kind, collectionKey: key, entry } of await this.stores.groupwareItems.listSkipped(mailbox.mailboxKey)) {
-        rows.push({
-          emailAddress: mailbox.emailAddress,
-          kind,
-          collection: names.get(`${kind}|${key}`) ?? '',
-          title: entry.subject ?? '',
-          reason: entry.reason ?? 'Skipped',
-          detail: entry.detail ?? '',
-        });
+  /**
+   * What the copy skipped: the folders it could not copy (on the mailbox's row), and the items, read from
+   * the errors-report rows of each mailbox's ledger that counted some (a skip later copied after all is
+   * marked cleared and left out).
+   */
+  private async skippedItems(mailboxes: MigrationMailbox[]): Promise<{ mail: SkippedItemRow[]; groupware: SkippedGroupwareRow[] }> {
+    const mail: SkippedItemRow[] = [];
+    const groupware: SkippedGroupwareRow[] = [];
+    for (const mailbox of mailboxes) {
+      const emailAddress = mailbox.emailAddress;
+      for (const failed of problemsOf(mailbox.folderProblemsJson)) {
+        mail.push({ emailAddress, sourcePath: failed.displayName, subject: '', size: 0, reason: 'FolderFailed', detail: failed.error });
+      }
+      if (mailbox.skippedItemCount + (mailbox.contactsSkipped ?? 0) + (mailbox.eventsSkipped ?? 0) === 0) continue;
+      const rows = await this.stores.ledger.readPrefixes<SkipRow>(mailbox.mailboxKey, [SKIP_PREFIX]);
+      for (const { row } of rows.values()) {
+        if (row.cleared) continue;
+        if (row.type === 'mail') mail.push({ emailAddress, sourcePath: row.where, subject: row.title, size: row.size, reason: row.reason, detail: row.detail });
+        else groupware.push({ emailAddress, kind: row.type, collection: row.where, title: row.title, reason: row.reason, detail: row.detail });
       }
     }
-    return rows;
+    return { mail, groupware };
   }
 
   private async saveReportLinks(batchId: string): Promise<void> {
@@ -293,5 +304,14 @@ export class BatchSteps {
 
   private async requireBatch(batchId: string): Promise<MigrationBatch> {
     return (await this.requireStored(batchId)).batch;
+  }
+}
+
+function problemsOf(json: string | undefined): { displayName: string; error: string }[] {
+  if (!json) return [];
+  try {
+    return JSON.parse(json) as { displayName: string; error: string }[];
+  } catch {
+    return [];
   }
 }

@@ -1,17 +1,7 @@
-import type { GroupwareCollectionStore, GroupwareItemStore } from '../ports/groupwareStores';
-import type { ActiveAddressStore } from '../ports/batchStores';
-import type { BatchStore } from '../ports/batchStores';
-import type { BatchCsvFiles } from '../ports/fileStores';
-import type { FolderStateStore } from '../ports/copyStores';
-import type { ItemMapStore } from '../ports/copyStores';
-import type { ItemClaimStore } from '../ports/copyStores';
-import type { CopyLeaseStore } from '../ports/copyStores';
-import type { MailboxStore } from '../ports/batchStores';
-import type { MailboxSecretStore } from '../ports/batchStores';
-import type { StatusMailQueue } from '../ports/fileStores';
-import type { ReportFiles } from '../ports/fileStores';
-import type { SkippedItemStore } from '../ports/copyStores';
-import type { ThroughputStore } from '../ports/copyStores';
+import type { ActiveAddressStore, BatchStore, MailboxSecretStore, MailboxStore } from '../ports/batchStores';
+import type { CopyLedgerStore } from '../ports/copyLedgerStore';
+import type { BatchCsvFiles, ReportFiles, StatusMailQueue } from '../ports/fileStores';
+import type { ThroughputStore } from '../ports/throughputStore';
 import type { EndpointService } from '../endpointService';
 
 /** The stores the migration steps read and write. */
@@ -21,15 +11,10 @@ export interface MigrationStores {
   mailboxes: MailboxStore;
   mailboxSecrets: MailboxSecretStore;
   activeAddresses: ActiveAddressStore;
-  folderStates: FolderStateStore;
-  itemMap: ItemMapStore;
-  itemClaims: ItemClaimStore;
-  copyLeases: CopyLeaseStore;
-  skippedItems: SkippedItemStore;
+  /** Every mailbox's copy state: its items, containers and lease (storage/copyLedgerRepository.ts). */
+  ledger: CopyLedgerStore;
   reports: ReportFiles;
   outbox: StatusMailQueue;
   csvBlobs: BatchCsvFiles;
   throughput: ThroughputStore;
-  groupwareItems: GroupwareItemStore;
-  groupwareCollections: GroupwareCollectionStore;
 }

@@ -50,6 +50,11 @@ export interface MailboxStore {
   countStatuses(batchId: string): Promise<MailboxStatusCounts>;
   /** Replaces the row if it still has `etag`; otherwise a ConcurrencyError. Returns the new ETag. */
   update(mailbox: MigrationMailbox, etag: string): Promise<string>;
+  /**
+   * Writes these fields over the row whatever else changed (Merge): for values computed whole from elsewhere
+   * (the copy's statistics), never for a status. A field set to undefined is written empty.
+   */
+  mergeFields(batchId: string, mailboxKey: string, fields: Partial<Omit<MigrationMailbox, 'batchId' | 'mailboxKey' | 'status'>>): Promise<void>;
   deleteBatch(batchId: string): Promise<void>;
 }
 

@@ -22,17 +22,17 @@ export type GroupwarePayload =
       attachments: GroupwareFile[];
     };
 
-/**
- * The code of the permanent MigrationError `create` and `update` throw when the target refuses the item
- * itself (a value it will not take, an attachment too large): the copy skips that item, reports the
- * target's reason, and goes on. Any other error stops the collection (permanent) or is tried again.
- */
+/** The code of a target's refusal of one item (a value it will not take, an attachment too large). */
 export const GROUPWARE_ITEM_REJECTED = 'RejectedByTarget';
+
+/** What the target made of one item: its copy's id, or why it refused the item for good. */
+export type GroupwareOutcome = { ok: true; targetId: string } | { ok: false; code: string; detail: string };
 
 /**
  * The target's contacts and calendars (Microsoft Graph: contactFolders and calendars). Every copy carries
  * the item's marker (an extended property), so one whose create answer was lost is found, not made twice.
- * Nothing the target does for these calls may send mail: no invitation, no cancellation.
+ * Nothing the target does for these calls may send mail: no invitation, no cancellation. A spent budget
+ * throws TargetPaused; a refusal of the whole collection (permissions) a permanent MigrationError.
  */
 export interface GroupwareTarget {
   /**
@@ -40,14 +40,19 @@ export interface GroupwareTarget {
    * (`primary`), the mailbox's default Contacts folder or Calendar, whatever its name.
    */
   ensureCollection(kind: GroupwareKind, displayName: string, primary?: boolean): Promise<string>;
-  /** The copy stamped with `marker` in that collection, if one exists. */
-  findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string | undefined>;
+  /** Every copy stamped with `marker` in that collection (a run that died mid-update may have left two). */
+  findByMarker(kind: GroupwareKind, collectionId: string, marker: string): Promise<string[]>;
   /** Every copy in the collection that carries a marker, by marker (a few paged requests for the whole collection). */
-  listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string>>;
-  /** Makes the copy (an event with its exceptions, cancellations and attachments); its id. */
-  create(collectionId: string, payload: GroupwarePayload, marker: string): Promise<string>;
-  /** Brings a copy up to date with its changed source item; the id it has afterwards (a series may be made again). */
-  update(collectionId: string, targetId: string, payload: GroupwarePayload, marker: string): Promise<string>;
+  listMarked(kind: GroupwareKind, collectionId: string): Promise<Map<string, string[]>>;
+  /** Makes the copies (an event with its exceptions, cancellations and attachments): an outcome per item, in order. */
+  createMany(collectionId: string, items: readonly { payload: GroupwarePayload; marker: string }[]): Promise<GroupwareOutcome[]>;
+  /**
+   * Brings a copy up to date with its changed source item. A contact is patched in place; a series' exceptions
+   * cannot be patched back into shape, so an event is made again and `replaced` says the old copy is now extra
+   * (the caller removes it once the new one is recorded); `made` says a new copy was made (an event, or a
+   * contact the user had deleted). Answers the copy's id, or the target's refusal.
+   */
+  update(collectionId: string, targetId: string, payload: GroupwarePayload, marker: string): Promise<GroupwareOutcome & { replaced?: boolean; made?: boolean }>;
   /** Removes a copy whose source item was deleted; a copy already gone is no error. */
   remove(kind: GroupwareKind, collectionId: string, targetId: string): Promise<void>;
 }

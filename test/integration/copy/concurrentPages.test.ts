@@ -5,11 +5,12 @@
  * still runs can run the same page twice at the same time. Two copiers of the same mailbox (same
  * mailboxKey, same storage; Dovecot → Dovecot, the target slowed down so the runs overlap) copy the same
  * folder at once:
- * 1. each page holding the mailbox's copy lease, as MailboxSteps.withLeasedCopier does: one of them finds
- *    it held and waits (resumeAt), as the orchestration does on a durable timer;
- * 2. with no lease at all (the default CopierRun): only the item claims (insert-only, ETag'd) and the
- *    ETag'd checkpoints stand between them. A run may fail with a transient ConcurrencyError, ClaimConflict
- *    or ClaimLost; it is tried again, as the activity retry would;
+ * 1. each page holding the mailbox's copy lease, as the engine always does: one of them finds it held and
+ *    waits (resumeAt), as the orchestration does on a durable timer;
+ * 2. with the lease taken out of the way (each run is told it holds it: a lease lost, as when a host's
+ *    clock jumps or a run stalls past it): only the ledger's holds (insert-only, ETag'd) and the ETag'd
+ *    checkpoints stand between them. A run may fail with a transient LedgerConflict or CopyStateChanged; it is
+ *    tried again, as the activity retry would;
  * 3. "a lost lease": a run holding the lease freezes (SIGSTOP, as a paused VM or a long GC) in a child
  *    process after claiming its page and before its creates, for longer than the lease; another run takes the
  *    lease over and copies the mailbox; then the frozen run goes on (SIGCONT).
@@ -22,8 +23,8 @@ import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import type { CopyTarget } from '../../../src/services/ports/copyTarget';
-import type { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
-import { connectImap, copyLeases, copyWholeMailboxLeased, imapToImapCopier, LeasedRun, readMailbox, tally } from '../../support/copyHarness';
+import type { CopyLedgerStore } from '../../../src/services/ports/copyLedgerStore';
+import { connectImap, imapToImapCopy, ledgerStore, type MailboxCopy, readMailbox, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { KillPointSpec } from '../../support/killPointChild';
 
@@ -96,9 +97,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function copierFor(user: string, interleaving: Interleaving, which: 0 | 1, run?: LeasedRun): Promise<MailboxCopier> {
-  return imapToImapCopier({
-    batchId: 'twice',
+function copierFor(user: string, interleaving: Interleaving, which: 0 | 1, store?: CopyLedgerStore): Promise<MailboxCopy> {
+  return imapToImapCopy({
     mailboxKey: user,
     source,
     sourceUser: [user, 'src-pw'],
@@ -106,8 +106,40 @@ function copierFor(user: string, interleaving: Interleaving, which: 0 | 1, run?:
     targetUser: [user, 'dst-pw'],
     limits: LIMITS,
     wrapTarget: slowed(interleaving.createDelayMs[which], interleaving.perItemMs[which]),
-    ...(run ? { run: run.run } : {}),
+    pass: PASS,
+    ...(store ? { store } : {}),
   });
+}
+
+/**
+ * The ledger's store with the lease out of the way: every run reads it free and writes it without effect,
+ * so each believes it holds the mailbox (the lease lost, as after a stall or a clock jump).
+ */
+function withoutLease(store: CopyLedgerStore): CopyLedgerStore {
+  return {
+    read: (k, keys) => store.read(k, keys),
+    readPrefixes: (k, prefixes) => store.readPrefixes(k, prefixes),
+    readRange: (k, low, high, where) => store.readRange(k, low, high, where),
+    forgetMailbox: (k) => store.forgetMailbox(k),
+    write: (k, groups, options) => store.write(k, groups, options),
+    loadContainers: async (k) => {
+      const { lease: _ignored, ...rest } = await store.loadContainers(k);
+      return rest;
+    },
+    transact: async (k, groups, shared) => {
+      const others = shared.filter((w) => w.op !== 'lease');
+      const answer = await store.transact(k, groups, others);
+      if (answer.kind !== 'written') return answer;
+      // The lease's write "succeeded": its ETag stands in the answer where the lease's write was.
+      let at = 0;
+      return { ...answer, shared: shared.map((w) => (w.op === 'lease' ? 'lease-ignored' : answer.shared[at++])) };
+    },
+  };
+}
+
+/** Pages that found the mailbox held by the other run and only answered when to come back. */
+function busyAnswers(copy: MailboxCopy): number {
+  return copy.pages.filter((p) => p.resumeAt !== undefined && Object.keys(p.byType).length === 0).length;
 }
 
 /** Source and target, message by message (SHA-256 of the bytes): what is missing and what is there too often. */
@@ -126,24 +158,15 @@ async function compare(user: string): Promise<{ source: number; target: number; 
   return { source: src.length, target: dst.length, lost, duplicated };
 }
 
-/** A run with no lease: every folder's pages until done; a page that throws is tried again, as the activity retry would. */
-async function unleasedRun(copier: MailboxCopier): Promise<void> {
-  const attempt = async <T>(work: () => Promise<T>): Promise<T> => {
-    for (let tries = 1; ; tries += 1) {
-      try {
-        return await work();
-      } catch (error) {
-        if (tries >= 8 || (error as { errorClass?: string }).errorClass === 'permanent') throw error;
-        await sleep(200 * tries);
-      }
-    }
-  };
-  const { folders } = await attempt(() => copier.prepareFolders());
-  for (const folder of folders) {
-    for (let done = false; !done;) {
-      const page = await attempt(() => copier.copyPage(folder.sourcePath));
-      if (page.resumeAt) await sleep(Math.max(0, Date.parse(page.resumeAt) - Date.now()));
-      done = page.done;
+/** A run with no lease: pages until done; a page that throws is tried again, as the activity retry would. */
+async function unleasedRun(copy: MailboxCopy): Promise<void> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      await copy.copyAll();
+      return;
+    } catch (error) {
+      if (tries >= 8 || (error as { errorClass?: string }).errorClass === 'permanent') throw error;
+      await sleep(200 * tries);
     }
   }
 }
@@ -154,28 +177,25 @@ describe('[slow fault] two runs of the same page at the same time', () => {
     async (_name, i) => {
       const interleaving = INTERLEAVINGS[i]!;
       const user = `leased${i}`;
-      const runs = [new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS), new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS)];
-      const copiers = [await copierFor(user, interleaving, 0, runs[0]), await copierFor(user, interleaving, 1, runs[1])];
+      const copiers = [await copierFor(user, interleaving, 0), await copierFor(user, interleaving, 1)];
       try {
-        await Promise.all([
-          copyWholeMailboxLeased(copiers[0]!, runs[0]!, { flags: true }),
-          sleep(interleaving.secondStartsAfterMs).then(() => copyWholeMailboxLeased(copiers[1]!, runs[1]!, { flags: true })),
-        ]);
+        await Promise.all([copiers[0]!.copyAll(), sleep(interleaving.secondStartsAfterMs).then(() => copiers[1]!.copyAll())]);
       } finally {
         await Promise.all(copiers.map((c) => c.close()));
       }
-      expect(runs[0]!.busyAnswers + runs[1]!.busyAnswers).toBeGreaterThan(0);
+      expect(busyAnswers(copiers[0]!) + busyAnswers(copiers[1]!)).toBeGreaterThan(0);
       expect(await compare(user)).toEqual({ source: MESSAGES, target: MESSAGES, lost: 0, duplicated: 0 });
     },
     180_000,
   );
 
   it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))(
-    'with no lease, only the item claims (%s): 0 duplicates, 0 lost',
+    'with the lease out of the way, only the ledger (%s): 0 duplicates, 0 lost',
     async (_name, i) => {
       const interleaving = INTERLEAVINGS[i]!;
       const user = `free${i}`;
-      const copiers = [await copierFor(user, interleaving, 0), await copierFor(user, interleaving, 1)];
+      const store = withoutLease(ledgerStore());
+      const copiers = [await copierFor(user, interleaving, 0, store), await copierFor(user, interleaving, 1, store)];
       try {
         await Promise.all([unleasedRun(copiers[0]!), sleep(interleaving.secondStartsAfterMs).then(() => unleasedRun(copiers[1]!))]);
       } finally {
@@ -193,7 +213,6 @@ describe('[slow fault] two runs of the same page at the same time', () => {
       n: 1,
       signal: 'SIGSTOP',
       phase: 'copy',
-      batchId: 'twice',
       mailboxKey: user,
       pass: PASS,
       source: { host: source.host, port: source.port, user, password: 'src-pw' },
@@ -212,10 +231,9 @@ describe('[slow fault] two runs of the same page at the same time', () => {
       await sleep(100);
     }
     // The frozen run's lease lapses; this run takes the mailbox over and copies it whole.
-    const run = new LeasedRun(copyLeases(), user, PASS, LEASE_SECONDS);
-    const copier = await copierFor(user, INTERLEAVINGS[0]!, 1, run);
+    const copier = await copierFor(user, INTERLEAVINGS[0]!, 1);
     try {
-      await copyWholeMailboxLeased(copier, run, { attempts: 4 });
+      await copier.copyAll({ attempts: 4 });
     } finally {
       await copier.close();
     }

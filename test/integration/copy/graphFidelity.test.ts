@@ -3,14 +3,14 @@ import { createGraphSession, type GraphSession } from '../../../src/connectors/g
 import { GraphCopyTarget } from '../../../src/connectors/graph/graphCopyTarget';
 import { OUTLOOK_LIMITS, type OutlookLimits } from '../../../src/connectors/graph/mailboxBudget';
 import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
-import { DEFAULT_COPY_LIMITS } from '../../../src/core/copy/copyLimits';
-import { type CopyPageResult, MailboxCopier } from '../../../src/services/copy/mailboxCopier';
+import type { PageOutcome } from '../../../src/services/copy/copyEngine';
+import { MailAdapter } from '../../../src/services/copy/mail/mailAdapter';
 import { type M365Sandbox, type M365SandboxOptions, startM365Sandbox } from '../../../tools/m365-sandbox';
 import { buildMessage } from '../../../tools/corpus/buildMessage';
 import { SeededRandom } from '../../../tools/corpus/seededRandom';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
-import { connectImap, copierStores, copyWholeMailbox, imapServerOf, passwordLogin } from '../../support/copyHarness';
+import { connectImap, copySettings, imapServerOf, MailboxCopy, pageTotals, passwordLogin, skippedRows } from '../../support/copyHarness';
 
 /**
  * Issue 10: the Graph copy against a sandbox held to Microsoft's documented behaviour. Each test
@@ -82,7 +82,7 @@ async function sourceMailbox(user: string, folders: Record<string, Buffer[]>): P
 }
 
 interface CopyRun {
-  copier: MailboxCopier;
+  copier: MailboxCopy;
   graph: GraphSession;
 }
 
@@ -106,19 +106,20 @@ async function copierFor(
     ...(options.maxInlineWaitMs !== undefined ? { maxInlineWaitMs: options.maxInlineWaitMs } : {}),
   });
   const target = new GraphCopyTarget(graph, upn);
-  const copier = new MailboxCopier({ batchId: 'fidelity', mailboxKey: user }, imap, target, copierStores(), {
-    ...DEFAULT_COPY_LIMITS,
-    largeItemLimitBytes: 35 * MB,
-    pageMaxCount: options.pageMaxCount ?? DEFAULT_COPY_LIMITS.pageMaxCount,
-  });
+  const copier = new MailboxCopy(
+    user,
+    [new MailAdapter(imap, target)],
+    [() => imap.close(), () => target.close()],
+    copySettings({ largeItemLimitBytes: 35 * MB, ...(options.pageMaxCount !== undefined ? { pageMaxCount: options.pageMaxCount } : {}) }),
+  );
   return { copier, graph };
 }
 
 /** Every folder to the end, waiting for `resumeAt` as the orchestration's durable timer does. */
-async function copyAll(copier: MailboxCopier): Promise<CopyPageResult[]> {
-  const { results } = await copyWholeMailbox(copier);
+async function copyAll(copier: MailboxCopy): Promise<PageOutcome[]> {
+  const pages = await copier.copyAll();
   await copier.close();
-  return results;
+  return pages;
 }
 
 function cloud(sandbox: M365Sandbox, user: string) {
@@ -156,18 +157,18 @@ describe('attachments take the path Graph documents for their size', () => {
       ],
     });
     const { copier } = await copierFor(sandbox, 'sizes');
-    const results = await copyAll(copier);
+    await copyAll(copier);
     const copies = cloud(sandbox, 'sizes');
     expect(copies.map((m) => m.subject).sort()).toEqual(['small after them', 'three photos', 'twelve megabytes']);
     expect(copies.find((m) => m.subject === 'three photos')!.attachments.map((a) => a.size)).toEqual([1_500_000, 1_500_000, 1_500_000]);
     expect(copies.find((m) => m.subject === 'twelve megabytes')!.attachments.map((a) => a.size)).toEqual([12 * MB]);
     expect(copies.every((m) => !m.isDraft)).toBe(true);
-    const skipped = results.flatMap((r) => r.skippedItems);
-    expect(skipped.map((s) => [s.subject, s.reason]).sort()).toEqual([
+    const skipped = await skippedRows('sizes');
+    expect(skipped.map((s) => [s.title, s.reason]).sort()).toEqual([
       ['forty megabytes', 'TooLarge'],
       ['huge body', 'TooLarge'],
     ]);
-    expect(skipped.find((s) => s.subject === 'huge body')!.detail).toMatch(/at most 4 MB in one request/);
+    expect(skipped.find((s) => s.title === 'huge body')!.detail).toMatch(/at most 4 MB in one request/);
   });
 });
 
@@ -236,7 +237,7 @@ describe('a create whose answer is lost is looked for, never sent twice', () => 
       .map((m) => m.subject)
       .sort();
     expect(subjects).toEqual(Array.from({ length: 10 }, (_, i) => `gateway ${i}`).sort());
-    expect(results.reduce((n, r) => n + r.matched, 0)).toBe(2);
+    expect(pageTotals(results).matched).toBe(2);
   });
 
   it('after the connection of a whole $batch drops once its creates ran, creates none of them twice', async () => {
@@ -263,8 +264,8 @@ describe('a message counts as copied only once its last attachment is in', () =>
     const copies = cloud(sandbox, 'partial');
     expect(copies).toHaveLength(1);
     expect(copies[0]!.attachments.map((a) => a.size).sort((a, b) => a - b)).toEqual([200_000, 6 * MB]);
-    expect(results[0]!.copied).toBe(0); // the first page left it open
-    expect(results.reduce((n, r) => n + r.copied + r.matched, 0)).toBe(1);
+    expect(results[0]!.byType.mail?.created ?? 0).toBe(0); // the first page left it open
+    expect(pageTotals(results).created + pageTotals(results).matched).toBe(1);
     const exported = await simpleParser(sandbox.exportMessageMime('partial@contoso.onmicrosoft.com', copies[0]!.id));
     expect(exported.attachments.map((a) => a.content.length).sort((a, b) => a - b)).toEqual([200_000, 6 * MB]);
   });

@@ -3,7 +3,7 @@ import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import { type RunningImapFaultProxy, startImapFaultProxy } from '../../../tools/imap-fault-proxy/startImapFaultProxy';
 import type { CopyTarget } from '../../../src/services/ports/copyTarget';
-import { connectImap, copierStores, copyWholeMailbox, imapToImapCopier, readMailbox } from '../../support/copyHarness';
+import { connectImap, imapToImapCopy, pageTotals, readMailbox, skippedRows } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 
 /**
@@ -69,31 +69,42 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
         { code: 'OVERQUOTA', whenContains: 'REFUSE-QUOTA' },
       ],
     });
-    const stores = copierStores();
-    const copier = await imapToImapCopier({
-      batchId: 'imapfaults',
+    let flagChanges = 0;
+    const copier = await imapToImapCopy({
       mailboxKey: 'ann',
       source,
       sourceUser: ['ann', 'src-pw'],
       target: behind(target, targetProxy),
       targetUser: ['ann', 'dst-pw'],
-      stores,
+      wrapTarget: (inner) => ({
+        ...inner,
+        preferredBatchSize: inner.preferredBatchSize,
+        ensureFolder: (f) => inner.ensureFolder(f),
+        createItems: (f, items) => inner.createItems(f, items),
+        findExisting: (f, i) => inner.findExisting(f, i),
+        moveItem: (a, b, c, d) => inner.moveItem(a, b, c, d),
+        removeItem: (f, id) => inner.removeItem(f, id),
+        setFlags: async (f, changes) => {
+          flagChanges += changes.length;
+          await inner.setFlags(f, changes);
+        },
+        close: () => inner.close(),
+      }),
     });
-    const { results } = await copyWholeMailbox(copier);
-    expect(results.flatMap((r) => r.skippedItems).map((s) => [s.subject, s.reason])).toEqual([
-      ['two', 'TooLarge'],
+    await copier.copyAll();
+    expect((await skippedRows('ann')).map((s) => [s.title, s.reason]).sort()).toEqual([
       ['four', 'RejectedByTarget'],
+      ['two', 'TooLarge'],
     ]);
     expect((await targetMessages('ann')).map((m) => m.sha).length).toBe(3);
-    const skippedRows = (await stores.skippedItems.listBatch('imapfaults')).filter((s) => s.mailboxKey === 'ann');
-    expect(skippedRows.map((s) => s.reason).sort()).toEqual(['RejectedByTarget', 'TooLarge']);
 
     // The user reads "three" at the source: the flag sync finds its copy by the id looked up after the APPEND.
     const client = await connectImap(source, 'ann', 'src-pw');
     await client.mailboxOpen('INBOX');
     await client.messageFlagsAdd('3', ['\\Seen'], { uid: true });
     await client.logout();
-    expect(await copier.syncFlags('INBOX')).toEqual({ updated: 1 });
+    await copier.copyAll({ newPass: true });
+    expect(flagChanges).toBe(1);
     await copier.close();
     const three = (await targetMessages('ann')).find((m) => m.size === message('three').length);
     expect(three?.flags).toContain('\\Seen');
@@ -124,8 +135,7 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
       setFlags: (f, c) => inner.setFlags(f, c),
       close: () => inner.close(),
     });
-    const first = await imapToImapCopier({
-      batchId: 'imapfaults',
+    const first = await imapToImapCopy({
       mailboxKey: 'bob',
       source: behind(source, sourceProxy),
       sourceUser: ['bob', 'src-pw'],
@@ -133,21 +143,20 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
       targetUser: ['bob', 'dst-pw'],
       wrapTarget: crashing,
     });
-    await expect(copyWholeMailbox(first)).rejects.toThrow('simulated crash');
+    await expect(first.copyAll()).rejects.toThrow('simulated crash');
     await first.close();
     expect((await targetMessages('bob')).length).toBe(5);
 
-    const again = await imapToImapCopier({
-      batchId: 'imapfaults',
+    const again = await imapToImapCopy({
       mailboxKey: 'bob',
       source: behind(source, sourceProxy),
       sourceUser: ['bob', 'src-pw'],
       target,
       targetUser: ['bob', 'dst-pw'],
     });
-    const { results } = await copyWholeMailbox(again);
+    const pages = await again.copyAll();
     await again.close();
-    expect(results.reduce((n, r) => n + r.matched, 0)).toBe(5);
+    expect(pageTotals(pages).matched).toBe(5);
     const copies = await targetMessages('bob');
     expect(copies).toHaveLength(12);
     expect(new Set(copies.map((m) => m.sha)).size).toBe(12);
@@ -155,33 +164,29 @@ describe('an IMAP target and source as Exchange 2007 has them', () => {
 
   it('reports a source folder deleted during the pass and copies the other folders', async () => {
     await seed('cat', { INBOX: [message('in 1'), message('in 2')], Gone: [message('gone 1')], Later: [message('later 1'), message('later 2')] });
-    const stores = copierStores();
-    const copier = await imapToImapCopier({
-      batchId: 'imapfaults',
+    const copier = await imapToImapCopy({
       mailboxKey: 'cat',
       source,
       sourceUser: ['cat', 'src-pw'],
       target,
       targetUser: ['cat', 'dst-pw'],
-      stores,
     });
-    const { folders } = await copier.prepareFolders();
+    await copier.prepare();
     const deleter = await connectImap(source, 'cat', 'src-pw');
     await deleter.mailboxDelete('Gone');
     await deleter.logout();
-    const skipped = [];
-    for (const folder of folders) {
-      for (let done = false; !done;) {
-        const page = await copier.copyPage(folder.sourcePath);
-        skipped.push(...page.skippedItems);
-        done = page.done;
-      }
-    }
+    let page = await copier.copyPage();
+    while (!page.done) page = await copier.copyPage();
     await copier.close();
-    expect(skipped).toEqual([
-      expect.objectContaining({ sourcePath: 'Gone', reason: 'FolderFailed', detail: expect.stringContaining('deleted during the sync') }),
+    const failed = page.containers.filter((c) => c.failed);
+    expect(failed).toEqual([
+      expect.objectContaining({
+        sourceId: 'Gone',
+        gone: true,
+        failed: expect.objectContaining({ detail: expect.stringContaining('deleted during the sync') }),
+      }),
     ]);
     expect((await targetMessages('cat')).length).toBe(4);
-    expect((await stores.skippedItems.listBatch('imapfaults')).filter((s) => s.mailboxKey === 'cat').map((s) => s.reason)).toEqual(['FolderFailed']);
+    expect(await skippedRows('cat')).toEqual([]);
   });
 });

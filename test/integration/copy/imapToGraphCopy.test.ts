@@ -2,13 +2,12 @@ import { simpleParser } from 'mailparser';
 import { createGraphSession } from '../../../src/connectors/graph/graphConnection';
 import { GraphCopyTarget } from '../../../src/connectors/graph/graphCopyTarget';
 import { ImapMailSource } from '../../../src/connectors/imap/imapMailSource';
-import { DEFAULT_COPY_LIMITS } from '../../../src/core/copy/copyLimits';
-import { MailboxCopier } from '../../../src/services/copy/mailboxCopier';
+import { MailAdapter } from '../../../src/services/copy/mail/mailAdapter';
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
 import { generateCorpus } from '../../../tools/corpus/generateCorpus';
 import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
-import { connectImap, copierStores, copyWholeMailbox, imapServerOf, passwordLogin, readMailbox } from '../../support/copyHarness';
+import { connectImap, copySettings, imapServerOf, MailboxCopy, pageTotals, passwordLogin, readMailbox, skippedRows } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 
 useAppTestEnvironment();
@@ -53,11 +52,12 @@ async function graphCopier(options: { mailboxKey?: string; upn?: string; crashAf
       throw new Error('simulated crash after the target created the page');
     };
   }
-  return new MailboxCopier({ batchId: 'graph1', mailboxKey: options.mailboxKey ?? 'ann' }, imap, target, copierStores(), {
-    ...DEFAULT_COPY_LIMITS,
-    largeItemLimitBytes: LARGE_ITEM_LIMIT,
-    pageMaxCount: 15,
-  });
+  return new MailboxCopy(
+    options.mailboxKey ?? 'ann',
+    [new MailAdapter(imap, target)],
+    [() => imap.close(), () => target.close()],
+    copySettings({ largeItemLimitBytes: LARGE_ITEM_LIMIT, pageMaxCount: 15 }),
+  );
 }
 
 function normalise(text: string): string {
@@ -72,7 +72,7 @@ function addresses(value: unknown): string[] {
 describe('IMAP to Microsoft 365 (Graph) copy', () => {
   it('creates every message once, not as a draft, with its dates, read and flagged state, and its attachments', async () => {
     const copier = await graphCopier();
-    const { results } = await copyWholeMailbox(copier);
+    await copier.copyAll();
     await copier.close();
     const src = await connectImap(source, 'ann', 'src-pw');
     const sourceMessages = (await readMailbox(src)).filter((m) => m.size <= LARGE_ITEM_LIMIT);
@@ -81,7 +81,7 @@ describe('IMAP to Microsoft 365 (Graph) copy', () => {
     const snapshot = sandbox.listMailbox(UPN);
     const targetMessages = snapshot.folders.flatMap((f) => f.messages.map((m) => ({ ...m, folder: f.displayName })));
     expect(targetMessages).toHaveLength(sourceMessages.length);
-    expect(results.flatMap((r) => r.skippedItems).map((s) => s.reason)).toEqual(['TooLarge']);
+    expect((await skippedRows('ann')).map((s) => s.reason)).toEqual(['TooLarge']);
     expect(targetMessages.every((m) => m.isDraft === false)).toBe(true);
     expect(snapshot.folders.map((f) => f.displayName)).toEqual(expect.arrayContaining(['Inbox', 'Sent Items', 'Deleted Items']));
 
@@ -116,10 +116,9 @@ describe('IMAP to Microsoft 365 (Graph) copy', () => {
 
   it('sends no request to Microsoft 365 on a second pass over an unchanged mailbox', async () => {
     const again = await graphCopier();
-    const { folders, results } = await copyWholeMailbox(again);
-    for (const folder of folders) await again.syncFlags(folder.sourcePath);
+    const pages = await again.copyAll({ newPass: true });
     await again.close();
-    expect(results.every((r) => r.copied === 0 && r.matched === 0)).toBe(true);
+    expect(pageTotals(pages)).toEqual(expect.objectContaining({ created: 0, matched: 0 }));
     expect(lastSession!.counter.requests).toBe(0);
   });
 
@@ -127,16 +126,16 @@ describe('IMAP to Microsoft 365 (Graph) copy', () => {
     const upn = 'crash@contoso.onmicrosoft.com';
     sandbox.addUser({ userPrincipalName: upn, licensed: true });
     const crashing = await graphCopier({ mailboxKey: 'crash', upn, crashAfterCreates: true });
-    const { folders } = await crashing.prepareFolders();
-    await expect(crashing.copyPage(folders[0]!.sourcePath)).rejects.toThrow('simulated crash');
+    await crashing.prepare();
+    await expect(crashing.copyPage()).rejects.toThrow('simulated crash');
     await crashing.close();
     const createdBeforeCrash = sandbox.listMailbox(upn).folders.flatMap((f) => f.messages).length;
     expect(createdBeforeCrash).toBeGreaterThan(0);
 
     const resumed = await graphCopier({ mailboxKey: 'crash', upn });
-    const { results } = await copyWholeMailbox(resumed);
+    const pages = await resumed.copyAll();
     await resumed.close();
-    expect(results.reduce((n, r) => n + r.matched, 0)).toBe(createdBeforeCrash);
+    expect(pageTotals(pages).matched).toBe(createdBeforeCrash);
     const target = sandbox.listMailbox(upn).folders.flatMap((f) => f.messages);
     const copies = new Map<string, number>();
     for (const m of target) copies.set(`${m.subject}|${m.receivedDateTime}`, (copies.get(`${m.subject}|${m.receivedDateTime}`) ?? 0) + 1);

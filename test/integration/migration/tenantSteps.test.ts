@@ -219,7 +219,7 @@ describe('provisioning', () => {
       [plain, nl],
     ] as const) {
       await w.services.batchSteps.preflight(batchId, new Date().toISOString());
-      expect(await w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(person.address) }, new Date().toISOString())).toEqual({
+      expect(await w.services.provisioningSteps.provision({ batchId, mailboxKey: toMailboxKey(person.address) }, new Date().toISOString())).toEqual({
         state: 'ready',
       });
     }
@@ -234,11 +234,11 @@ describe('provisioning', () => {
     const batchId = await w.batch(`EmailAddress\n${person.address}\n`);
     await w.services.batchSteps.preflight(batchId, new Date().toISOString());
     const ref = { batchId, mailboxKey: toMailboxKey(person.address) };
-    const first = await w.services.mailboxSteps.provision(ref, new Date().toISOString());
+    const first = await w.services.provisioningSteps.provision(ref, new Date().toISOString());
     expect(first).toMatchObject({ state: 'waiting' });
     expect((await mailbox(w.services, batchId, person.address)).statusDetail).toBe('Waiting for the Exchange Online mailbox');
     await new Promise((resolve) => setTimeout(resolve, 3_500));
-    expect(await w.services.mailboxSteps.provision(ref, new Date().toISOString())).toEqual({ state: 'ready' });
+    expect(await w.services.provisioningSteps.provision(ref, new Date().toISOString())).toEqual({ state: 'ready' });
     expect((await mailbox(w.services, batchId, person.address)).statusDetail).toBeUndefined();
   });
 
@@ -248,9 +248,9 @@ describe('provisioning', () => {
     const batchId = await w.batch(`EmailAddress\n${person.address}\n`);
     await w.services.batchSteps.preflight(batchId, new Date().toISOString());
     const ref = { batchId, mailboxKey: toMailboxKey(person.address) };
-    expect(await w.services.mailboxSteps.provision(ref, new Date().toISOString())).toMatchObject({ state: 'waiting' });
+    expect(await w.services.provisioningSteps.provision(ref, new Date().toISOString())).toMatchObject({ state: 'waiting' });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    await expect(w.services.mailboxSteps.provision(ref, new Date().toISOString())).rejects.toThrow(
+    await expect(w.services.provisioningSteps.provision(ref, new Date().toISOString())).rejects.toThrow(
       /did not appear within 0\.02 minutes of its licence[\s\S]*AuthoritativeNull/,
     );
   });
@@ -260,13 +260,15 @@ describe('provisioning', () => {
     const [ann, bob] = [await w.person(), await w.person()];
     const batchId = await w.batch(`EmailAddress,Password,ForceChangePassword\n${ann.address},Cl0ud!Pass1,True\n${bob.address},Cl0ud!Pass2,False\n`);
     await w.services.batchSteps.preflight(batchId, new Date().toISOString());
-    expect(await w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(ann.address) }, new Date().toISOString())).toEqual({ state: 'ready' });
+    expect(await w.services.provisioningSteps.provision({ batchId, mailboxKey: toMailboxKey(ann.address) }, new Date().toISOString())).toEqual({
+      state: 'ready',
+    });
     expect(w.sandbox.passwordMatches(ann.userId, 'Cl0ud!Pass1')).toBe(true);
     expect(w.sandbox.store.findUser(ann.userId).passwordProfile?.forceChangePasswordNextSignIn).toBe(true);
     expect(await w.services.stores.mailboxSecrets.read(batchId, toMailboxKey(ann.address))).toBeUndefined();
 
     w.sandbox.setAppPermissions({ directoryRoles: [] });
-    await expect(w.services.mailboxSteps.provision({ batchId, mailboxKey: toMailboxKey(bob.address) }, new Date().toISOString())).rejects.toThrow(
+    await expect(w.services.provisioningSteps.provision({ batchId, mailboxKey: toMailboxKey(bob.address) }, new Date().toISOString())).rejects.toThrow(
       /refused to set the password from the CSV \(403 Insufficient privileges\)[\s\S]*"User Administrator" role/,
     );
     expect(w.sandbox.passwordMatches(bob.userId, 'Cl0ud!Pass2')).toBe(false);

@@ -65,7 +65,7 @@ describe('reports', () => {
 
   it('lists failed mailboxes and skipped items in the errors report', () => {
     const csv = toErrorsReportCsv(mailboxes, [
-      { emailAddress: 'bob@x.com', sourcePath: 'INBOX', uid: 9, subject: 'Huge', size: 200_000_000, reason: 'TooLarge', detail: 'over the limit' },
+      { emailAddress: 'bob@x.com', sourcePath: 'INBOX', subject: 'Huge', size: 200_000_000, reason: 'TooLarge', detail: 'over the limit' },
     ]);
     expect(csv).toContain('ann@x.com,Mailbox,,,,FailedPreflight,');
     expect(csv).toContain('bob@x.com,Item,INBOX,Huge,200000000,TooLarge,over the limit');

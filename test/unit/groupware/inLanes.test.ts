@@ -1,4 +1,4 @@
-import { inLanes } from '../../../src/services/groupware/inLanes';
+import { inLanes } from '../../../src/connectors/graph/inLanes';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

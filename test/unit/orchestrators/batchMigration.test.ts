@@ -8,7 +8,7 @@ import {
 } from '../../../src/contract/orchestrations';
 import type { BatchStatus } from '../../../src/core/batch/batchStatus';
 import { emptyStatusCounts } from '../../../src/core/mailbox/mailboxStatus';
-import type { BatchPlan, PreflightResult } from '../../../src/core/migration/stepResults';
+import type { BatchPlan, PreflightResult } from '../../../src/contract/stepResults';
 import { batchMigration } from '../../../src/orchestrators/batchMigration';
 import { HistoryBuilder, type TaskRef } from '../../support/replay/historyBuilder';
 import {

@@ -59,18 +59,14 @@ describe('the reports', () => {
   });
 
   it('MigrationErrors.csv defuses subjects, folder names and messages from senders and servers', () => {
-    const skipped = FORMULAS.map(
-      (formula, i) =>
-        ({
-          emailAddress: 'ann@contoso.com',
-          sourcePath: `@Folder${i}`,
-          uid: i + 1,
-          subject: formula,
-          size: 10,
-          reason: 'RejectedByTarget',
-          detail: `-${formula}`,
-        }) satisfies Partial<SkippedItemRow> as SkippedItemRow,
-    );
+    const skipped = FORMULAS.map((formula, i): SkippedItemRow => ({
+      emailAddress: 'ann@contoso.com',
+      sourcePath: `@Folder${i}`,
+      subject: formula,
+      size: 10,
+      reason: 'RejectedByTarget',
+      detail: `-${formula}`,
+    }));
     const csv = toErrorsReportCsv([mailbox('bob@contoso.com', "=cmd|'/c calc'!A1, from the server")], skipped);
     const read = cells(csv);
     expect(read[0]).toEqual(['EmailAddress', 'Kind', 'Folder', 'Subject', 'Size', 'Reason', 'Detail']);

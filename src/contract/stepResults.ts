@@ -1,6 +1,6 @@
 /**
- * What the migration's steps take and give back: small, JSON-safe summaries that cross between the
- * services and the Durable orchestrations (through the activity contract), never mail or CSV contents.
+ * What the migration's steps give back: small, JSON-safe summaries that cross between the services and
+ * the Durable orchestrations (through the activity contract), never mail or CSV contents.
  */
 
 /** A mailbox of a batch, by ids. */
@@ -37,54 +37,39 @@ export interface ReportSummary {
 /** Whether provisioning is done, or when to ask again. */
 export type ProvisionOutcome = { state: 'ready' } | { state: 'waiting'; recheckAfterSeconds: number };
 
-/** A folder to copy, as the orchestration sees it: ids and counts, no content. */
-export interface FolderPlan {
-  sourcePath: string;
-  targetPath: string;
-  messages: number;
+/** A pass's copy as prepared: how many containers (folders, address books, calendars) and items the source holds. */
+export interface CopyPlan {
+  containers: number;
+  items: number;
 }
 
-/** One page of a folder's copy, counted. */
-export interface CopyPageSummary {
-  sourcePath: string;
-  /** True when the folder has nothing more to copy right now. */
-  done: boolean;
-  /** Copies created by this page. */
-  copied: number;
+/** One item type's share of a page, counted. */
+export interface TypeCounts {
+  /** Copies made by this page. */
+  created: number;
   /** Copies found already made (by an interrupted run, another folder, or before the folder was renumbered). */
   matched: number;
+  /** Copies brought up to date with a changed source item (a contact or event with a new ETag). */
+  updated: number;
+  /** Copies removed because their source item was deleted (contacts and events). */
+  removed: number;
   skipped: number;
   /** Items skipped in an earlier pass that this page copied after all. */
   recovered: number;
   bytes: number;
-  lastCopiedUid: number;
+}
+
+/** One page of a mailbox's copy, counted. */
+export interface CopyPageSummary {
+  /** True when every folder, address book and calendar is up to date for this pass. */
+  done: boolean;
+  /** Mail, contacts and events, each counted apart (a type the page did not touch is absent). */
+  byType: { mail?: TypeCounts; contact?: TypeCounts; event?: TypeCounts };
   /**
-   * When the target paused the copy (its budget is spent, some creates were not confirmed and must be
-   * looked for once they have settled, or another run holds the mailbox): the folder goes on at this
-   * time (ISO), not before.
+   * When the copy must wait (the target's budget is spent, some creates were not confirmed and must be looked
+   * for once they have settled, the source asked to slow down, or another run holds the mailbox): the page
+   * goes on at this time (ISO), not before.
    */
-  resumeAt?: string;
-}
-
-/** One item type's count after a groupware sync, as Get-MigrationUserStatistics reports items. */
-export interface ItemTypeCount {
-  synced: number;
-  skipped: number;
-  total: number;
-}
-
-/** A mailbox's contacts and calendars after a sync; `resumeAt` when another run holds the mailbox. */
-export interface GroupwareSyncSummary {
-  contacts: ItemTypeCount;
-  events: ItemTypeCount;
-  /** Address books or calendars that could not be copied (reported on the mailbox). */
-  failedCollections: number;
-  resumeAt?: string;
-}
-
-/** Read/flag changes applied; `resumeAt` when the target's budget ran out before all were. */
-export interface FlagSyncResult {
-  updated: number;
   resumeAt?: string;
 }
 

@@ -1,9 +1,9 @@
-import { contactFromVCard } from '../../core/groupware/contactFromVCard';
-import { eventFromICalendar } from '../../core/groupware/eventFromICalendar';
-import type { GroupwareKind } from '../../core/groupware/groupwareKind';
-import { windowsZoneOfTzid } from '../../core/groupware/timeZones';
-import type { GroupwarePayload } from '../ports/groupwareTarget';
-import type { ItemCollection } from '../ports/itemSource';
+import { contactFromVCard } from '../../../core/groupware/contactFromVCard';
+import { eventFromICalendar } from '../../../core/groupware/eventFromICalendar';
+import type { GroupwareKind } from '../../../core/groupware/groupwareKind';
+import { windowsZoneOfTzid } from '../../../core/groupware/timeZones';
+import type { GroupwarePayload } from '../../ports/groupwareTarget';
+import type { ItemCollection } from '../../ports/itemSource';
 
 /**
  * A source item's text as the target payload (core/groupware does the mapping), with a title for reports.
