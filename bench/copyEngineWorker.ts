@@ -17,6 +17,8 @@ export interface WorkerInput {
   password: string;
   sourcePort: number;
   target: { kind: 'imap'; port: number } | { kind: 'graph'; connection: GraphConnection };
+  /** Also run each folder's flag sync once its pages are done, as every pass of the orchestration does. */
+  syncFlags?: boolean;
 }
 
 export interface WorkerOutput {
@@ -57,7 +59,8 @@ async function copyAll(input: WorkerInput): Promise<WorkerOutput> {
       const source = new ImapMailSource(server(input.sourcePort), { kind: 'password', user, password: input.password });
       await source.connect();
       const copier = new MailboxCopier({ batchId: 'bench', mailboxKey: user }, source, await connectTarget(user), copierStores(), DEFAULT_COPY_LIMITS);
-      const { results } = await copyWholeMailbox(copier, 5);
+      const { folders, results } = await copyWholeMailbox(copier, 5);
+      if (input.syncFlags) for (const folder of folders) await copier.syncFlags(folder.sourcePath);
       await copier.close();
       // A retried page finds what its first try created (matched): those count as copied too.
       return { messages: results.reduce((n, r) => n + r.copied + r.matched, 0), bytes: results.reduce((n, r) => n + r.bytes, 0) };
