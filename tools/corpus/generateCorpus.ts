@@ -32,10 +32,19 @@ export interface CorpusOptions {
   count: number;
   /** Folders to spread messages over; the first one also gets every special case. */
   folders?: readonly FolderSegments[];
-  /** Rough average size of filler messages. Default 70 KB. */
+  /** Rough average size of filler messages (those without `bigAttachments`). Default 70 KB. */
   averageBytes?: number;
   /** When set, one message is made larger than this (the target's "large item" limit). */
   largeItemBytes?: number;
+  /** Share of messages also flagged \Answered (none when left out). */
+  answeredShare?: number;
+  /** Share of filler messages sent without a Message-ID header, besides the `noMessageId` case (none when left out). */
+  withoutMessageIdShare?: number;
+  /**
+   * Share of filler messages that carry one attachment of `minBytes` to `maxBytes` (decoded)
+   * instead of the usual mix: the few mails of several MB a real mailbox has (none when left out).
+   */
+  bigAttachments?: { share: number; minBytes: number; maxBytes: number };
 }
 
 export const DEFAULT_FOLDERS: readonly FolderSegments[] = [['INBOX'], ['Sent'], ['Trash'], ['Entwürfe'], ['Données', '2007'], ['Projekte', 'Alpha']];
@@ -81,7 +90,12 @@ export function corpusMessage(options: CorpusOptions, index: number): CorpusMess
   const folder = index < kinds.length ? (folders[0] ?? ['INBOX']) : random.pick(folders);
   const date = new Date(BASE_TIME + index * 3_600_000 + random.int(0, 3_599) * 1000);
   const spec = messageSpec(kind, index, date, options, random);
-  const flags = [...(random.chance(0.7) ? ['\\Seen'] : []), ...(random.chance(0.1) ? ['\\Flagged'] : [])];
+  // Options a caller leaves out draw nothing, so a corpus without them stays the same, byte for byte.
+  const flags = [
+    ...(random.chance(0.7) ? ['\\Seen'] : []),
+    ...(random.chance(0.1) ? ['\\Flagged'] : []),
+    ...(options.answeredShare !== undefined && random.chance(options.answeredShare) ? ['\\Answered'] : []),
+  ];
   return {
     index,
     kind,
@@ -143,8 +157,13 @@ function messageSpec(kind: CorpusMessageKind, index: number, date: Date, options
       return { ...base, attachments: [file('scan.tif', 'image/tiff', 2_400_000)] };
     case 'largeItem':
       return { ...base, attachments: [file('video.avi', 'video/x-msvideo', Math.ceil(((options.largeItemBytes ?? 0) * 3) / 4) + 1024)] };
-    case 'filler':
-      return fillerSpec(base, options.averageBytes ?? 70_000, random, html, file);
+    case 'filler': {
+      const filler = options.withoutMessageIdShare !== undefined && random.chance(options.withoutMessageIdShare) ? { ...base, messageId: null } : base;
+      const big = options.bigAttachments;
+      if (big && random.chance(big.share))
+        return { ...filler, attachments: [file(`Scan-${random.int(1, 999)}.pdf`, 'application/pdf', random.int(big.minBytes, big.maxBytes))] };
+      return fillerSpec(filler, options.averageBytes ?? 70_000, random, html, file);
+    }
   }
 }
 

@@ -62,4 +62,30 @@ describe('test mail corpus', () => {
     expect(average).toBeGreaterThan(50_000);
     expect(average).toBeLessThan(95_000);
   });
+
+  it('mixes in \\Answered, filler without Message-ID and big attachments only when asked', () => {
+    const asked = [
+      ...generateCorpus({
+        seed: 9,
+        count: 400,
+        answeredShare: 0.2,
+        withoutMessageIdShare: 0.05,
+        bigAttachments: { share: 0.02, minBytes: 1_000_000, maxBytes: 2_000_000 },
+      }),
+    ];
+    const answered = asked.filter((m) => m.flags.includes('\\Answered')).length;
+    expect(answered).toBeGreaterThan(40);
+    expect(answered).toBeLessThan(120);
+    const withoutId = asked.filter((m) => m.kind === 'filler' && m.messageId === null);
+    expect(withoutId.length).toBeGreaterThan(5);
+    for (const m of withoutId) expect(m.raw.toString('latin1')).not.toMatch(/^Message-ID:/im);
+    const big = asked.filter((m) => m.kind === 'filler' && m.raw.length > 1_000_000);
+    expect(big.length).toBeGreaterThan(2);
+    // Base64 makes 2,000,000 bytes about 2.7 MB.
+    for (const m of big) expect(m.raw.length).toBeLessThan(2_800_000);
+
+    const plain = [...generateCorpus({ seed: 9, count: 400 })];
+    expect(plain.some((m) => m.flags.includes('\\Answered'))).toBe(false);
+    expect(plain.some((m) => m.kind === 'filler' && (m.messageId === null || m.raw.length > 1_000_000))).toBe(false);
+  });
 });
