@@ -298,3 +298,34 @@ export async function skippedRows(mailboxKey: string, store: CopyLedgerStore = l
   const rows = await store.readPrefixes<SkipRow>(mailboxKey, [SKIP_PREFIX]);
   return [...rows.values()].map((s) => s.row).filter((row) => !row.cleared);
 }
+
+/**
+ * The ledger's store with the lease out of the way: every run reads it free and writes it without effect,
+ * so each believes it holds the mailbox (the lease lost, as after a stall or a clock jump).
+ */
+export function withoutLease(store: CopyLedgerStore): CopyLedgerStore {
+  return {
+    read: (k, keys) => store.read(k, keys),
+    readPrefixes: (k, prefixes) => store.readPrefixes(k, prefixes),
+    readRange: (k, low, high, where) => store.readRange(k, low, high, where),
+    forgetMailbox: (k) => store.forgetMailbox(k),
+    write: (k, groups, options) => store.write(k, groups, options),
+    loadContainers: async (k) => {
+      const { lease: _ignored, ...rest } = await store.loadContainers(k);
+      return rest;
+    },
+    transact: async (k, groups, shared) => {
+      const others = shared.filter((w) => w.op !== 'lease');
+      const answer = await store.transact(k, groups, others);
+      if (answer.kind !== 'written') return answer;
+      // The lease's write "succeeded": its ETag stands in the answer where the lease's write was.
+      let at = 0;
+      return { ...answer, shared: shared.map((w) => (w.op === 'lease' ? 'lease-ignored' : answer.shared[at++])) };
+    },
+  };
+}
+
+/** Pages that found the mailbox held by the other run and only answered when to come back. */
+export function busyAnswers(copy: MailboxCopy): number {
+  return copy.pages.filter((p) => p.resumeAt !== undefined && Object.keys(p.byType).length === 0).length;
+}

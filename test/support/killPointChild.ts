@@ -27,7 +27,10 @@ import type { GraphConnection } from '../../src/connectors/graph/graphConnection
 import type { CopySettings } from '../../src/services/copy/copyEngine';
 import type { CopyLedgerStore } from '../../src/services/ports/copyLedgerStore';
 import type { CopyTarget } from '../../src/services/ports/copyTarget';
-import { imapToGraphCopy, imapToImapCopy, ledgerStore } from './copyHarness';
+import { DavItemSource } from '../../src/connectors/dav/davItemSource';
+import { createGraphSession } from '../../src/connectors/graph/graphConnection';
+import { GraphGroupwareTarget } from '../../src/connectors/graph/graphGroupwareTarget';
+import { groupwareCopy, imapToGraphCopy, imapToImapCopy, ledgerStore, type MailboxCopy } from './copyHarness';
 
 export type KillPoint =
   | 'holdWrite'
@@ -40,7 +43,9 @@ export type KillPoint =
   | 'beforeClose'
   | 'midClose'
   | 'afterClose'
-  | 'flagBatch';
+  | 'flagBatch'
+  /** None of its own: the process runs until the test kills it (while the sandbox holds a request, say). */
+  | 'byTest';
 
 export interface KillPointSpec {
   point: KillPoint;
@@ -49,7 +54,10 @@ export interface KillPointSpec {
   phase: 'copy' | 'flags';
   mailboxKey: string;
   pass: string;
-  source: { host: string; port: number; user: string; password: string };
+  /** Mail's source (a Dovecot user); absent for contacts and calendars. */
+  source?: { host: string; port: number; user: string; password: string };
+  /** Contacts and calendars from a DAV server (its URL, a login) instead of mail from `source`. */
+  dav?: { url: string; user: string; password: string };
   /** The target: Microsoft 365 through Graph (`graph` and `upn`), or an IMAP Dovecot user (`imapTarget`). */
   graph?: GraphConnection;
   upn?: string;
@@ -175,14 +183,24 @@ function watchTarget(inner: CopyTarget): CopyTarget {
   };
 }
 
-async function main(): Promise<void> {
-  watchFetch();
-  const store = watchStore(ledgerStore());
-  const copy = spec.imapTarget
+/** The copy the spec names: contacts and calendars from DAV, or mail to an IMAP or a Graph target. */
+async function copyOf(store: CopyLedgerStore): Promise<MailboxCopy> {
+  if (spec.dav) {
+    const session = createGraphSession(spec.graph!);
+    return groupwareCopy({
+      mailboxKey: spec.mailboxKey,
+      source: new DavItemSource({ url: spec.dav.url, credentials: { username: spec.dav.user, password: spec.dav.password } }),
+      target: new GraphGroupwareTarget(session, spec.upn!),
+      limits: spec.limits,
+      store,
+      pass: spec.pass,
+    });
+  }
+  return spec.imapTarget
     ? await imapToImapCopy({
         mailboxKey: spec.mailboxKey,
-        source: spec.source,
-        sourceUser: [spec.source.user, spec.source.password],
+        source: spec.source!,
+        sourceUser: [spec.source!.user, spec.source!.password],
         target: spec.imapTarget,
         targetUser: [spec.imapTarget.user, spec.imapTarget.password],
         limits: spec.limits,
@@ -192,8 +210,8 @@ async function main(): Promise<void> {
       })
     : await imapToGraphCopy({
         mailboxKey: spec.mailboxKey,
-        source: spec.source,
-        sourceUser: [spec.source.user, spec.source.password],
+        source: spec.source!,
+        sourceUser: [spec.source!.user, spec.source!.password],
         graph: spec.graph!,
         upn: spec.upn!,
         limits: spec.limits,
@@ -201,6 +219,11 @@ async function main(): Promise<void> {
         store,
         pass: spec.pass,
       });
+}
+
+async function main(): Promise<void> {
+  watchFetch();
+  const copy = await copyOf(watchStore(ledgerStore()));
   await copy.copyAll({ newPass: spec.phase === 'flags' });
   await copy.close();
   process.stderr.write(`NOT REACHED ${spec.point} ${spec.n}: ${JSON.stringify(Object.fromEntries(counts))}\n`);

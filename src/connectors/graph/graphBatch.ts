@@ -6,10 +6,13 @@ import type { RequestCounter } from './requestCounter';
 
 export interface BatchItem {
   id: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Relative to the version root, e.g. `/users/{id}/messages`, query already encoded (odataQuery.ts). */
   url: string;
+  /** JSON, or for another content type (`headers`) the bytes as base64 (https://learn.microsoft.com/graph/json-batching#request-format). */
   body?: unknown;
+  /** The request's own headers; a body without them is JSON. */
+  headers?: Record<string, string>;
 }
 
 export interface BatchAnswer {
@@ -131,7 +134,7 @@ function toRequest(item: BatchItem, dependsOn: string | undefined): Record<strin
     id: item.id,
     method: item.method,
     url: item.url,
-    ...(item.body !== undefined ? { body: item.body, headers: { 'Content-Type': 'application/json' } } : {}),
+    ...(item.body !== undefined ? { body: item.body, headers: item.headers ?? { 'Content-Type': 'application/json' } } : {}),
     ...(dependsOn !== undefined ? { dependsOn: [dependsOn] } : {}),
   };
 }

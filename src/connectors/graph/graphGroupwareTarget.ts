@@ -1,5 +1,5 @@
 import type { GroupwareKind } from '../../core/groupware/groupwareKind';
-import type { GraphContact, GraphEvent } from '../../core/groupware/graphShapes';
+import type { GraphContact } from '../../core/groupware/graphShapes';
 import { MigrationError } from '../../core/errors/migrationError';
 import {
   GROUPWARE_ITEM_REJECTED,
@@ -14,22 +14,10 @@ import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
 import { uploadLargeAttachment } from './uploadLargeAttachment';
 import { odataString, pathSegment, withQuery } from './odataQuery';
-import { inLanes } from './inLanes';
-
-/**
- * Copies made at once: Exchange Online serves 4 requests at a time per mailbox
- * (https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits).
- */
-const LANES = 4;
+import { createGroupwareCopies, type CopyTargetHooks } from './createGroupwareCopies';
 
 /** The collection id that stands for the mailbox's default Contacts folder or Calendar (a Graph id is never this short). */
 const DEFAULT_COLLECTION = 'default';
-
-/** From this size on a file goes through an upload session (a single POST takes files under 3 MB). */
-const UPLOAD_SESSION_BYTES = 3 * 1024 * 1024;
-
-/** Days either side of an occurrence's original start searched for it in a series' instances. */
-const INSTANCE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 interface Identified {
   id: string;
@@ -100,14 +88,9 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     });
   }
 
-  /** Four at a time, the mailbox's concurrent requests in Exchange Online. */
+  /** In `$batch`es over the mailbox's 4 lanes (createGroupwareCopies.ts): a few requests for many items. */
   async createMany(collectionId: string, items: readonly { payload: GroupwarePayload; marker: string }[]): Promise<GroupwareOutcome[]> {
-    const outcomes = new Array<GroupwareOutcome>(items.length);
-    await inLanes([...items.keys()], LANES, async (index) => {
-      const { payload, marker } = items[index]!;
-      outcomes[index] = await this.createOne(collectionId, payload, marker);
-    });
-    return outcomes;
+    return this.call(() => createGroupwareCopies(this.hooks(), collectionId, items));
   }
 
   async update(
@@ -131,49 +114,43 @@ export class GraphGroupwareTarget implements GroupwareTarget {
       );
       if (patched === true) return { ok: true, targetId };
       if (patched !== false) return patched;
-      const made = await this.createOne(collectionId, payload, marker);
-      return made.ok ? { ...made, made: true } : made;
+      const [made] = await this.createMany(collectionId, [{ payload, marker }]);
+      return made!.ok ? { ...made!, made: true } : made!;
     }
     // A series' exceptions and cancellations cannot be patched back into shape: the event is made again, and the
     // old copy is the caller's to remove once the new one is recorded (so a copy the ledger names is never lost).
-    const made = await this.createOne(collectionId, payload, marker);
-    return made.ok ? { ...made, made: true, replaced: true } : made;
-  }
-
-  /** One copy, whole: a refused item leaves nothing behind (a half-made series or contact is removed). */
-  private async createOne(collectionId: string, payload: GroupwarePayload, marker: string): Promise<GroupwareOutcome> {
-    let created: string | undefined;
-    const outcome = await this.refused(() =>
-      this.call(async () => {
-        const stamp = { id: MAPI.sourceMarker, value: marker };
-        if (payload.kind === 'contact') {
-          // The marker joins the Outlook fields the mapping set as extended properties (fax, anniversary...).
-          const contact = { ...payload.contact, singleValueExtendedProperties: [...(payload.contact.singleValueExtendedProperties ?? []), stamp] };
-          created = ((await this.graph.client.api(this.itemsPath('contact', collectionId)).post(contact)) as Identified).id;
-          if (payload.photo) await this.putPhoto(collectionId, created, payload.photo);
-          return created;
-        }
-        created = (
-          (await this.graph.client.api(this.itemsPath('event', collectionId)).post({ ...payload.master, singleValueExtendedProperties: [stamp] })) as Identified
-        ).id;
-        await this.finishSeries(collectionId, created, payload);
-        for (const attachment of payload.attachments) await this.attach(created, attachment);
-        return created;
-      }),
-    );
-    if (typeof outcome === 'string') return { ok: true, targetId: outcome };
-    if (created) await this.remove(payload.kind, collectionId, created);
-    return outcome;
+    const [made] = await this.createMany(collectionId, [{ payload, marker }]);
+    return made!.ok ? { ...made!, made: true, replaced: true } : made!;
   }
 
   /** The target's refusal of the item itself, as an outcome; anything else is thrown. */
-  private async refused<T>(work: () => Promise<T>): Promise<T | { ok: false; code: string; detail: string }> {
+  private async refused<T>(work: () => Promise<T>): Promise<T | GroupwareOutcome> {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof MigrationError && error.code === GROUPWARE_ITEM_REJECTED) return { ok: false, code: error.code, detail: error.message };
+      if (error instanceof MigrationError && error.code === GROUPWARE_ITEM_REJECTED)
+        return { ok: false, refused: true, code: error.code, detail: error.message };
       throw error;
     }
+  }
+
+  /** What the batched creates need: the paths, removal, large uploads, listing pages, and the clock. */
+  private hooks(): CopyTargetHooks {
+    return {
+      batch: { client: this.graph.client, budgets: this.graph, counter: this.graph.counter, mailbox: this.userId },
+      userPath: this.userPath,
+      itemsPath: (kind, collectionId) => this.itemsPath(kind, collectionId),
+      remove: (kind, collectionId, id) => this.remove(kind, collectionId, id),
+      uploadLarge: (eventId, file) =>
+        uploadLargeAttachment(this.graph, this.userId, `${this.userPath}/events/${pathSegment(eventId)}`, {
+          name: file.name,
+          contentType: file.contentType,
+          content: file.bytes,
+          isInline: false,
+        }),
+      get: async (url) => (await this.graph.client.api(url).get()) as { value: unknown[]; '@odata.nextLink'?: string },
+      now: () => Date.now(),
+    };
   }
 
   async remove(kind: GroupwareKind, collectionId: string, targetId: string): Promise<void> {
@@ -205,63 +182,6 @@ export class GraphGroupwareTarget implements GroupwareTarget {
   }
 
   /**
-   * Moved and changed occurrences are patched, cancelled ones deleted, each found among the series'
-   * instances by its original start (https://learn.microsoft.com/graph/api/event-list-instances).
-   */
-  private async finishSeries(collectionId: string, masterId: string, payload: Extract<GroupwarePayload, { kind: 'event' }>): Promise<void> {
-    const wanted = [...payload.exceptions.map((e) => e.originalStart), ...payload.cancelled];
-    if (wanted.length === 0) return;
-    const instances = await this.instancesAround(masterId, wanted);
-    const byStart = (start: string) => instances.find((i) => sameInstant(i.originalStart, start));
-    for (const exception of payload.exceptions) {
-      const instance = byStart(exception.originalStart);
-      if (instance) await this.graph.client.api(`${this.userPath}/events/${pathSegment(instance.id)}`).patch(exception.event satisfies Partial<GraphEvent>);
-    }
-    for (const start of payload.cancelled) {
-      const instance = byStart(start);
-      if (instance) await this.remove('event', collectionId, instance.id);
-    }
-  }
-
-  private async instancesAround(masterId: string, starts: string[]): Promise<{ id: string; originalStart: string }[]> {
-    const times = starts.map((s) => Date.parse(s));
-    const from = new Date(Math.min(...times) - INSTANCE_WINDOW_MS).toISOString();
-    const to = new Date(Math.max(...times) + INSTANCE_WINDOW_MS).toISOString();
-    const found: { id: string; originalStart: string }[] = [];
-    let url: string | undefined = withQuery(`${this.userPath}/events/${pathSegment(masterId)}/instances`, {
-      startDateTime: from,
-      endDateTime: to,
-      $select: 'id,originalStart',
-      $top: 100,
-    });
-    while (url) {
-      const page = (await this.graph.client.api(url).get()) as { value: { id: string; originalStart?: string }[]; '@odata.nextLink'?: string };
-      for (const instance of page.value) if (instance.originalStart) found.push({ id: instance.id, originalStart: instance.originalStart });
-      url = page['@odata.nextLink'];
-    }
-    return found;
-  }
-
-  /**
-   * A file under 3 MB in one request (https://learn.microsoft.com/graph/api/event-post-attachments); 3 to 150 MB
-   * through an upload session, as for messages (https://learn.microsoft.com/graph/outlook-large-attachments:
-   * "to an Outlook message or event item").
-   */
-  private async attach(eventId: string, file: GroupwareFile): Promise<void> {
-    const eventPath = `${this.userPath}/events/${pathSegment(eventId)}`;
-    if (file.bytes.length >= UPLOAD_SESSION_BYTES) {
-      await uploadLargeAttachment(this.graph, this.userId, eventPath, { name: file.name, contentType: file.contentType, content: file.bytes, isInline: false });
-      return;
-    }
-    await this.graph.client.api(`${eventPath}/attachments`).post({
-      '@odata.type': '#microsoft.graph.fileAttachment',
-      name: file.name,
-      contentType: file.contentType,
-      contentBytes: file.bytes.toString('base64'),
-    });
-  }
-
-  /**
    * Graph's throttling ends a call with BudgetExhausted, which the steps turn into a later retry. A 400,
    * 413 or 422 is Exchange refusing what was sent (a value it will not hold, an attachment over the 3 MB a
    * single request takes): that item is skipped with Graph's reason. 401 and 403 are the app's permissions,
@@ -289,8 +209,4 @@ export class GraphGroupwareTarget implements GroupwareTarget {
       throw error;
     }
   }
-}
-
-function sameInstant(a: string, b: string): boolean {
-  return Date.parse(a.endsWith('Z') || /[+-]\d\d:\d\d$/.test(a) ? a : `${a}Z`) === Date.parse(b);
 }

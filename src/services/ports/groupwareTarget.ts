@@ -25,8 +25,15 @@ export type GroupwarePayload =
 /** The code of a target's refusal of one item (a value it will not take, an attachment too large). */
 export const GROUPWARE_ITEM_REJECTED = 'RejectedByTarget';
 
-/** What the target made of one item: its copy's id, or why it refused the item for good. */
-export type GroupwareOutcome = { ok: true; targetId: string } | { ok: false; code: string; detail: string };
+/**
+ * What the target made of one item: its copy's id; or its refusal of the item for good (`refused`); or no
+ * confirmation (`refused: false`): the copy may or may not be there, and is looked for by its marker later,
+ * not before `resumeAt` when the target said when (its budget is spent, and nothing was sent).
+ */
+export type GroupwareOutcome =
+  | { ok: true; targetId: string }
+  | { ok: false; refused: true; code: string; detail: string }
+  | { ok: false; refused: false; detail: string; resumeAt?: string };
 
 /**
  * The target's contacts and calendars (Microsoft Graph: contactFolders and calendars). Every copy carries

@@ -13,6 +13,8 @@ import type { ContainerWork, ItemSkip, KnownItem, PageContext, PageItem, Room, T
 
 /** Items fetched from the source at once (one multiget). */
 const CHUNK_COUNT = 50;
+/** How long a copy the target did not confirm is left to finish on its side before it is looked for. */
+const UNCONFIRMED_SETTLE_MS = 10_000;
 
 /**
  * Turns a source item's text into what the target holds, read in its collection's time zone where it has
@@ -260,7 +262,7 @@ export class CollectionWork implements ContainerWork<GroupwareItem> {
     const outcome = await this.target.update(this.targetContainerId, targetId, item.payload!, item.marker);
     if (!outcome.ok) {
       // Refused for good: no copy of this item stays, and it is reported with the target's reason.
-      for (const id of [targetId, ...extra]) await this.target.remove(this.kind, this.targetContainerId, id);
+      if (outcome.refused) for (const id of [targetId, ...extra]) await this.target.remove(this.kind, this.targetContainerId, id);
       return this.outcomeOf(outcome);
     }
     const superseded = [...(outcome.replaced ? [targetId] : []), ...extra];
@@ -276,9 +278,10 @@ export class CollectionWork implements ContainerWork<GroupwareItem> {
     return this.target.findByMarker(this.kind, this.targetContainerId, item.marker);
   }
 
-  /** A create's outcome (an update refused for good comes here too). */
+  /** A create's outcome (an update refused for good comes here too). Not confirmed: the hold stays, and the copy is looked for later. */
   private outcomeOf(outcome: GroupwareOutcome): TargetOutcome {
     if (outcome.ok) return { kind: 'copied', targetId: outcome.targetId, made: true, how: 'created' };
+    if (!outcome.refused) return { kind: 'open', resumeAt: outcome.resumeAt ? Date.parse(outcome.resumeAt) : this.page.clock.now() + UNCONFIRMED_SETTLE_MS };
     return { kind: 'skipped', skip: { reason: outcome.code, detail: outcome.detail, retryable: false, countsAsBad: true } };
   }
 
