@@ -197,7 +197,7 @@ async function copyOf(store: CopyLedgerStore): Promise<MailboxCopy> {
     });
   }
   return spec.imapTarget
-    ? await imapToImapCopy({
+    ? imapToImapCopy({
         mailboxKey: spec.mailboxKey,
         source: spec.source!,
         sourceUser: [spec.source!.user, spec.source!.password],
@@ -208,7 +208,7 @@ async function copyOf(store: CopyLedgerStore): Promise<MailboxCopy> {
         store,
         pass: spec.pass,
       })
-    : await imapToGraphCopy({
+    : imapToGraphCopy({
         mailboxKey: spec.mailboxKey,
         source: spec.source!,
         sourceUser: [spec.source!.user, spec.source!.password],
