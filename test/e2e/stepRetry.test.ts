@@ -117,7 +117,7 @@ describe('[slow fault] steps that fail once on a transient storage error are ret
     );
     const pages = logged.filter((l) => l.activity === 'copyMailboxPage');
     expect(pages.length).toBeGreaterThan(0);
-    expect(pages.every((l) => l.batchId === 'retry' && typeof l.mailboxKey === 'string' && typeof l.sourcePath === 'string')).toBe(true);
+    expect(pages.every((l) => l.batchId === 'retry' && typeof l.mailboxKey === 'string' && typeof l.pass === 'string')).toBe(true);
     expect(history.filter((e) => e.EventType === 'TaskFailed')).toHaveLength(2);
     expect(
       history

@@ -36,14 +36,14 @@ function logged(name: ActivityName, activities: ActivityHandlers) {
   };
 }
 
-/** The ids an activity's input names: the batch, the mailbox, the folder. */
+/** The ids an activity's input names: the batch, the mailbox, the copy pass. */
 function stepFields(input: unknown): LogFields {
-  const value = (input ?? {}) as { batchId?: unknown; ref?: { batchId?: unknown; mailboxKey?: unknown }; sourcePath?: unknown };
+  const value = (input ?? {}) as { batchId?: unknown; ref?: { batchId?: unknown; mailboxKey?: unknown }; pass?: unknown };
   const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return {
     batchId: text(value.batchId) ?? text(value.ref?.batchId),
     mailboxKey: text(value.ref?.mailboxKey),
-    sourcePath: text(value.sourcePath),
+    pass: text(value.pass),
   };
 }
 

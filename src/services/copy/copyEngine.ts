@@ -23,6 +23,20 @@ export interface CopySettings {
   leaseSeconds: number;
 }
 
+/** Chunks are held together once this many items wait, so a mailbox's small folders share a hold transaction. */
+const HOLD_AT_ITEMS = 60;
+
+/** A container's share of a page: its work, what was left open, and how it ended. */
+interface ContainerRun {
+  container: ContainerState;
+  adapter: ItemAdapter;
+  work?: ContainerWork;
+  open: PageItem[];
+  exhausted: boolean;
+  /** The container's state with its failure recorded (the others go on). */
+  failed?: ContainerState;
+}
+
 /** One run of the engine: one activity's page, or a pass's preparation. */
 export interface CopyRun {
   mailboxKey: string;
@@ -153,86 +167,129 @@ export class CopyEngine {
     }
   }
 
-  /** Works through the containers in order while the page has room; true when every one is up to date. */
+  /**
+   * Works through the containers in order while the page has room; true when every one is up to date. Each
+   * container's chunks are read one after another, the next while the ones waiting go through the ledger and
+   * to the target (the source and the target are separate connections); chunks wait until enough items have
+   * gathered, so the small folders of a mailbox share one hold transaction.
+   */
   private async workThrough(page: PageLedger, context: PageContext, todo: ContainerState[]): Promise<boolean> {
     const room: Room = { count: this.settings.pageMaxCount, bytes: this.settings.pageMaxBytes };
+    const runs: ContainerRun[] = [];
+    const waiting: { run: ContainerRun; items: PageItem[] }[] = [];
+    let upToDate = true;
     for (const container of todo) {
-      if (!this.hasRoom(room, page)) return false;
-      const current = page.container(container.key) ?? container;
-      if (!(await this.copyContainer(current, page, context, room))) return false;
+      if (!this.hasRoom(room, page)) {
+        upToDate = false;
+        break;
+      }
+      const run = await this.openContainer(page.container(container.key) ?? container, page, context);
+      if (!run) {
+        upToDate = false;
+        break;
+      }
+      runs.push(run);
+      if (run.failed) continue;
+      await this.readContainer(run, room, page, context, waiting);
+      if (!run.exhausted && !run.failed) {
+        upToDate = false;
+        break;
+      }
     }
-    return true;
+    await this.copyWaiting(waiting, page, context);
+    for (const run of runs) this.finishContainer(run, page);
+    return upToDate && runs.every((r) => r.failed || (r.exhausted && r.open.length === 0));
   }
 
-  /** One container's share of the page; true when it is up to date for this pass. */
-  private async copyContainer(container: ContainerState, page: PageLedger, context: PageContext, room: Room): Promise<boolean> {
+  /** Opens a container's work; a failure of the container is recorded on the run, a pause ends the page (undefined). */
+  private async openContainer(container: ContainerState, page: PageLedger, context: PageContext): Promise<ContainerRun | undefined> {
     const adapter = this.adapterFor(container.type);
     try {
-      const work = await adapter.open(container, context);
-      const { open, exhausted } = await this.copyChunks(container.type, work, page, context, room);
-      const next = work.finish(open, exhausted);
-      const upToDate = exhausted && open.length === 0;
-      if (!upToDate) {
-        page.advance(next);
-        return false;
-      }
-      // Up to date: a failure an earlier pass reported is over.
-      const { failed: _over, ...current } = next;
-      page.advance({ ...current, passDone: this.run.pass });
-      return true;
+      return { container, adapter, work: await adapter.open(container, context), open: [], exhausted: false };
     } catch (error) {
       if (error instanceof TargetPaused) {
-        // The target's budget is spent before the container's work began: the page ends, and the container waits.
         page.pause(error.resumeAt.getTime());
-        return false;
+        return undefined;
       }
-      const failed = adapter.failed(page.container(container.key) ?? container, error, this.run.pass);
-      if (!failed) throw error;
-      page.advance({ ...failed, passDone: this.run.pass });
-      return true;
+      return { container, adapter, open: [], exhausted: false, failed: this.failure(adapter, container, error) };
     }
   }
 
-  /**
-   * Reads a container's chunks while the page has room, the next one while the previous goes through the
-   * ledger and to the target (the source and the target are separate connections). Answers the items read
-   * but not settled, and whether the container had nothing more to give.
-   */
-  private async copyChunks(
-    type: ItemType,
-    work: ContainerWork,
-    page: PageLedger,
-    context: PageContext,
-    room: Room,
-  ): Promise<{ open: PageItem[]; exhausted: boolean }> {
-    const open: PageItem[] = [];
-    let reading: Promise<PageItem[] | undefined> | undefined = work.next(room);
+  /** Reads a container's chunks into `waiting`, copying what waits whenever enough has gathered. */
+  private async readContainer(run: ContainerRun, room: Room, page: PageLedger, context: PageContext, waiting: { run: ContainerRun; items: PageItem[] }[]): Promise<void> {
+    let reading: Promise<PageItem[] | undefined> | undefined = run.work!.next(room);
     while (reading) {
       let items: PageItem[] | undefined;
       try {
         items = await reading;
       } catch (error) {
-        if (!(error instanceof TargetPaused)) throw error;
-        page.pause(error.resumeAt.getTime());
-        return { open, exhausted: false };
+        if (error instanceof TargetPaused) page.pause(error.resumeAt.getTime());
+        else run.failed = this.failure(run.adapter, run.container, error);
+        return;
       }
-      if (!items) return { open, exhausted: true };
-      if (items.length === 0) return { open, exhausted: false };
+      if (!items) {
+        run.exhausted = true;
+        return;
+      }
+      if (items.length === 0) return;
       take(room, items);
-      reading = this.hasRoom(room, page) ? work.next(room) : undefined;
-      try {
-        open.push(...(await copyItems(type, work, items, context, page)));
-      } catch (error) {
-        await reading?.catch(() => undefined);
-        throw error;
+      waiting.push({ run, items });
+      reading = this.hasRoom(room, page) ? run.work!.next(room) : undefined;
+      if (waiting.reduce((n, w) => n + w.items.length, 0) >= HOLD_AT_ITEMS || !reading) {
+        try {
+          await this.copyWaiting(waiting, page, context);
+        } catch (error) {
+          await reading?.catch(() => undefined);
+          throw error;
+        }
       }
       if (page.resumeAt !== undefined && reading) {
         // The target asked for a pause: what was read ahead waits for the next page.
-        open.push(...((await reading.catch(() => [])) ?? []));
-        reading = undefined;
+        run.open.push(...((await reading.catch(() => [])) ?? []));
+        return;
       }
     }
-    return { open, exhausted: false };
+  }
+
+  /** Copies the chunks waiting, all held together; a container whose target part failed for good is recorded failed. */
+  private async copyWaiting(waiting: { run: ContainerRun; items: PageItem[] }[], page: PageLedger, context: PageContext): Promise<void> {
+    const chunks = waiting.splice(0);
+    if (chunks.length === 0) return;
+    const results = await copyItems(
+      chunks.map(({ run, items }) => ({ type: run.container.type, work: run.work!, items })),
+      context,
+      page,
+    );
+    results.forEach((result, index) => {
+      const run = chunks[index]!.run;
+      run.open.push(...result.open);
+      if (result.failure === undefined) return;
+      if (result.failure instanceof TargetPaused) page.pause(result.failure.resumeAt.getTime());
+      else run.failed ??= this.failure(run.adapter, run.container, result.failure);
+    });
+  }
+
+  /** The container after the page: its checkpoint moved past what settled; up to date, or failed, for this pass. */
+  private finishContainer(run: ContainerRun, page: PageLedger): void {
+    if (run.failed) {
+      page.advance({ ...run.failed, passDone: this.run.pass });
+      return;
+    }
+    const next = run.work!.finish(run.open, run.exhausted);
+    if (!run.exhausted || run.open.length > 0) {
+      page.advance(next);
+      return;
+    }
+    // Up to date: a failure an earlier pass reported is over.
+    const { failed: _over, ...current } = next;
+    page.advance({ ...current, passDone: this.run.pass });
+  }
+
+  /** The container as its adapter records a failure of its own; any other failure is thrown. */
+  private failure(adapter: ItemAdapter, container: ContainerState, error: unknown): ContainerState {
+    const failed = adapter.failed(container, error, this.run.pass);
+    if (!failed) throw error;
+    return failed;
   }
 
   private hasRoom(room: Room, page: PageLedger): boolean {
