@@ -169,8 +169,17 @@ function listOf(key: 'toRecipients' | 'ccRecipients' | 'bccRecipients' | 'replyT
 
 /** The header block of a raw message (up to the first empty line), for PR_TRANSPORT_MESSAGE_HEADERS. */
 export function headerBlockOf(raw: Buffer): string {
-  const limit = Math.min(raw.length, 256 * 1024);
-  const head = raw.subarray(0, limit).toString('utf8');
-  const end = head.search(/\r?\n\r?\n/);
-  return end >= 0 ? head.slice(0, end + 2) : head;
+  const head = raw.subarray(0, Math.min(raw.length, 256 * 1024));
+  // Found in the bytes, so only the header is decoded (decoding 256 KB of every message cost more than its parse).
+  const end = blankLineAt(head);
+  return (end >= 0 ? head.subarray(0, end + 2) : head).toString('utf8');
+}
+
+/** Where the first empty line's terminator pair (`\r?\n\r?\n`) starts, or -1. */
+function blankLineAt(head: Buffer): number {
+  for (let lf = head.indexOf(0x0a); lf >= 0; lf = head.indexOf(0x0a, lf + 1)) {
+    const next = head[lf + 1];
+    if (next === 0x0a || (next === 0x0d && head[lf + 2] === 0x0a)) return lf > 0 && head[lf - 1] === 0x0d ? lf - 1 : lf;
+  }
+  return -1;
 }

@@ -106,3 +106,15 @@ describe('the Graph create body of a MIME message', () => {
     await expect(plan(raw([], 'x'.repeat(4_000_000)))).rejects.toBeInstanceOf(UnplannableMessage);
   });
 });
+
+describe('the header block kept as PR_TRANSPORT_MESSAGE_HEADERS', () => {
+  it('ends with the last header line, whatever the line ends, and holds 8-bit header text as UTF-8', () => {
+    expect(headerBlockOf(Buffer.from('Subject: Grüße\r\nFrom: a@b\r\n\r\nbody\r\n\r\nmore'))).toBe('Subject: Grüße\r\nFrom: a@b\r\n');
+    expect(headerBlockOf(Buffer.from('Subject: x\nFrom: a@b\n\nbody\n\nmore'))).toBe('Subject: x\nFrom: a@b\n\n');
+    expect(headerBlockOf(Buffer.from('Subject: x\r\n\nbody'))).toBe('Subject: x\r\n');
+  });
+
+  it('is the whole message when no empty line ends the header', () => {
+    expect(headerBlockOf(Buffer.from('Subject: x\r\nFrom: a@b'))).toBe('Subject: x\r\nFrom: a@b');
+  });
+});
