@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
@@ -125,6 +125,9 @@ export async function startSandboxProcess(latencyMs: number, upns: string[], ext
       authorityHost: started.authorityHost,
       caCertificatePem: readFileSync(started.caFile, 'utf8'),
     },
-    stop: () => child.kill('SIGTERM'),
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(started.caFile, { force: true });
+    },
   };
 }

@@ -546,7 +546,8 @@ async function runWorker(input: WorkerInput): Promise<WorkerOutput> {
     if (graphBase && url.host === graphBase.host && url.pathname === '/v1.0/$batch') {
       graphHttp.batches += 1;
       // The envelope's requests name their URLs relative to the version ("/users/{id}/events").
-      const body = JSON.parse(String(init?.body ?? '{}')) as { requests?: { method: string; url: string }[] };
+      // The Graph client sends the envelope as a JSON string.
+      const body = JSON.parse(typeof init?.body === 'string' ? init.body : '{}') as { requests?: { method: string; url: string }[] };
       for (const inner of body.requests ?? []) countGraph(`/v1.0${new URL(inner.url, 'https://graph.invalid/').pathname}`, inner.method.toUpperCase());
     } else if (graphBase && url.host === graphBase.host && url.pathname.startsWith('/v1.0/')) {
       graphHttp.single += 1;

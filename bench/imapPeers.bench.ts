@@ -147,7 +147,7 @@ export default async function run(): Promise<void> {
     const mbsyncAgain = await runProcesses(mbsync.commands);
     const unchanged = expected.messages;
     console.log(
-      `unchanged pass: engine ${engineAgain.seconds.toFixed(2)} s (${againProcessSeconds.toFixed(2)} s with Node's start; ${engineAgain.messages} copied), ${againRequests} table requests = ${perItem(againRequests, unchanged)} per unchanged item (${unchanged} in all); ` +
+      `unchanged pass: engine ${engineAgain.seconds.toFixed(2)} s (${againProcessSeconds.toFixed(2)} s with Node's start; ${engineAgain.messages} copied), ${againRequests} table requests = ${(againRequests / MAILBOXES).toFixed(1)} per mailbox (its containers, its lease, its page's close: none per item) = ${perItem(againRequests, unchanged)} per unchanged item (${unchanged} in all); ` +
         `mbsync ${mbsyncAgain.seconds.toFixed(2)} s; engine = ${ratio(mbsyncAgain.seconds, engineAgain.seconds)} mbsync's speed`,
     );
     const counts = [`mbsync target ${await countMessages(mbsyncTarget)}`, `engine target ${await countMessages(engineTarget)}`];

@@ -1,11 +1,12 @@
 import { propfind, syncCollection } from 'tsdav';
 
-import { GroupwareErrorCode, type CollectionChanges, type ItemCollection, type ItemVersion } from '../../services/ports/itemSource';
+import { type CollectionChanges, type ItemCollection, type ItemVersion } from '../../services/ports/itemSource';
 import { hrefKey, toHref } from './davHref';
 import type { DavHttp } from './davHttp';
 import { pathOf } from './davHttp';
 import { childNames, readMultistatus, replyError, textOf } from './davXml';
 import { invalidReply, statusError } from './toDavError';
+import { ItemSourceErrorCode } from '../../core/errors/migrationErrorCode';
 
 export interface DavChanges {
   changes: CollectionChanges;
@@ -56,7 +57,7 @@ async function syncReport(url: string, startToken: string, http: DavHttp): Promi
       what,
     );
     if (reply.kind === 'status') {
-      if (reply.status === 404 || reply.status === 410) throw replyError(reply, http.context, what, GroupwareErrorCode.CollectionNotFound);
+      if (reply.status === 404 || reply.status === 410) throw replyError(reply, http.context, what, ItemSourceErrorCode.CollectionNotFound);
       // 403/409 with DAV:valid-sync-token: the token is refused; 400, 403, 405, 501...: the report is. Either way: list.
       return { kind: 'refused', status: reply.status };
     }
@@ -76,7 +77,7 @@ async function syncReport(url: string, startToken: string, http: DavHttp): Promi
         changed.set(key, { href, etag: requiredEtag(entry.props, href, http, what) });
         removed.delete(key);
       } else {
-        throw statusError(entry.status, http.context, `${what} (member ${href})`, { notFound: GroupwareErrorCode.CollectionNotFound });
+        throw statusError(entry.status, http.context, `${what} (member ${href})`, { notFound: ItemSourceErrorCode.CollectionNotFound });
       }
     }
     if (!reply.syncToken) throw invalidReply(http.context, what, 'without the <sync-token> RFC 6578 requires');
@@ -94,7 +95,7 @@ async function listMembers(url: string, http: DavHttp): Promise<ItemVersion[]> {
     http.context,
     what,
   );
-  if (reply.kind === 'status') throw replyError(reply, http.context, what, GroupwareErrorCode.CollectionNotFound);
+  if (reply.kind === 'status') throw replyError(reply, http.context, what, ItemSourceErrorCode.CollectionNotFound);
   const self = hrefKey(url, url);
   const items: ItemVersion[] = [];
   for (const entry of reply.entries) {

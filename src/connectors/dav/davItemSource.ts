@@ -32,7 +32,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
  * address books and VEVENT calendars, reports changes with sync-collection where the server offers
  * it (ETag listings where it does not), and fetches items with multiget in pages.
  *
- * Every failure is a MigrationError with a GroupwareErrorCode: a refused login is permanent, an
+ * Every failure is a MigrationError with a ItemSourceErrorCode: a refused login is permanent, an
  * unreachable server, a lost connection, a 5xx or a 429 transient; messages name the server and
  * the login, never the password.
  */

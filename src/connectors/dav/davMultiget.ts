@@ -1,11 +1,12 @@
 import { davRequest, getDAVAttribute, DAVNamespace } from 'tsdav';
 
-import { GroupwareErrorCode, type ItemCollection, type SourceItem } from '../../services/ports/itemSource';
+import { type ItemCollection, type SourceItem } from '../../services/ports/itemSource';
 import { hrefKey } from './davHref';
 import type { DavHttp } from './davHttp';
 import { pathOf } from './davHttp';
 import { readMultistatus, replyError, textOf } from './davXml';
 import { invalidReply, statusError } from './toDavError';
+import { ItemSourceErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * The items' text and ETags through calendar-multiget (RFC 4791 section 7.9) or addressbook-multiget
@@ -54,11 +55,11 @@ async function multigetPage(collection: ItemCollection, hrefs: string[], http: D
     fetch: http.fetch,
   });
   const reply = readMultistatus(responses, http.context, what);
-  if (reply.kind === 'status') throw replyError(reply, http.context, what, GroupwareErrorCode.CollectionNotFound);
+  if (reply.kind === 'status') throw replyError(reply, http.context, what, ItemSourceErrorCode.CollectionNotFound);
   const items: SourceItem[] = [];
   for (const entry of reply.entries) {
     if (entry.status === 404 || entry.status === 410) continue;
-    if (!entry.ok) throw statusError(entry.status, http.context, `${what} (item ${entry.href})`, { notFound: GroupwareErrorCode.CollectionNotFound });
+    if (!entry.ok) throw statusError(entry.status, http.context, `${what} (item ${entry.href})`, { notFound: ItemSourceErrorCode.CollectionNotFound });
     const props = entry.props ?? {};
     const etag = textOf(props.getetag)?.trim();
     const data = textOf(calendar ? props.calendarData : props.addressData);

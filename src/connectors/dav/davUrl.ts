@@ -1,5 +1,5 @@
 import { MigrationError } from '../../core/errors/migrationError';
-import { GroupwareErrorCode } from '../../services/ports/itemSource';
+import { ItemSourceErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * The endpoint's DAV URL for one mailbox. A template may hold `{user}` (the login, e.g.
@@ -37,5 +37,5 @@ export function expandDavUrl(template: string, login: string): URL {
 function invalid(template: string, why: string): MigrationError {
   // The template is shown without anything between "//" and "@", in case a login was put there.
   const shown = template.replace(/\/\/[^/@]*@/, '//');
-  return new MigrationError(GroupwareErrorCode.InvalidUrl, `The DAV URL "${shown}" cannot be used: ${why}.`, 'permanent');
+  return new MigrationError(ItemSourceErrorCode.InvalidUrl, `The DAV URL "${shown}" cannot be used: ${why}.`, 'permanent');
 }

@@ -1,9 +1,9 @@
 import type { DAVResponse } from 'tsdav';
 
 import type { MigrationError } from '../../core/errors/migrationError';
-import type { GroupwareErrorCode } from '../../services/ports/itemSource';
 import type { DavErrorContext } from './toDavError';
 import { invalidReply, statusError } from './toDavError';
+import { ItemSourceErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * Reading tsdav's parsed answers. tsdav turns the XML into plain objects (xml-js "compact" form):
@@ -49,7 +49,7 @@ export function readMultistatus(responses: readonly DAVResponse[], context: DavE
 }
 
 /** A status reply as the error it is (401, 429 and 5xx were already raised by the HTTP layer). */
-export function replyError(reply: { status: number }, context: DavErrorContext, what: DavRequestName, notFound?: GroupwareErrorCode): MigrationError {
+export function replyError(reply: { status: number }, context: DavErrorContext, what: DavRequestName, notFound?: ItemSourceErrorCode): MigrationError {
   return statusError(reply.status, context, what, { notFound });
 }
 

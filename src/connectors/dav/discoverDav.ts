@@ -1,10 +1,10 @@
 import { ensureTrailingSlash, propfind, serviceDiscovery } from 'tsdav';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { GroupwareErrorCode } from '../../services/ports/itemSource';
 import type { DavHttp } from './davHttp';
 import { pathOf } from './davHttp';
 import { hrefIn, readMultistatus } from './davXml';
+import { ItemSourceErrorCode } from '../../core/errors/migrationErrorCode';
 
 /** Where a user's groupware lives on the server. */
 export interface DavDiscovery {
@@ -95,7 +95,7 @@ export async function discoverDav(startUrl: string, http: DavHttp): Promise<DavD
   if (!found?.principal) found = await askOnce(new URL('/', startUrl).href);
   if (!found?.principal) {
     throw new MigrationError(
-      GroupwareErrorCode.DiscoveryFailed,
+      ItemSourceErrorCode.DiscoveryFailed,
       `${http.context.server} did not name the principal (current-user-principal, RFC 5397) of ${http.context.login}; asked ${tried.join(', ')}.`,
       'permanent',
     );
@@ -110,7 +110,7 @@ export async function discoverDav(startUrl: string, http: DavHttp): Promise<DavD
   };
   if (!discovery.calendarHomeUrl && !discovery.addressBookHomeUrl) {
     throw new MigrationError(
-      GroupwareErrorCode.DiscoveryFailed,
+      ItemSourceErrorCode.DiscoveryFailed,
       `${http.context.server} names neither a calendar-home-set (CalDAV, RFC 4791) nor an addressbook-home-set (CardDAV, RFC 6352) for ${http.context.login} at ${pathOf(found.principal)}.`,
       'permanent',
     );

@@ -1,5 +1,5 @@
 import { MigrationError } from '../../core/errors/migrationError';
-import { GroupwareErrorCode } from '../../services/ports/itemSource';
+import { ItemSourceErrorCode } from '../../core/errors/migrationErrorCode';
 
 export interface DavErrorContext {
   /** host:port of the DAV server, for the administrator. */
@@ -35,27 +35,27 @@ export function toDavError(error: unknown, context: DavErrorContext, request?: s
   const on = request ? ` on ${request}` : '';
   if (code === 'TimeoutError') {
     return new MigrationError(
-      GroupwareErrorCode.ConnectionLost,
+      ItemSourceErrorCode.ConnectionLost,
       `${context.server} did not answer ${request ?? 'a request'} for ${context.login} in time.`,
       'transient',
     );
   }
   if (UNREACHABLE.has(code)) {
-    return new MigrationError(GroupwareErrorCode.ConnectionFailed, `Cannot reach ${context.server} for ${context.login} (${code}${on}).`, 'transient');
+    return new MigrationError(ItemSourceErrorCode.ConnectionFailed, `Cannot reach ${context.server} for ${context.login} (${code}${on}).`, 'transient');
   }
   if (TLS_CODES.test(code)) {
-    return new MigrationError(GroupwareErrorCode.TlsFailed, `TLS with ${context.server} failed for ${context.login} (${code}).`, 'permanent');
+    return new MigrationError(ItemSourceErrorCode.TlsFailed, `TLS with ${context.server} failed for ${context.login} (${code}).`, 'permanent');
   }
   if (DROPPED.has(code) || code === 'terminated') {
     return new MigrationError(
-      GroupwareErrorCode.ConnectionLost,
+      ItemSourceErrorCode.ConnectionLost,
       `The connection to ${context.server} was lost for ${context.login} (${code}${on}).`,
       'transient',
     );
   }
   // Not a network failure we know: most likely a bug, so not worth retrying; its code or name says what it was.
   return new MigrationError(
-    GroupwareErrorCode.RequestRefused,
+    ItemSourceErrorCode.RequestRefused,
     `A request to ${context.server} for ${context.login} failed (${code || 'unknown error'}${on}).`,
     'permanent',
   );
@@ -69,29 +69,29 @@ export function statusError(
   status: number,
   context: DavErrorContext,
   what: string,
-  options: { retryAfter?: string | null; notFound?: GroupwareErrorCode } = {},
+  options: { retryAfter?: string | null; notFound?: ItemSourceErrorCode } = {},
 ): MigrationError {
   const answer = `${context.server} answered ${what} for ${context.login} with HTTP ${status}`;
   if (status === 401)
-    return new MigrationError(GroupwareErrorCode.SourceAuthFailed, `${context.server} refused the login of ${context.login} (HTTP 401).`, 'permanent');
+    return new MigrationError(ItemSourceErrorCode.SourceAuthFailed, `${context.server} refused the login of ${context.login} (HTTP 401).`, 'permanent');
   if (status === 429) {
     return new MigrationError(
-      GroupwareErrorCode.Throttled,
+      ItemSourceErrorCode.Throttled,
       `${context.server} is throttling ${context.login} (HTTP 429).`,
       'transient',
       retryAfterSeconds(options.retryAfter),
     );
   }
-  if (status >= 500) return new MigrationError(GroupwareErrorCode.ServerError, `${answer}.`, 'transient', retryAfterSeconds(options.retryAfter));
-  if (status === 403) return new MigrationError(GroupwareErrorCode.AccessDenied, `${answer} (forbidden).`, 'permanent');
+  if (status >= 500) return new MigrationError(ItemSourceErrorCode.ServerError, `${answer}.`, 'transient', retryAfterSeconds(options.retryAfter));
+  if (status === 403) return new MigrationError(ItemSourceErrorCode.AccessDenied, `${answer} (forbidden).`, 'permanent');
   if (status === 404 || status === 410)
-    return new MigrationError(options.notFound ?? GroupwareErrorCode.CollectionNotFound, `${answer} (not found).`, 'permanent');
-  return new MigrationError(GroupwareErrorCode.RequestRefused, `${answer}.`, 'permanent');
+    return new MigrationError(options.notFound ?? ItemSourceErrorCode.CollectionNotFound, `${answer} (not found).`, 'permanent');
+  return new MigrationError(ItemSourceErrorCode.RequestRefused, `${answer}.`, 'permanent');
 }
 
 /** A server answer that is not what the protocol asks for: names the request and what was wrong or missing. */
 export function invalidReply(context: DavErrorContext, what: string, problem: string): MigrationError {
-  return new MigrationError(GroupwareErrorCode.InvalidReply, `${context.server} answered ${what} for ${context.login} ${problem}.`, 'permanent');
+  return new MigrationError(ItemSourceErrorCode.InvalidReply, `${context.server} answered ${what} for ${context.login} ${problem}.`, 'permanent');
 }
 
 /** Retry-After (RFC 9110 section 10.2.3): delay-seconds or an HTTP date. */

@@ -1,12 +1,12 @@
 import type { GraphEvent } from '../../core/groupware/graphShapes';
 import { MigrationError } from '../../core/errors/migrationError';
 import type { GroupwareFile, GroupwareOutcome, GroupwarePayload } from '../../services/ports/groupwareTarget';
-import { GroupwareErrorCode } from '../../services/ports/itemSource';
 import { type BatchAnswer, type BatchContext, type BatchItem, describeGraphError } from './graphBatch';
 import { MAPI } from './graphMessageJson';
 import { retryAfterSeconds } from './graphPacing';
 import { pathSegment, withQuery } from './odataQuery';
 import { sendInLanes } from './sendInLanes';
+import { ItemSourceErrorCode, ServiceErrorCode } from '../../core/errors/migrationErrorCode';
 
 /** From this size on a file goes through an upload session (a single POST takes files under 3 MB). */
 export const UPLOAD_SESSION_BYTES = 3 * 1024 * 1024;
@@ -168,6 +168,15 @@ async function uploadsRound(hooks: CopyTargetHooks, progress: Progress[]): Promi
   }
 }
 
+/** The app may not write the mailbox's contacts or calendars (401, 403): the whole copy stops, with the fix. */
+export function groupwareAccessDenied(graphSaid: string): MigrationError {
+  return new MigrationError(
+    ItemSourceErrorCode.AccessDenied,
+    `Microsoft Graph refused access to the mailbox's contacts or calendars (${graphSaid}). Grant the app registration the application permissions Contacts.ReadWrite and Calendars.ReadWrite with admin consent, then retry the batch.`,
+    'permanent',
+  );
+}
+
 /**
  * What a failed answer means for its item. 400, 413 and 422 are Exchange refusing what was sent: the item is
  * refused. 401 and 403 are the app's permissions: thrown, with the fix. No answer, a 5xx, or a 429 the retries
@@ -176,11 +185,7 @@ async function uploadsRound(hooks: CopyTargetHooks, progress: Progress[]): Promi
 function failed(hooks: CopyTargetHooks, answer: BatchAnswer | undefined, create: boolean): GroupwareOutcome {
   if (!answer) return unknown('no answer');
   if (answer.status === 401 || answer.status === 403) {
-    throw new MigrationError(
-      GroupwareErrorCode.AccessDenied,
-      `Microsoft Graph refused access to the mailbox's contacts or calendars (${describeGraphError(answer)}). Grant the app registration the application permissions Contacts.ReadWrite and Calendars.ReadWrite with admin consent, then retry the batch.`,
-      'permanent',
-    );
+    throw groupwareAccessDenied(describeGraphError(answer));
   }
   if (answer.status === 400 || answer.status === 413 || answer.status === 422)
     return refused(`Microsoft 365 refused the item (${describeGraphError(answer)}).`);
@@ -201,14 +206,14 @@ function uploadFailed(error: unknown): GroupwareOutcome {
   const text = error instanceof Error ? error.message : String(error);
   // Graph's own error code first, as its answers in a batch are reported (describeGraphError).
   const message = code && status !== undefined ? `${code}: ${text}` : text;
-  const permanentUpload = error instanceof MigrationError && error.code === 'AttachmentUploadFailed' && error.errorClass === 'permanent';
+  const permanentUpload = error instanceof MigrationError && error.code === ServiceErrorCode.AttachmentUploadFailed && error.errorClass === 'permanent';
   if (permanentUpload || status === 400 || status === 413 || status === 422) return refused(`Microsoft 365 refused an attachment of the item (${message}).`);
   if (status === 401 || status === 403) throw error;
   return unknown(message);
 }
 
 function refused(detail: string): GroupwareOutcome {
-  return { ok: false, refused: true, code: 'RejectedByTarget', detail };
+  return { ok: false, refused: true, code: ServiceErrorCode.RejectedByTarget, detail };
 }
 
 function unknown(detail: string): GroupwareOutcome {

@@ -2,19 +2,18 @@ import type { GroupwareKind } from '../../core/groupware/groupwareKind';
 import type { GraphContact } from '../../core/groupware/graphShapes';
 import { MigrationError } from '../../core/errors/migrationError';
 import {
-  GROUPWARE_ITEM_REJECTED,
   type GroupwareFile,
   type GroupwareOutcome,
   type GroupwarePayload,
   type GroupwareTarget,
 } from '../../services/ports/groupwareTarget';
-import { GroupwareErrorCode } from '../../services/ports/itemSource';
 import type { GraphSession } from './graphConnection';
 import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
 import { uploadLargeAttachment } from './uploadLargeAttachment';
 import { odataString, pathSegment, withQuery } from './odataQuery';
-import { createGroupwareCopies, type CopyTargetHooks } from './createGroupwareCopies';
+import { createGroupwareCopies, groupwareAccessDenied, type CopyTargetHooks } from './createGroupwareCopies';
+import { ServiceErrorCode } from '../../core/errors/migrationErrorCode';
 
 /** The collection id that stands for the mailbox's default Contacts folder or Calendar (a Graph id is never this short). */
 const DEFAULT_COLLECTION = 'default';
@@ -128,7 +127,7 @@ export class GraphGroupwareTarget implements GroupwareTarget {
     try {
       return await work();
     } catch (error) {
-      if (error instanceof MigrationError && error.code === GROUPWARE_ITEM_REJECTED)
+      if (error instanceof MigrationError && error.code === ServiceErrorCode.RejectedByTarget)
         return { ok: false, refused: true, code: error.code, detail: error.message };
       throw error;
     }
@@ -194,18 +193,14 @@ export class GraphGroupwareTarget implements GroupwareTarget {
       const exhausted = tryBudgetExhausted(error);
       if (exhausted) throw exhausted;
       // An upload session that failed for good (a range refused, not throttled or lost): the item is refused.
-      if (error instanceof MigrationError && error.code === 'AttachmentUploadFailed' && error.errorClass === 'permanent')
-        throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused an attachment of the item (${error.message}).`, 'permanent');
+      if (error instanceof MigrationError && error.code === ServiceErrorCode.AttachmentUploadFailed && error.errorClass === 'permanent')
+        throw new MigrationError(ServiceErrorCode.RejectedByTarget, `Microsoft 365 refused an attachment of the item (${error.message}).`, 'permanent');
       const { statusCode, code, message } = error as { statusCode?: number; code?: string; message?: string };
       const graphSaid = `${code ?? `HTTP ${statusCode}`}: ${message ?? ''}`.trim();
       if (statusCode === 400 || statusCode === 413 || statusCode === 422)
-        throw new MigrationError(GROUPWARE_ITEM_REJECTED, `Microsoft 365 refused the item (${graphSaid}).`, 'permanent');
+        throw new MigrationError(ServiceErrorCode.RejectedByTarget, `Microsoft 365 refused the item (${graphSaid}).`, 'permanent');
       if (statusCode === 401 || statusCode === 403)
-        throw new MigrationError(
-          GroupwareErrorCode.AccessDenied,
-          `Microsoft Graph refused access to the mailbox's contacts or calendars (${graphSaid}). Grant the app registration the application permissions Contacts.ReadWrite and Calendars.ReadWrite with admin consent, then retry the batch.`,
-          'permanent',
-        );
+        throw groupwareAccessDenied(graphSaid);
       throw error;
     }
   }

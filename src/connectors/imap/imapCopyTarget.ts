@@ -4,13 +4,13 @@ import { type TargetFolderPath, WELL_KNOWN_DISPLAY_NAMES, type WellKnownFolder }
 import { readHeaderSummary } from '../../core/mime/readHeaderSummary';
 import type { CopyItem, CopyTarget, CreateOutcome, FlagChange } from '../../services/ports/copyTarget';
 import { MigrationError } from '../../core/errors/migrationError';
-import { MailErrorCode } from '../../services/ports/mailSource';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { ImapSession } from './imapSession';
 import { multiAppend, supportsMultiAppend } from './multiAppend';
 import { toImapFlowOptions } from './toImapFlowOptions';
 import { ImapCommandRefused, toMailError } from './toMailError';
 import { toTargetImapPath } from './toTargetImapPath';
+import { MailErrorCode } from '../../core/errors/migrationErrorCode';
 
 /** Messages, and bytes, sent in one MULTIAPPEND command at most: a refused batch is sent again one by one. */
 const MULTIAPPEND_COUNT = 100;

@@ -1,16 +1,7 @@
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import {
-  type FlagState,
-  type FolderStatus,
-  MailErrorCode,
-  type MailSource,
-  type PageLimits,
-  type SourceFolder,
-  type SourceMessage,
-  type UidSelection,
-} from '../../services/ports/mailSource';
+import { type FlagState, type FolderStatus, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../services/ports/mailSource';
 import { ImapSession } from './imapSession';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { listSourceFolders } from './listSourceFolders';
@@ -19,6 +10,7 @@ import { toMessageFlags } from './toMessageFlags';
 import { toMailError } from './toMailError';
 import { isInSelection, toUidRange } from './toUidRange';
 import { isExchangeRetrievalStub } from '../../core/mime/exchangeRetrievalStub';
+import { MailErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * Reads one legacy mailbox over IMAP (imapflow). Folders are opened read-only (EXAMINE,

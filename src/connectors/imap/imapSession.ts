@@ -1,11 +1,11 @@
 import { ImapFlow } from 'imapflow';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { MailErrorCode } from '../../services/ports/mailSource';
 import { closeImapClient } from './closeImapClient';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { toImapFlowOptions, toLoginName } from './toImapFlowOptions';
 import { type ErrorContext, toMailError } from './toMailError';
+import { MailErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * One imapflow connection of an IMAP source or target: connected on demand, replaced when it dropped,

@@ -1,8 +1,8 @@
 import type { ImapFlowOptions } from 'imapflow';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { MailErrorCode } from '../../services/ports/mailSource';
 import { DEFAULT_ADMIN_LOGIN_FORMAT, type ImapLogin, type ImapServer } from './imapConnection';
+import { MailErrorCode } from '../../core/errors/migrationErrorCode';
 
 /** The name an admin login presents, e.g. `alice*admin` for a Dovecot master user. */
 export function toAdminLoginName(user: string, adminUser: string, format = DEFAULT_ADMIN_LOGIN_FORMAT): string {

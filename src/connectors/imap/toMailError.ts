@@ -1,7 +1,7 @@
 import type { ImapFlowError } from 'imapflow';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { MailErrorCode } from '../../services/ports/mailSource';
+import { MailErrorCode } from '../../core/errors/migrationErrorCode';
 
 /** Node and imapflow codes for a server that could not be reached at all. */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT']);

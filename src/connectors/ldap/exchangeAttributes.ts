@@ -1,7 +1,8 @@
 import type { Entry } from 'ldapts';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { DirectoryErrorCode, type OnPremisesUser } from '../../services/ports/onPremisesDirectory';
+import { type OnPremisesUser } from '../../services/ports/onPremisesDirectory';
+import { DirectoryErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * The Active Directory attributes Exchange 2003/2007 keeps on a recipient, and how their values

@@ -1,17 +1,12 @@
 import { type Change, type Client, type Entry, NoSuchAttributeError, TypeOrValueExistsError } from 'ldapts';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import {
-  type CloudMailboxIdentity,
-  DirectoryErrorCode,
-  type DirectoryWriteResult,
-  type OnPremisesDirectory,
-  type OnPremisesUser,
-} from '../../services/ports/onPremisesDirectory';
+import { type CloudMailboxIdentity, type DirectoryWriteResult, type OnPremisesDirectory, type OnPremisesUser } from '../../services/ports/onPremisesDirectory';
 import { toOnPremisesUser } from './exchangeAttributes';
 import { checkSmtpAddress, readUserEntry, searchUsersByAddress } from './ldapSearch';
 import { type LdapDirectoryOptions, type ResolvedLdapDirectoryOptions, resolveLdapDirectoryOptions, withLdapSession } from './ldapSession';
 import { planMailEnabledUserConversion, planTargetAddress } from './mailEnabledUserPlan';
+import { DirectoryErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * The on-premises Active Directory (Exchange 2003/2007 schema) over LDAP, with ldapts. Each call

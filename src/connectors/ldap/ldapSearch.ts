@@ -1,8 +1,8 @@
 import { AndFilter, type Client, type Entry, EqualityFilter, type Filter, NoSuchObjectError, OrFilter, type SearchOptions } from 'ldapts';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { DirectoryErrorCode } from '../../services/ports/onPremisesDirectory';
 import { BINARY_ATTRIBUTES, ExchangeAttribute, USER_ATTRIBUTES } from './exchangeAttributes';
+import { DirectoryErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * Finding users: what an address must look like before it reaches a filter or an attribute, the

@@ -5,7 +5,7 @@ import { Client, type ClientOptions, ResultCodeError } from 'ldapts';
 import { z } from 'zod';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { DirectoryErrorCode } from '../../services/ports/onPremisesDirectory';
+import { DirectoryErrorCode } from '../../core/errors/migrationErrorCode';
 
 /**
  * The connection to the on-premises directory: its settings, one bound connection per operation,

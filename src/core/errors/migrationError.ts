@@ -2,11 +2,13 @@
  * Errors the service raises on purpose carry a stable code (callers branch on it, never on the
  * text), a sentence for the administrator, and whether trying again may help.
  */
+import type { MigrationErrorCode } from './migrationErrorCode';
+
 export type ErrorClass = 'permanent' | 'transient';
 
 export class MigrationError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: MigrationErrorCode,
     message: string,
     readonly errorClass: ErrorClass = 'permanent',
     readonly retryAfterSeconds?: number,

@@ -1,4 +1,5 @@
 import { MigrationError } from '../errors/migrationError';
+import type { GroupwareItemErrorCode } from '../errors/migrationErrorCode';
 
 /**
  * Why one contact or calendar item cannot be mapped. Each is permanent (the same bytes fail the same
@@ -6,11 +7,9 @@ import { MigrationError } from '../errors/migrationError';
  * the mailbox (issue 14: "a bad item (unparseable iCalendar, an invalid time zone) is skipped and
  * reported with its reason").
  */
-export type GroupwareErrorCode = 'InvalidVCard' | 'InvalidICalendar' | 'UnknownTimeZone' | 'UnsupportedRecurrence';
-
 export class GroupwareItemError extends MigrationError {
   constructor(
-    override readonly code: GroupwareErrorCode,
+    override readonly code: GroupwareItemErrorCode,
     message: string,
   ) {
     super(code, message, 'permanent');

@@ -22,9 +22,6 @@ export type GroupwarePayload =
       attachments: GroupwareFile[];
     };
 
-/** The code of a target's refusal of one item (a value it will not take, an attachment too large). */
-export const GROUPWARE_ITEM_REJECTED = 'RejectedByTarget';
-
 /**
  * What the target made of one item: its copy's id; or its refusal of the item for good (`refused`); or no
  * confirmation (`refused: false`): the copy may or may not be there, and is looked for by its marker later,

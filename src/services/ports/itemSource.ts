@@ -69,34 +69,3 @@ export interface ItemSource {
   close(): Promise<void>;
 }
 
-/**
- * Stable codes of the MigrationErrors an ItemSource throws; callers branch on these, never on the
- * text. Where a code means what mail's does (MailErrorCode), it has the same value.
- */
-export const GroupwareErrorCode = {
-  /** The server refused the mailbox's login (HTTP 401). Permanent. */
-  SourceAuthFailed: 'SourceAuthFailed',
-  /** The server could not be reached (refused, no route, name not found, connect timeout). Transient. */
-  ConnectionFailed: 'ConnectionFailed',
-  /** The connection dropped or an answer did not come in time. Transient. */
-  ConnectionLost: 'ConnectionLost',
-  /** The TLS handshake failed, e.g. the server certificate is not trusted. Permanent. */
-  TlsFailed: 'TlsFailed',
-  /** The server asked to slow down (HTTP 429); `retryAfterSeconds` says for how long when it told. Transient. */
-  Throttled: 'Throttled',
-  /** The server failed the request (HTTP 5xx); `retryAfterSeconds` is set when it sent Retry-After. Transient. */
-  ServerError: 'GroupwareServerError',
-  /** The login may not read what was asked (HTTP 403). Permanent. */
-  AccessDenied: 'GroupwareAccessDenied',
-  /** The address book or calendar is gone (HTTP 404 or 410). Permanent. */
-  CollectionNotFound: 'CollectionNotFound',
-  /** No principal, or neither a calendar home nor an address book home, could be found from the URL. Permanent. */
-  DiscoveryFailed: 'GroupwareDiscoveryFailed',
-  /** The server's answer is not the XML the protocol asks for, or lacks a property it must carry. Permanent. */
-  InvalidReply: 'GroupwareInvalidReply',
-  /** The server refused a request for another reason (another HTTP 4xx). Permanent. */
-  RequestRefused: 'GroupwareRequestRefused',
-  /** The endpoint's DAV URL (template) is not a usable http(s) URL. Permanent. */
-  InvalidUrl: 'GroupwareInvalidUrl',
-} as const;
-export type GroupwareErrorCode = (typeof GroupwareErrorCode)[keyof typeof GroupwareErrorCode];

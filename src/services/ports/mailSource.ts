@@ -91,20 +91,3 @@ export interface MailSource {
   close(): Promise<void>;
 }
 
-/** Error codes connectors raise (as MigrationError codes); callers branch on these, never on text. */
-export const MailErrorCode = {
-  SourceAuthFailed: 'SourceAuthFailed',
-  TargetAuthFailed: 'TargetAuthFailed',
-  ConnectionFailed: 'ConnectionFailed',
-  ConnectionLost: 'ConnectionLost',
-  TlsFailed: 'TlsFailed',
-  Throttled: 'Throttled',
-  FolderNotFound: 'FolderNotFound',
-  FolderChanged: 'FolderChanged',
-  FolderStatusIncomplete: 'FolderStatusIncomplete',
-  CommandRejected: 'CommandRejected',
-  InsecureConnectionRefused: 'InsecureConnectionRefused',
-  NotConnected: 'NotConnected',
-  ItemNotFound: 'ItemNotFound',
-} as const;
-export type MailErrorCode = (typeof MailErrorCode)[keyof typeof MailErrorCode];

@@ -12,26 +12,6 @@
  * it changed anything, so a retried Durable activity neither fails nor writes twice.
  */
 
-/** Stable codes of the MigrationErrors the directory connectors throw; callers branch on these. */
-export const DirectoryErrorCode = {
-  /** The directory could not be reached, dropped the connection, timed out or is busy. Transient. */
-  Unavailable: 'DirectoryUnavailable',
-  /** The service account's bind was refused (wrong DN or password, or the server wants TLS). Permanent. */
-  AuthFailed: 'DirectoryAuthFailed',
-  /** The TLS handshake failed, e.g. the server certificate is not trusted. Permanent. */
-  TlsFailed: 'DirectoryTlsFailed',
-  /** The service account may not read or change what was asked. Permanent. */
-  AccessDenied: 'DirectoryAccessDenied',
-  /** No user has that DN, or no user has that primary SMTP address. Permanent. */
-  UserNotFound: 'DirectoryUserNotFound',
-  /** More than one user has that primary SMTP address. Permanent. */
-  AmbiguousAddress: 'DirectoryAmbiguousAddress',
-  /** An address or DN handed to the connector is not well formed. Permanent. */
-  InvalidInput: 'DirectoryInvalidInput',
-  /** The directory refused a change (schema or constraint violation...). Permanent. */
-  Rejected: 'DirectoryRejected',
-} as const;
-export type DirectoryErrorCode = (typeof DirectoryErrorCode)[keyof typeof DirectoryErrorCode];
 
 /** A user of the on-premises directory, reduced to what the migration needs. */
 export interface OnPremisesUser {

@@ -8,8 +8,9 @@ import type { ItemRow, SkipRow, Stored } from '../../../core/ledger/ledgerRows';
 import type { LedgerWrite } from '../../ports/copyLedgerStore';
 import { TargetPaused } from '../../ports/copyTarget';
 import type { GroupwareOutcome, GroupwarePayload, GroupwareTarget } from '../../ports/groupwareTarget';
-import { GroupwareErrorCode, type CollectionChanges, type ItemCollection, type ItemSource, type ItemVersion } from '../../ports/itemSource';
+import { type CollectionChanges, type ItemCollection, type ItemSource, type ItemVersion } from '../../ports/itemSource';
 import type { ContainerWork, ItemSkip, KnownItem, PageContext, PageItem, Room, TargetOutcome } from '../itemAdapter';
+import { ItemSourceErrorCode } from '../../../core/errors/migrationErrorCode';
 
 /** Items fetched from the source at once (one multiget). */
 const CHUNK_COUNT = 50;
@@ -343,7 +344,7 @@ async function paused<T>(page: PageContext, call: () => Promise<T>): Promise<T> 
   try {
     return await call();
   } catch (error) {
-    if (error instanceof MigrationError && error.code === GroupwareErrorCode.Throttled && error.retryAfterSeconds !== undefined) {
+    if (error instanceof MigrationError && error.code === ItemSourceErrorCode.Throttled && error.retryAfterSeconds !== undefined) {
       throw new TargetPaused(new Date(page.clock.now() + error.retryAfterSeconds * 1000), `the source server asked to wait ${error.retryAfterSeconds} s`);
     }
     throw error;

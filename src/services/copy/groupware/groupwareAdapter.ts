@@ -3,9 +3,10 @@ import type { GroupwareKind } from '../../../core/groupware/groupwareKind';
 import { emptyCounts, type ContainerState } from '../../../core/ledger/containerState';
 import { collectionKey, containerRowKey } from '../../../core/ledger/ledgerKeys';
 import type { GroupwareTarget } from '../../ports/groupwareTarget';
-import { GroupwareErrorCode, type ItemCollection, type ItemSource } from '../../ports/itemSource';
+import { type ItemCollection, type ItemSource } from '../../ports/itemSource';
 import type { DiscoveredContainer, ItemAdapter, PageContext } from '../itemAdapter';
 import { CollectionWork, type GroupwareMapper } from './collectionWork';
+import { ItemSourceErrorCode } from '../../../core/errors/migrationErrorCode';
 
 /**
  * Contacts' and events' item adapter: a source's address books and calendars (CardDAV and CalDAV today),
@@ -54,7 +55,7 @@ export class GroupwareAdapter implements ItemAdapter {
   failed(container: ContainerState, error: unknown, pass: string): ContainerState | undefined {
     if (!(error instanceof MigrationError) || error.errorClass !== 'permanent') return undefined;
     // A refused login or a URL that leads nowhere is the mailbox's problem, not one collection's.
-    if (error.code === GroupwareErrorCode.SourceAuthFailed || error.code === GroupwareErrorCode.InvalidUrl) return undefined;
+    if (error.code === ItemSourceErrorCode.SourceAuthFailed || error.code === ItemSourceErrorCode.InvalidUrl) return undefined;
     return { ...container, failed: { pass, detail: toErrorMessage(error) } };
   }
 }

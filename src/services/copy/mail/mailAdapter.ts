@@ -3,10 +3,11 @@ import { emptyCounts, type ContainerState } from '../../../core/ledger/container
 import { containerRowKey, folderKey } from '../../../core/ledger/ledgerKeys';
 import { mapFolders } from '../../../core/folders/mapFolders';
 import { toTargetPathText } from '../../../core/folders/targetFolderPath';
-import { MailErrorCode, type MailSource, type SourceFolder } from '../../ports/mailSource';
+import { type MailSource, type SourceFolder } from '../../ports/mailSource';
 import type { CopyTarget } from '../../ports/copyTarget';
 import type { DiscoveredContainer, ItemAdapter, PageContext } from '../itemAdapter';
 import { MailFolderWork } from './mailFolderWork';
+import { MailErrorCode } from '../../../core/errors/migrationErrorCode';
 
 /** Remaps the folders had to get, and folders re-created because the user deleted them in the target. */
 export interface FolderRemap {
