@@ -24,8 +24,10 @@ import { startSandboxProcess } from './copyEngine.bench';
  * https://learn.microsoft.com/graph/throttling-limits#outlook-service-limits), enforced by the sandbox and kept
  * by the product, with the window shortened to 1 minute and the rate BENCH_LARGE_BUDGET_SPEEDUP times Outlook's
  * (default 2: 2,000 requests per minute), so the calendar meets the budget again and again in about 5 minutes
- * instead of 10. When the budget is spent a page ends with `resumeAt` and the next one waits for it,
- * as the orchestration's durable timer does; the bench counts those waits.
+ * instead of 10. The product paces its requests to the budget: a wait of up to 20 s happens inside the page
+ * (the window slides, so room comes back as the oldest requests age out); a longer one ends the page with
+ * `resumeAt` and the next page waits for it, as the orchestration's durable timer does. The bench counts
+ * those waits; either way no page runs past MIGRATION_PAGE_MAX_SECONDS by much.
  */
 const MESSAGES = Number(process.env.BENCH_LARGE_MESSAGES ?? 50_000);
 const EVENTS = Number(process.env.BENCH_LARGE_EVENTS ?? 10_000);
