@@ -93,11 +93,7 @@ async function largeFolder(functionTimeoutSeconds: number): Promise<void> {
 
 async function largeCalendar(functionTimeoutSeconds: number): Promise<void> {
   const radicale = await startRadicale({ users: [{ name: USER, password: PASSWORD }] });
-  const sandbox = await startSandboxProcess(
-    0,
-    [UPN],
-    ['--budget', String(limits.requestsPerWindow), '--request-window-ms', String(limits.requestWindowMs)],
-  );
+  const sandbox = await startSandboxProcess(0, [UPN], ['--budget', String(limits.requestsPerWindow), '--request-window-ms', String(limits.requestWindowMs)]);
   let copy: MailboxCopy | undefined;
   try {
     const started = Date.now();
@@ -267,7 +263,8 @@ async function putWholeCalendar(account: DavAccount, name: string, count: number
       authorization: `Basic ${Buffer.from(`${account.username}:${account.password}`).toString('base64')}`,
     },
   });
-  if (response.status !== 201 && response.status !== 204) throw new Error(`PUT ${url.pathname}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+  if (response.status !== 201 && response.status !== 204)
+    throw new Error(`PUT ${url.pathname}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
 }
 
 function stamp(date: Date): string {

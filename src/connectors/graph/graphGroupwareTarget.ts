@@ -1,12 +1,7 @@
 import type { GroupwareKind } from '../../core/groupware/groupwareKind';
 import type { GraphContact } from '../../core/groupware/graphShapes';
 import { MigrationError } from '../../core/errors/migrationError';
-import {
-  type GroupwareFile,
-  type GroupwareOutcome,
-  type GroupwarePayload,
-  type GroupwareTarget,
-} from '../../services/ports/groupwareTarget';
+import { type GroupwareFile, type GroupwareOutcome, type GroupwarePayload, type GroupwareTarget } from '../../services/ports/groupwareTarget';
 import type { GraphSession } from './graphConnection';
 import { MAPI } from './graphMessageJson';
 import { tryBudgetExhausted } from './graphPacing';
@@ -199,8 +194,7 @@ export class GraphGroupwareTarget implements GroupwareTarget {
       const graphSaid = `${code ?? `HTTP ${statusCode}`}: ${message ?? ''}`.trim();
       if (statusCode === 400 || statusCode === 413 || statusCode === 422)
         throw new MigrationError(ServiceErrorCode.RejectedByTarget, `Microsoft 365 refused the item (${graphSaid}).`, 'permanent');
-      if (statusCode === 401 || statusCode === 403)
-        throw groupwareAccessDenied(graphSaid);
+      if (statusCode === 401 || statusCode === 403) throw groupwareAccessDenied(graphSaid);
       throw error;
     }
   }

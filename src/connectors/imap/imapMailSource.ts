@@ -1,7 +1,15 @@
 import { ImapFlow, type ImapFlowError } from 'imapflow';
 
 import { MigrationError } from '../../core/errors/migrationError';
-import { type FlagState, type FolderStatus, type MailSource, type PageLimits, type SourceFolder, type SourceMessage, type UidSelection } from '../../services/ports/mailSource';
+import {
+  type FlagState,
+  type FolderStatus,
+  type MailSource,
+  type PageLimits,
+  type SourceFolder,
+  type SourceMessage,
+  type UidSelection,
+} from '../../services/ports/mailSource';
 import { ImapSession } from './imapSession';
 import type { ImapLogin, ImapServer } from './imapConnection';
 import { listSourceFolders } from './listSourceFolders';

@@ -216,7 +216,13 @@ export class CopyEngine {
   }
 
   /** Reads a container's chunks into `waiting`, copying what waits whenever enough has gathered. */
-  private async readContainer(run: ContainerRun, room: Room, page: PageLedger, context: PageContext, waiting: { run: ContainerRun; items: PageItem[] }[]): Promise<void> {
+  private async readContainer(
+    run: ContainerRun,
+    room: Room,
+    page: PageLedger,
+    context: PageContext,
+    waiting: { run: ContainerRun; items: PageItem[] }[],
+  ): Promise<void> {
     let reading: Promise<PageItem[] | undefined> | undefined = run.work!.next(room);
     while (reading) {
       let items: PageItem[] | undefined;

@@ -68,4 +68,3 @@ export interface ItemSource {
   fetch(collection: ItemCollection, hrefs: readonly string[]): Promise<SourceItem[]>;
   close(): Promise<void>;
 }
-

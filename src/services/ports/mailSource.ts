@@ -90,4 +90,3 @@ export interface MailSource {
   fetchFlags(folderPath: string, sinceModseq?: string): Promise<FlagState[]>;
   close(): Promise<void>;
 }
-

@@ -12,7 +12,6 @@
  * it changed anything, so a retried Durable activity neither fails nor writes twice.
  */
 
-
 /** A user of the on-premises directory, reduced to what the migration needs. */
 export interface OnPremisesUser {
   dn: string;
