@@ -8,6 +8,7 @@ import { OUTLOOK_LIMITS, type OutlookLimits } from '../src/connectors/graph/mail
 import type { PageOutcome } from '../src/services/copy/copyEngine';
 import { groupwareCopy, imapToImapCopy, type MailboxCopy, pageTotals } from '../test/support/copyHarness';
 import { startAzurite } from '../tools/azurite/startAzurite';
+import { timeSpanMs } from '../tools/devhost/hostConfig';
 import { type RunningDovecot, startDovecot } from '../tools/dovecot/startDovecot';
 import { type DavAccount } from '../tools/radicale/seedDav';
 import { startRadicale } from '../tools/radicale/startRadicale';
@@ -271,9 +272,8 @@ function stamp(date: Date): string {
   return `${date.toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`;
 }
 
-/** host.json's functionTimeout (`hh:mm:ss`), in seconds. */
+/** host.json's functionTimeout, in seconds. */
 function hostFunctionTimeoutSeconds(): number {
-  const host = JSON.parse(readFileSync(path.resolve(__dirname, '../../host.json'), 'utf8')) as { functionTimeout?: string };
-  const [h, m, s] = (host.functionTimeout ?? '00:10:00').split(':').map(Number);
-  return h! * 3600 + m! * 60 + s!;
+  const host = JSON.parse(readFileSync(path.resolve(__dirname, '../../host.json'), 'utf8')) as { functionTimeout?: unknown };
+  return timeSpanMs(host.functionTimeout, 10 * 60_000) / 1000;
 }

@@ -1,6 +1,6 @@
 import { seedDav } from '../../tools/radicale/seedDav';
 import { type LabMailbox, type MigrationLab, createLabEndpoint, labBatchStatus, labMailboxes, startMigrationLab, waitFor } from '../support/migrationLab';
-import { BERLIN_VTIMEZONE } from '../../tools/corpus/vtimezones';
+import { berlinWeeklySeries } from '../support/groupwareFixtures';
 
 /**
  * Issue 14: "An end-to-end batch copies mail, contacts and calendars for several mailboxes, survives a
@@ -20,36 +20,8 @@ const vcard = (owner: string, i: number) =>
   `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${owner}-c${i}\r\nN:Person${i};${owner};;;\r\nFN:${owner} Person${i}\r\nEMAIL;TYPE=work:${owner}.p${i}@partner.com\r\nEND:VCARD\r\n`;
 
 /** A weekly meeting with attendees, its third occurrence cancelled and its fourth moved a day later. */
-function series(owner: string, i: number): string {
-  const day = String(5 + (i % 5)).padStart(2, '0');
-  return [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Test//Migration//EN',
-    ...BERLIN_VTIMEZONE,
-    'BEGIN:VEVENT',
-    `UID:${owner}-s${i}@contoso.com`,
-    'DTSTAMP:20070101T000000Z',
-    `DTSTART;TZID=Europe/Berlin:200703${day}T100000`,
-    `DTEND;TZID=Europe/Berlin:200703${day}T110000`,
-    `SUMMARY:${owner} series ${i}`,
-    'RRULE:FREQ=WEEKLY;COUNT=6',
-    `EXDATE;TZID=Europe/Berlin:200703${String(Number(day) + 14).padStart(2, '0')}T100000`,
-    `ORGANIZER:mailto:${owner}@contoso.com`,
-    'ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@fabrikam.com',
-    'END:VEVENT',
-    'BEGIN:VEVENT',
-    `UID:${owner}-s${i}@contoso.com`,
-    'DTSTAMP:20070101T000000Z',
-    `RECURRENCE-ID;TZID=Europe/Berlin:200703${String(Number(day) + 21).padStart(2, '0')}T100000`,
-    `DTSTART;TZID=Europe/Berlin:200703${String(Number(day) + 22).padStart(2, '0')}T150000`,
-    `DTEND;TZID=Europe/Berlin:200703${String(Number(day) + 22).padStart(2, '0')}T160000`,
-    `SUMMARY:${owner} series ${i} (moved)`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
-}
+const series = (owner: string, i: number) =>
+  berlinWeeklySeries({ uid: `${owner}-s${i}@contoso.com`, summary: `${owner} series ${i}`, startDay: 5 + (i % 5), organizer: `${owner}@contoso.com` });
 
 function single(owner: string, i: number): string {
   return [

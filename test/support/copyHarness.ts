@@ -155,6 +155,23 @@ export function groupwareCopy(options: {
   );
 }
 
+/**
+ * A copy to the end as a second run of the same activity would make it: pages until done, the whole copy
+ * tried again (up to 8 times, waiting longer each time) when it fails on something transient, such as a
+ * conflict with the other run.
+ */
+export async function copyAllRetried(copy: MailboxCopy): Promise<void> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      await copy.copyAll();
+      return;
+    } catch (error) {
+      if (tries >= 8 || (error as { errorClass?: string }).errorClass === 'permanent') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * tries));
+    }
+  }
+}
+
 async function withAttempts<T>(attempts: number, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {

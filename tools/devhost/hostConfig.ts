@@ -22,7 +22,7 @@ function section(value: unknown, key: string): Json {
 }
 
 /** A .NET TimeSpan setting (`hh:mm:ss`, as host.json writes them) in milliseconds. */
-function timeSpanMs(value: unknown, fallback: number): number {
+export function timeSpanMs(value: unknown, fallback: number): number {
   if (typeof value !== 'string') return fallback;
   const match = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(value.trim());
   if (!match) throw new DevHostError('DEVHOST_BAD_HOST_JSON', `"${value}" in host.json is not a TimeSpan (hh:mm:ss).`);

@@ -24,7 +24,17 @@ import { seedMailbox } from '../../../tools/corpus/seedMailbox';
 import { type RunningDovecot, startDovecot } from '../../../tools/dovecot/startDovecot';
 import type { CopyTarget } from '../../../src/services/ports/copyTarget';
 import type { CopyLedgerStore } from '../../../src/services/ports/copyLedgerStore';
-import { busyAnswers, connectImap, imapToImapCopy, ledgerStore, type MailboxCopy, readMailbox, tally, withoutLease } from '../../support/copyHarness';
+import {
+  busyAnswers,
+  connectImap,
+  copyAllRetried,
+  imapToImapCopy,
+  ledgerStore,
+  type MailboxCopy,
+  readMailbox,
+  tally,
+  withoutLease,
+} from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { KillPointSpec } from '../../support/killPointChild';
 
@@ -127,19 +137,6 @@ async function compare(user: string): Promise<{ source: number; target: number; 
   return { source: src.length, target: dst.length, lost, duplicated };
 }
 
-/** A run with no lease: pages until done; a page that throws is tried again, as the activity retry would. */
-async function unleasedRun(copy: MailboxCopy): Promise<void> {
-  for (let tries = 1; ; tries += 1) {
-    try {
-      await copy.copyAll();
-      return;
-    } catch (error) {
-      if (tries >= 8 || (error as { errorClass?: string }).errorClass === 'permanent') throw error;
-      await sleep(200 * tries);
-    }
-  }
-}
-
 describe('[slow fault] two runs of the same page at the same time', () => {
   it.each(INTERLEAVINGS.map((interleaving, i) => [interleaving.name, i] as const))(
     'holding the mailbox lease (%s): one waits for the other, 0 duplicates, 0 lost',
@@ -166,7 +163,7 @@ describe('[slow fault] two runs of the same page at the same time', () => {
       const store = withoutLease(ledgerStore());
       const copiers = [await copierFor(user, interleaving, 0, store), await copierFor(user, interleaving, 1, store)];
       try {
-        await Promise.all([unleasedRun(copiers[0]!), sleep(interleaving.secondStartsAfterMs).then(() => unleasedRun(copiers[1]!))]);
+        await Promise.all([copyAllRetried(copiers[0]!), sleep(interleaving.secondStartsAfterMs).then(() => copyAllRetried(copiers[1]!))]);
       } finally {
         await Promise.all(copiers.map((c) => c.close()));
       }

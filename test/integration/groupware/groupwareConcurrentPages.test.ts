@@ -17,8 +17,8 @@ import type { GroupwareTarget } from '../../../src/services/ports/groupwareTarge
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
 import { type RunningRadicale, startRadicale } from '../../../tools/radicale/startRadicale';
 import { seedDav } from '../../../tools/radicale/seedDav';
-import { BERLIN_VTIMEZONE } from '../../../tools/corpus/vtimezones';
-import { busyAnswers, groupwareCopy, ledgerStore, type MailboxCopy, sandboxConnection, tally, withoutLease } from '../../support/copyHarness';
+import { berlinWeeklySeries } from '../../support/groupwareFixtures';
+import { busyAnswers, copyAllRetried, groupwareCopy, ledgerStore, type MailboxCopy, sandboxConnection, tally, withoutLease } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 
 useAppTestEnvironment();
@@ -35,35 +35,7 @@ let sandbox: M365Sandbox;
 const vcard = (i: number) =>
   `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:l-c${i}\r\nN:Person${i};Lee;;;\r\nFN:Lee Person${i}\r\nEMAIL:p${i}@partner.com\r\nEND:VCARD\r\n`;
 
-function series(i: number): string {
-  const day = 5 + (i % 5);
-  const on = (offset: number) => String(day + offset).padStart(2, '0');
-  return [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Test//Migration//EN',
-    ...BERLIN_VTIMEZONE,
-    'BEGIN:VEVENT',
-    `UID:l-s${i}@contoso.com`,
-    'DTSTAMP:20070101T000000Z',
-    `DTSTART;TZID=Europe/Berlin:200703${on(0)}T100000`,
-    `DTEND;TZID=Europe/Berlin:200703${on(0)}T110000`,
-    `SUMMARY:Series ${i}`,
-    'RRULE:FREQ=WEEKLY;COUNT=6',
-    `EXDATE;TZID=Europe/Berlin:200703${on(14)}T100000`,
-    'END:VEVENT',
-    'BEGIN:VEVENT',
-    `UID:l-s${i}@contoso.com`,
-    'DTSTAMP:20070101T000000Z',
-    `RECURRENCE-ID;TZID=Europe/Berlin:200703${on(21)}T100000`,
-    `DTSTART;TZID=Europe/Berlin:200703${on(22)}T150000`,
-    `DTEND;TZID=Europe/Berlin:200703${on(22)}T160000`,
-    `SUMMARY:Series ${i} (moved)`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
-}
+const series = (i: number) => berlinWeeklySeries({ uid: `l-s${i}@contoso.com`, summary: `Series ${i}`, startDay: 5 + (i % 5) });
 
 beforeAll(async () => {
   radicale = await startRadicale({ users: [{ name: USER, password: 'lee-pw' }] });
@@ -108,19 +80,6 @@ function copyFor(upn: string, mailboxKey: string, delayMs: number, store: CopyLe
   });
 }
 
-/** A run, tried again when it fails on a conflict, as the activity retry would. */
-async function run(copy: MailboxCopy): Promise<void> {
-  for (let tries = 1; ; tries += 1) {
-    try {
-      await copy.copyAll();
-      return;
-    } catch (error) {
-      if (tries >= 8 || (error as { errorClass?: string }).errorClass === 'permanent') throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * tries));
-    }
-  }
-}
-
 function expectOnceAndWhole(upn: string): void {
   const cloud = sandbox.listMailbox(upn);
   expect(tally(cloud.contacts.map((c) => String(c.properties.displayName)))).toEqual(tally(Array.from({ length: CONTACTS }, (_, i) => `Lee Person${i}`)));
@@ -138,7 +97,7 @@ describe('[slow fault] two runs of the same page of contacts and events at the s
     const store = ledgerStore();
     const copies = [copyFor(upn, 'leased', 300, store), copyFor(upn, 'leased', 100, store)];
     try {
-      await Promise.all([run(copies[0]!), new Promise((resolve) => setTimeout(resolve, 150)).then(() => run(copies[1]!))]);
+      await Promise.all([copyAllRetried(copies[0]!), new Promise((resolve) => setTimeout(resolve, 150)).then(() => copyAllRetried(copies[1]!))]);
     } finally {
       await Promise.all(copies.map((c) => c.close()));
     }
@@ -159,7 +118,7 @@ describe('[slow fault] two runs of the same page of contacts and events at the s
       const store = withoutLease(ledgerStore());
       const copies = [copyFor(upn, mailboxKey, delays[0], store), copyFor(upn, mailboxKey, delays[1], store)];
       try {
-        await Promise.all([run(copies[0]!), new Promise((resolve) => setTimeout(resolve, secondAfterMs)).then(() => run(copies[1]!))]);
+        await Promise.all([copyAllRetried(copies[0]!), new Promise((resolve) => setTimeout(resolve, secondAfterMs)).then(() => copyAllRetried(copies[1]!))]);
       } finally {
         await Promise.all(copies.map((c) => c.close()));
       }

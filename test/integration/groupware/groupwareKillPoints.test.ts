@@ -18,7 +18,7 @@ import { GraphGroupwareTarget } from '../../../src/connectors/graph/graphGroupwa
 import { type M365Sandbox, startM365Sandbox } from '../../../tools/m365-sandbox';
 import { type RunningRadicale, startRadicale } from '../../../tools/radicale/startRadicale';
 import { seedDav } from '../../../tools/radicale/seedDav';
-import { BERLIN_VTIMEZONE } from '../../../tools/corpus/vtimezones';
+import { berlinWeeklySeries } from '../../support/groupwareFixtures';
 import { groupwareCopy, sandboxConnection, tally } from '../../support/copyHarness';
 import { useAppTestEnvironment } from '../../support/appTestEnvironment';
 import type { KillPoint, KillPointSpec } from '../../support/killPointChild';
@@ -46,37 +46,7 @@ function vcard(i: number): string {
 }
 
 /** A weekly meeting in Berlin time with attendees, its third occurrence cancelled and its fourth moved a day later. */
-function series(i: number): string {
-  const day = 5 + (i % 5);
-  const on = (offset: number) => String(day + offset).padStart(2, '0');
-  return [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Test//Migration//EN',
-    ...BERLIN_VTIMEZONE,
-    'BEGIN:VEVENT',
-    `UID:k-s${i}@contoso.com`,
-    'DTSTAMP:20070101T000000Z',
-    `DTSTART;TZID=Europe/Berlin:200703${on(0)}T100000`,
-    `DTEND;TZID=Europe/Berlin:200703${on(0)}T110000`,
-    `SUMMARY:Series ${i}`,
-    'RRULE:FREQ=WEEKLY;COUNT=6',
-    `EXDATE;TZID=Europe/Berlin:200703${on(14)}T100000`,
-    'ORGANIZER:mailto:kim@contoso.com',
-    'ATTENDEE;PARTSTAT=ACCEPTED:mailto:carol@fabrikam.com',
-    'END:VEVENT',
-    'BEGIN:VEVENT',
-    `UID:k-s${i}@contoso.com`,
-    'DTSTAMP:20070101T000000Z',
-    `RECURRENCE-ID;TZID=Europe/Berlin:200703${on(21)}T100000`,
-    `DTSTART;TZID=Europe/Berlin:200703${on(22)}T150000`,
-    `DTEND;TZID=Europe/Berlin:200703${on(22)}T160000`,
-    `SUMMARY:Series ${i} (moved)`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n');
-}
+const series = (i: number) => berlinWeeklySeries({ uid: `k-s${i}@contoso.com`, summary: `Series ${i}`, startDay: 5 + (i % 5), organizer: 'kim@contoso.com' });
 
 function single(i: number): string {
   const day = String(10 + i).padStart(2, '0');

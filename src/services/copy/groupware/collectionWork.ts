@@ -7,6 +7,7 @@ import { davCollectionPrefix, davItemKey, davMarker, skipKey } from '../../../co
 import type { ItemRow, SkipRow, Stored } from '../../../core/ledger/ledgerRows';
 import type { LedgerWrite } from '../../ports/copyLedgerStore';
 import { TargetPaused } from '../../ports/copyTarget';
+import { actEachAlone } from '../actEachAlone';
 import type { GroupwareOutcome, GroupwarePayload, GroupwareTarget } from '../../ports/groupwareTarget';
 import { type CollectionChanges, type ItemCollection, type ItemSource, type ItemVersion } from '../../ports/itemSource';
 import type { ContainerWork, ItemSkip, KnownItem, PageContext, PageItem, Room, TargetOutcome } from '../itemAdapter';
@@ -155,18 +156,7 @@ export class CollectionWork implements ContainerWork<GroupwareItem> {
   }
 
   async act(items: { item: GroupwareItem; action: CopyAction }[]): Promise<TargetOutcome[]> {
-    const outcomes = new Array<TargetOutcome>(items.length);
-    const toCreate: number[] = [];
-    for (const [index, { item, action }] of items.entries()) {
-      try {
-        const decided = await this.actAlone(item, action);
-        if (decided) outcomes[index] = decided;
-        else toCreate.push(index);
-      } catch (error) {
-        if (!(error instanceof TargetPaused)) throw error;
-        outcomes[index] = { kind: 'open', resumeAt: error.resumeAt.getTime() };
-      }
-    }
+    const { outcomes, toCreate } = await actEachAlone(items, (item, action) => this.actAlone(item, action));
     if (toCreate.length === 0) return outcomes;
     try {
       await this.page.assertLeaseHeld();

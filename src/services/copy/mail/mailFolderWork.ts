@@ -6,7 +6,8 @@ import { folderKey, mailMarker, positionKey, positionPrefix, skipKey, uidOf } fr
 import type { ItemRow, PositionRow, SkipRow, Stored } from '../../../core/ledger/ledgerRows';
 import { readHeaderSummary } from '../../../core/mime/readHeaderSummary';
 import type { LedgerWrite } from '../../ports/copyLedgerStore';
-import { type CopyItem, type CopyTarget, type CreateOutcome, TargetPaused } from '../../ports/copyTarget';
+import { type CopyItem, type CopyTarget, type CreateOutcome } from '../../ports/copyTarget';
+import { actEachAlone } from '../actEachAlone';
 import type { FolderStatus, MailSource, SourceMessage, UidSelection } from '../../ports/mailSource';
 import type { ContainerWork, ItemSkip, KnownItem, PageContext, PageItem, Room, TargetOutcome } from '../itemAdapter';
 import { relevantFlags } from '../flagChanges';
@@ -127,18 +128,7 @@ export class MailFolderWork implements ContainerWork<MailItem> {
   }
 
   async act(items: { item: MailItem; action: CopyAction }[]): Promise<TargetOutcome[]> {
-    const outcomes = new Array<TargetOutcome>(items.length);
-    const toCreate: number[] = [];
-    for (const [index, { item, action }] of items.entries()) {
-      try {
-        const decided = await this.actAlone(item, action);
-        if (decided) outcomes[index] = decided;
-        else toCreate.push(index);
-      } catch (error) {
-        if (!(error instanceof TargetPaused)) throw error;
-        outcomes[index] = { kind: 'open', resumeAt: error.resumeAt.getTime() };
-      }
-    }
+    const { outcomes, toCreate } = await actEachAlone(items, (item, action) => this.actAlone(item, action));
     await this.createAll(
       toCreate.map((i) => items[i]!.item),
       (i, outcome) => (outcomes[toCreate[i]!] = outcome),
